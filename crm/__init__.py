@@ -1,0 +1,117 @@
+"""A self-hosted networking CRM for informational interviews."""
+
+from __future__ import annotations
+
+import os
+import secrets
+from pathlib import Path
+from typing import Any
+
+from flask import Flask, render_template
+from flask_wtf.csrf import CSRFError
+from sqlalchemy import event
+
+from crm.extensions import csrf, db, login_manager, migrate
+
+MIGRATIONS_DIR = Path(__file__).resolve().parent.parent / "migrations"
+
+
+def create_app(test_config: dict[str, Any] | None = None) -> Flask:
+    """Build the app: configuration, extensions, blueprints, error pages and commands."""
+    app = Flask(__name__, instance_relative_config=True, template_folder="../templates")
+    app.jinja_env.add_extension("jinja2.ext.do")
+    Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+
+    upload_mb = int(os.environ.get("CRM_IMPORT_MAX_MB", "10"))
+    app.config.from_mapping(
+        SQLALCHEMY_DATABASE_URI=os.environ.get("CRM_DATABASE_URL")
+        or f"sqlite:///{Path(app.instance_path) / 'crm.sqlite3'}",
+        REGISTRATION=os.environ.get("CRM_REGISTRATION", "open").strip().lower(),
+        IMPORT_MAX_BYTES=upload_mb * 1024 * 1024,
+        # Leave room for the form fields around the file so the import view can say "too big".
+        MAX_CONTENT_LENGTH=upload_mb * 1024 * 1024 + 256 * 1024,
+        AUTO_MIGRATE=os.environ.get("CRM_AUTO_MIGRATE", "1") != "0",
+        SESSION_COOKIE_HTTPONLY=True,
+        SESSION_COOKIE_SAMESITE="Lax",
+        REMEMBER_COOKIE_HTTPONLY=True,
+        REMEMBER_COOKIE_SAMESITE="Lax",
+        CONTACTS_PER_PAGE=50,
+    )
+    if test_config is None:
+        app.config.from_pyfile("config.py", silent=True)
+    else:
+        app.config.from_mapping(test_config)
+    if not app.config.get("SECRET_KEY"):
+        app.config["SECRET_KEY"] = os.environ.get("CRM_SECRET_KEY") or _instance_secret(app)
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(MIGRATIONS_DIR))
+    csrf.init_app(app)
+    login_manager.init_app(app)
+    with app.app_context():
+        if db.engine.dialect.name == "sqlite":
+            event.listen(db.engine, "connect", _sqlite_foreign_keys)
+
+    from crm import models  # noqa: F401  (registers the tables)
+    from crm.auth import bp as auth_bp
+    from crm.cli import register_commands
+    from crm.contacts import bp as contacts_bp
+    from crm.main import bp as main_bp
+
+    app.register_blueprint(auth_bp)
+    app.register_blueprint(main_bp)
+    app.register_blueprint(contacts_bp)
+    register_commands(app)
+    _register_error_pages(app)
+
+    if app.config["AUTO_MIGRATE"]:
+        from crm.schema import ensure_latest_schema
+
+        with app.app_context():
+            ensure_latest_schema()
+    return app
+
+
+def _instance_secret(app: Flask) -> str:
+    """Read the secret key from instance/, creating it owner-only on first start."""
+    path = Path(app.instance_path) / "secret_key"
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:
+        return path.read_text().strip()
+    with os.fdopen(fd, "w") as handle:
+        key = secrets.token_hex(32)
+        handle.write(key)
+    return key
+
+
+def _register_error_pages(app: Flask) -> None:
+    """Plain-language pages for the errors a user can meet."""
+
+    @app.errorhandler(404)
+    def not_found(error):
+        return render_template("error.html", code=404, message="We could not find that page."), 404
+
+    @app.errorhandler(413)
+    def too_large(error):
+        limit = app.config["IMPORT_MAX_BYTES"] // (1024 * 1024)
+        message = f"That file is too large. The limit is {limit} MB."
+        return render_template("error.html", code=413, message=message), 413
+
+    @app.errorhandler(CSRFError)
+    def csrf_failed(error):
+        message = "This form expired or came from another site. Reload the page and try again."
+        return render_template("error.html", code=400, message=message), 400
+
+    @app.errorhandler(500)
+    def server_error(error):
+        db.session.rollback()
+        message = "Something went wrong on our side. Nothing was saved; please try again."
+        return render_template("error.html", code=500, message=message), 500
+
+
+def _sqlite_foreign_keys(dbapi_connection, connection_record) -> None:
+    """SQLite ignores foreign keys (and ON DELETE) unless each connection asks for them."""
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.close()

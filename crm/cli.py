@@ -1,0 +1,44 @@
+"""The flask commands: `flask --app crm COMMAND`."""
+
+from __future__ import annotations
+
+import sys
+
+import click
+from flask import Flask
+
+from crm.auth.services import AccountError, create_user
+from crm.extensions import db
+
+
+def _read_password() -> str:
+    """Ask twice on a terminal; read one line when standard input is piped."""
+    if not sys.stdin.isatty():
+        first = sys.stdin.readline().rstrip("\r\n")
+        second = sys.stdin.readline().rstrip("\r\n")
+        if second and second != first:
+            raise click.ClickException("The two passwords differ.")
+        return first
+    first = click.prompt("Password", hide_input=True)
+    second = click.prompt("Repeat password", hide_input=True)
+    if first != second:
+        raise click.ClickException("The two passwords differ.")
+    return first
+
+
+def register_commands(app: Flask) -> None:
+    """Attach the commands to the app."""
+
+    @app.cli.command("create-user")
+    @click.argument("email")
+    def create_user_command(email: str) -> None:
+        """Create an account (works also when registration is closed)."""
+        if "@" not in email or len(email) > 254:
+            raise click.ClickException(f"{email!r} is not an email address.")
+        password = _read_password()
+        try:
+            user = create_user(email, password)
+        except AccountError as error:
+            raise click.ClickException(str(error)) from error
+        db.session.commit()
+        click.echo(f"Created {user.email}.")

@@ -1,0 +1,64 @@
+"""The contact form and the list's filters."""
+
+from __future__ import annotations
+
+from flask_wtf import FlaskForm
+from wtforms import EmailField, SelectField, StringField, SubmitField, TextAreaField
+from wtforms.validators import DataRequired, Email, Length, Optional, Regexp, ValidationError
+
+from crm.normalize import NETWORKS, InvalidLinkedInURL, normalize_linkedin_url, split_tags
+
+NETWORK_CHOICES = [(network, network.capitalize()) for network in NETWORKS]
+SORT_CHOICES = [("name", "Name"), ("company", "Company"), ("recent", "Recently added")]
+NOTES_MAX = 20_000
+
+
+class ContactForm(FlaskForm):
+    first_name = StringField("First name", validators=[DataRequired(), Length(max=100)])
+    last_name = StringField("Last name", validators=[Optional(), Length(max=100)])
+    email = EmailField("Email", validators=[Optional(), Email(), Length(max=254)])
+    phone = StringField(
+        "Phone",
+        validators=[
+            Optional(),
+            Length(max=50),
+            Regexp(r"^[0-9+()./\- x]+$", message="Use digits, spaces and + ( ) - . only."),
+        ],
+    )
+    company = StringField("Company", validators=[Optional(), Length(max=200)])
+    title = StringField("Title", validators=[Optional(), Length(max=200)])
+    network = SelectField("Network", choices=NETWORK_CHOICES, default="other")
+    how_we_met = StringField("How we met", validators=[Optional(), Length(max=500)])
+    introduced_by = StringField(
+        "Introduced by",
+        validators=[Optional(), Length(max=201)],
+        description="The name of another contact who introduced you.",
+    )
+    tags = StringField(
+        "Tags",
+        validators=[Optional(), Length(max=500)],
+        description="Separate tags with commas, for example: mentor, data science.",
+    )
+    linkedin_url = StringField(
+        "LinkedIn URL",
+        validators=[Optional(), Length(max=300)],
+        description="A profile address, like linkedin.com/in/jane-doe.",
+    )
+    notes = TextAreaField("Notes", validators=[Optional(), Length(max=NOTES_MAX)])
+    submit = SubmitField("Save")
+
+    def validate_linkedin_url(self, field: StringField) -> None:
+        """Keep only linkedin.com/in/ profiles, stored in one normal form."""
+        if field.data and field.data.strip():
+            try:
+                field.data = normalize_linkedin_url(field.data)
+            except InvalidLinkedInURL as error:
+                raise ValidationError(str(error)) from error
+
+    def validate_tags(self, field: StringField) -> None:
+        """Tags are short words; twenty is plenty for one person."""
+        tags = split_tags(field.data)
+        if len(tags) > 20:
+            raise ValidationError("Use at most 20 tags.")
+        if any(len(tag) > 50 for tag in (piece.strip() for piece in (field.data or "").split(","))):
+            raise ValidationError("Each tag can have at most 50 characters.")

@@ -1,0 +1,183 @@
+"""Contact logic: companies, tags, duplicates and search. Flushes, never commits."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import Select, and_, exists, func, or_, select
+from sqlalchemy.orm import selectinload
+
+from crm.extensions import db
+from crm.models import Company, Contact, Tag, contact_tag
+from crm.normalize import NETWORKS, email_key, name_key, split_tags, squash
+
+
+def get_or_create_company(user_id: int, name: str | None) -> Company | None:
+    """The user's company with this name (case- and space-insensitive), created when new."""
+    name = squash(name)
+    if not name:
+        return None
+    key = name_key(name)
+    company = db.session.scalar(
+        select(Company).where(Company.user_id == user_id, Company.name_key == key)
+    )
+    if company is None:
+        company = Company(user_id=user_id, name=name, name_key=key)
+        db.session.add(company)
+        db.session.flush()
+    return company
+
+
+def set_tags(contact: Contact, text: str | None) -> None:
+    """Replace the contact's tags with the comma-separated names, creating new tags."""
+    names = split_tags(text)
+    keys = [name.casefold() for name in names]
+    existing = {
+        tag.name_key: tag
+        for tag in db.session.scalars(
+            select(Tag).where(Tag.user_id == contact.user_id, Tag.name_key.in_(keys))
+        )
+    }
+    tags = []
+    for name, key in zip(names, keys, strict=True):
+        tag = existing.get(key)
+        if tag is None:
+            tag = Tag(user_id=contact.user_id, name=name, name_key=key)
+            db.session.add(tag)
+            existing[key] = tag
+        tags.append(tag)
+    contact.tags = tags
+
+
+def find_duplicate(
+    user_id: int, email: str | None, linkedin_url: str | None, exclude_id: int | None = None
+) -> Contact | None:
+    """Another contact of this user with the same LinkedIn URL or email, if any."""
+    matches = []
+    if linkedin_url:
+        matches.append(Contact.linkedin_url == linkedin_url)
+    if email:
+        matches.append(Contact.email == email_key(email))
+    if not matches:
+        return None
+    stmt = select(Contact).where(Contact.user_id == user_id, or_(*matches))
+    if exclude_id is not None:
+        stmt = stmt.where(Contact.id != exclude_id)
+    return db.session.scalars(stmt.order_by(Contact.id).limit(1)).first()
+
+
+@dataclass
+class IntroducerLookup:
+    contact: Contact | None = None
+    error: str | None = None
+
+
+def find_introducer(user_id: int, name: str | None, exclude_id: int | None) -> IntroducerLookup:
+    """Resolve a typed name to exactly one of the user's other contacts."""
+    key = name_key(name)
+    if not key:
+        return IntroducerLookup()
+    full = func.lower(func.trim(Contact.first_name + " " + Contact.last_name))
+    stmt = select(Contact).where(Contact.user_id == user_id, full == key.lower())
+    if exclude_id is not None:
+        stmt = stmt.where(Contact.id != exclude_id)
+    found = list(db.session.scalars(stmt.limit(2)))
+    if not found:
+        return IntroducerLookup(error=f"No contact is named “{squash(name)}”. Add them first.")
+    if len(found) > 1:
+        return IntroducerLookup(
+            error=f"Several contacts are named “{squash(name)}”; "
+            "set “Introduced by” from the introducer's page instead."
+        )
+    return IntroducerLookup(contact=found[0])
+
+
+def apply_form(contact: Contact, data: dict, introducer: Contact | None) -> None:
+    """Copy validated form values onto the contact."""
+    contact.first_name = squash(data["first_name"])
+    contact.last_name = squash(data["last_name"])
+    contact.email = email_key(data["email"]) or None
+    contact.phone = squash(data["phone"]) or None
+    contact.company = get_or_create_company(contact.user_id, data["company"])
+    contact.title = squash(data["title"]) or None
+    contact.network = data["network"] if data["network"] in NETWORKS else "other"
+    contact.how_we_met = squash(data["how_we_met"]) or None
+    contact.introduced_by = introducer
+    contact.linkedin_url = data["linkedin_url"] or None
+    contact.notes = (data["notes"] or "").strip() or None
+    set_tags(contact, data["tags"])
+
+
+@dataclass
+class ContactFilters:
+    q: str = ""
+    network: str = ""
+    tag: str = ""
+    company: str = ""
+    sort: str = "name"
+
+    @property
+    def active(self) -> bool:
+        return bool(self.q or self.network or self.tag or self.company)
+
+
+def _has_tag_matching(condition) -> exists:
+    return (
+        select(contact_tag.c.contact_id)
+        .join(Tag, Tag.id == contact_tag.c.tag_id)
+        .where(contact_tag.c.contact_id == Contact.id, condition)
+        .exists()
+    )
+
+
+def contact_query(user_id: int, filters: ContactFilters) -> Select:
+    """The user's contacts, searched, filtered and sorted as the list page asks."""
+    stmt = (
+        select(Contact)
+        .outerjoin(Company, Contact.company_id == Company.id)
+        .where(Contact.user_id == user_id)
+        .options(selectinload(Contact.tags))
+    )
+    for word in filters.q.split()[:10]:
+        stmt = stmt.where(
+            or_(
+                Contact.first_name.icontains(word, autoescape=True),
+                Contact.last_name.icontains(word, autoescape=True),
+                Contact.email.icontains(word, autoescape=True),
+                Contact.title.icontains(word, autoescape=True),
+                Contact.notes.icontains(word, autoescape=True),
+                Company.name.icontains(word, autoescape=True),
+                _has_tag_matching(Tag.name.icontains(word, autoescape=True)),
+            )
+        )
+    if filters.network in NETWORKS:
+        stmt = stmt.where(Contact.network == filters.network)
+    if filters.tag:
+        stmt = stmt.where(_has_tag_matching(Tag.name_key == name_key(filters.tag)))
+    if filters.company:
+        stmt = stmt.where(and_(Company.name_key == name_key(filters.company)))
+    if filters.sort == "company":
+        order = (Company.name_key.is_(None), Company.name_key, Contact.last_name, Contact.id)
+    elif filters.sort == "recent":
+        order = (Contact.created_at.desc(), Contact.id.desc())
+    else:
+        order = (func.lower(Contact.last_name), func.lower(Contact.first_name), Contact.id)
+    return stmt.order_by(*order)
+
+
+def introduced_people(contact: Contact) -> list[Contact]:
+    """The contacts this person introduced the user to."""
+    return list(
+        db.session.scalars(
+            select(Contact)
+            .where(Contact.user_id == contact.user_id, Contact.introduced_by_id == contact.id)
+            .order_by(Contact.first_name, Contact.last_name)
+        )
+    )
+
+
+def user_tags(user_id: int) -> list[str]:
+    """The names of the user's tags, for the filter's suggestions."""
+    return list(
+        db.session.scalars(select(Tag.name).where(Tag.user_id == user_id).order_by(Tag.name_key))
+    )

@@ -1,0 +1,1 @@
+"""Follow-up rules: when to nudge, thank, and keep in touch."""

@@ -1,0 +1,299 @@
+"""Follow-up rules as pure functions: business days, cadences, time zones and buckets."""
+
+import calendar
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+MANUAL = "manual"
+SECOND_PERSON = "3b"
+NUDGE = "7b"
+THANK_YOU = "thank_you"
+UPDATE = "update"
+REFERRAL_ASK = "referral_ask"
+KEEP_IN_TOUCH = "keep_in_touch"
+
+KINDS: tuple[str, ...] = (
+    MANUAL,
+    SECOND_PERSON,
+    NUDGE,
+    THANK_YOU,
+    UPDATE,
+    REFERRAL_ASK,
+    KEEP_IN_TOUCH,
+)
+
+KIND_LABELS: dict[str, str] = {
+    MANUAL: "Follow up",
+    SECOND_PERSON: "Reach a second person",
+    NUDGE: "Nudge once",
+    THANK_YOU: "Send a thank-you",
+    UPDATE: "Send a progress update",
+    REFERRAL_ASK: "Ask for a referral",
+    KEEP_IN_TOUCH: "Keep in touch",
+}
+
+CADENCES: tuple[str, ...] = ("none", "1w", "2w", "1m", "3m", "6m")
+
+CADENCE_LABELS: dict[str, str] = {
+    "none": "None",
+    "1w": "Every week",
+    "2w": "Every 2 weeks",
+    "1m": "Every month",
+    "3m": "Every 3 months",
+    "6m": "Every 6 months",
+}
+
+_CADENCE_DAYS: dict[str, int] = {"1w": 7, "2w": 14}
+_CADENCE_MONTHS: dict[str, int] = {"1m": 1, "3m": 3, "6m": 6}
+
+BUCKETS: tuple[str, ...] = ("overdue", "today", "this_week", "later")
+
+BUCKET_LABELS: dict[str, str] = {
+    "overdue": "Overdue",
+    "today": "Today",
+    "this_week": "This week",
+    "later": "Later",
+}
+
+MAX_BUSINESS_DAYS = 60
+MAX_REFERRAL_ASK_WEEKS = 12
+
+_SATURDAY = 5
+
+
+@dataclass(frozen=True)
+class RuleSettings:
+    """One user's follow-up timings; out-of-range values raise ValueError."""
+
+    second_person_days: int = 3
+    nudge_days: int = 7
+    thank_you_days: int = 1
+    update_days: int = 7
+    referral_ask_weeks: int = 1
+    after_interview_cadence: str = "1m"
+
+    def __post_init__(self) -> None:
+        """Reject settings the rules cannot use."""
+        self.validate()
+
+    def validate(self) -> None:
+        """Raise ValueError with a plain message for the first bad setting."""
+        _check_range(
+            self.second_person_days,
+            0,
+            MAX_BUSINESS_DAYS,
+            "Reach a second person after",
+            "business days",
+        )
+        _check_range(self.nudge_days, 0, MAX_BUSINESS_DAYS, "Nudge once after", "business days")
+        _check_range(self.thank_you_days, 0, MAX_BUSINESS_DAYS, "Send a thank-you within")
+        _check_range(self.update_days, 0, MAX_BUSINESS_DAYS, "Send a progress update after")
+        _check_range(
+            self.referral_ask_weeks, 0, MAX_REFERRAL_ASK_WEEKS, "Ask for a referral after", "weeks"
+        )
+        if self.after_interview_cadence not in CADENCES:
+            raise ValueError("Choose a keep-in-touch cadence from the list.")
+
+
+def _check_range(value: object, low: int, high: int, label: str, unit: str = "days") -> None:
+    """Raise ValueError unless value is a whole number from low to high."""
+    # bool is an int subclass; True must not pass as 1 day.
+    if not isinstance(value, int) or isinstance(value, bool):
+        raise ValueError(f"{label}: enter a whole number of {unit}.")
+    if not low <= value <= high:
+        raise ValueError(f"{label}: enter a number of {unit} from {low} to {high}.")
+
+
+@dataclass(frozen=True)
+class PlannedFollowUp:
+    """A follow-up the rules suggest: what to do, when, and why."""
+
+    kind: str
+    due: date
+    reason: str
+
+
+def is_business_day(d: date) -> bool:
+    """Return True for Monday to Friday."""
+    return d.weekday() < _SATURDAY
+
+
+def next_business_day(d: date) -> date:
+    """Return d if it is a business day, else the Monday after it."""
+    while not is_business_day(d):
+        d += timedelta(days=1)
+    return d
+
+
+def business_days_after(start: date, n: int) -> date:
+    """Return the date n business days after start, skipping Saturday and Sunday."""
+    if n < 0:
+        raise ValueError("The number of business days cannot be negative.")
+    if n == 0:
+        return next_business_day(start)
+    d = start
+    remaining = n
+    while remaining:
+        d += timedelta(days=1)
+        if is_business_day(d):
+            remaining -= 1
+    return d
+
+
+def outreach_followups(
+    sent_on: date,
+    settings: RuleSettings,
+    contact_name: str,
+    company_name: str | None,
+) -> list[PlannedFollowUp]:
+    """Plan the 3B (second person at the company) and 7B (one nudge) follow-ups."""
+    planned: list[PlannedFollowUp] = []
+    company = (company_name or "").strip()
+    if company:
+        planned.append(
+            PlannedFollowUp(
+                kind=SECOND_PERSON,
+                due=business_days_after(sent_on, settings.second_person_days),
+                reason=(
+                    f"No reply yet from {contact_name}. "
+                    f"That is normal: try a second person at {company}."
+                ),
+            )
+        )
+    planned.append(
+        PlannedFollowUp(
+            kind=NUDGE,
+            due=business_days_after(sent_on, settings.nudge_days),
+            reason=f"Nudge {contact_name} once, politely.",
+        )
+    )
+    return planned
+
+
+def closes_on_reply(kind: str) -> bool:
+    """Return True when a reply makes this kind of follow-up unnecessary."""
+    return kind in (SECOND_PERSON, NUDGE)
+
+
+def week_start(d: date) -> date:
+    """Return the Monday of d's week."""
+    return d - timedelta(days=d.weekday())
+
+
+def interview_done_followups(
+    done_on: date, settings: RuleSettings, contact_name: str
+) -> list[PlannedFollowUp]:
+    """Plan the thank-you, progress update and referral ask after an interview."""
+    referral_due = week_start(done_on) + timedelta(weeks=settings.referral_ask_weeks)
+    # With 0 weeks the Monday of this week may already be past; ask no earlier than the interview.
+    referral_due = max(referral_due, next_business_day(done_on))
+    return [
+        PlannedFollowUp(
+            kind=THANK_YOU,
+            due=done_on + timedelta(days=settings.thank_you_days),
+            reason=f"Thank {contact_name} for their time while the conversation is fresh.",
+        ),
+        PlannedFollowUp(
+            kind=UPDATE,
+            due=done_on + timedelta(days=settings.update_days),
+            reason=f"Tell {contact_name} how you have used their advice.",
+        ),
+        PlannedFollowUp(
+            kind=REFERRAL_ASK,
+            due=referral_due,
+            reason=f"Ask {contact_name} if there is someone else you should talk to.",
+        ),
+    ]
+
+
+def cadence_after_interview(current: str, settings: RuleSettings) -> str:
+    """Return the cadence to keep after an interview: the contact's own, else the user's default."""
+    if current not in CADENCES:
+        raise ValueError("Choose a keep-in-touch cadence from the list.")
+    return settings.after_interview_cadence if current == "none" else current
+
+
+def add_months(d: date, months: int) -> date:
+    """Return d plus whole calendar months, clamped to the end of a shorter month."""
+    month_index = d.month - 1 + months
+    year = d.year + month_index // 12
+    month = month_index % 12 + 1
+    last_day = calendar.monthrange(year, month)[1]
+    return date(year, month, min(d.day, last_day))
+
+
+def add_cadence(d: date, cadence: str) -> date | None:
+    """Return d plus one cadence period, or None for the "none" cadence."""
+    if cadence == "none":
+        return None
+    if cadence in _CADENCE_DAYS:
+        return d + timedelta(days=_CADENCE_DAYS[cadence])
+    if cadence in _CADENCE_MONTHS:
+        return add_months(d, _CADENCE_MONTHS[cadence])
+    raise ValueError("Choose a keep-in-touch cadence from the list.")
+
+
+def keep_in_touch_due(last_interaction: date | None, cadence: str, created_on: date) -> date | None:
+    """Return when to get back in touch: the last interaction (or creation) plus the cadence."""
+    since = last_interaction if last_interaction is not None else created_on
+    return add_cadence(since, cadence)
+
+
+def is_losing_touch(due: date | None, today: date) -> bool:
+    """Return True when a keep-in-touch date has passed."""
+    return due is not None and due < today
+
+
+def snooze_business_days(today: date, n: int) -> date:
+    """Return the date n business days from today; snoozing counts from today, not the old due."""
+    if n < 1:
+        raise ValueError("Snooze by at least one business day.")
+    return business_days_after(today, n)
+
+
+def validate_snooze_date(target: date, today: date) -> date:
+    """Return target if it is today or later, else raise ValueError."""
+    if target < today:
+        raise ValueError("Pick today or a later date.")
+    return target
+
+
+def local_today(now_utc: datetime, tz_name: str) -> date:
+    """Return the user's calendar day for an aware instant in their IANA time zone."""
+    if now_utc.tzinfo is None or now_utc.utcoffset() is None:
+        raise ValueError("The current time must include a time zone.")
+    try:
+        zone = ZoneInfo(tz_name)
+    # ZoneInfo raises KeyError for unknown names, ValueError for bad paths, OSError for folders.
+    except (ZoneInfoNotFoundError, ValueError, OSError):
+        raise ValueError(f"Unknown time zone: {tz_name!r}.") from None
+    return now_utc.astimezone(zone).date()
+
+
+def week_bounds(today: date) -> tuple[date, date]:
+    """Return the Monday and Sunday of today's week."""
+    monday = week_start(today)
+    return monday, monday + timedelta(days=6)
+
+
+def bucket(due: date, today: date) -> str:
+    """Return which list a due date belongs in: overdue, today, this_week or later."""
+    if due < today:
+        return "overdue"
+    if due == today:
+        return "today"
+    if due <= week_bounds(today)[1]:
+        return "this_week"
+    return "later"
+
+
+def response_rate(replied: int, reached: int) -> float | None:
+    """Return the share of people reached who replied, from 0.0 to 1.0, or None if none reached."""
+    if replied < 0 or reached < 0:
+        raise ValueError("Counts cannot be negative.")
+    if replied > reached:
+        raise ValueError("More replies than people reached.")
+    if reached == 0:
+        return None
+    return replied / reached

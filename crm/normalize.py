@@ -1,0 +1,78 @@
+"""Normalisation shared by forms, importers and exporters; pure, no Flask."""
+
+from __future__ import annotations
+
+import re
+from urllib.parse import unquote, urlsplit
+
+NETWORKS = ("friend", "family", "work", "alumni", "other")
+
+_SPACES = re.compile(r"\s+")
+_LINKEDIN_HOST = re.compile(r"^([a-z0-9-]+\.)*linkedin\.com$")
+_SLUG = re.compile(r"^[^/?#\s]{1,200}$")
+
+
+class InvalidLinkedInURL(ValueError):
+    """The text is not a linkedin.com/in/ profile address."""
+
+
+def squash(text: str | None) -> str:
+    """Trim and collapse inner whitespace; None becomes ''."""
+    return _SPACES.sub(" ", text or "").strip()
+
+
+def name_key(text: str | None) -> str:
+    """A case- and space-insensitive key for matching names and companies."""
+    return squash(text).casefold()
+
+
+def email_key(text: str | None) -> str:
+    """Emails compare case-insensitively."""
+    return squash(text).lower()
+
+
+def normalize_linkedin_url(text: str | None) -> str:
+    """Return https://www.linkedin.com/in/<slug>, or raise InvalidLinkedInURL.
+
+    Accepts the forms people paste: no scheme, http, country subdomains,
+    mobile links, query strings, trailing slashes and extra path parts.
+    """
+    raw = squash(text)
+    if not raw:
+        raise InvalidLinkedInURL("LinkedIn URL is empty.")
+    if "://" not in raw:
+        raw = "https://" + raw
+    try:
+        parts = urlsplit(raw)
+        host = (parts.hostname or "").lower()
+    except ValueError as exc:
+        raise InvalidLinkedInURL("That is not a web address.") from exc
+    if parts.scheme.lower() not in ("http", "https") or not _LINKEDIN_HOST.match(host):
+        raise InvalidLinkedInURL("Use a LinkedIn profile address, like linkedin.com/in/jane-doe.")
+    segments = [s for s in parts.path.split("/") if s]
+    if len(segments) < 2 or segments[0].lower() != "in":
+        raise InvalidLinkedInURL("Use a LinkedIn profile address, like linkedin.com/in/jane-doe.")
+    slug = unquote(segments[1]).strip().lower()
+    if not _SLUG.match(slug):
+        raise InvalidLinkedInURL("That LinkedIn profile address has no valid name part.")
+    return f"https://www.linkedin.com/in/{slug}"
+
+
+def linkedin_or_none(text: str | None) -> str | None:
+    """Normalise a LinkedIn URL, or None when it is empty or not a profile."""
+    try:
+        return normalize_linkedin_url(text)
+    except InvalidLinkedInURL:
+        return None
+
+
+def split_tags(text: str | None) -> list[str]:
+    """Comma-separated tags, trimmed, de-duplicated case-insensitively, in order."""
+    seen: set[str] = set()
+    tags: list[str] = []
+    for piece in (text or "").split(","):
+        tag = squash(piece)[:50]
+        if tag and tag.casefold() not in seen:
+            seen.add(tag.casefold())
+            tags.append(tag)
+    return tags

@@ -1,0 +1,133 @@
+"""Fixtures: an app on a migrated test database (SQLite, or PostgreSQL when asked), clients."""
+
+from __future__ import annotations
+
+import os
+import re
+from pathlib import Path
+
+import pytest
+from sqlalchemy import create_engine, text
+
+from crm import create_app
+from crm.extensions import db
+
+# CRM_TEST_DATABASE_URL points the suite at PostgreSQL; by default a temporary SQLite file.
+PG_URL = os.environ.get("CRM_TEST_DATABASE_URL")
+TEST_PASSWORD = "correct horse battery"
+
+
+def _reset_postgres(url: str) -> None:
+    """Start from an empty schema so the migrations run from the first one."""
+    engine = create_engine(url)
+    with engine.begin() as connection:
+        connection.execute(text("DROP SCHEMA public CASCADE"))
+        connection.execute(text("CREATE SCHEMA public"))
+    engine.dispose()
+
+
+@pytest.fixture(scope="session")
+def database_url(tmp_path_factory):
+    """A database at the latest migration, shared by the whole run."""
+    if PG_URL:
+        _reset_postgres(PG_URL)
+        url = PG_URL
+    else:
+        url = f"sqlite:///{tmp_path_factory.mktemp('db') / 'test.sqlite3'}"
+    app = create_app({"TESTING": True, "SQLALCHEMY_DATABASE_URI": url, "SECRET_KEY": "t"})
+    with app.app_context():
+        db.engine.dispose()
+    return url
+
+
+def _empty_all_tables() -> None:
+    """Remove every row, children first, so each test starts from nothing."""
+    if db.engine.dialect.name == "postgresql":
+        names = ", ".join(f'"{table.name}"' for table in db.metadata.sorted_tables)
+        db.session.execute(text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
+    else:
+        for table in reversed(db.metadata.sorted_tables):
+            db.session.execute(table.delete())
+    db.session.commit()
+
+
+def make_test_app(database_url: str, **overrides):
+    """An app on the test database; CSRF off unless a test turns it on."""
+    config = {
+        "TESTING": True,
+        "SQLALCHEMY_DATABASE_URI": database_url,
+        "SECRET_KEY": "test-secret",
+        "WTF_CSRF_ENABLED": False,
+        "AUTO_MIGRATE": False,
+    }
+    config.update(overrides)
+    return create_app(config)
+
+
+@pytest.fixture
+def app(database_url):
+    """A fresh app on an empty, migrated database."""
+    app = make_test_app(database_url)
+    yield app
+    with app.app_context():
+        db.session.remove()
+        _empty_all_tables()
+        db.engine.dispose()
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+@pytest.fixture
+def runner(app):
+    return app.test_cli_runner()
+
+
+class AuthActions:
+    """Register and log in through the real pages."""
+
+    def __init__(self, client):
+        self._client = client
+
+    def register(self, email="jo@example.com", password=TEST_PASSWORD, time_zone="UTC"):
+        return self._client.post(
+            "/register",
+            data={
+                "email": email,
+                "password": password,
+                "confirm": password,
+                "time_zone": time_zone,
+            },
+        )
+
+    def login(self, email="jo@example.com", password=TEST_PASSWORD):
+        return self._client.post("/login", data={"email": email, "password": password})
+
+    def logout(self):
+        return self._client.post("/logout")
+
+
+@pytest.fixture
+def auth(client):
+    return AuthActions(client)
+
+
+@pytest.fixture
+def user(auth):
+    """A registered, logged-in user (jo@example.com)."""
+    auth.register()
+    return "jo@example.com"
+
+
+def csrf_token_from(html: str) -> str:
+    """The CSRF token a page's form carries."""
+    match = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', html) or re.search(
+        r'name="csrf_token" value="([^"]+)"', html
+    )
+    assert match, "the page has no CSRF token"
+    return match.group(1)
+
+
+FIXTURES = Path(__file__).parent / "fixtures"
