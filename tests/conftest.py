@@ -64,15 +64,35 @@ def make_test_app(database_url: str, **overrides):
     return create_app(config)
 
 
+def dispose(app) -> None:
+    """Close the app's pooled connections (psycopg warns about connections left to the GC)."""
+    with app.app_context():
+        db.session.remove()
+        db.engine.dispose()
+
+
 @pytest.fixture
-def app(database_url):
+def app_factory(database_url):
+    """Build apps with config overrides; their connections are closed after the test."""
+    made = []
+
+    def build(**overrides):
+        made.append(make_test_app(database_url, **overrides))
+        return made[-1]
+
+    yield build
+    for built in made:
+        dispose(built)
+
+
+@pytest.fixture
+def app(app_factory):
     """A fresh app on an empty, migrated database."""
-    app = make_test_app(database_url)
+    app = app_factory()
     yield app
     with app.app_context():
         db.session.remove()
         _empty_all_tables()
-        db.engine.dispose()
 
 
 @pytest.fixture

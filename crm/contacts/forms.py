@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask_wtf import FlaskForm
 from wtforms import EmailField, SelectField, StringField, SubmitField, TextAreaField
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Email, Length, Optional, Regexp, ValidationError
 
 from crm.normalize import NETWORKS, InvalidLinkedInURL, normalize_linkedin_url, split_tags
@@ -27,7 +28,11 @@ class ContactForm(FlaskForm):
     )
     company = StringField("Company", validators=[Optional(), Length(max=200)])
     title = StringField("Title", validators=[Optional(), Length(max=200)])
-    network = SelectField("Network", choices=NETWORK_CHOICES, default="other")
+    network = SelectField(
+        "Network",
+        choices=[SelectChoice(value, label) for value, label in NETWORK_CHOICES],
+        default="other",
+    )
     how_we_met = StringField("How we met", validators=[Optional(), Length(max=500)])
     introduced_by = StringField(
         "Introduced by",

@@ -4,7 +4,7 @@ from sqlalchemy import select
 
 from crm.extensions import db
 from crm.models import User
-from tests.conftest import TEST_PASSWORD, csrf_token_from, make_test_app
+from tests.conftest import TEST_PASSWORD, csrf_token_from
 
 
 def test_home_explains_the_app_to_a_visitor(client):
@@ -112,16 +112,16 @@ def test_session_cookie_is_httponly_and_samesite_lax(client, auth):
     assert "HttpOnly" in cookie and "SameSite=Lax" in cookie
 
 
-def test_closed_registration_hides_the_page(app, database_url):
-    app = make_test_app(database_url, REGISTRATION="closed")
+def test_closed_registration_hides_the_page(app, app_factory):
+    app = app_factory(REGISTRATION="closed")
     client = app.test_client()
     assert client.get("/register").status_code == 404
     assert client.post("/register", data={"email": "x@example.com"}).status_code == 404
     assert "Register" not in client.get("/login").get_data(as_text=True)
 
 
-def test_csrf_is_required_on_every_post(app, database_url):
-    app = make_test_app(database_url, WTF_CSRF_ENABLED=True)
+def test_csrf_is_required_on_every_post(app, app_factory):
+    app = app_factory(WTF_CSRF_ENABLED=True)
     client = app.test_client()
     data = {"email": "c@example.com", "password": TEST_PASSWORD, "confirm": TEST_PASSWORD}
     response = client.post("/register", data=data)

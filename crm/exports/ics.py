@@ -1,0 +1,180 @@
+"""iCalendar export of follow-ups (all-day events) and informational interviews (UTC events)."""
+
+from collections.abc import Iterable
+from datetime import UTC, date, datetime, time, timedelta
+from typing import Protocol
+from urllib.parse import urlsplit
+
+from icalendar import Alarm, Calendar, Event, vCalAddress
+from icalendar.enums import PARTSTAT, ROLE, STATUS, TRANSP
+
+from crm.exports import clean_text, one_line
+
+PRODID = "-//Networking CRM//EN"
+
+
+class FollowUpLike(Protocol):
+    """What the exporter reads from a follow-up."""
+
+    uid: str
+    sequence: int
+    due_date: date
+    reason: str
+    kind_label: str
+    contact_name: str
+    updated_at: datetime
+
+
+class InterviewLike(Protocol):
+    """What the exporter reads from an informational interview."""
+
+    uid: str
+    sequence: int
+    starts_at: datetime
+    duration_minutes: int
+    location: str | None
+    prep_questions: str | None
+    contact_name: str
+    contact_email: str | None
+    updated_at: datetime
+
+
+def _utc(moment: datetime) -> datetime:
+    """Return the moment in UTC; a naive datetime is taken to be UTC already (as SQLite returns)."""
+    if moment.tzinfo is None:
+        return moment.replace(tzinfo=UTC)
+    return moment.astimezone(UTC)
+
+
+def _common_name(name: str) -> str:
+    """Return a name fit for a CN parameter: one line, no double quotes."""
+    # A parameter value cannot hold DQUOTE or a newline; icalendar would write RFC 6868
+    # escapes (^' and ^n), which vobject, the ics package and many clients show verbatim.
+    return one_line(name).replace('"', "'")
+
+
+def _is_web_link(text: str) -> bool:
+    """Tell whether the whole text is one http(s) link (a video-call URL, not a place)."""
+    if any(ch.isspace() for ch in text):
+        return False
+    parts = urlsplit(text)
+    return parts.scheme.lower() in {"http", "https"} and bool(parts.netloc)
+
+
+def followup_event(fu: FollowUpLike, alarm_time: time | None = None) -> Event:
+    """Return a follow-up as an all-day VEVENT on its due date, with an optional alarm."""
+    due = fu.due_date.date() if isinstance(fu.due_date, datetime) else fu.due_date
+    who = one_line(fu.contact_name)
+    label = one_line(fu.kind_label)
+    summary = f"Follow up: {who} — {label}" if label else f"Follow up: {who}"
+    event = Event.new(
+        uid=fu.uid,
+        sequence=fu.sequence,
+        stamp=_utc(fu.updated_at),
+        start=due,
+        end=due + timedelta(days=1),  # DTEND of an all-day event is exclusive
+        summary=summary,
+        description=clean_text(fu.reason) or None,
+        transparency=TRANSP.TRANSPARENT,
+    )
+    if alarm_time is not None:
+        # An all-day event starts at local midnight, so the offset is the time of day.
+        offset = timedelta(
+            hours=alarm_time.hour, minutes=alarm_time.minute, seconds=alarm_time.second
+        )
+        event.add_component(Alarm.new_display(description=summary, trigger=offset))
+    return event
+
+
+def interview_event(
+    iv: InterviewLike,
+    organizer_email: str | None = None,
+    organizer_name: str | None = None,
+    invite: bool = False,
+) -> Event:
+    """Return an interview as a VEVENT in UTC; with invite=True, add organizer and attendee."""
+    start = _utc(iv.starts_at)
+    location = one_line(iv.location)
+    prep = clean_text(iv.prep_questions)
+    organizer = None
+    attendees = None
+    if invite:
+        if not organizer_email:
+            raise ValueError("An invitation needs the organizer's email address.")
+        if not iv.contact_email:
+            raise ValueError(f"{iv.contact_name} has no email address to invite.")
+        attendee = vCalAddress(f"mailto:{iv.contact_email.strip()}")
+        attendee.params["CN"] = _common_name(iv.contact_name)
+        attendee.params["ROLE"] = ROLE.REQ_PARTICIPANT
+        attendee.params["PARTSTAT"] = PARTSTAT.NEEDS_ACTION
+        attendee.params["RSVP"] = "TRUE"
+        attendees = [attendee]
+    if organizer_email:
+        organizer = vCalAddress(f"mailto:{organizer_email.strip()}")
+        if organizer_name and organizer_name.strip():
+            organizer.params["CN"] = _common_name(organizer_name)
+    return Event.new(
+        uid=iv.uid,
+        sequence=iv.sequence,
+        stamp=_utc(iv.updated_at),
+        start=start,
+        end=start + timedelta(minutes=iv.duration_minutes),
+        summary=f"Informational interview with {one_line(iv.contact_name)}",
+        description=f"Prep questions:\n{prep}" if prep else None,
+        location=location or None,
+        url=location if _is_web_link(location) else None,
+        organizer=organizer,
+        attendees=attendees,
+        status=STATUS.CONFIRMED if invite else None,
+    )
+
+
+def calendar_bytes(
+    events: Iterable[Event], method: str | None = None, name: str | None = None
+) -> bytes:
+    """Return the events as one VCALENDAR, CRLF line ends, folded at 75 octets."""
+    method = method.upper() if method else None
+    subcomponents = list(events)
+    if method == "PUBLISH" and any("ATTENDEE" in event for event in subcomponents):
+        raise ValueError("A PUBLISH calendar cannot carry attendees (RFC 5546).")
+    calendar = Calendar.new(
+        prodid=PRODID,
+        calscale="GREGORIAN",
+        method=method,
+        name=name,
+        subcomponents=subcomponents,
+    )
+    # Calendar.new adds a random UID; without it the same data gives the same bytes (ETags).
+    calendar.pop("UID", None)
+    return calendar.to_ical()
+
+
+def followups_calendar(
+    followups: Iterable[FollowUpLike], alarm_time: time | None = None, name: str | None = None
+) -> bytes:
+    """Return the follow-ups as a published calendar."""
+    events = (followup_event(fu, alarm_time) for fu in followups)
+    return calendar_bytes(events, method="PUBLISH", name=name)
+
+
+def feed_calendar(
+    followups: Iterable[FollowUpLike],
+    interviews: Iterable[InterviewLike],
+    alarm_time: time | None = None,
+    name: str | None = None,
+) -> bytes:
+    """Return follow-ups and interviews (without attendees) as a published calendar feed."""
+    events = [followup_event(fu, alarm_time) for fu in followups]
+    events.extend(interview_event(iv) for iv in interviews)
+    return calendar_bytes(events, method="PUBLISH", name=name)
+
+
+def interview_calendar(iv: InterviewLike) -> bytes:
+    """Return the user's own copy of one interview as a published calendar."""
+    return calendar_bytes([interview_event(iv)], method="PUBLISH")
+
+
+def interview_invite(iv: InterviewLike, organizer_email: str, organizer_name: str | None) -> bytes:
+    """Return an invitation (METHOD:REQUEST) from the user to the interviewed contact."""
+    event = interview_event(iv, organizer_email, organizer_name, invite=True)
+    return calendar_bytes([event], method="REQUEST")

@@ -1,0 +1,128 @@
+"""vCard 3.0 export: the version Google, Apple, Android and Nextcloud all import."""
+
+from collections.abc import Iterable, Iterator
+from datetime import UTC, datetime
+from typing import Protocol
+
+from crm.exports import clean_text, one_line
+
+MAX_LINE_OCTETS = 75
+
+
+class ContactLike(Protocol):
+    """What the exporter reads from a contact (an ORM row or any object with these fields)."""
+
+    uid: str
+    first_name: str
+    last_name: str
+    email: str | None
+    phone: str | None
+    company_name: str | None
+    title: str | None
+    linkedin_url: str | None
+    notes: str | None
+    network: str
+    tag_names: list[str]
+    updated_at: datetime
+
+
+def _escape(value: str) -> str:
+    """Escape a TEXT value (RFC 2426 section 5): backslash, comma, semicolon, newline."""
+    return (
+        value.replace("\\", "\\\\")
+        .replace(",", "\\,")
+        .replace(";", "\\;")
+        .replace("\r\n", "\\n")
+        .replace("\r", "\\n")
+        .replace("\n", "\\n")
+    )
+
+
+def _fold(line: str) -> str:
+    """Fold one content line at 75 octets without splitting a UTF-8 sequence."""
+    raw = line.encode("utf-8")
+    if len(raw) <= MAX_LINE_OCTETS:
+        return line
+    parts: list[bytes] = []
+    start = 0
+    limit = MAX_LINE_OCTETS
+    while len(raw) - start > limit:
+        end = start + limit
+        # Back up to the first byte of a character: continuation bytes are 0b10xxxxxx.
+        while raw[end] & 0xC0 == 0x80:
+            end -= 1
+        parts.append(raw[start:end])
+        start = end
+        limit = MAX_LINE_OCTETS - 1  # the leading space of a continuation line counts
+    parts.append(raw[start:])
+    return "\r\n ".join(part.decode("utf-8") for part in parts)
+
+
+def _formatted_name(first: str, last: str, email: str, company: str, phone: str) -> str:
+    """Return the display name: the person's name, else the first identifying value."""
+    name = " ".join(part for part in (first, last) if part)
+    return name or email or company or phone or "Unnamed contact"
+
+
+def _categories(contact: ContactLike) -> list[str]:
+    """Return the network then the tags, without blanks or case-insensitive repeats."""
+    seen: set[str] = set()
+    categories: list[str] = []
+    for raw in [contact.network, *contact.tag_names]:
+        category = one_line(raw)
+        if category and category.casefold() not in seen:
+            seen.add(category.casefold())
+            categories.append(category)
+    return categories
+
+
+def _timestamp(moment: datetime) -> str:
+    """Return a REV timestamp in UTC; a naive datetime is taken to be UTC already."""
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=UTC)
+    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def contact_card(contact: ContactLike) -> str:
+    """Return one contact as a vCard 3.0 card with CRLF line ends, folded at 75 octets."""
+    first = one_line(contact.first_name)
+    last = one_line(contact.last_name)
+    email = one_line(contact.email)
+    phone = one_line(contact.phone)
+    company = one_line(contact.company_name)
+    title = one_line(contact.title)
+    linkedin = one_line(contact.linkedin_url)
+    notes = clean_text(contact.notes)
+
+    lines = [
+        "BEGIN:VCARD",
+        "VERSION:3.0",
+        f"UID:{_escape(one_line(contact.uid))}",
+        f"FN:{_escape(_formatted_name(first, last, email, company, phone))}",
+        f"N:{_escape(last)};{_escape(first)};;;",
+    ]
+    if company:
+        lines.append(f"ORG:{_escape(company)}")
+    if title:
+        lines.append(f"TITLE:{_escape(title)}")
+    if email:
+        lines.append(f"EMAIL;TYPE=INTERNET:{email}")
+    if phone:
+        lines.append(f"TEL:{phone}")
+    if linkedin:
+        lines.append(f"URL:{linkedin}")
+        lines.append(f"X-SOCIALPROFILE;TYPE=linkedin:{linkedin}")
+    if notes:
+        lines.append(f"NOTE:{_escape(notes)}")
+    categories = _categories(contact)
+    if categories:
+        lines.append("CATEGORIES:" + ",".join(_escape(category) for category in categories))
+    lines.append(f"REV:{_timestamp(contact.updated_at)}")
+    lines.append("END:VCARD")
+    return "".join(_fold(line) + "\r\n" for line in lines)
+
+
+def iter_vcards(contacts: Iterable[ContactLike]) -> Iterator[bytes]:
+    """Yield each contact as a UTF-8 vCard, one card at a time, for streaming."""
+    for contact in contacts:
+        yield contact_card(contact).encode("utf-8")

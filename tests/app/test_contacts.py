@@ -1,0 +1,312 @@
+"""Contacts: add, edit, view, delete, duplicates, search, filters, other users."""
+
+from __future__ import annotations
+
+import html
+
+from sqlalchemy import func, select
+
+from crm.extensions import db
+from crm.models import Company, Contact, Tag
+
+
+def contact_data(**overrides) -> dict:
+    data = {
+        "first_name": "Jane",
+        "last_name": "Doe, MSc",
+        "email": "Jane.Doe@Example.com",
+        "phone": "+1 (555) 010-2030",
+        "company": "Acme, Inc.",
+        "title": "Principal, Data and AI",
+        "network": "alumni",
+        "how_we_met": "Class of 2012",
+        "introduced_by": "",
+        "tags": "mentor, data science, Mentor",
+        "linkedin_url": "http://LinkedIn.com/in/Jane-Doe-1a2b3c/?trk=public",
+        "notes": "Moved from finance into data science.",
+    }
+    data.update(overrides)
+    return data
+
+
+def add_contact(client, **overrides):
+    return client.post("/contacts/new", data=contact_data(**overrides))
+
+
+def contacts_in_db(app) -> list[Contact]:
+    with app.app_context():
+        return list(db.session.scalars(select(Contact).order_by(Contact.id)))
+
+
+def test_empty_list_tells_a_new_user_what_to_do(client, user):
+    page = client.get("/contacts/").get_data(as_text=True)
+    assert "No contacts yet" in page
+    assert "Add your first contact" in page and "Import LinkedIn connections" in page
+
+
+def test_add_contact_with_every_field(client, user, app):
+    response = add_contact(client)
+    assert response.status_code == 302
+    page = client.get(response.headers["Location"]).get_data(as_text=True)
+    for text in ("Jane Doe, MSc", "Acme, Inc.", "Principal, Data and AI", "Class of 2012"):
+        assert html.escape(text) in page
+    assert "https://www.linkedin.com/in/jane-doe-1a2b3c" in page
+    with app.app_context():
+        contact = db.session.scalar(select(Contact))
+        assert contact.email == "jane.doe@example.com"
+        assert contact.phone == "+1 (555) 010-2030"
+        assert contact.network == "alumni"
+        assert contact.tag_names == ["data science", "mentor"]
+        assert contact.company.name == "Acme, Inc."
+        assert contact.source == "manual"
+
+
+def test_company_is_matched_case_insensitively(client, user, app):
+    add_contact(client)
+    add_contact(client, first_name="Ali", email="", linkedin_url="", company="  acme,   INC. ")
+    with app.app_context():
+        assert db.session.scalar(select(func.count(Company.id))) == 1
+        names = {c.company.name for c in db.session.scalars(select(Contact))}
+        assert names == {"Acme, Inc."}
+
+
+def test_bad_input_gets_messages_beside_fields_and_nothing_is_written(client, user, app):
+    cases = [
+        ({"first_name": ""}, "This field is required"),
+        ({"email": "jane-at-example"}, "Invalid email address"),
+        ({"linkedin_url": "https://example.com/in/jane"}, "Use a LinkedIn profile address"),
+        ({"linkedin_url": "https://www.linkedin.com/company/acme"}, "Use a LinkedIn profile"),
+        ({"first_name": "J" * 101}, "100 characters"),
+        ({"notes": "n" * 20_001}, "20000 characters"),
+        ({"phone": "call me maybe"}, "Use digits"),
+        ({"network": "enemies"}, "Not a valid choice"),
+        ({"tags": "x" * 60}, "at most 50 characters"),
+        ({"introduced_by": "Nobody Known"}, "No contact is named"),
+    ]
+    for overrides, message in cases:
+        response = add_contact(client, **overrides)
+        assert response.status_code == 200, overrides
+        assert message in response.get_data(as_text=True), overrides
+    assert contacts_in_db(app) == []
+
+
+def test_script_in_names_is_shown_as_text(client, user):
+    script = "<script>alert(1)</script>"
+    response = add_contact(client, first_name=script, notes=script, tags="<b>bold</b>")
+    page = client.get(response.headers["Location"]).get_data(as_text=True)
+    assert script not in page
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page
+    listing = client.get("/contacts/").get_data(as_text=True)
+    assert script not in listing and "<b>bold</b>" not in listing
+
+
+def test_duplicate_linkedin_url_links_to_the_existing_contact(client, user, app):
+    add_contact(client)
+    existing = contacts_in_db(app)[0]
+    response = add_contact(
+        client, first_name="Janet", email="", linkedin_url="linkedin.com/in/jane-doe-1a2b3c/"
+    )
+    page = response.get_data(as_text=True)
+    assert response.status_code == 200
+    assert "already has this LinkedIn URL" in page
+    assert f'href="/contacts/{existing.id}"' in page
+    assert len(contacts_in_db(app)) == 1
+
+
+def test_duplicate_email_is_caught_whatever_the_case(client, user, app):
+    add_contact(client)
+    response = add_contact(client, first_name="J", linkedin_url="", email="JANE.DOE@example.COM")
+    assert "already has this Email" in response.get_data(as_text=True)
+    assert len(contacts_in_db(app)) == 1
+
+
+def test_edit_keeps_own_email_and_updates_fields(client, user, app):
+    add_contact(client)
+    contact = contacts_in_db(app)[0]
+    form = client.get(f"/contacts/{contact.id}/edit").get_data(as_text=True)
+    assert 'value="Acme, Inc."' in form and 'value="data science, mentor"' in form
+    response = client.post(
+        f"/contacts/{contact.id}/edit", data=contact_data(title="VP Data", tags="mentor")
+    )
+    assert response.status_code == 302
+    with app.app_context():
+        saved = db.session.get(Contact, contact.id)
+        assert saved.title == "VP Data"
+        assert saved.tag_names == ["mentor"]
+
+
+def test_edit_to_another_contacts_email_is_refused(client, user, app):
+    add_contact(client)
+    add_contact(client, first_name="Ali", email="ali@example.com", linkedin_url="")
+    ali = contacts_in_db(app)[1]
+    response = client.post(
+        f"/contacts/{ali.id}/edit",
+        data=contact_data(first_name="Ali", email="jane.doe@example.com", linkedin_url=""),
+    )
+    assert "already has this Email" in response.get_data(as_text=True)
+    with app.app_context():
+        assert db.session.get(Contact, ali.id).email == "ali@example.com"
+
+
+def test_introduced_by_links_both_ways(client, user, app):
+    add_contact(client)
+    jane = contacts_in_db(app)[0]
+    form = client.get(f"/contacts/new?introduced_by={jane.id}").get_data(as_text=True)
+    assert 'value="Jane Doe, MSc"' in form
+    response = add_contact(
+        client,
+        first_name="Ravi",
+        last_name="Patel",
+        email="",
+        linkedin_url="",
+        introduced_by="jane doe, msc",
+    )
+    ravi_page = client.get(response.headers["Location"]).get_data(as_text=True)
+    assert "Introduced by" in ravi_page and f'href="/contacts/{jane.id}"' in ravi_page
+    jane_page = client.get(f"/contacts/{jane.id}").get_data(as_text=True)
+    assert "Ravi Patel" in jane_page
+
+
+def test_delete_asks_first_then_deletes_on_post(client, user, app):
+    add_contact(client)
+    contact = contacts_in_db(app)[0]
+    confirm = client.get(f"/contacts/{contact.id}/delete").get_data(as_text=True)
+    assert "Delete Jane Doe, MSc?" in confirm
+    assert len(contacts_in_db(app)) == 1
+    response = client.post(f"/contacts/{contact.id}/delete")
+    assert response.status_code == 302
+    assert contacts_in_db(app) == []
+    with app.app_context():
+        # The tags stay for other contacts; the link rows went with the contact.
+        assert db.session.scalar(select(func.count(Tag.id))) == 2
+
+
+def test_another_users_contact_answers_404_everywhere(client, auth, app):
+    auth.register(email="owner@example.com")
+    add_contact(client)
+    contact = contacts_in_db(app)[0]
+    auth.logout()
+    auth.register(email="other@example.com")
+    for url in (
+        f"/contacts/{contact.id}",
+        f"/contacts/{contact.id}/edit",
+        f"/contacts/{contact.id}/delete",
+        f"/contacts/new?introduced_by={contact.id}",
+    ):
+        assert client.get(url).status_code == 404, url
+    assert client.post(f"/contacts/{contact.id}/edit", data=contact_data()).status_code == 404
+    assert client.post(f"/contacts/{contact.id}/delete").status_code == 404
+    assert names_on(client.get("/contacts/?q=Jane").get_data(as_text=True)) == []
+    # The other user's introducer name does not resolve either.
+    response = add_contact(
+        client, first_name="X", email="", linkedin_url="", introduced_by="Jane Doe, MSc"
+    )
+    assert "No contact is named" in response.get_data(as_text=True)
+    # Same email and LinkedIn URL are fine in another account: duplicates are per user.
+    assert add_contact(client).status_code == 302
+    assert len(contacts_in_db(app)) == 2
+
+
+def test_pages_need_login(client):
+    for url in ("/contacts/", "/contacts/new", "/contacts/1", "/dashboard"):
+        response = client.get(url)
+        assert response.status_code == 302 and "/login" in response.headers["Location"]
+
+
+def _seed(app, email: str) -> None:
+    """Contacts for search and filter tests, written directly."""
+    from crm.contacts.services import get_or_create_company, set_tags
+    from crm.models import User
+
+    with app.app_context():
+        owner = db.session.scalar(select(User).where(User.email == email))
+        rows = [
+            (
+                "Ada",
+                "Lovelace",
+                "Analytical",
+                "Engineer",
+                "work",
+                "mentor",
+                "Loves 100% math_puzzles",
+            ),
+            ("Grace", "Hopper", "Navy", "Admiral", "alumni", "", "Invented the compiler"),
+            ("Alan", "Turing", "Bletchley", "Cryptanalyst", "friend", "mentor, ai", ""),
+            ("Katherine", "Johnson", "NASA", "Mathematician", "family", "space", "Orbits"),
+        ]
+        for first, last, company, title, network, tags, notes in rows:
+            contact = Contact(
+                user_id=owner.id,
+                first_name=first,
+                last_name=last,
+                title=title,
+                network=network,
+                notes=notes or None,
+                email=f"{first.lower()}@example.com",
+            )
+            contact.company = get_or_create_company(owner.id, company)
+            db.session.add(contact)
+            set_tags(contact, tags)
+        db.session.commit()
+
+
+def names_on(page: str) -> list[str]:
+    import re
+
+    return re.findall(r'<a href="/contacts/\d+">([^<]+)</a>', page)
+
+
+def test_search_covers_name_company_title_email_tags_notes(client, user, app):
+    _seed(app, user)
+    expectations = {
+        "ada": ["Ada Lovelace"],
+        "navy": ["Grace Hopper"],
+        "cryptanalyst": ["Alan Turing"],
+        "katherine@example": ["Katherine Johnson"],
+        "mentor": ["Ada Lovelace", "Alan Turing"],
+        "compiler": ["Grace Hopper"],
+        "grace hopper": ["Grace Hopper"],
+        "100%": ["Ada Lovelace"],
+        "math_": ["Ada Lovelace"],
+        "%": ["Ada Lovelace"],
+        "nothing-like-this": [],
+    }
+    for query, expected in expectations.items():
+        page = client.get("/contacts/", query_string={"q": query}).get_data(as_text=True)
+        assert sorted(names_on(page)) == expected, query
+    page = client.get("/contacts/?q=nothing-like-this").get_data(as_text=True)
+    assert "No contact matches" in page
+
+
+def test_filters_and_sorts(client, user, app):
+    _seed(app, user)
+    get = lambda **q: names_on(client.get("/contacts/", query_string=q).get_data(as_text=True))  # noqa: E731
+    assert get(network="alumni") == ["Grace Hopper"]
+    assert get(tag="MENTOR") == ["Ada Lovelace", "Alan Turing"]
+    assert get(company="nasa") == ["Katherine Johnson"]
+    assert get(tag="mentor", network="friend") == ["Alan Turing"]
+    assert get(sort="name") == ["Grace Hopper", "Katherine Johnson", "Ada Lovelace", "Alan Turing"]
+    assert get(sort="company") == [
+        "Ada Lovelace",
+        "Alan Turing",
+        "Katherine Johnson",
+        "Grace Hopper",
+    ]
+    assert get(sort="recent") == [
+        "Katherine Johnson",
+        "Alan Turing",
+        "Grace Hopper",
+        "Ada Lovelace",
+    ]
+    assert get(network="bogus", sort="bogus") == get(sort="name")
+
+
+def test_pagination(client, user, app):
+    app.config["CONTACTS_PER_PAGE"] = 3
+    _seed(app, user)
+    first = client.get("/contacts/").get_data(as_text=True)
+    assert len(names_on(first)) == 3 and "Page 1 of 2" in first
+    second = client.get("/contacts/?page=2").get_data(as_text=True)
+    assert names_on(second) == ["Alan Turing"]
+    assert client.get("/contacts/?page=99").status_code == 200
+    assert client.get("/contacts/?page=abc").status_code == 200

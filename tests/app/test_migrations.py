@@ -1,0 +1,72 @@
+"""Migrations: a fresh database starts at the latest schema; an older one upgrades, rows kept."""
+
+from __future__ import annotations
+
+import pytest
+from flask_migrate import upgrade
+from sqlalchemy import create_engine, inspect, text
+from sqlalchemy.engine import make_url
+
+from crm.extensions import db
+from tests.conftest import PG_URL, make_test_app
+
+
+@pytest.fixture
+def empty_database_url(tmp_path):
+    """A database of its own, empty: a file for SQLite, a new database on PostgreSQL."""
+    if not PG_URL:
+        yield f"sqlite:///{tmp_path / 'old.sqlite3'}"
+        return
+    admin = create_engine(PG_URL, isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        connection.execute(text("DROP DATABASE IF EXISTS crm_migration_test"))
+        connection.execute(text("CREATE DATABASE crm_migration_test"))
+    yield make_url(PG_URL).set(database="crm_migration_test").render_as_string(hide_password=False)
+    with admin.connect() as connection:
+        connection.execute(text("DROP DATABASE IF EXISTS crm_migration_test WITH (FORCE)"))
+    admin.dispose()
+
+
+def test_first_start_creates_the_latest_schema(empty_database_url):
+    app = make_test_app(empty_database_url, AUTO_MIGRATE=True)  # disposed below
+    with app.app_context():
+        tables = set(inspect(db.engine).get_table_names())
+        assert {"user", "company", "contact", "tag", "contact_tag", "alembic_version"} <= tables
+        db.engine.dispose()
+
+
+def test_upgrade_from_the_first_migration_keeps_rows(empty_database_url):
+    app = make_test_app(empty_database_url)
+    with app.app_context():
+        upgrade(revision="0001")
+        with db.engine.begin() as connection:
+            connection.execute(
+                text(
+                    'INSERT INTO "user" (id, email, password_hash, time_zone, created_at) '
+                    "VALUES (1, 'old@example.com', 'x', 'UTC', '2024-01-01 00:00:00+00')"
+                )
+            )
+            connection.execute(
+                text(
+                    "INSERT INTO company (id, user_id, name, name_key, is_target, created_at) "
+                    "VALUES (1, 1, 'Acme', 'acme', false, '2024-01-01 00:00:00+00')"
+                )
+            )
+            connection.execute(
+                text(
+                    "INSERT INTO contact (id, user_id, uid, first_name, last_name, company_id, "
+                    "network, source, created_at, updated_at, notes) VALUES (1, 1, 'c-1', "
+                    "'Grace', 'Hopper', 1, 'work', 'manual', '2024-01-01 00:00:00+00', "
+                    "'2024-01-01 00:00:00+00', 'kept')"
+                )
+            )
+        upgrade()
+        with db.engine.connect() as connection:
+            row = connection.execute(
+                text("SELECT first_name, last_name, notes, company_id FROM contact")
+            ).one()
+            assert tuple(row) == ("Grace", "Hopper", "kept", 1)
+            assert connection.execute(text('SELECT email FROM "user"')).scalar() == (
+                "old@example.com"
+            )
+        db.engine.dispose()
