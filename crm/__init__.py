@@ -56,11 +56,15 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     from crm.auth import bp as auth_bp
     from crm.cli import register_commands
     from crm.contacts import bp as contacts_bp
+    from crm.imports import bp as imports_bp
     from crm.main import bp as main_bp
+    from crm.sync import bp as sync_bp
 
     app.register_blueprint(auth_bp)
     app.register_blueprint(main_bp)
     app.register_blueprint(contacts_bp)
+    app.register_blueprint(imports_bp)
+    app.register_blueprint(sync_bp)
     register_commands(app)
     _register_error_pages(app)
 

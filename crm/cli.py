@@ -27,7 +27,12 @@ def _read_password() -> str:
 
 
 def register_commands(app: Flask) -> None:
-    """Attach the commands to the app."""
+    """Attach the commands to the app: accounts here, the rest from their features."""
+    from crm.imports import commands as import_commands
+    from crm.sync import commands as sync_commands
+
+    import_commands.register(app)
+    sync_commands.register(app)
 
     @app.cli.command("create-user")
     @click.argument("email")

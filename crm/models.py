@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import uuid
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, time
 
 from flask_login import UserMixin
 from sqlalchemy import (
+    JSON,
     Column,
     Date,
     DateTime,
@@ -15,6 +16,7 @@ from sqlalchemy import (
     String,
     Table,
     Text,
+    Time,
     UniqueConstraint,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -38,6 +40,19 @@ class User(UserMixin, db.Model):
     password_hash: Mapped[str] = mapped_column(String(256))
     time_zone: Mapped[str] = mapped_column(String(64), default="UTC")
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    # Follow-up rule numbers and goals; the defaults are DESIGN.md's.
+    weekly_goal: Mapped[int] = mapped_column(default=5, server_default="5")
+    second_person_days: Mapped[int] = mapped_column(default=3, server_default="3")
+    nudge_days: Mapped[int] = mapped_column(default=7, server_default="7")
+    thank_you_days: Mapped[int] = mapped_column(default=1, server_default="1")
+    update_days: Mapped[int] = mapped_column(default=7, server_default="7")
+    referral_ask_weeks: Mapped[int] = mapped_column(default=1, server_default="1")
+    after_interview_cadence: Mapped[str] = mapped_column(
+        String(4), default="1m", server_default="1m"
+    )
+    # Calendar export: the time of day a reminder pops up, and the feed token's hash.
+    reminder_time: Mapped[time | None] = mapped_column(Time)
+    feed_token_hash: Mapped[str | None] = mapped_column(String(128), unique=True)
 
     def __repr__(self) -> str:
         return f"<User {self.id} {self.email}>"
@@ -79,6 +94,7 @@ class Contact(db.Model):
         UniqueConstraint("user_id", "linkedin_url"),
         Index("ix_contact_user_email", "user_id", "email"),
         Index("ix_contact_user_created", "user_id", "created_at"),
+        Index("ix_contact_user_keep_in_touch", "user_id", "keep_in_touch_due"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -101,6 +117,13 @@ class Contact(db.Model):
     notes: Mapped[str | None] = mapped_column(Text)
     connected_on: Mapped[date | None] = mapped_column(Date)
     source: Mapped[str] = mapped_column(String(20), default="manual")
+    cadence: Mapped[str] = mapped_column(String(4), default="none", server_default="none")
+    # Derived from outreach and interviews; stored so lists sort and filter without joins.
+    last_interaction_on: Mapped[date | None] = mapped_column(Date)
+    keep_in_touch_due: Mapped[date | None] = mapped_column(Date)
+    import_batch_id: Mapped[int | None] = mapped_column(
+        ForeignKey("import_batch.id", ondelete="SET NULL"), index=True
+    )
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(
         DateTime(timezone=True), default=utcnow, onupdate=utcnow
@@ -128,3 +151,154 @@ class Contact(db.Model):
 
     def __repr__(self) -> str:
         return f"<Contact {self.id} {self.full_name!r}>"
+
+
+class Outreach(db.Model):
+    """One attempt to reach a contact, and whether they answered."""
+
+    __table_args__ = (Index("ix_outreach_user_sent", "user_id", "sent_on"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("user.id", ondelete="CASCADE"))
+    contact_id: Mapped[int] = mapped_column(
+        ForeignKey("contact.id", ondelete="CASCADE"), index=True
+    )
+    channel: Mapped[str] = mapped_column(String(20))
+    sent_on: Mapped[date] = mapped_column(Date)
+    summary: Mapped[str | None] = mapped_column(Text)
+    status: Mapped[str] = mapped_column(String(20), default="awaiting")
+    reply_on: Mapped[date | None] = mapped_column(Date)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+    contact: Mapped[Contact] = relationship()
+
+
+class Interview(db.Model):
+    """An informational interview: when, where, what to ask, and what was learned."""
+
+    __table_args__ = (Index("ix_interview_user_starts", "user_id", "starts_at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("user.id", ondelete="CASCADE"))
+    contact_id: Mapped[int] = mapped_column(
+        ForeignKey("contact.id", ondelete="CASCADE"), index=True
+    )
+    uid: Mapped[str] = mapped_column(String(100), default=lambda: new_uid("interview"))
+    sequence: Mapped[int] = mapped_column(default=0)
+    starts_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    duration_minutes: Mapped[int] = mapped_column(default=30)
+    location: Mapped[str | None] = mapped_column(String(500))
+    status: Mapped[str] = mapped_column(String(20), default="scheduled")
+    prep_questions: Mapped[str | None] = mapped_column(Text)
+    career_path: Mapped[str | None] = mapped_column(Text)
+    advice: Mapped[str | None] = mapped_column(Text)
+    resources: Mapped[str | None] = mapped_column(Text)
+    assignments: Mapped[str | None] = mapped_column(Text)
+    referrals: Mapped[str | None] = mapped_column(Text)
+    done_on: Mapped[date | None] = mapped_column(Date)
+    thank_you_sent_on: Mapped[date | None] = mapped_column(Date)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(
+        DateTime(timezone=True), default=utcnow, onupdate=utcnow
+    )
+
+    contact: Mapped[Contact] = relationship()
+
+
+class FollowUp(db.Model):
+    """A next step due on a day: from the rules, or added by hand."""
+
+    __table_args__ = (Index("ix_follow_up_user_open_due", "user_id", "status", "due_on"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("user.id", ondelete="CASCADE"))
+    contact_id: Mapped[int] = mapped_column(
+        ForeignKey("contact.id", ondelete="CASCADE"), index=True
+    )
+    uid: Mapped[str] = mapped_column(String(100), default=lambda: new_uid("follow-up"))
+    sequence: Mapped[int] = mapped_column(default=0)
+    kind: Mapped[str] = mapped_column(String(20), default="manual")
+    reason: Mapped[str] = mapped_column(String(500))
+    due_on: Mapped[date] = mapped_column(Date)
+    due_time: Mapped[time | None] = mapped_column(Time)
+    # Open, done or dismissed; done and dismissed ones stay in the contact's history.
+    status: Mapped[str] = mapped_column(String(20), default="open")
+    snoozed_from: Mapped[date | None] = mapped_column(Date)
+    closed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    closed_note: Mapped[str | None] = mapped_column(String(200))
+    outreach_id: Mapped[int | None] = mapped_column(
+        ForeignKey("outreach.id", ondelete="SET NULL"), index=True
+    )
+    interview_id: Mapped[int | None] = mapped_column(
+        ForeignKey("interview.id", ondelete="SET NULL"), index=True
+    )
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(
+        DateTime(timezone=True), default=utcnow, onupdate=utcnow
+    )
+
+    contact: Mapped[Contact] = relationship()
+
+
+class Note(db.Model):
+    """A dated note on a contact's timeline."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("user.id", ondelete="CASCADE"))
+    contact_id: Mapped[int] = mapped_column(
+        ForeignKey("contact.id", ondelete="CASCADE"), index=True
+    )
+    body: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class ImportBatch(db.Model):
+    """One import: its file, format and counts, so it can be listed and undone."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("user.id", ondelete="CASCADE"), index=True)
+    filename: Mapped[str] = mapped_column(String(255))
+    format: Mapped[str] = mapped_column(String(20))
+    format_label: Mapped[str] = mapped_column(String(100))
+    network: Mapped[str] = mapped_column(String(20), default="other")
+    created_count: Mapped[int] = mapped_column(default=0)
+    updated_count: Mapped[int] = mapped_column(default=0)
+    unchanged_count: Mapped[int] = mapped_column(default=0)
+    skipped_count: Mapped[int] = mapped_column(default=0)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    undone_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+
+class ImportUpdate(db.Model):
+    """The values an import replaced on an existing contact, so undo can put them back."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    batch_id: Mapped[int] = mapped_column(
+        ForeignKey("import_batch.id", ondelete="CASCADE"), index=True
+    )
+    contact_id: Mapped[int] = mapped_column(
+        ForeignKey("contact.id", ondelete="CASCADE"), index=True
+    )
+    old_values: Mapped[dict] = mapped_column(JSON)
+
+
+class JobChange(db.Model):
+    """A contact seen at a new company or title on a re-import."""
+
+    __table_args__ = (Index("ix_job_change_user_seen", "user_id", "seen_on"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("user.id", ondelete="CASCADE"))
+    contact_id: Mapped[int] = mapped_column(
+        ForeignKey("contact.id", ondelete="CASCADE"), index=True
+    )
+    import_batch_id: Mapped[int | None] = mapped_column(
+        ForeignKey("import_batch.id", ondelete="CASCADE"), index=True
+    )
+    old_company: Mapped[str | None] = mapped_column(String(200))
+    old_title: Mapped[str | None] = mapped_column(String(200))
+    new_company: Mapped[str | None] = mapped_column(String(200))
+    new_title: Mapped[str | None] = mapped_column(String(200))
+    seen_on: Mapped[date] = mapped_column(Date)
+
+    contact: Mapped[Contact] = relationship()

@@ -34,17 +34,3 @@ def dashboard():
 def followups():
     """Placeholder until follow-ups land."""
     return render_template("main/coming.html", title="Follow-ups")
-
-
-@bp.route("/import")
-@login_required
-def import_page():
-    """Placeholder until imports land."""
-    return render_template("main/coming.html", title="Import")
-
-
-@bp.route("/calendar")
-@login_required
-def calendar():
-    """Placeholder until calendar export lands."""
-    return render_template("main/coming.html", title="Calendar")
