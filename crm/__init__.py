@@ -56,16 +56,26 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     from crm.auth import bp as auth_bp
     from crm.cli import register_commands
     from crm.contacts import bp as contacts_bp
+    from crm.followups import bp as followups_bp
     from crm.imports import bp as imports_bp
+    from crm.interviews import bp as interviews_bp
     from crm.main import bp as main_bp
+    from crm.outreach import bp as outreach_bp
+    from crm.settings import bp as settings_bp
     from crm.sync import bp as sync_bp
 
     app.register_blueprint(auth_bp)
     app.register_blueprint(main_bp)
     app.register_blueprint(contacts_bp)
+    app.register_blueprint(followups_bp)
+    app.register_blueprint(outreach_bp)
+    app.register_blueprint(interviews_bp)
+    app.register_blueprint(settings_bp)
     app.register_blueprint(imports_bp)
     app.register_blueprint(sync_bp)
     register_commands(app)
+    # Templates link to optional features only when their endpoint exists.
+    app.jinja_env.globals["endpoints"] = app.view_functions
     _register_error_pages(app)
 
     if app.config["AUTO_MIGRATE"]:

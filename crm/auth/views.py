@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-from urllib.parse import urlsplit
-
 from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required, login_user, logout_user
 
+from crm.access import safe_next
 from crm.auth import bp
 from crm.auth.forms import LoginForm, RegisterForm
 from crm.auth.services import AccountError, authenticate, create_user
@@ -24,15 +23,6 @@ def load_user(user_id: str) -> User | None:
 def registration_open() -> bool:
     """CRM_REGISTRATION=closed leaves only `flask create-user`."""
     return current_app.config["REGISTRATION"] != "closed"
-
-
-def _safe_next(target: str | None) -> str:
-    """Follow ?next= only to a path on this site."""
-    if target and target.startswith("/") and not target.startswith(("//", "/\\")):
-        parts = urlsplit(target)
-        if not parts.netloc and not parts.scheme:
-            return target
-    return url_for("main.dashboard")
 
 
 @bp.route("/register", methods=["GET", "POST"])
@@ -68,7 +58,7 @@ def login():
             form.form_errors.append("That email and password do not match an account.")
         else:
             login_user(user, remember=form.remember.data)
-            return redirect(_safe_next(request.args.get("next")))
+            return redirect(safe_next(request.args.get("next")) or url_for("main.dashboard"))
     return render_template("auth/login.html", form=form, registration_open=registration_open())
 
 

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
-from flask import abort, current_app, flash, redirect, render_template, request, url_for
+from zoneinfo import ZoneInfo
+
+from flask import current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
+from crm.access import owned_or_404
 from crm.contacts import bp
 from crm.contacts.forms import NETWORK_CHOICES, SORT_CHOICES, ContactForm
 from crm.contacts.services import (
@@ -16,6 +19,7 @@ from crm.contacts.services import (
     introduced_people,
     user_tags,
 )
+from crm.contacts.timeline import contact_timeline
 from crm.extensions import db
 from crm.forms import ConfirmForm
 from crm.models import Contact
@@ -23,10 +27,7 @@ from crm.models import Contact
 
 def get_contact_or_404(contact_id: int) -> Contact:
     """The logged-in user's contact, or 404 (also when it belongs to someone else)."""
-    contact = db.session.get(Contact, contact_id)
-    if contact is None or contact.user_id != current_user.id:
-        abort(404)
-    return contact
+    return owned_or_404(Contact, contact_id)
 
 
 @bp.before_request
@@ -105,13 +106,39 @@ def create():
     return render_template("contacts/form.html", form=form, contact=None)
 
 
+def render_contact_page(contact: Contact, status: int = 200, **forms):
+    """The contact page, with any form that failed validation passed in to show its errors."""
+    from crm.followups.forms import CadenceForm, FollowUpForm, NoteForm
+    from crm.followups.rules import KIND_LABELS
+    from crm.followups.services import today_for
+    from crm.outreach.forms import CHANNELS, STATUSES, OutreachForm
+
+    today = today_for(current_user)
+    outreach_form = forms.get("outreach_form") or OutreachForm(formdata=None, sent_on=today)
+    followup_form = forms.get("followup_form") or FollowUpForm(formdata=None)
+    cadence_form = forms.get("cadence_form") or CadenceForm(formdata=None, cadence=contact.cadence)
+    note_form = forms.get("note_form") or NoteForm(formdata=None)
+    page = render_template(
+        "contacts/show.html",
+        contact=contact,
+        introduced=introduced_people(contact),
+        timeline=contact_timeline(contact, ZoneInfo(current_user.time_zone)),
+        today=today,
+        outreach_form=outreach_form,
+        followup_form=followup_form,
+        cadence_form=cadence_form,
+        note_form=note_form,
+        kind_labels=KIND_LABELS,
+        channel_labels=CHANNELS,
+        status_labels=STATUSES,
+    )
+    return page, status
+
+
 @bp.route("/<int:contact_id>")
 def show(contact_id: int):
-    """One contact's page."""
-    contact = get_contact_or_404(contact_id)
-    return render_template(
-        "contacts/show.html", contact=contact, introduced=introduced_people(contact)
-    )
+    """One contact's page: details, next steps and the timeline."""
+    return render_contact_page(get_contact_or_404(contact_id))
 
 
 @bp.route("/<int:contact_id>/edit", methods=["GET", "POST"])

@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+from zoneinfo import ZoneInfo
+
 from flask import redirect, render_template, url_for
 from flask_login import current_user, login_required
-from sqlalchemy import func, select
 
-from crm.extensions import db
+from crm.followups.rules import KIND_LABELS
+from crm.followups.services import today_for
 from crm.main import bp
-from crm.models import Contact
+from crm.main.services import build_dashboard
+from crm.models import utcnow
 
 
 @bp.route("/")
@@ -23,14 +26,10 @@ def home():
 @login_required
 def dashboard():
     """The morning page: what to do next."""
-    contact_count = db.session.scalar(
-        select(func.count(Contact.id)).where(Contact.user_id == current_user.id)
+    dashboard = build_dashboard(current_user, today_for(current_user), utcnow())
+    return render_template(
+        "main/dashboard.html",
+        d=dashboard,
+        kind_labels=KIND_LABELS,
+        user_zone=ZoneInfo(current_user.time_zone),
     )
-    return render_template("main/dashboard.html", contact_count=contact_count)
-
-
-@bp.route("/follow-ups")
-@login_required
-def followups():
-    """Placeholder until follow-ups land."""
-    return render_template("main/coming.html", title="Follow-ups")

@@ -1,0 +1,30 @@
+"""Fetching the logged-in user's rows; anything else answers 404."""
+
+from __future__ import annotations
+
+from typing import TypeVar
+from urllib.parse import urlsplit
+
+from flask import abort
+from flask_login import current_user
+
+from crm.extensions import db
+
+Row = TypeVar("Row")
+
+
+def owned_or_404(model: type[Row], row_id: int) -> Row:
+    """The row with this id when it belongs to the logged-in user; 404 otherwise."""
+    row = db.session.get(model, row_id)
+    if row is None or row.user_id != current_user.id:
+        abort(404)
+    return row
+
+
+def safe_next(target: str | None) -> str | None:
+    """A path on this site to go back to, or None (never another site: no open redirect)."""
+    if target and target.startswith("/") and not target.startswith(("//", "/\\")):
+        parts = urlsplit(target)
+        if not parts.netloc and not parts.scheme:
+            return target
+    return None

@@ -1,0 +1,248 @@
+"""The follow-up engine over the database: plan, close, snooze, keep in touch. Flushes only."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime
+
+from sqlalchemy import func, select, update
+from sqlalchemy.orm import contains_eager
+
+from crm.extensions import db
+from crm.followups import rules
+from crm.models import Contact, FollowUp, User, utcnow
+
+OPEN, DONE, DISMISSED, CLOSED = "open", "done", "dismissed", "closed"
+STATUS_LABELS = {OPEN: "Open", DONE: "Done", DISMISSED: "Dismissed", CLOSED: "Closed"}
+GROUP_LIMIT = 100
+
+
+def settings_for(user: User) -> rules.RuleSettings:
+    """The user's follow-up rule numbers."""
+    return rules.RuleSettings(
+        second_person_days=user.second_person_days,
+        nudge_days=user.nudge_days,
+        thank_you_days=user.thank_you_days,
+        update_days=user.update_days,
+        referral_ask_weeks=user.referral_ask_weeks,
+        after_interview_cadence=user.after_interview_cadence,
+    )
+
+
+def today_for(user: User, now: datetime | None = None) -> date:
+    """The user's calendar day in their time zone."""
+    try:
+        return rules.local_today(now or utcnow(), user.time_zone)
+    except ValueError:
+        return rules.local_today(now or utcnow(), "UTC")
+
+
+def add_planned(
+    contact: Contact,
+    planned: list[rules.PlannedFollowUp],
+    outreach_id: int | None = None,
+    interview_id: int | None = None,
+) -> list[FollowUp]:
+    """Store the follow-ups the rules planned."""
+    rows = [
+        FollowUp(
+            user_id=contact.user_id,
+            contact_id=contact.id,
+            kind=plan.kind,
+            reason=plan.reason,
+            due_on=plan.due,
+            outreach_id=outreach_id,
+            interview_id=interview_id,
+        )
+        for plan in planned
+    ]
+    db.session.add_all(rows)
+    db.session.flush()
+    return rows
+
+
+def add_manual(contact: Contact, due_on: date, reason: str) -> FollowUp:
+    """A follow-up the user adds by hand."""
+    row = FollowUp(
+        user_id=contact.user_id,
+        contact_id=contact.id,
+        kind=rules.MANUAL,
+        reason=reason,
+        due_on=due_on,
+    )
+    db.session.add(row)
+    db.session.flush()
+    return row
+
+
+def close_company_followups(
+    contact: Contact,
+    note: str,
+    kinds: tuple[str, ...] = (rules.SECOND_PERSON, rules.NUDGE),
+    whole_company: bool = True,
+) -> int:
+    """Close the open 3B/7B follow-ups of every contact at the contact's company."""
+    if whole_company and contact.company_id is not None:
+        at_company = select(Contact.id).where(
+            Contact.user_id == contact.user_id, Contact.company_id == contact.company_id
+        )
+        who = FollowUp.contact_id.in_(at_company)
+    else:
+        who = FollowUp.contact_id == contact.id
+    result = db.session.execute(
+        update(FollowUp)
+        .where(
+            FollowUp.user_id == contact.user_id,
+            FollowUp.status == OPEN,
+            FollowUp.kind.in_(kinds),
+            who,
+        )
+        .values(status=CLOSED, closed_at=utcnow(), closed_note=note[:200], updated_at=utcnow())
+        .execution_options(synchronize_session="fetch")
+    )
+    return result.rowcount or 0
+
+
+def close_interview_followup(interview_id: int, kind: str, note: str) -> None:
+    """Mark the interview's open follow-up of this kind done (e.g. the thank-you once sent)."""
+    db.session.execute(
+        update(FollowUp)
+        .where(
+            FollowUp.interview_id == interview_id,
+            FollowUp.kind == kind,
+            FollowUp.status == OPEN,
+        )
+        .values(status=DONE, closed_at=utcnow(), closed_note=note[:200], updated_at=utcnow())
+        .execution_options(synchronize_session="fetch")
+    )
+
+
+class FollowUpError(ValueError):
+    """A follow-up action that cannot be done, in words for the user."""
+
+
+def _require_open(row: FollowUp) -> None:
+    if row.status != OPEN:
+        raise FollowUpError(f"This follow-up is already {STATUS_LABELS[row.status].lower()}.")
+
+
+def complete(row: FollowUp, note: str = "Done") -> None:
+    """Mark done; it stays in the contact's history."""
+    _require_open(row)
+    row.status, row.closed_at, row.closed_note = DONE, utcnow(), note
+    row.sequence += 1
+
+
+def dismiss(row: FollowUp) -> None:
+    """Drop a follow-up that no longer makes sense."""
+    _require_open(row)
+    row.status, row.closed_at, row.closed_note = DISMISSED, utcnow(), "Dismissed"
+    row.sequence += 1
+
+
+def snooze(row: FollowUp, today: date, days: int | None = None, to: date | None = None) -> None:
+    """Move the due date: +N business days from today, or to a date not in the past."""
+    _require_open(row)
+    try:
+        if to is not None:
+            new_due = rules.validate_snooze_date(to, today)
+        else:
+            new_due = rules.snooze_business_days(today, days or 1)
+    except ValueError as error:
+        raise FollowUpError(str(error)) from error
+    if row.snoozed_from is None:
+        row.snoozed_from = row.due_on
+    row.due_on = new_due
+    # Calendar clients update an event only when its SEQUENCE rises.
+    row.sequence += 1
+
+
+def record_interaction(contact: Contact, on: date) -> None:
+    """An outreach or interview: move the last interaction and the keep-in-touch date."""
+    if contact.last_interaction_on is None or on > contact.last_interaction_on:
+        contact.last_interaction_on = on
+    refresh_keep_in_touch(contact)
+
+
+def refresh_keep_in_touch(contact: Contact) -> None:
+    """Recompute when to get back in touch from the cadence and the last interaction."""
+    created = (contact.created_at or utcnow()).date()
+    contact.keep_in_touch_due = rules.keep_in_touch_due(
+        contact.last_interaction_on, contact.cadence, created
+    )
+
+
+@dataclass
+class FollowUpGroups:
+    """Open follow-ups in the four lists of the Follow-ups page."""
+
+    today: date
+    groups: dict[str, list[FollowUp]] = field(default_factory=dict)
+    counts: dict[str, int] = field(default_factory=dict)
+
+    @property
+    def total(self) -> int:
+        return sum(self.counts.values())
+
+
+def group_bounds(today: date) -> dict[str, tuple[date | None, date | None]]:
+    """Each list's due-date range: [start, end) with None for open ends."""
+    _, sunday = rules.week_bounds(today)
+    after_sunday = date.fromordinal(sunday.toordinal() + 1)
+    tomorrow = date.fromordinal(today.toordinal() + 1)
+    return {
+        "overdue": (None, today),
+        "today": (today, tomorrow),
+        "this_week": (tomorrow, after_sunday),
+        "later": (after_sunday, None),
+    }
+
+
+def open_followups(user_id: int, today: date, names=rules.BUCKETS) -> FollowUpGroups:
+    """The user's open follow-ups, grouped, each group capped at GROUP_LIMIT rows."""
+    result = FollowUpGroups(today=today)
+    bounds = group_bounds(today)
+    for name in names:
+        start, end = bounds[name]
+        stmt = select(FollowUp).where(FollowUp.user_id == user_id, FollowUp.status == OPEN)
+        if start is not None:
+            stmt = stmt.where(FollowUp.due_on >= start)
+        if end is not None:
+            stmt = stmt.where(FollowUp.due_on < end)
+        rows = db.session.scalars(
+            stmt.join(FollowUp.contact)
+            .options(contains_eager(FollowUp.contact))
+            .order_by(FollowUp.due_on, FollowUp.id)
+            .limit(GROUP_LIMIT)
+        ).all()
+        result.groups[name] = list(rows)
+    result.counts = count_open(user_id, today)
+    return result
+
+
+def count_open(user_id: int, today: date) -> dict[str, int]:
+    """How many open follow-ups fall in each list, in one query."""
+    bounds = group_bounds(today)
+    columns = []
+    for name in rules.BUCKETS:
+        start, end = bounds[name]
+        condition = []
+        if start is not None:
+            condition.append(FollowUp.due_on >= start)
+        if end is not None:
+            condition.append(FollowUp.due_on < end)
+        columns.append(func.count().filter(*condition).label(name))
+    row = db.session.execute(
+        select(*columns).where(FollowUp.user_id == user_id, FollowUp.status == OPEN)
+    ).one()
+    return {name: getattr(row, name) or 0 for name in rules.BUCKETS}
+
+
+def losing_touch(user_id: int, today: date, limit: int = 50) -> tuple[list[Contact], int]:
+    """Contacts past their keep-in-touch date, longest overdue first, and how many there are."""
+    condition = (Contact.user_id == user_id, Contact.keep_in_touch_due < today)
+    rows = db.session.scalars(
+        select(Contact).where(*condition).order_by(Contact.keep_in_touch_due).limit(limit)
+    ).all()
+    total = db.session.scalar(select(func.count(Contact.id)).where(*condition)) or 0
+    return list(rows), total

@@ -1,0 +1,157 @@
+"""Follow-up pages and actions: the list, done, snooze, dismiss, cadence and notes."""
+
+from __future__ import annotations
+
+from flask import flash, redirect, render_template, request, url_for
+from flask_login import current_user, login_required
+
+from crm.access import owned_or_404, safe_next
+from crm.contacts.views import get_contact_or_404, render_contact_page
+from crm.extensions import db
+from crm.followups import bp, rules
+from crm.followups.forms import CadenceForm, FollowUpForm, NoteForm, SnoozeForm
+from crm.followups.services import (
+    FollowUpError,
+    add_manual,
+    complete,
+    dismiss,
+    losing_touch,
+    open_followups,
+    refresh_keep_in_touch,
+    snooze,
+    today_for,
+)
+from crm.forms import ConfirmForm
+from crm.models import FollowUp, Note
+
+
+@bp.before_request
+@login_required
+def require_login() -> None:
+    """Every follow-up page needs a logged-in user."""
+
+
+def _back(default: str):
+    """Return to the page the button was on."""
+    return redirect(safe_next(request.form.get("next")) or default)
+
+
+@bp.route("/follow-ups")
+def index():
+    """Open follow-ups grouped Overdue, Today, This week, Later, and who is losing touch."""
+    today = today_for(current_user)
+    groups = open_followups(current_user.id, today)
+    drifting, drifting_total = losing_touch(current_user.id, today)
+    return render_template(
+        "followups/index.html",
+        groups=groups,
+        labels=rules.BUCKET_LABELS,
+        kind_labels=rules.KIND_LABELS,
+        losing=drifting,
+        losing_total=drifting_total,
+        action_form=ConfirmForm(),
+        snooze_form=SnoozeForm(formdata=None),
+        today=today,
+    )
+
+
+@bp.route("/contacts/<int:contact_id>/follow-ups", methods=["POST"])
+def create(contact_id: int):
+    """Add a follow-up by hand."""
+    contact = get_contact_or_404(contact_id)
+    form = FollowUpForm()
+    if form.validate_on_submit():
+        if form.due_on.data < today_for(current_user):
+            form.due_on.errors.append("Pick today or a later date.")
+        else:
+            add_manual(contact, form.due_on.data, form.reason.data.strip())
+            db.session.commit()
+            flash(f"Follow-up added for {form.due_on.data:%a %d %b}.", "success")
+            return redirect(url_for("contacts.show", contact_id=contact.id))
+    return render_contact_page(contact, status=400, followup_form=form)
+
+
+def _act(followup_id: int, action, success: str):
+    row = owned_or_404(FollowUp, followup_id)
+    form = ConfirmForm()
+    if form.validate_on_submit():
+        try:
+            action(row)
+        except FollowUpError as error:
+            db.session.rollback()
+            flash(str(error), "warning")
+        else:
+            db.session.commit()
+            flash(success.format(name=row.contact.full_name), "success")
+    return _back(url_for("followups.index"))
+
+
+@bp.route("/follow-ups/<int:followup_id>/done", methods=["POST"])
+def done(followup_id: int):
+    """Mark a follow-up done; it stays in the contact's history."""
+    return _act(followup_id, complete, "Done. Nice work keeping in touch with {name}.")
+
+
+@bp.route("/follow-ups/<int:followup_id>/dismiss", methods=["POST"])
+def dismiss_view(followup_id: int):
+    """Dismiss a follow-up that no longer makes sense."""
+    return _act(followup_id, dismiss, "Dismissed the follow-up for {name}.")
+
+
+@bp.route("/follow-ups/<int:followup_id>/snooze", methods=["POST"])
+def snooze_view(followup_id: int):
+    """Snooze by +1 or +3 business days, or to a date."""
+    row = owned_or_404(FollowUp, followup_id)
+    today = today_for(current_user)
+    days = request.form.get("days", type=int)
+    if days in (1, 3):
+        form = ConfirmForm()
+        target = None
+    else:
+        form = SnoozeForm()
+        days = None
+        target = form.to.data if form.validate_on_submit() else None
+        if target is None:
+            flash("Enter a real date to snooze to, like 2026-11-27.", "warning")
+            return _back(url_for("followups.index"))
+    if form.validate_on_submit():
+        try:
+            snooze(row, today, days=days, to=target)
+        except FollowUpError as error:
+            db.session.rollback()
+            flash(str(error), "warning")
+        else:
+            db.session.commit()
+            flash(f"Snoozed to {row.due_on:%a %d %b}.", "success")
+    return _back(url_for("followups.index"))
+
+
+@bp.route("/contacts/<int:contact_id>/cadence", methods=["POST"])
+def cadence(contact_id: int):
+    """Set how often to keep in touch with a contact."""
+    contact = get_contact_or_404(contact_id)
+    form = CadenceForm()
+    if form.validate_on_submit():
+        contact.cadence = form.cadence.data
+        refresh_keep_in_touch(contact)
+        db.session.commit()
+        due = contact.keep_in_touch_due
+        flash(
+            f"Keep in touch: next by {due:%a %d %b %Y}." if due else "No keep-in-touch reminder.",
+            "success",
+        )
+        return redirect(url_for("contacts.show", contact_id=contact.id))
+    return render_contact_page(contact, status=400, cadence_form=form)
+
+
+@bp.route("/contacts/<int:contact_id>/notes", methods=["POST"])
+def add_note(contact_id: int):
+    """Add a dated note to the contact's timeline."""
+    contact = get_contact_or_404(contact_id)
+    form = NoteForm()
+    if form.validate_on_submit():
+        db.session.add(Note(user_id=current_user.id, contact_id=contact.id, body=form.body.data))
+        db.session.commit()
+        flash("Note added.", "success")
+        return redirect(url_for("contacts.show", contact_id=contact.id))
+    return render_contact_page(contact, status=400, note_form=form)

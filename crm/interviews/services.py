@@ -1,0 +1,139 @@
+"""Interview logic: local times to UTC, completion and the follow-ups it starts. Flushes only."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import select
+from sqlalchemy.orm import contains_eager
+
+from crm.extensions import db
+from crm.followups import rules
+from crm.followups.services import (
+    add_planned,
+    close_company_followups,
+    close_interview_followup,
+    record_interaction,
+    settings_for,
+)
+from crm.models import Contact, Interview, User
+
+UPCOMING_LIMIT = 20
+
+
+class InterviewError(ValueError):
+    """An interview action that cannot be done, in words for the user."""
+
+
+def to_utc(day: date, start: time, zone_name: str) -> datetime:
+    """The UTC instant of a wall-clock time in the user's zone; refuse times the clocks skip."""
+    zone = ZoneInfo(zone_name)
+    local = datetime.combine(day, start.replace(second=0, microsecond=0), tzinfo=zone)
+    instant = local.astimezone(UTC)
+    if instant.astimezone(zone).replace(tzinfo=None) != local.replace(tzinfo=None):
+        raise InterviewError(
+            f"{start:%H:%M} does not exist on {day:%d %b %Y} in {zone_name}: "
+            "the clocks change that night. Pick another time."
+        )
+    return instant
+
+
+def local_start(interview: Interview, zone_name: str) -> datetime:
+    """The interview's start on the user's wall clock."""
+    return interview.starts_at.astimezone(ZoneInfo(zone_name))
+
+
+def schedule(user: User, contact: Contact, data: dict) -> Interview:
+    """Create an interview from the form's values."""
+    starts_at = to_utc(data["day"], data["start"], user.time_zone)
+    twin = db.session.scalars(
+        select(Interview).where(
+            Interview.contact_id == contact.id,
+            Interview.starts_at == starts_at,
+            Interview.status == "scheduled",
+        )
+    ).first()
+    if twin is not None:
+        return twin
+    interview = Interview(user_id=user.id, contact_id=contact.id, starts_at=starts_at)
+    _apply(interview, data, starts_at)
+    db.session.add(interview)
+    db.session.flush()
+    return interview
+
+
+def reschedule(user: User, interview: Interview, data: dict) -> None:
+    """Change time, place or questions; calendar clients see the change through SEQUENCE."""
+    if interview.status != "scheduled":
+        raise InterviewError("Only a scheduled interview can be changed.")
+    starts_at = to_utc(data["day"], data["start"], user.time_zone)
+    before = (interview.starts_at, interview.duration_minutes, interview.location)
+    _apply(interview, data, starts_at)
+    if before != (interview.starts_at, interview.duration_minutes, interview.location):
+        interview.sequence += 1
+
+
+def _apply(interview: Interview, data: dict, starts_at: datetime) -> None:
+    interview.starts_at = starts_at
+    interview.duration_minutes = data["duration_minutes"]
+    interview.location = (data.get("location") or "").strip() or None
+    interview.prep_questions = (data.get("prep_questions") or "").strip() or None
+
+
+def save_notes(interview: Interview, data: dict) -> None:
+    """Store the notes sections."""
+    for section in ("career_path", "advice", "resources", "assignments", "referrals"):
+        setattr(interview, section, (data.get(section) or "").strip() or None)
+
+
+def mark_done(user: User, interview: Interview, today: date) -> int:
+    """Done: plan thank-you, update and referral ask; keep in touch monthly from now on."""
+    if interview.status != "scheduled":
+        raise InterviewError(f"This interview is already {interview.status}.")
+    contact = interview.contact
+    held_on = min(local_start(interview, user.time_zone).date(), today)
+    interview.status = "done"
+    interview.done_on = held_on
+    interview.sequence += 1
+    settings = settings_for(user)
+    planned = rules.interview_done_followups(today, settings, contact.full_name)
+    add_planned(contact, planned, interview_id=interview.id)
+    contact.cadence = rules.cadence_after_interview(contact.cadence, settings)
+    record_interaction(contact, held_on)
+    close_company_followups(contact, f"Interviewed {contact.full_name}", whole_company=False)
+    return len(planned)
+
+
+def cancel(interview: Interview) -> None:
+    """Call it off; it leaves calendars through the feed."""
+    if interview.status != "scheduled":
+        raise InterviewError(f"This interview is already {interview.status}.")
+    interview.status = "cancelled"
+    interview.sequence += 1
+
+
+def record_thank_you(interview: Interview, today: date) -> None:
+    """The thank-you is sent: note the day and close its follow-up."""
+    if interview.thank_you_sent_on is not None:
+        raise InterviewError("The thank-you is already recorded.")
+    interview.thank_you_sent_on = today
+    close_interview_followup(interview.id, rules.THANK_YOU, "Thank-you sent")
+
+
+def upcoming(user_id: int, now: datetime, limit: int = UPCOMING_LIMIT) -> list[Interview]:
+    """Scheduled interviews from now on, soonest first."""
+    return list(
+        db.session.scalars(
+            select(Interview)
+            .join(Interview.contact)
+            .options(contains_eager(Interview.contact))
+            .where(
+                Interview.user_id == user_id,
+                Interview.status == "scheduled",
+                Interview.starts_at >= now - timedelta(hours=2),
+            )
+            .order_by(Interview.starts_at)
+            .limit(limit)
+        )
+    )

@@ -1,0 +1,91 @@
+"""Outreach logic: logging attempts and replies, with the follow-ups they start or close."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+from sqlalchemy import select
+
+from crm.extensions import db
+from crm.followups import rules
+from crm.followups.services import (
+    add_planned,
+    close_company_followups,
+    record_interaction,
+    settings_for,
+)
+from crm.models import Contact, Outreach, User, utcnow
+
+
+class OutreachError(ValueError):
+    """An outreach action that cannot be done, in words for the user."""
+
+
+def find_recent_twin(contact: Contact, channel: str, sent_on: date, summary: str | None):
+    """The same outreach logged moments ago: a double-submitted form."""
+    since = utcnow() - timedelta(minutes=10)
+    return db.session.scalars(
+        select(Outreach).where(
+            Outreach.contact_id == contact.id,
+            Outreach.channel == channel,
+            Outreach.sent_on == sent_on,
+            Outreach.summary.is_(None) if summary is None else Outreach.summary == summary,
+            Outreach.created_at >= since,
+        )
+    ).first()
+
+
+def log_outreach(
+    user: User,
+    contact: Contact,
+    channel: str,
+    sent_on: date,
+    status: str,
+    summary: str | None,
+    today: date,
+) -> Outreach:
+    """Record an attempt; awaiting a reply plans the 3B and 7B follow-ups."""
+    if sent_on > today + timedelta(days=1):
+        raise OutreachError("That date is in the future. Log outreach once it is sent.")
+    outreach = Outreach(
+        user_id=user.id,
+        contact_id=contact.id,
+        channel=channel,
+        sent_on=sent_on,
+        status=status,
+        summary=summary,
+        reply_on=sent_on if status == "replied" else None,
+    )
+    db.session.add(outreach)
+    db.session.flush()
+    record_interaction(contact, sent_on)
+    if status == "awaiting":
+        planned = rules.outreach_followups(
+            sent_on, settings_for(user), contact.full_name, contact.company_name
+        )
+        add_planned(contact, planned, outreach_id=outreach.id)
+    elif status == "replied":
+        close_company_followups(contact, f"{contact.full_name} replied")
+    return outreach
+
+
+def set_status(outreach: Outreach, status: str, today: date) -> int:
+    """Mark replied, declined or no response; a reply closes the company's 3B/7B follow-ups."""
+    if outreach.status == status:
+        raise OutreachError("That is already recorded.")
+    outreach.status = status
+    closed = 0
+    if status == "replied":
+        outreach.reply_on = today
+        record_interaction(outreach.contact, today)
+        closed = close_company_followups(outreach.contact, f"{outreach.contact.full_name} replied")
+    elif status == "declined":
+        outreach.reply_on = today
+        # A no is a cue to try someone else at the company: only the nudge to this person goes.
+        closed = close_company_followups(
+            outreach.contact,
+            f"{outreach.contact.full_name} declined",
+            kinds=(rules.NUDGE,),
+            whole_company=False,
+        )
+    return closed

@@ -1,0 +1,62 @@
+"""The settings form."""
+
+from __future__ import annotations
+
+from functools import cache
+from zoneinfo import available_timezones
+
+from flask_wtf import FlaskForm
+from wtforms import IntegerField, SelectField, SubmitField
+from wtforms.fields.choices import SelectChoice
+from wtforms.validators import InputRequired, NumberRange
+
+from crm.followups.rules import CADENCE_LABELS, MAX_BUSINESS_DAYS, MAX_REFERRAL_ASK_WEEKS
+
+
+@cache
+def zone_names() -> tuple[str, ...]:
+    """Every IANA zone this machine knows, sorted."""
+    return tuple(sorted(available_timezones()))
+
+
+def _days(label: str, description: str, high: int = MAX_BUSINESS_DAYS) -> IntegerField:
+    return IntegerField(
+        label,
+        description=description,
+        validators=[
+            InputRequired(message="Enter a whole number."),
+            NumberRange(min=0, max=high, message=f"Use a number from 0 to {high}."),
+        ],
+    )
+
+
+class SettingsForm(FlaskForm):
+    time_zone = SelectField("Time zone")
+    weekly_goal = _days(
+        "Weekly outreach goal", "How many people you aim to reach each week.", high=200
+    )
+    second_person_days = _days(
+        "Reach a second person after (business days)",
+        "With no reply, try someone else at the same company.",
+    )
+    nudge_days = _days("Nudge once after (business days)", "One polite nudge to the same person.")
+    thank_you_days = _days("Send a thank-you within (days)", "After an informational interview.")
+    update_days = _days(
+        "Send a progress update after (days)", "Tell them how you used their advice."
+    )
+    referral_ask_weeks = _days(
+        "Ask for a referral after (weeks)",
+        "Counted from the Monday of the interview's week.",
+        high=MAX_REFERRAL_ASK_WEEKS,
+    )
+    after_interview_cadence = SelectField(
+        "Keep in touch after an interview",
+        choices=[SelectChoice(value, label) for value, label in CADENCE_LABELS.items()],
+    )
+    submit = SubmitField("Save")
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.time_zone.choices = [
+            SelectChoice(name, name.replace("_", " ")) for name in zone_names()
+        ]
