@@ -1,7 +1,76 @@
-"""The sync flask commands."""
+"""The sync flask commands: export-ics and export-vcf."""
 
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from pathlib import Path
+
+import click
 from flask import Flask
+
+from crm.auth.services import find_user
+from crm.models import User
+from crm.sync import services
+
+
+def _user_or_exit(email: str) -> User:
+    """Return the account with this email, or stop with exit status 1 and one line on stderr."""
+    user = find_user(email)
+    if user is None:
+        raise click.ClickException(f"No account uses the email {email!r}.")
+    return user
+
+
+def _count(number: int, noun: str) -> str:
+    """Return "1 contact" or "3 contacts"."""
+    return f"{number} {noun}{'' if number == 1 else 's'}"
 
 
 def register(app: Flask) -> None:
     """Attach this feature's commands to the app."""
+
+    @app.cli.command("export-ics")
+    @click.option("--user", "email", required=True, help="The account's email address.")
+    @click.option(
+        "-o",
+        "--output",
+        type=click.Path(dir_okay=False, writable=True, path_type=Path),
+        help="Write to this file instead of standard output.",
+    )
+    def export_ics(email: str, output: Path | None) -> None:
+        """Export every open follow-up and upcoming interview as iCalendar."""
+        user = _user_or_exit(email)
+        now = datetime.now(UTC)
+        data = services.feed_file(user, now)
+        if output is None:
+            click.get_binary_stream("stdout").write(data)
+            return
+        output.write_bytes(data)
+        followups, interviews = services.calendar_counts(user, now)
+        click.echo(
+            f"Wrote {_count(followups, 'follow-up')} and {_count(interviews, 'interview')} "
+            f"to {output}."
+        )
+
+    @app.cli.command("export-vcf")
+    @click.option("--user", "email", required=True, help="The account's email address.")
+    @click.option(
+        "-o",
+        "--output",
+        type=click.Path(dir_okay=False, writable=True, path_type=Path),
+        help="Write to this file instead of standard output.",
+    )
+    def export_vcf(email: str, output: Path | None) -> None:
+        """Export every contact as vCard 3.0, streamed."""
+        user = _user_or_exit(email)
+        cards = services.iter_contact_cards(user.id)
+        if output is None:
+            stdout = click.get_binary_stream("stdout")
+            for chunk in cards:
+                stdout.write(chunk)
+            stdout.flush()
+            return
+        with output.open("wb") as handle:
+            for chunk in cards:
+                handle.write(chunk)
+        click.echo(f"Wrote {_count(services.contact_count(user.id), 'contact')} to {output}.")

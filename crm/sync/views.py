@@ -1,13 +1,211 @@
-"""Calendar and address-book pages."""
+"""Calendar and address-book downloads, the Calendar page and the subscribable feed."""
 
-from flask import render_template
-from flask_login import login_required
+from __future__ import annotations
 
-from crm.sync import bp
+from collections.abc import Iterable
+from datetime import UTC, datetime
+from typing import Any
+from urllib.parse import quote, urlsplit, urlunsplit
+
+from flask import (
+    Flask,
+    Response,
+    abort,
+    flash,
+    redirect,
+    render_template,
+    request,
+    session,
+    stream_with_context,
+    url_for,
+)
+from flask_login import current_user, login_required, user_logged_out
+
+from crm.extensions import db
+from crm.forms import ConfirmForm
+from crm.models import Contact, FollowUp, Interview, User
+from crm.sync import bp, services
+from crm.sync.forms import ReminderForm
+
+ICS_TYPE = "text/calendar; charset=utf-8"
+VCF_TYPE = "text/vcard; charset=utf-8"
+# The plain token lives only in the browser session that made it; the database keeps its hash.
+SESSION_TOKEN_KEY = "feed_token"
 
 
-@bp.route("/calendar")
+def _download(body: bytes | Iterable[bytes], mimetype: str, names: tuple[str, str]) -> Response:
+    """Return a file download named in ASCII, and in UTF-8 for browsers that read filename*."""
+    response = Response(body, content_type=mimetype)
+    ascii_name, utf8_name = names
+    options = {"filename": ascii_name}
+    if utf8_name != ascii_name:
+        options["filename*"] = "UTF-8''" + quote(utf8_name, safe="!#$&+^`|~-._")
+    response.headers.set("Content-Disposition", "attachment", **options)
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+def _now() -> datetime:
+    return datetime.now(UTC)
+
+
+def _followup_or_404(followup_id: int) -> FollowUp:
+    """Return the logged-in user's follow-up, or 404 (also when it is someone else's)."""
+    return services.owned(FollowUp, followup_id, current_user.id) or abort(404)
+
+
+def _interview_or_404(interview_id: int) -> Interview:
+    """Return the logged-in user's interview, or 404 (also when it is someone else's)."""
+    return services.owned(Interview, interview_id, current_user.id) or abort(404)
+
+
+def _contact_or_404(contact_id: int) -> Contact:
+    """Return the logged-in user's contact, or 404 (also when it is someone else's)."""
+    return services.owned(Contact, contact_id, current_user.id) or abort(404)
+
+
+@bp.route("/follow-ups/<int:followup_id>.ics")
+@login_required
+def followup_ics(followup_id: int):
+    """Download one follow-up as a calendar event."""
+    followup = _followup_or_404(followup_id)
+    body = services.followup_file(followup, current_user)
+    return _download(body, ICS_TYPE, services.followup_file_names(followup))
+
+
+@bp.route("/follow-ups.ics")
+@login_required
+def followups_ics():
+    """Download every open follow-up as calendar events."""
+    names = services.attachment_names("follow-ups", "ics", fallback="follow-ups")
+    return _download(services.followups_file(current_user), ICS_TYPE, names)
+
+
+@bp.route("/interviews/<int:interview_id>.ics")
+@login_required
+def interview_ics(interview_id: int):
+    """Download an informational interview for your own calendar."""
+    interview = _interview_or_404(interview_id)
+    names = services.interview_file_names(interview, current_user, invite=False)
+    return _download(services.interview_file(interview), ICS_TYPE, names)
+
+
+@bp.route("/interviews/<int:interview_id>/invite.ics")
+@login_required
+def interview_invite(interview_id: int):
+    """Download an invitation to send to the person you will interview."""
+    interview = _interview_or_404(interview_id)
+    try:
+        body = services.invite_file(interview, current_user)
+    except services.NoEmailError:
+        name = interview.contact.full_name
+        flash(
+            f"{name} has no email address yet, so there is no one to send the invitation to. "
+            f"Add their email, then download the invitation again.",
+            "warning",
+        )
+        return redirect(url_for("contacts.show", contact_id=interview.contact_id))
+    names = services.interview_file_names(interview, current_user, invite=True)
+    return _download(body, f"{ICS_TYPE}; method=REQUEST", names)
+
+
+@bp.route("/contacts/<int:contact_id>.vcf")
+@login_required
+def contact_vcf(contact_id: int):
+    """Download one contact as a vCard."""
+    contact = _contact_or_404(contact_id)
+    names = services.attachment_names(contact.full_name, "vcf", fallback="contact")
+    return _download(services.contact_file(contact), VCF_TYPE, names)
+
+
+@bp.route("/contacts.vcf")
+@login_required
+def contacts_vcf():
+    """Download the contact list, as searched and filtered, as vCards (streamed)."""
+    filters = services.filters_from_args(request.args)
+    cards = services.iter_contact_cards(current_user.id, filters)
+    names = services.attachment_names("contacts", "vcf", fallback="contacts")
+    return _download(stream_with_context(cards), VCF_TYPE, names)
+
+
+@bp.route("/calendar", methods=["GET", "POST"])
 @login_required
 def calendar():
-    """Placeholder until calendar export lands."""
-    return render_template("main/coming.html", title="Calendar")
+    """The Calendar page: the feed link, how to subscribe, downloads and the reminder time."""
+    form = ReminderForm(obj=current_user if request.method == "GET" else None)
+    if form.validate_on_submit():
+        current_user.reminder_time = form.reminder_time.data
+        db.session.commit()
+        when = form.reminder_time.data
+        flash(
+            f"Saved. Reminders pop up at {when:%H:%M} on the day a follow-up is due."
+            if when
+            else "Saved. Your calendar files carry no reminders now.",
+            "success",
+        )
+        return redirect(url_for("sync.calendar"))
+    token = session.get(SESSION_TOKEN_KEY)
+    feed_url = None
+    if services.token_matches(current_user, token):
+        feed_url = url_for("sync.feed", token=token, _external=True)
+    followup_count, interview_count = services.calendar_counts(current_user, _now())
+    return render_template(
+        "sync/calendar.html",
+        form=form,
+        link_form=ConfirmForm(),
+        has_link=bool(current_user.feed_token_hash),
+        feed_url=feed_url,
+        webcal_url=_webcal(feed_url) if feed_url else None,
+        followup_count=followup_count,
+        interview_count=interview_count,
+    )
+
+
+@bp.route("/calendar/link", methods=["POST"])
+@login_required
+def feed_link():
+    """Make the secret feed link, or a new one in place of the old (which then stops working)."""
+    form = ConfirmForm()
+    if form.validate_on_submit():
+        had_link = bool(current_user.feed_token_hash)
+        session[SESSION_TOKEN_KEY] = services.issue_feed_token(current_user)
+        db.session.commit()
+        flash(
+            "Here is your new calendar link. The old one no longer works: "
+            "subscribe again with this one in your calendar apps."
+            if had_link
+            else "Your calendar link is ready. Add it to your calendar app below.",
+            "success",
+        )
+    return redirect(url_for("sync.calendar"))
+
+
+@bp.route("/feed/<token>.ics")
+def feed(token: str):
+    """The subscribable calendar feed; the secret token in the URL stands in for a login."""
+    user = services.user_for_feed_token(token)
+    if user is None:
+        abort(404)
+    now = _now()
+    etag = services.feed_etag(user, now)
+    if request.if_none_match.contains_weak(etag):
+        response = Response(status=304)
+    else:
+        response = Response(services.feed_file(user, now), content_type=ICS_TYPE)
+    response.set_etag(etag)
+    response.headers["Cache-Control"] = "private, no-cache"
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    response.headers["X-Robots-Tag"] = "noindex"
+    return response
+
+
+def _webcal(url: str) -> str:
+    """Return the webcal:// form of an http(s) feed URL, which opens a calendar app."""
+    parts = urlsplit(url)
+    return urlunsplit(("webcal", *parts[1:]))
+
+
+@user_logged_out.connect
+def _forget_feed_token(sender: Flask, user: User | None = None, **extra: Any) -> None:
+    """Drop the plain feed token from the session at log-out (its hash stays in the database)."""
+    session.pop(SESSION_TOKEN_KEY, None)

@@ -1,0 +1,363 @@
+"""Calendar and address-book export: what goes in each file, and the secret feed token.
+
+Flushes, never commits. The pure writers live in crm/exports; this module chooses the
+rows (always scoped to one user) and adapts them to what the writers read.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import re
+import secrets
+import unicodedata
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time
+from typing import TypeVar
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from sqlalchemy import Select, func, select
+from sqlalchemy.orm import joinedload
+
+from crm.contacts.services import ContactFilters, contact_query
+from crm.exports import one_line
+from crm.exports.ics import feed_calendar, followups_calendar, interview_calendar, interview_invite
+from crm.exports.vcard import iter_vcards
+from crm.extensions import db
+from crm.followups.rules import KIND_LABELS, MANUAL, local_today
+from crm.models import Contact, FollowUp, Interview, User
+
+FEED_NAME = "Networking follow-ups"
+FEED_TOKEN_BYTES = 32
+# Bump when the writers change what they put in a file, so feed ETags change with them.
+FEED_FORMAT = "1"
+# Contacts loaded and written per chunk of a streamed vCard export.
+CARDS_PER_CHUNK = 200
+# A manual follow-up's reason stands in for its kind in the event title, cut to this length.
+TITLE_REASON_CHARS = 60
+CLOSED_INTERVIEW_STATUSES = ("done", "cancelled")
+
+Row = TypeVar("Row", Contact, FollowUp, Interview)
+
+
+class NoEmailError(ValueError):
+    """The contact has no email address, so an invitation has no one to go to."""
+
+
+def owned(model: type[Row], row_id: int, user_id: int) -> Row | None:
+    """Return the user's row with this id, or None when it is missing or someone else's."""
+    row = db.session.get(model, row_id)
+    if row is None or row.user_id != user_id:
+        return None
+    return row
+
+
+# Adapters: the writers read plain attributes, not ORM rows.
+
+
+@dataclass(frozen=True)
+class FollowUpEntry:
+    """A follow-up as the iCalendar writer reads it."""
+
+    uid: str
+    sequence: int
+    due_date: date
+    reason: str
+    kind_label: str
+    contact_name: str
+    updated_at: datetime
+
+    @classmethod
+    def of(cls, followup: FollowUp) -> FollowUpEntry:
+        """Adapt a follow-up row (its contact loaded) for the writer."""
+        return cls(
+            uid=followup.uid,
+            sequence=followup.sequence,
+            due_date=followup.due_on,
+            reason=followup.reason,
+            kind_label=_kind_label(followup),
+            contact_name=followup.contact.full_name,
+            updated_at=followup.updated_at,
+        )
+
+
+@dataclass(frozen=True)
+class InterviewEntry:
+    """An informational interview as the iCalendar writer reads it."""
+
+    uid: str
+    sequence: int
+    starts_at: datetime
+    duration_minutes: int
+    location: str | None
+    prep_questions: str | None
+    contact_name: str
+    contact_email: str | None
+    updated_at: datetime
+
+    @classmethod
+    def of(cls, interview: Interview) -> InterviewEntry:
+        """Adapt an interview row (its contact loaded) for the writer."""
+        return cls(
+            uid=interview.uid,
+            sequence=interview.sequence,
+            starts_at=interview.starts_at,
+            duration_minutes=interview.duration_minutes,
+            location=interview.location,
+            prep_questions=interview.prep_questions,
+            contact_name=interview.contact.full_name,
+            contact_email=interview.contact.email,
+            updated_at=interview.updated_at,
+        )
+
+
+def _kind_label(followup: FollowUp) -> str:
+    """Return the words after the name in the event title: the kind, or a manual one's reason."""
+    if followup.kind == MANUAL or followup.kind not in KIND_LABELS:
+        reason = one_line(followup.reason)
+        if len(reason) > TITLE_REASON_CHARS:
+            reason = reason[: TITLE_REASON_CHARS - 1].rstrip() + "…"
+        return reason
+    return KIND_LABELS[followup.kind]
+
+
+# Which rows go into a calendar.
+
+
+def _open_followups_query(user_id: int) -> Select:
+    return (
+        select(FollowUp)
+        .join(Contact, FollowUp.contact_id == Contact.id)
+        .where(FollowUp.user_id == user_id, FollowUp.status == "open")
+    )
+
+
+def _upcoming_interviews_query(user_id: int, since: datetime) -> Select:
+    return (
+        select(Interview)
+        .join(Contact, Interview.contact_id == Contact.id)
+        .where(
+            Interview.user_id == user_id,
+            Interview.status.notin_(CLOSED_INTERVIEW_STATUSES),
+            Interview.starts_at >= since,
+        )
+    )
+
+
+def open_followups(user_id: int) -> list[FollowUp]:
+    """Return the user's open follow-ups, soonest first, with their contacts."""
+    stmt = (
+        _open_followups_query(user_id)
+        .options(joinedload(FollowUp.contact))
+        .order_by(FollowUp.due_on, FollowUp.id)
+    )
+    return list(db.session.scalars(stmt))
+
+
+def upcoming_start(user: User, now: datetime) -> datetime:
+    """Return the start of the user's local today in UTC: interviews from then on are upcoming."""
+    zone = _zone(user.time_zone)
+    midnight = datetime.combine(local_today(now, zone.key), time(0), tzinfo=zone)
+    return midnight.astimezone(UTC)
+
+
+def _zone(name: str | None) -> ZoneInfo:
+    """Return the named time zone, or UTC when the name is unknown."""
+    try:
+        return ZoneInfo(name or "UTC")
+    except (ZoneInfoNotFoundError, ValueError, OSError):
+        return ZoneInfo("UTC")
+
+
+def upcoming_interviews(user: User, now: datetime) -> list[Interview]:
+    """Return the user's interviews from today on that are not done or cancelled."""
+    stmt = (
+        _upcoming_interviews_query(user.id, upcoming_start(user, now))
+        .options(joinedload(Interview.contact))
+        .order_by(Interview.starts_at, Interview.id)
+    )
+    return list(db.session.scalars(stmt))
+
+
+def calendar_counts(user: User, now: datetime) -> tuple[int, int]:
+    """Return how many open follow-ups and upcoming interviews the feed holds."""
+    followups = db.session.scalar(
+        select(func.count()).select_from(_open_followups_query(user.id).subquery())
+    )
+    interviews = db.session.scalar(
+        select(func.count()).select_from(
+            _upcoming_interviews_query(user.id, upcoming_start(user, now)).subquery()
+        )
+    )
+    return followups or 0, interviews or 0
+
+
+# The files.
+
+
+def followup_file(followup: FollowUp, user: User) -> bytes:
+    """Return one follow-up as an .ics file, with the user's reminder."""
+    return followups_calendar([FollowUpEntry.of(followup)], alarm_time=user.reminder_time)
+
+
+def followups_file(user: User) -> bytes:
+    """Return every open follow-up of the user as one .ics file."""
+    entries = [FollowUpEntry.of(followup) for followup in open_followups(user.id)]
+    return followups_calendar(entries, alarm_time=user.reminder_time, name=FEED_NAME)
+
+
+def interview_file(interview: Interview) -> bytes:
+    """Return the user's own calendar copy of an interview."""
+    return interview_calendar(InterviewEntry.of(interview))
+
+
+def invite_file(interview: Interview, user: User) -> bytes:
+    """Return an invitation from the user to the contact; NoEmailError when there is no email."""
+    entry = InterviewEntry.of(interview)
+    if not (entry.contact_email or "").strip():
+        raise NoEmailError(f"{entry.contact_name} has no email address.")
+    return interview_invite(entry, organizer_email=user.email, organizer_name=None)
+
+
+def feed_file(user: User, now: datetime) -> bytes:
+    """Return the subscribable feed: open follow-ups and upcoming interviews, no attendees."""
+    return feed_calendar(
+        [FollowUpEntry.of(followup) for followup in open_followups(user.id)],
+        [InterviewEntry.of(interview) for interview in upcoming_interviews(user, now)],
+        alarm_time=user.reminder_time,
+        name=FEED_NAME,
+    )
+
+
+def feed_etag(user: User, now: datetime) -> str:
+    """Return an ETag for the feed from two aggregate queries, without building the file.
+
+    It changes whenever the feed would: a row added, closed, deleted or edited (updated_at,
+    count and the sum of ids), a contact renamed, the reminder time, or the day (which
+    moves the start of "upcoming").
+    """
+    since = upcoming_start(user, now)
+    followups = db.session.execute(
+        select(
+            func.count(FollowUp.id),
+            func.max(FollowUp.updated_at),
+            func.max(Contact.updated_at),
+            func.sum(FollowUp.id),
+        )
+        .join(Contact, FollowUp.contact_id == Contact.id)
+        .where(FollowUp.user_id == user.id, FollowUp.status == "open")
+    ).one()
+    interviews = db.session.execute(
+        select(
+            func.count(Interview.id),
+            func.max(Interview.updated_at),
+            func.max(Contact.updated_at),
+            func.sum(Interview.id),
+        )
+        .join(Contact, Interview.contact_id == Contact.id)
+        .where(
+            Interview.user_id == user.id,
+            Interview.status.notin_(CLOSED_INTERVIEW_STATUSES),
+            Interview.starts_at >= since,
+        )
+    ).one()
+    parts = [FEED_FORMAT, user.reminder_time, since.isoformat(), *followups, *interviews]
+    fingerprint = "|".join("" if part is None else str(part) for part in parts)
+    return hashlib.sha256(fingerprint.encode("utf-8")).hexdigest()[:32]
+
+
+# The secret feed token: only its SHA-256 hash is kept.
+
+
+def hash_token(token: str) -> str:
+    """Return the SHA-256 hex digest kept in place of a feed token."""
+    return hashlib.sha256(token.encode("utf-8")).hexdigest()
+
+
+def issue_feed_token(user: User) -> str:
+    """Give the user a new feed token, replacing the old one, and return it (the only copy)."""
+    token = secrets.token_urlsafe(FEED_TOKEN_BYTES)
+    user.feed_token_hash = hash_token(token)
+    db.session.flush()
+    return token
+
+
+def token_matches(user: User, token: str | None) -> bool:
+    """Tell, in constant time, whether the token is the user's current one."""
+    if not token or not user.feed_token_hash:
+        return False
+    return hmac.compare_digest(user.feed_token_hash, hash_token(token))
+
+
+def user_for_feed_token(token: str) -> User | None:
+    """Return the user whose feed token this is, or None."""
+    # token_urlsafe(32) gives 43 characters; refuse absurd input before hashing it.
+    if not 20 <= len(token) <= 100:
+        return None
+    user = db.session.scalar(select(User).where(User.feed_token_hash == hash_token(token)))
+    return user if user is not None and token_matches(user, token) else None
+
+
+# The address book.
+
+
+def filters_from_args(args: Mapping[str, str]) -> ContactFilters:
+    """Read the contact list's search and filters from a query string, as the list page does."""
+    return ContactFilters(
+        q=args.get("q", "").strip()[:200],
+        network=args.get("network", ""),
+        tag=args.get("tag", "").strip()[:50],
+        company=args.get("company", "").strip()[:200],
+        sort=args.get("sort", "name"),
+    )
+
+
+def contact_file(contact: Contact) -> bytes:
+    """Return one contact as a vCard 3.0 file."""
+    return b"".join(iter_vcards([contact]))
+
+
+def contact_count(user_id: int) -> int:
+    """Return how many contacts the user has."""
+    return db.session.scalar(select(func.count(Contact.id)).where(Contact.user_id == user_id)) or 0
+
+
+def iter_contact_cards(user_id: int, filters: ContactFilters | None = None) -> Iterator[bytes]:
+    """Yield the user's contacts (as filtered) as vCards, a chunk of cards at a time."""
+    stmt = contact_query(user_id, filters or ContactFilters()).execution_options(
+        yield_per=CARDS_PER_CHUNK
+    )
+    for chunk in db.session.scalars(stmt).partitions():
+        yield b"".join(iter_vcards(chunk))
+
+
+# File names for downloads.
+
+
+def attachment_names(stem: str, extension: str, fallback: str) -> tuple[str, str]:
+    """Return (ASCII file name, UTF-8 file name) for a download named after a person or date."""
+    name = one_line(stem).translate({ord(c): "-" for c in '/\\:*?"<>|'}).strip(" .-")[:100]
+    ascii_name = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode("ascii")
+    ascii_name = re.sub(r"[^A-Za-z0-9._-]+", "-", ascii_name).strip("-.")
+    # A name in another script leaves only punctuation and digits: use the plain fallback.
+    if not re.search(r"[A-Za-z]", ascii_name):
+        ascii_name = fallback
+    return f"{ascii_name}.{extension}", f"{name or fallback}.{extension}"
+
+
+def followup_file_names(followup: FollowUp) -> tuple[str, str]:
+    """Return the file names of one follow-up's download: who and when."""
+    stem = f"Follow-up {followup.contact.full_name} {followup.due_on:%Y-%m-%d}"
+    return attachment_names(stem, "ics", fallback="follow-up")
+
+
+def interview_file_names(interview: Interview, user: User, invite: bool) -> tuple[str, str]:
+    """Return the file names of an interview's download: who and the day, in the user's zone."""
+    starts = interview.starts_at
+    if starts.tzinfo is None:  # SQLite hands back naive UTC
+        starts = starts.replace(tzinfo=UTC)
+    day = starts.astimezone(_zone(user.time_zone))
+    kind = "Invitation" if invite else "Interview"
+    stem = f"{kind} {interview.contact.full_name} {day:%Y-%m-%d}"
+    return attachment_names(stem, "ics", fallback=kind.lower())
