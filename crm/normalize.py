@@ -7,7 +7,6 @@ from urllib.parse import unquote, urlsplit
 
 NETWORKS = ("friend", "family", "work", "alumni", "other")
 
-_SPACES = re.compile(r"\s+")
 _LINKEDIN_HOST = re.compile(r"^([a-z0-9-]+\.)*linkedin\.com$")
 _SLUG = re.compile(r"^[^/?#\s]{1,200}$")
 
@@ -18,7 +17,7 @@ class InvalidLinkedInURL(ValueError):
 
 def squash(text: str | None) -> str:
     """Trim and collapse inner whitespace; None becomes ''."""
-    return _SPACES.sub(" ", text or "").strip()
+    return " ".join((text or "").split())
 
 
 def name_key(text: str | None) -> str:

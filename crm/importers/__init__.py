@@ -1,0 +1,39 @@
+"""Contact imports: uploaded bytes in, people and skipped rows out; no Flask, no database."""
+
+from __future__ import annotations
+
+from crm.importers import google, linkedin, outlook, vcard
+from crm.importers.base import (
+    ImportedPerson,
+    ParseResult,
+    SkippedRow,
+    UnsupportedFormat,
+    decode,
+)
+from crm.importers.detect import detect
+
+__all__ = [
+    "ImportedPerson",
+    "ParseResult",
+    "SkippedRow",
+    "UnsupportedFormat",
+    "decode",
+    "detect",
+    "google",
+    "linkedin",
+    "outlook",
+    "parse_file",
+    "vcard",
+]
+
+
+def parse_file(data: bytes, filename: str = "") -> ParseResult:
+    """Read an uploaded contacts file of any supported kind; raise UnsupportedFormat otherwise."""
+    text, encoding = decode(data)
+    kind = detect(text)
+    if kind == "outlook":
+        # LinkedIn's pre-2017 export is an Outlook CSV; its file name still says LinkedIn.
+        from_linkedin = "linkedin" in filename.lower()
+        return outlook.parse(text, encoding, from_linkedin=from_linkedin)
+    parsers = {"linkedin": linkedin.parse, "google": google.parse, "vcard": vcard.parse}
+    return parsers[kind](text, encoding)

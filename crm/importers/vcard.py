@@ -1,0 +1,288 @@
+"""vCard 2.1, 3.0 and 4.0 (.vcf files), one card or many per file.
+
+A small parser of its own rather than vobject: it reads 2.1 quoted-printable soft line breaks,
+never raises on a malformed card, and skips PHOTO data without decoding it.
+"""
+
+from __future__ import annotations
+
+import quopri
+from collections.abc import Iterator
+
+from crm.importers.base import (
+    COMPANY_ONLY,
+    UNRECOGNISED,
+    ImportedPerson,
+    ParseResult,
+    SkippedRow,
+    UnsupportedFormat,
+    clean_email,
+    clean_notes,
+    first_profile_url,
+    split_full_name,
+    split_lines,
+    why_not_a_person,
+)
+from crm.normalize import split_tags, squash
+
+COMPANY_CARD = "a company card with no person"
+EMPTY_CARD = "a card with no name, email, phone or LinkedIn URL"
+CUT_OFF_CARD = "the file ends in the middle of this card"
+NO_END = "this card has no END:VCARD line"
+
+_VERSIONS = ("2.1", "3.0", "4.0")
+_WANTED = {
+    "VERSION",
+    "FN",
+    "N",
+    "ORG",
+    "TITLE",
+    "EMAIL",
+    "TEL",
+    "URL",
+    "X-SOCIALPROFILE",
+    "SOCIALPROFILE",
+    "NOTE",
+    "CATEGORIES",
+    "KIND",
+    "X-ABSHOWAS",
+}
+# vCard 2.1 writes parameter values alone: TEL;CELL;PREF or NOTE;QUOTED-PRINTABLE.
+_BARE_ENCODINGS = {"QUOTED-PRINTABLE", "BASE64", "B", "8BIT", "7BIT"}
+
+Params = dict[str, list[str]]
+Property = tuple[str, Params, str]
+
+
+def parse(text: str, encoding: str = "utf-8") -> ParseResult:
+    """Read every card of a .vcf file; raise UnsupportedFormat when there is none."""
+    result = ParseResult("vcard", "vCard", encoding)
+    versions: set[str] = set()
+    card: list[Property] | None = None
+    card_line = 0
+    nested = 0
+    seen_card = False
+    previous = ""
+    for number, line in _logical_lines(text):
+        parts = _split_line(line)
+        if parts is None:
+            continue
+        name, head, value = parts
+        marker = value.strip().upper()
+        if name == "BEGIN" and marker == "VCARD":
+            seen_card = True
+            if card is None:
+                card, card_line = [], number
+            elif previous == "AGENT":
+                nested += 1  # vCard 2.1 can embed an assistant's card in AGENT
+            else:
+                result.skipped.append(SkippedRow(card_line, NO_END))
+                card, card_line = [], number
+        elif name == "END" and marker == "VCARD":
+            if nested:
+                nested -= 1
+            elif card is not None:
+                _add_card(result, card_line, card, versions)
+                card = None
+        elif card is not None and not nested and name in _WANTED:
+            params = _params(head)
+            card.append((name, params, _decode(params, value)))
+        previous = name
+    if not seen_card:
+        raise UnsupportedFormat(UNRECOGNISED)
+    if card is not None:
+        result.skipped.append(SkippedRow(card_line, CUT_OFF_CARD))
+    if versions:
+        ordered = sorted(versions)
+        result.format_label = (
+            f"vCard {ordered[0]}" if len(ordered) == 1 else f"vCard ({', '.join(ordered)})"
+        )
+    return result
+
+
+def _add_card(result: ParseResult, line: int, card: list[Property], versions: set[str]) -> None:
+    """Turn one card's properties into a person, or a skipped row saying why not."""
+    first = last = full_name = company = title = ""
+    seen: set[str] = set()
+    is_company = False
+    emails: list[str] = []
+    phones: list[str] = []
+    links: list[str] = []
+    notes: list[str] = []
+    categories: list[str] = []
+    for name, params, value in card:
+        once = name not in seen
+        seen.add(name)
+        if name == "VERSION":
+            if value.strip() in _VERSIONS:
+                versions.add(value.strip())
+        elif name == "N" and once:
+            family, given = (_components(value, ";") + ["", ""])[:2]
+            first, last = squash(given), squash(family)
+        elif name == "FN" and once:
+            full_name = squash(_text(value))
+        elif name == "ORG" and once:
+            company = squash(_components(value, ";")[0])
+        elif name == "TITLE" and once:
+            title = squash(_text(value))
+        elif name == "EMAIL":
+            _add_preferred(emails, params, clean_email(_text(value)))
+        elif name == "TEL":
+            phone = squash(_text(value))
+            _add_preferred(phones, params, phone[4:] if phone.lower().startswith("tel:") else phone)
+        elif name in ("URL", "X-SOCIALPROFILE", "SOCIALPROFILE"):
+            links.append(_text(value))
+        elif name == "NOTE":
+            notes.append(clean_notes(_text(value)))
+        elif name == "CATEGORIES":
+            categories.append(_text(value))
+        elif name in ("KIND", "X-ABSHOWAS"):
+            is_company = is_company or value.strip().lower() in ("org", "organization", "company")
+    # An Apple company card repeats the company name in FN.
+    if not (first or last) and full_name and not is_company and full_name != company:
+        first, last = split_full_name(full_name)
+    person = ImportedPerson(
+        line,
+        first,
+        last,
+        email=next(filter(None, emails), ""),
+        phone=next(filter(None, phones), ""),
+        company=company,
+        title=title,
+        linkedin_url=first_profile_url(links),
+        notes="\n".join(note for note in notes if note),
+        tags=split_tags(",".join(categories)),
+    )
+    reason = why_not_a_person(person)
+    if reason is None:
+        result.people.append(person)
+    else:
+        reason = COMPANY_CARD if reason == COMPANY_ONLY else EMPTY_CARD
+        result.skipped.append(SkippedRow(line, reason))
+
+
+def _add_preferred(values: list[str], params: Params, value: str) -> None:
+    """Put a value marked preferred (TYPE=PREF, PREF=1) ahead of the others."""
+    if "PREF" in params or "PREF" in params.get("TYPE", ()):
+        values.insert(0, value)
+    else:
+        values.append(value)
+
+
+def _logical_lines(text: str) -> Iterator[tuple[int, str]]:
+    """Yield (first line number, unfolded line), joining folds and quoted-printable soft breaks."""
+    pieces: list[str] = []
+    start = 0
+    soft_break = False
+    for number, raw in enumerate(split_lines(text), 1):
+        line = raw.rstrip("\r\n")
+        if soft_break and not line.upper().startswith("END:VCARD"):
+            pieces[-1] = pieces[-1][:-1]
+            pieces.append(line)
+        elif pieces and line[:1] in (" ", "\t"):
+            pieces.append(line[1:])
+        else:
+            if pieces:
+                yield start, "".join(pieces)
+            pieces, start = [line], number
+        soft_break = line.endswith("=") and _is_quoted_printable(pieces[0])
+    if pieces:
+        yield start, "".join(pieces)
+
+
+def _is_quoted_printable(line: str) -> bool:
+    colon = line.find(":")
+    return colon != -1 and "QUOTED-PRINTABLE" in line[:colon].upper()
+
+
+def _split_line(line: str) -> tuple[str, str, str] | None:
+    """Split 'item1.EMAIL;TYPE=WORK:value' into ('EMAIL', 'item1.EMAIL;TYPE=WORK', 'value')."""
+    colon = line.find(":")
+    if colon == -1:
+        return None
+    quotes = line.count('"', 0, colon)
+    # A colon inside a quoted parameter value does not end the name part.
+    while quotes % 2:
+        after = line.find(":", colon + 1)
+        if after == -1:
+            return None
+        quotes += line.count('"', colon, after)
+        colon = after
+    head = line[:colon]
+    name = head.split(";", 1)[0].rpartition(".")[2].strip().upper()
+    return name, head, line[colon + 1 :]
+
+
+def _params(head: str) -> Params:
+    """Parameters by upper-case name, each with its upper-case values."""
+    params: Params = {}
+    for part in _split_outside_quotes(head, ";")[1:]:
+        key, equals, raw = part.partition("=")
+        key = key.strip().upper()
+        if not equals:
+            key, raw = ("ENCODING" if key in _BARE_ENCODINGS else "TYPE"), key
+        for item in raw.replace('"', "").split(","):
+            item = item.strip().upper()
+            if item:
+                params.setdefault(key, []).append(item)
+    return params
+
+
+def _split_outside_quotes(text: str, separator: str) -> list[str]:
+    if '"' not in text:
+        return text.split(separator)
+    parts: list[str] = []
+    current: list[str] = []
+    quoted = False
+    for char in text:
+        if char == '"':
+            quoted = not quoted
+        if char == separator and not quoted:
+            parts.append("".join(current))
+            current = []
+        else:
+            current.append(char)
+    parts.append("".join(current))
+    return parts
+
+
+def _decode(params: Params, value: str) -> str:
+    """Undo a 2.1 quoted-printable encoding in the card's CHARSET (UTF-8 when unnamed)."""
+    if "QUOTED-PRINTABLE" not in params.get("ENCODING", ()):
+        return value
+    raw = quopri.decodestring(value.encode("utf-8"))
+    charset = params.get("CHARSET", ["UTF-8"])[0]
+    try:
+        return raw.decode(charset)
+    except (LookupError, ValueError):
+        # An unknown or non-text codec name, or bytes that do not fit the declared charset.
+        return raw.decode("utf-8", errors="replace")
+
+
+def _text(value: str) -> str:
+    """A text value with its backslash escapes undone."""
+    return _components(value, None)[0]
+
+
+def _components(value: str, separator: str | None) -> list[str]:
+    """Split a value at unescaped separators and undo the escapes (\\, \\; \\n \\\\)."""
+    if "\\" not in value:
+        return value.split(separator) if separator else [value]
+    parts: list[str] = []
+    current: list[str] = []
+    escaped = False
+    for char in value:
+        if escaped:
+            current.append("\n" if char in "nN" else char)
+            escaped = False
+        elif char == "\\":
+            escaped = True
+        elif char == separator:
+            parts.append("".join(current))
+            current = []
+        else:
+            current.append(char)
+    if escaped:
+        current.append("\\")
+    parts.append("".join(current))
+    return parts
