@@ -14,7 +14,6 @@ import unicodedata
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time
-from typing import TypeVar
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from sqlalchemy import Select, func, select
@@ -26,6 +25,7 @@ from crm.exports.ics import feed_calendar, followups_calendar, interview_calenda
 from crm.exports.vcard import iter_vcards
 from crm.extensions import db
 from crm.followups.rules import KIND_LABELS, MANUAL, local_today
+from crm.followups.services import OPEN
 from crm.models import Contact, FollowUp, Interview, User
 
 FEED_NAME = "Networking follow-ups"
@@ -36,21 +36,11 @@ FEED_FORMAT = "1"
 CARDS_PER_CHUNK = 200
 # A manual follow-up's reason stands in for its kind in the event title, cut to this length.
 TITLE_REASON_CHARS = 60
-CLOSED_INTERVIEW_STATUSES = ("done", "cancelled")
-
-Row = TypeVar("Row", Contact, FollowUp, Interview)
+SCHEDULED = "scheduled"
 
 
 class NoEmailError(ValueError):
     """The contact has no email address, so an invitation has no one to go to."""
-
-
-def owned(model: type[Row], row_id: int, user_id: int) -> Row | None:
-    """Return the user's row with this id, or None when it is missing or someone else's."""
-    row = db.session.get(model, row_id)
-    if row is None or row.user_id != user_id:
-        return None
-    return row
 
 
 # Adapters: the writers read plain attributes, not ORM rows.
@@ -129,7 +119,7 @@ def _open_followups_query(user_id: int) -> Select:
     return (
         select(FollowUp)
         .join(Contact, FollowUp.contact_id == Contact.id)
-        .where(FollowUp.user_id == user_id, FollowUp.status == "open")
+        .where(FollowUp.user_id == user_id, FollowUp.status == OPEN)
     )
 
 
@@ -139,7 +129,7 @@ def _upcoming_interviews_query(user_id: int, since: datetime) -> Select:
         .join(Contact, Interview.contact_id == Contact.id)
         .where(
             Interview.user_id == user_id,
-            Interview.status.notin_(CLOSED_INTERVIEW_STATUSES),
+            Interview.status == SCHEDULED,
             Interview.starts_at >= since,
         )
     )
@@ -171,7 +161,7 @@ def _zone(name: str | None) -> ZoneInfo:
 
 
 def upcoming_interviews(user: User, now: datetime) -> list[Interview]:
-    """Return the user's interviews from today on that are not done or cancelled."""
+    """Return the user's scheduled interviews from the start of their today on."""
     stmt = (
         _upcoming_interviews_query(user.id, upcoming_start(user, now))
         .options(joinedload(Interview.contact))
@@ -246,7 +236,7 @@ def feed_etag(user: User, now: datetime) -> str:
             func.sum(FollowUp.id),
         )
         .join(Contact, FollowUp.contact_id == Contact.id)
-        .where(FollowUp.user_id == user.id, FollowUp.status == "open")
+        .where(FollowUp.user_id == user.id, FollowUp.status == OPEN)
     ).one()
     interviews = db.session.execute(
         select(
@@ -258,7 +248,7 @@ def feed_etag(user: User, now: datetime) -> str:
         .join(Contact, Interview.contact_id == Contact.id)
         .where(
             Interview.user_id == user.id,
-            Interview.status.notin_(CLOSED_INTERVIEW_STATUSES),
+            Interview.status == SCHEDULED,
             Interview.starts_at >= since,
         )
     ).one()
@@ -354,10 +344,7 @@ def followup_file_names(followup: FollowUp) -> tuple[str, str]:
 
 def interview_file_names(interview: Interview, user: User, invite: bool) -> tuple[str, str]:
     """Return the file names of an interview's download: who and the day, in the user's zone."""
-    starts = interview.starts_at
-    if starts.tzinfo is None:  # SQLite hands back naive UTC
-        starts = starts.replace(tzinfo=UTC)
-    day = starts.astimezone(_zone(user.time_zone))
+    day = interview.starts_at.astimezone(_zone(user.time_zone))
     kind = "Invitation" if invite else "Interview"
     stem = f"{kind} {interview.contact.full_name} {day:%Y-%m-%d}"
     return attachment_names(stem, "ics", fallback=kind.lower())

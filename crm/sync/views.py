@@ -21,6 +21,7 @@ from flask import (
 )
 from flask_login import current_user, login_required, user_logged_out
 
+from crm.access import owned_or_404
 from crm.extensions import db
 from crm.forms import ConfirmForm
 from crm.models import Contact, FollowUp, Interview, User
@@ -49,26 +50,11 @@ def _now() -> datetime:
     return datetime.now(UTC)
 
 
-def _followup_or_404(followup_id: int) -> FollowUp:
-    """Return the logged-in user's follow-up, or 404 (also when it is someone else's)."""
-    return services.owned(FollowUp, followup_id, current_user.id) or abort(404)
-
-
-def _interview_or_404(interview_id: int) -> Interview:
-    """Return the logged-in user's interview, or 404 (also when it is someone else's)."""
-    return services.owned(Interview, interview_id, current_user.id) or abort(404)
-
-
-def _contact_or_404(contact_id: int) -> Contact:
-    """Return the logged-in user's contact, or 404 (also when it is someone else's)."""
-    return services.owned(Contact, contact_id, current_user.id) or abort(404)
-
-
 @bp.route("/follow-ups/<int:followup_id>.ics")
 @login_required
 def followup_ics(followup_id: int):
     """Download one follow-up as a calendar event."""
-    followup = _followup_or_404(followup_id)
+    followup = owned_or_404(FollowUp, followup_id)
     body = services.followup_file(followup, current_user)
     return _download(body, ICS_TYPE, services.followup_file_names(followup))
 
@@ -85,7 +71,7 @@ def followups_ics():
 @login_required
 def interview_ics(interview_id: int):
     """Download an informational interview for your own calendar."""
-    interview = _interview_or_404(interview_id)
+    interview = owned_or_404(Interview, interview_id)
     names = services.interview_file_names(interview, current_user, invite=False)
     return _download(services.interview_file(interview), ICS_TYPE, names)
 
@@ -94,7 +80,7 @@ def interview_ics(interview_id: int):
 @login_required
 def interview_invite(interview_id: int):
     """Download an invitation to send to the person you will interview."""
-    interview = _interview_or_404(interview_id)
+    interview = owned_or_404(Interview, interview_id)
     try:
         body = services.invite_file(interview, current_user)
     except services.NoEmailError:
@@ -113,7 +99,7 @@ def interview_invite(interview_id: int):
 @login_required
 def contact_vcf(contact_id: int):
     """Download one contact as a vCard."""
-    contact = _contact_or_404(contact_id)
+    contact = owned_or_404(Contact, contact_id)
     names = services.attachment_names(contact.full_name, "vcf", fallback="contact")
     return _download(services.contact_file(contact), VCF_TYPE, names)
 
