@@ -19,6 +19,8 @@ from sqlalchemy import (
     Time,
     TypeDecorator,
     UniqueConstraint,
+    func,
+    text,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -113,6 +115,14 @@ class Contact(db.Model):
         Index("ix_contact_user_email", "user_id", "email"),
         Index("ix_contact_user_created", "user_id", "created_at"),
         Index("ix_contact_user_keep_in_touch", "user_id", "keep_in_touch_due"),
+        # The list's default order (by name) walks this index instead of sorting every row.
+        Index(
+            "ix_contact_user_name_order",
+            "user_id",
+            func.lower(text("last_name")),
+            func.lower(text("first_name")),
+            "id",
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -138,6 +148,10 @@ class Contact(db.Model):
     cadence: Mapped[str] = mapped_column(String(4), default="none", server_default="none")
     # Derived from outreach and interviews; stored so lists sort and filter without joins.
     last_interaction_on: Mapped[date | None] = mapped_column(Date)
+    # First outreach and first reply, kept on the contact so the dashboard's rates need no
+    # scan of every outreach row.
+    first_outreach_on: Mapped[date | None] = mapped_column(Date)
+    replied_on: Mapped[date | None] = mapped_column(Date)
     keep_in_touch_due: Mapped[date | None] = mapped_column(Date)
     import_batch_id: Mapped[int | None] = mapped_column(
         ForeignKey("import_batch.id", ondelete="SET NULL"), index=True

@@ -6,7 +6,7 @@ import random
 import uuid
 from datetime import UTC, date, datetime, timedelta
 
-from sqlalchemy import insert, select
+from sqlalchemy import insert, select, text
 
 from crm.extensions import db
 from crm.models import Company, Contact, FollowUp, Interview, Note, Outreach, Tag, contact_tag
@@ -92,6 +92,15 @@ def seed(
     ]
     for chunk in _chunks(outreach_rows):
         db.session.execute(insert(Outreach), chunk)
+    db.session.execute(
+        text(
+            "UPDATE contact SET first_outreach_on = (SELECT min(sent_on) FROM outreach "
+            "WHERE outreach.contact_id = contact.id), replied_on = (SELECT min(sent_on) "
+            "FROM outreach WHERE outreach.contact_id = contact.id AND status = 'replied') "
+            "WHERE user_id = :user_id"
+        ),
+        {"user_id": user_id},
+    )
     followup_rows = [
         {
             "user_id": user_id,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import Select, and_, exists, func, or_, select
+from sqlalchemy import ColumnElement, Select, func, or_, select
 from sqlalchemy.orm import selectinload
 
 from crm.extensions import db
@@ -121,13 +121,20 @@ class ContactFilters:
         return bool(self.q or self.network or self.tag or self.company)
 
 
-def _has_tag_matching(condition) -> exists:
-    return (
+def _tagged(user_id: int, condition) -> ColumnElement[bool]:
+    """Contacts carrying a tag that meets the condition (one subquery, not one per row)."""
+    return Contact.id.in_(
         select(contact_tag.c.contact_id)
         .join(Tag, Tag.id == contact_tag.c.tag_id)
-        .where(contact_tag.c.contact_id == Contact.id, condition)
-        .exists()
+        .where(Tag.user_id == user_id, condition)
     )
+
+
+def _contains(column, word: str) -> ColumnElement[bool]:
+    """Case-insensitive substring match; SQLite's LIKE already ignores case, without lower()."""
+    if db.session.get_bind().dialect.name == "sqlite":
+        return column.contains(word, autoescape=True)
+    return column.icontains(word, autoescape=True)
 
 
 def contact_query(user_id: int, filters: ContactFilters) -> Select:
@@ -141,21 +148,21 @@ def contact_query(user_id: int, filters: ContactFilters) -> Select:
     for word in filters.q.split()[:10]:
         stmt = stmt.where(
             or_(
-                Contact.first_name.icontains(word, autoescape=True),
-                Contact.last_name.icontains(word, autoescape=True),
-                Contact.email.icontains(word, autoescape=True),
-                Contact.title.icontains(word, autoescape=True),
-                Contact.notes.icontains(word, autoescape=True),
-                Company.name.icontains(word, autoescape=True),
-                _has_tag_matching(Tag.name.icontains(word, autoescape=True)),
+                _contains(Contact.first_name, word),
+                _contains(Contact.last_name, word),
+                _contains(Contact.email, word),
+                _contains(Contact.title, word),
+                _contains(Contact.notes, word),
+                _contains(Company.name, word),
+                _tagged(user_id, _contains(Tag.name, word)),
             )
         )
     if filters.network in NETWORKS:
         stmt = stmt.where(Contact.network == filters.network)
     if filters.tag:
-        stmt = stmt.where(_has_tag_matching(Tag.name_key == name_key(filters.tag)))
+        stmt = stmt.where(_tagged(user_id, Tag.name_key == name_key(filters.tag)))
     if filters.company:
-        stmt = stmt.where(and_(Company.name_key == name_key(filters.company)))
+        stmt = stmt.where(Company.name_key == name_key(filters.company))
     if filters.sort == "company":
         order = (Company.name_key.is_(None), Company.name_key, Contact.last_name, Contact.id)
     elif filters.sort == "recent":

@@ -14,7 +14,7 @@ from crm.models import Contact, FollowUp, User, utcnow
 
 OPEN, DONE, DISMISSED, CLOSED = "open", "done", "dismissed", "closed"
 STATUS_LABELS = {OPEN: "Open", DONE: "Done", DISMISSED: "Dismissed", CLOSED: "Closed"}
-GROUP_LIMIT = 100
+GROUP_LIMIT = 25
 
 
 def settings_for(user: User) -> rules.RuleSettings:
@@ -218,6 +218,20 @@ def open_followups(user_id: int, today: date, names=rules.BUCKETS) -> FollowUpGr
         result.groups[name] = list(rows)
     result.counts = count_open(user_id, today)
     return result
+
+
+def coming_up(user_id: int, today: date, limit: int = 5) -> list[FollowUp]:
+    """The next open follow-ups after today, soonest first."""
+    return list(
+        db.session.scalars(
+            select(FollowUp)
+            .join(FollowUp.contact)
+            .options(contains_eager(FollowUp.contact))
+            .where(FollowUp.user_id == user_id, FollowUp.status == OPEN, FollowUp.due_on > today)
+            .order_by(FollowUp.due_on, FollowUp.id)
+            .limit(limit)
+        )
+    )
 
 
 def count_open(user_id: int, today: date) -> dict[str, int]:

@@ -5,11 +5,11 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
-from sqlalchemy import case, distinct, func, select
+from sqlalchemy import distinct, func, select
 
 from crm.extensions import db
 from crm.followups import rules
-from crm.followups.services import open_followups
+from crm.followups.services import coming_up, open_followups
 from crm.interviews.services import upcoming
 from crm.models import Contact, FollowUp, Interview, JobChange, Outreach, User
 from crm.normalize import NETWORKS
@@ -35,6 +35,7 @@ class Dashboard:
     contact_count: int
     overdue: list[FollowUp]
     due_today: list[FollowUp]
+    next_up: list[FollowUp]
     open_counts: dict[str, int]
     interviews: list[Interview]
     week_outreach: int
@@ -52,21 +53,43 @@ class Dashboard:
         return min(100, round(100 * self.week_outreach / self.weekly_goal))
 
 
-def response_by_network(user_id: int) -> list[NetworkRate]:
-    """People reached and people who replied, per network."""
-    replied_contact = case((Outreach.status == "replied", Outreach.contact_id))
+@dataclass
+class ContactStats:
+    """Per-network counts from one pass over the user's contacts."""
+
+    rates: list[NetworkRate]
+    contacts: int
+    referred: int
+    losing_touch: int
+
+
+def contact_stats(user_id: int, today: date) -> ContactStats:
+    """Contacts, people reached and people who replied per network, in one query."""
     rows = db.session.execute(
         select(
             Contact.network,
-            func.count(distinct(Outreach.contact_id)),
-            func.count(distinct(replied_contact)),
+            func.count(Contact.id),
+            func.count(Contact.first_outreach_on),
+            func.count(Contact.replied_on),
+            func.count(Contact.id).filter(Contact.keep_in_touch_due < today),
         )
-        .join(Contact, Contact.id == Outreach.contact_id)
-        .where(Outreach.user_id == user_id)
+        .where(Contact.user_id == user_id)
         .group_by(Contact.network)
     ).all()
-    found = {network: NetworkRate(network, reached, replied) for network, reached, replied in rows}
-    return [found.get(network, NetworkRate(network, 0, 0)) for network in NETWORKS]
+    found = {row[0]: row for row in rows}
+    rates = [
+        NetworkRate(n, found[n][2], found[n][3]) if n in found else NetworkRate(n, 0, 0)
+        for n in NETWORKS
+    ]
+    referred = db.session.scalar(
+        select(func.count(distinct(Contact.introduced_by_id))).where(Contact.user_id == user_id)
+    )
+    return ContactStats(
+        rates=rates,
+        contacts=sum(row[1] for row in rows),
+        referred=referred or 0,
+        losing_touch=sum(row[4] for row in rows),
+    )
 
 
 def build_dashboard(user: User, today: date, now: datetime) -> Dashboard:
@@ -79,15 +102,10 @@ def build_dashboard(user: User, today: date, now: datetime) -> Dashboard:
             Outreach.user_id == uid, Outreach.sent_on >= monday, Outreach.sent_on <= sunday
         )
     )
-    rates = response_by_network(uid)
+    stats = contact_stats(uid, today)
+    rates = stats.rates
     overall = NetworkRate("all", sum(r.reached for r in rates), sum(r.replied for r in rates))
-    contact_count, referred, losing = db.session.execute(
-        select(
-            func.count(Contact.id),
-            func.count(distinct(Contact.introduced_by_id)),
-            func.count(Contact.id).filter(Contact.keep_in_touch_due < today),
-        ).where(Contact.user_id == uid)
-    ).one()
+    contact_count, referred, losing = stats.contacts, stats.referred, stats.losing_touch
     interviewed = db.session.scalar(
         select(func.count(distinct(Interview.contact_id))).where(
             Interview.user_id == uid, Interview.status == "done"
@@ -103,6 +121,7 @@ def build_dashboard(user: User, today: date, now: datetime) -> Dashboard:
         contact_count=contact_count,
         overdue=groups.groups["overdue"][:DASHBOARD_LIST],
         due_today=groups.groups["today"][:DASHBOARD_LIST],
+        next_up=coming_up(uid, today),
         open_counts=groups.counts,
         interviews=upcoming(uid, now, limit=5),
         week_outreach=week_outreach or 0,

@@ -59,6 +59,10 @@ def log_outreach(
     db.session.add(outreach)
     db.session.flush()
     record_interaction(contact, sent_on)
+    if contact.first_outreach_on is None or sent_on < contact.first_outreach_on:
+        contact.first_outreach_on = sent_on
+    if status == "replied" and contact.replied_on is None:
+        contact.replied_on = sent_on
     if status == "awaiting":
         planned = rules.outreach_followups(
             sent_on, settings_for(user), contact.full_name, contact.company_name
@@ -78,6 +82,8 @@ def set_status(outreach: Outreach, status: str, today: date) -> int:
     if status == "replied":
         outreach.reply_on = today
         record_interaction(outreach.contact, today)
+        if outreach.contact.replied_on is None:
+            outreach.contact.replied_on = today
         closed = close_company_followups(outreach.contact, f"{outreach.contact.full_name} replied")
     elif status == "declined":
         outreach.reply_on = today
