@@ -62,7 +62,18 @@ def add_planned(
 
 
 def add_manual(contact: Contact, due_on: date, reason: str) -> FollowUp:
-    """A follow-up the user adds by hand."""
+    """A follow-up the user adds by hand (the same one twice, as from a double submit, is one)."""
+    twin = db.session.scalars(
+        select(FollowUp).where(
+            FollowUp.contact_id == contact.id,
+            FollowUp.kind == rules.MANUAL,
+            FollowUp.status == OPEN,
+            FollowUp.due_on == due_on,
+            FollowUp.reason == reason,
+        )
+    ).first()
+    if twin is not None:
+        return twin
     row = FollowUp(
         user_id=contact.user_id,
         contact_id=contact.id,

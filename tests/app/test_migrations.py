@@ -73,3 +73,43 @@ def test_upgrade_from_the_first_migration_keeps_rows(empty_database_url):
                 "old@example.com"
             )
         db.engine.dispose()
+
+
+def test_reply_dates_are_backfilled_from_existing_outreach(empty_database_url):
+    app = make_test_app(empty_database_url)
+    with app.app_context():
+        upgrade(revision="0002")
+        with db.engine.begin() as connection:
+            connection.execute(
+                text(
+                    'INSERT INTO "user" (id, email, password_hash, time_zone, created_at) '
+                    "VALUES (1, 'old@example.com', 'x', 'UTC', '2024-01-01 00:00:00+00')"
+                )
+            )
+            connection.execute(
+                text(
+                    "INSERT INTO contact (id, user_id, uid, first_name, last_name, network, "
+                    "source, cadence, created_at, updated_at) VALUES (1, 1, 'c-1', 'Ada', "
+                    "'Lovelace', 'work', 'manual', 'none', '2024-01-01 00:00:00+00', "
+                    "'2024-01-01 00:00:00+00')"
+                )
+            )
+            for sent_on, status, reply_on in [
+                ("2024-03-01", "no_response", None),
+                ("2024-02-01", "replied", "2024-02-05"),
+            ]:
+                connection.execute(
+                    text(
+                        "INSERT INTO outreach (user_id, contact_id, channel, sent_on, status, "
+                        "reply_on, created_at) VALUES (1, 1, 'email', :sent, :status, :reply, "
+                        "'2024-01-01 00:00:00+00')"
+                    ),
+                    {"sent": sent_on, "status": status, "reply": reply_on},
+                )
+        upgrade()
+        with db.engine.connect() as connection:
+            row = connection.execute(
+                text("SELECT first_outreach_on, replied_on FROM contact")
+            ).one()
+            assert [str(value) for value in row] == ["2024-02-01", "2024-02-05"]
+        db.engine.dispose()

@@ -197,6 +197,11 @@ def test_manual_follow_up_and_bad_dates(client, user, app, fixed_today):
     )
     assert response.status_code == 302
     assert followups(app) == [(jane, "manual", date(2026, 12, 2), "open")]
+    # A double-submitted form adds it once.
+    client.post(
+        f"/contacts/{jane}/follow-ups", data={"due_on": "2026-12-02", "reason": "Send the article"}
+    )
+    assert len(followups(app)) == 1
     for data, message in [
         ({"due_on": "2026-11-24", "reason": "x"}, "Pick today or a later date."),
         ({"due_on": "2026-13-01", "reason": "x"}, "Enter a real date"),
