@@ -11,7 +11,7 @@ from playwright.sync_api import expect
 from crm.followups.rules import business_days_after
 
 pytestmark = pytest.mark.browser
-SCREENSHOTS = Path(__file__).resolve().parents[2] / "test-results"
+SCREENSHOTS = Path(__file__).resolve().parents[2] / ".cache" / "screenshots"
 
 
 def last_friday(today: date) -> date:
