@@ -47,6 +47,7 @@ def _download(body: bytes | Iterable[bytes], mimetype: str, names: tuple[str, st
 
 
 def _now() -> datetime:
+    """The current time, aware, in UTC."""
     return datetime.now(UTC)
 
 

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import hashlib
 import re
+from contextlib import contextmanager
 from datetime import UTC, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 import ics
 import pytest
 import vobject
-from sqlalchemy import select
+from sqlalchemy import event, select
 
 from crm.contacts.services import get_or_create_company
 from crm.extensions import db
@@ -396,3 +397,51 @@ def test_an_interview_earlier_today_stays_in_the_feed(client, owner, app, strang
 
     assert uid_of(app, Interview, kept) in data
     assert uid_of(app, Interview, gone) not in data
+
+
+@contextmanager
+def counting_statements(app):
+    """Collect the SQL statements the app sends while the block runs."""
+    statements: list[str] = []
+
+    def count(conn, cursor, statement, parameters, context, executemany):
+        statements.append(statement)
+
+    with app.app_context():
+        engine = db.engine
+    event.listen(engine, "before_cursor_execute", count)
+    try:
+        yield statements
+    finally:
+        event.remove(engine, "before_cursor_execute", count)
+
+
+def test_calendar_pages_use_a_fixed_number_of_statements(client, owner, app, stranger):
+    url = make_link(client)
+    paths = ["/calendar", "/follow-ups.ics", feed_path(url)]
+
+    def statements_per_path() -> list[int]:
+        counts = []
+        for path in paths:
+            with counting_statements(app) as statements:
+                caller = stranger if path.startswith("/feed/") else client
+                assert caller.get(path).status_code == 200
+            counts.append(len(statements))
+        return counts
+
+    jane = add_contact(app, owner, first_name="Jane")
+    followup(app, jane)
+    interview(app, jane)
+    few = statements_per_path()
+    for n in range(30):
+        contact = add_contact(app, owner, first_name=f"Person {n}")
+        followup(app, contact)
+        interview(app, contact, starts_at=SOON + timedelta(hours=n))
+    assert statements_per_path() == few
+
+
+def test_the_feed_sets_no_cookie(client, owner, stranger):
+    url = make_link(client)
+    response = stranger.get(feed_path(url))
+    assert "Set-Cookie" not in response.headers
+    assert response.headers["X-Content-Type-Options"] == "nosniff"
