@@ -18,7 +18,7 @@ from crm.extensions import db
 from crm.models import Contact, FollowUp, Interview, User
 
 pytestmark = pytest.mark.browser
-SCREENSHOTS = Path(__file__).resolve().parents[2] / "test-results"
+SCREENSHOTS = Path(__file__).resolve().parents[2] / ".cache" / "screenshots"
 PASSWORD = "a long password"
 SOON = datetime.now(UTC).replace(second=0, microsecond=0) + timedelta(days=4)
 
@@ -178,7 +178,7 @@ def test_take_it_everywhere(page, live_server, check_a11y, app):
     page.get_by_role("button", name="Copy link").click()
     expect(page.get_by_text("Copied. Paste it into your calendar app.")).to_be_visible()
     assert page.evaluate("navigator.clipboard.readText()") == feed_url
-    SCREENSHOTS.mkdir(exist_ok=True)
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(SCREENSHOTS / "calendar.png"), full_page=True)
 
     status, headers, body = fetch_without_cookies(feed_url)
