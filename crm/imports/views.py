@@ -1,13 +1,244 @@
-"""Import pages."""
+"""Import pages: upload, preview, confirm, history and undo."""
 
-from flask import render_template
-from flask_login import login_required
+from __future__ import annotations
 
-from crm.imports import bp
+from datetime import datetime
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+from flask import abort, current_app, flash, redirect, render_template, url_for
+from flask_login import current_user, login_required
+from sqlalchemy.exc import SQLAlchemyError
+from werkzeug.exceptions import RequestEntityTooLarge
+
+from crm.access import owned_or_404
+from crm.extensions import db
+from crm.importers import ParseResult, UnsupportedFormat
+from crm.imports import bp, services
+from crm.imports.forms import ConfirmImportForm, UndoForm, UploadForm
+from crm.imports.pending import PendingUploads, is_token, remove_stale
+from crm.models import ImportBatch
+
+PREVIEW_ROWS = 100
+SKIPPED_ROWS = 500
+HISTORY_ROWS = 50
+EXPIRED = "This preview is no longer available. Please upload the file again."
 
 
-@bp.route("/import")
+def _uploads_root() -> Path:
+    return Path(current_app.instance_path) / "imports"
+
+
+def _uploads() -> PendingUploads:
+    """The logged-in user's uploads waiting for a confirm."""
+    return PendingUploads(_uploads_root(), current_user.id)
+
+
+def _local(moment: datetime) -> datetime:
+    """A stored UTC time in the user's time zone."""
+    try:
+        return moment.astimezone(ZoneInfo(current_user.time_zone))
+    except (KeyError, ValueError):
+        return moment
+
+
+def _size(limit: int) -> str:
+    return f"{limit / 2**20:g} MB" if limit >= 2**20 else f"{limit / 2**10:g} KB"
+
+
+def too_large_message() -> str:
+    limit = _size(current_app.config["IMPORT_MAX_BYTES"])
+    return (
+        f"This file is larger than {limit}, the most we import at once. "
+        "A LinkedIn Connections.csv is usually far smaller: check that you chose the right file."
+    )
+
+
+def _index_page(form: UploadForm, status: int = 200, error: str | None = None):
+    """The Import page: the upload form and the import history."""
+    page = render_template(
+        "imports/index.html",
+        form=form,
+        error=error,
+        batches=services.recent_batches(current_user.id, HISTORY_ROWS),
+        history_rows=HISTORY_ROWS,
+        local=_local,
+    )
+    return page, status
+
+
+@bp.before_request
 @login_required
+def require_login() -> None:
+    """Every import page needs a logged-in user."""
+
+
+@bp.errorhandler(RequestEntityTooLarge)
+def too_large(error: RequestEntityTooLarge):
+    """A file over the upload limit: say so on the Import page, not on a bare error page."""
+    if not current_user.is_authenticated:
+        return render_template("error.html", code=413, message=too_large_message()), 413
+    form = UploadForm(formdata=None)
+    form.file.errors = [too_large_message()]
+    return _index_page(form, 413)
+
+
+@bp.route("/import", methods=["GET", "POST"])
 def index():
-    """Placeholder until imports land."""
-    return render_template("main/coming.html", title="Import")
+    """Upload a contacts file; the preview comes before anything is written."""
+    form = UploadForm()
+    if form.validate_on_submit():
+        upload = form.file.data
+        limit = current_app.config["IMPORT_MAX_BYTES"]
+        data = upload.read(limit + 1)
+        filename = services.clean_filename(upload.filename)
+        if len(data) > limit:
+            form.file.errors = [too_large_message()]
+        else:
+            try:
+                parsed = services.parse_upload(data, filename)
+            except UnsupportedFormat as error:
+                form.file.errors = [str(error)]
+            else:
+                return _preview(parsed, data, filename)
+    return _index_page(form)
+
+
+def _preview(
+    parsed: ParseResult, data: bytes, filename: str, form: ConfirmImportForm | None = None
+):
+    """Keep the upload on disk for the confirm and show what importing it would do."""
+    plan = services.plan_import(current_user.id, parsed)
+    if form is None:
+        token = None
+        if plan.counts.people:
+            remove_stale(_uploads_root())
+            token = _uploads().save(data, filename)
+        form = ConfirmImportForm(formdata=None, token=token)
+    return render_template(
+        "imports/preview.html",
+        plan=plan,
+        form=form,
+        filename=filename,
+        preview_rows=PREVIEW_ROWS,
+        skipped_rows=SKIPPED_ROWS,
+    )
+
+
+@bp.route("/import/confirm", methods=["POST"])
+def confirm():
+    """Import the previewed file: new contacts, updates and job changes, all in one go."""
+    form = ConfirmImportForm()
+    token = form.token.data
+    if not is_token(token):
+        abort(404)
+    uploads = _uploads()
+    finished = uploads.finished_batch(token)
+    if finished is not None:
+        flash("This file is already imported; here is what it did.", "info")
+        return redirect(
+            url_for("imports.batch", batch_id=finished) if finished else url_for("imports.index")
+        )
+    if uploads.is_being_imported(token):
+        flash(
+            "This file is being imported right now; it will appear in the history shortly.", "info"
+        )
+        return redirect(url_for("imports.index"))
+    if not form.validate_on_submit():
+        upload = uploads.read(token)
+        if upload is None:
+            return _expired()
+        return _preview(
+            services.parse_upload(upload.data, upload.filename), upload.data, upload.filename, form
+        )
+    upload = uploads.claim(token)
+    if upload is None:
+        return _expired()
+    try:
+        outcome = services.import_file(
+            current_user, upload.data, upload.filename, network=form.network.data
+        )
+        db.session.commit()
+    except (SQLAlchemyError, UnsupportedFormat):
+        db.session.rollback()
+        uploads.release(token)
+        current_app.logger.exception("import of %s failed", upload.filename)
+        flash(
+            "Nothing was imported: something changed in your contacts while we were writing. "
+            "Please upload the file again.",
+            "error",
+        )
+        return redirect(url_for("imports.index"))
+    uploads.finish(token, outcome.batch.id if outcome.batch else None)
+    flash(_summary(outcome.counts), "success")
+    if outcome.batch is None:
+        return redirect(url_for("imports.index"))
+    return redirect(url_for("imports.batch", batch_id=outcome.batch.id))
+
+
+def _expired():
+    """The page for a token that is gone: expired, cleaned up, or someone else's."""
+    return _index_page(UploadForm(formdata=None), 404, EXPIRED)
+
+
+def _plural(number: int, noun: str) -> str:
+    return f"{number} {noun}{'' if number == 1 else 's'}"
+
+
+def _summary(counts: services.ImportCounts) -> str:
+    return (
+        f"Import done: {_plural(counts.created, 'contact')} added, {counts.updated} updated, "
+        f"{counts.unchanged} already up to date, {_plural(counts.skipped, 'row')} skipped."
+    )
+
+
+@bp.route("/import/history/<int:batch_id>")
+def batch(batch_id: int):
+    """One import: its counts, the people it added, the job changes it found, and Undo."""
+    batch = owned_or_404(ImportBatch, batch_id)
+    created, created_total = services.created_contacts(batch)
+    return render_template(
+        "imports/batch.html",
+        batch=batch,
+        created=created,
+        created_total=created_total,
+        job_changes=services.batch_job_changes(batch),
+        form=UndoForm(formdata=None),
+        local=_local,
+    )
+
+
+@bp.route("/import/history/<int:batch_id>/undo", methods=["POST"])
+def undo(batch_id: int):
+    """Undo an import, asking first when people it added have outreach or notes since."""
+    batch = owned_or_404(ImportBatch, batch_id)
+    form = UndoForm()
+    if not form.validate_on_submit():
+        abort(400)
+    if batch.undone_at is not None:
+        return _already_undone(batch)
+    if form.confirmed.data != "yes":
+        busy, busy_total = services.contacts_with_history(batch)
+        if busy_total:
+            form.confirmed.data = "yes"
+            return render_template(
+                "imports/undo.html", batch=batch, busy=busy, busy_total=busy_total, form=form
+            )
+    try:
+        result = services.undo_import(batch)
+    except services.AlreadyUndone:
+        db.session.rollback()
+        return _already_undone(db.session.get(ImportBatch, batch_id) or batch)
+    db.session.commit()
+    flash(
+        f"Import of {batch.filename} undone: {_plural(result.removed, 'contact')} removed, "
+        f"{result.reverted} restored to how they were.",
+        "success",
+    )
+    return redirect(url_for("imports.index"))
+
+
+def _already_undone(batch: ImportBatch):
+    when = f" on {_local(batch.undone_at).strftime('%d %b %Y')}" if batch.undone_at else ""
+    flash(f"This import was already undone{when}; there is nothing left to undo.", "info")
+    return redirect(url_for("imports.batch", batch_id=batch.id))

@@ -1,0 +1,39 @@
+"""The import forms: upload a file, confirm its preview, confirm an undo."""
+
+from __future__ import annotations
+
+from flask_wtf import FlaskForm
+from flask_wtf.file import FileField, FileRequired
+from wtforms import HiddenField, SelectField, SubmitField
+from wtforms.fields.choices import SelectChoice
+
+from crm.contacts.forms import NETWORK_CHOICES
+
+ACCEPTED = ".csv,.vcf,.vcard,.txt,text/csv,text/vcard,text/x-vcard"
+
+
+class UploadForm(FlaskForm):
+    file = FileField(
+        "Contacts file",
+        validators=[FileRequired("Choose a file to import.")],
+        description="LinkedIn Connections.csv, a Google or Outlook contacts CSV, or a vCard file.",
+        render_kw={"accept": ACCEPTED},
+    )
+    submit = SubmitField("Preview")
+
+
+class ConfirmImportForm(FlaskForm):
+    token = HiddenField()
+    network = SelectField(
+        "Network for new contacts",
+        choices=[SelectChoice(value, label) for value, label in NETWORK_CHOICES],
+        default="other",
+        description="People already in your contacts keep their network.",
+    )
+    submit = SubmitField("Import")
+
+
+class UndoForm(FlaskForm):
+    # "yes" once the user has seen which people, with their history, the undo removes.
+    confirmed = HiddenField()
+    submit = SubmitField("Undo import")
