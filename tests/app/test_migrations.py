@@ -27,6 +27,12 @@ def empty_database_url(tmp_path):
     admin.dispose()
 
 
+OLD_USER = text(
+    'INSERT INTO "user" (id, email, password_hash, time_zone, created_at) '
+    "VALUES (1, 'old@example.com', 'x', 'UTC', '2024-01-01 00:00:00+00')"
+)
+
+
 def test_first_start_creates_the_latest_schema(empty_database_url):
     app = make_test_app(empty_database_url, AUTO_MIGRATE=True)  # disposed below
     with app.app_context():
@@ -40,12 +46,7 @@ def test_upgrade_from_the_first_migration_keeps_rows(empty_database_url):
     with app.app_context():
         upgrade(revision="0001")
         with db.engine.begin() as connection:
-            connection.execute(
-                text(
-                    'INSERT INTO "user" (id, email, password_hash, time_zone, created_at) '
-                    "VALUES (1, 'old@example.com', 'x', 'UTC', '2024-01-01 00:00:00+00')"
-                )
-            )
+            connection.execute(OLD_USER)
             connection.execute(
                 text(
                     "INSERT INTO company (id, user_id, name, name_key, is_target, created_at) "
@@ -80,12 +81,7 @@ def test_reply_dates_are_backfilled_from_existing_outreach(empty_database_url):
     with app.app_context():
         upgrade(revision="0002")
         with db.engine.begin() as connection:
-            connection.execute(
-                text(
-                    'INSERT INTO "user" (id, email, password_hash, time_zone, created_at) '
-                    "VALUES (1, 'old@example.com', 'x', 'UTC', '2024-01-01 00:00:00+00')"
-                )
-            )
+            connection.execute(OLD_USER)
             connection.execute(
                 text(
                     "INSERT INTO contact (id, user_id, uid, first_name, last_name, network, "
