@@ -73,6 +73,9 @@ class User(UserMixin, db.Model):
     # Calendar export: the time of day a reminder pops up, and the feed token's hash.
     reminder_time: Mapped[time | None] = mapped_column(Time)
     feed_token_hash: Mapped[str | None] = mapped_column(String(128), unique=True)
+    # The token itself is never stored: it is an HMAC of this salt under the server's secret key,
+    # so the Calendar page can show it again while a copy of the database alone cannot forge it.
+    feed_token_salt: Mapped[str | None] = mapped_column(String(64))
 
     def __repr__(self) -> str:
         return f"<User {self.id} {self.email}>"

@@ -106,6 +106,11 @@ def create():
     return render_template("contacts/form.html", form=form, contact=None)
 
 
+def _is_open_followup(entry) -> bool:
+    """Open follow-ups show under Next steps; the timeline is what has happened."""
+    return entry.kind == "follow_up" and entry.item.status == "open"
+
+
 def render_contact_page(contact: Contact, status: int = 200, **forms):
     """The contact page, with any form that failed validation passed in to show its errors."""
     from crm.followups.forms import CadenceForm, FollowUpForm, NoteForm
@@ -118,11 +123,15 @@ def render_contact_page(contact: Contact, status: int = 200, **forms):
     followup_form = forms.get("followup_form") or FollowUpForm(formdata=None)
     cadence_form = forms.get("cadence_form") or CadenceForm(formdata=None, cadence=contact.cadence)
     note_form = forms.get("note_form") or NoteForm(formdata=None)
+    timeline = contact_timeline(contact, ZoneInfo(current_user.time_zone))
     page = render_template(
         "contacts/show.html",
         contact=contact,
         introduced=introduced_people(contact),
-        timeline=contact_timeline(contact, ZoneInfo(current_user.time_zone)),
+        timeline=[e for e in timeline if not _is_open_followup(e)],
+        open_followups=sorted(
+            (e.item for e in timeline if _is_open_followup(e)), key=lambda f: (f.due_on, f.id)
+        ),
         today=today,
         outreach_form=outreach_form,
         followup_form=followup_form,

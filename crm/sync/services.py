@@ -6,6 +6,7 @@ rows (always scoped to one user) and adapts them to what the writers read.
 
 from __future__ import annotations
 
+import base64
 import hashlib
 import hmac
 import re
@@ -265,12 +266,28 @@ def hash_token(token: str) -> str:
     return hashlib.sha256(token.encode("utf-8")).hexdigest()
 
 
-def issue_feed_token(user: User) -> str:
-    """Give the user a new feed token, replacing the old one, and return it (the only copy)."""
-    token = secrets.token_urlsafe(FEED_TOKEN_BYTES)
+def _derive_token(user: User, secret_key: str) -> str:
+    """The feed token for the user's current salt: HMAC-SHA256 under the server's secret."""
+    message = f"calendar-feed:{user.id}:{user.feed_token_salt}".encode()
+    digest = hmac.new(secret_key.encode("utf-8"), message, hashlib.sha256).digest()
+    return base64.urlsafe_b64encode(digest).rstrip(b"=").decode("ascii")
+
+
+def issue_feed_token(user: User, secret_key: str) -> str:
+    """Give the user a new feed token, replacing the old one (which stops working)."""
+    user.feed_token_salt = secrets.token_urlsafe(FEED_TOKEN_BYTES)
+    token = _derive_token(user, secret_key)
     user.feed_token_hash = hash_token(token)
     db.session.flush()
     return token
+
+
+def current_feed_token(user: User, secret_key: str) -> str | None:
+    """The user's working feed token, or None (no link yet, or the secret key has changed)."""
+    if not user.feed_token_salt:
+        return None
+    token = _derive_token(user, secret_key)
+    return token if token_matches(user, token) else None
 
 
 def token_matches(user: User, token: str | None) -> bool:

@@ -4,34 +4,30 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import UTC, datetime
-from typing import Any
 from urllib.parse import quote, urlsplit, urlunsplit
 
 from flask import (
-    Flask,
     Response,
     abort,
+    current_app,
     flash,
     redirect,
     render_template,
     request,
-    session,
     stream_with_context,
     url_for,
 )
-from flask_login import current_user, login_required, user_logged_out
+from flask_login import current_user, login_required
 
 from crm.access import owned_or_404
 from crm.extensions import db
 from crm.forms import ConfirmForm
-from crm.models import Contact, FollowUp, Interview, User
+from crm.models import Contact, FollowUp, Interview
 from crm.sync import bp, services
 from crm.sync.forms import ReminderForm
 
 ICS_TYPE = "text/calendar; charset=utf-8"
 VCF_TYPE = "text/vcard; charset=utf-8"
-# The plain token lives only in the browser session that made it; the database keeps its hash.
-SESSION_TOKEN_KEY = "feed_token"
 
 
 def _download(body: bytes | Iterable[bytes], mimetype: str, names: tuple[str, str]) -> Response:
@@ -131,10 +127,8 @@ def calendar():
             "success",
         )
         return redirect(url_for("sync.calendar"))
-    token = session.get(SESSION_TOKEN_KEY)
-    feed_url = None
-    if services.token_matches(current_user, token):
-        feed_url = url_for("sync.feed", token=token, _external=True)
+    token = services.current_feed_token(current_user, current_app.config["SECRET_KEY"])
+    feed_url = url_for("sync.feed", token=token, _external=True) if token else None
     followup_count, interview_count = services.calendar_counts(current_user, _now())
     return render_template(
         "sync/calendar.html",
@@ -155,7 +149,7 @@ def feed_link():
     form = ConfirmForm()
     if form.validate_on_submit():
         had_link = bool(current_user.feed_token_hash)
-        session[SESSION_TOKEN_KEY] = services.issue_feed_token(current_user)
+        services.issue_feed_token(current_user, current_app.config["SECRET_KEY"])
         db.session.commit()
         flash(
             "Here is your new calendar link. The old one no longer works: "
@@ -190,9 +184,3 @@ def _webcal(url: str) -> str:
     """Return the webcal:// form of an http(s) feed URL, which opens a calendar app."""
     parts = urlsplit(url)
     return urlunsplit(("webcal", *parts[1:]))
-
-
-@user_logged_out.connect
-def _forget_feed_token(sender: Flask, user: User | None = None, **extra: Any) -> None:
-    """Drop the plain feed token from the session at log-out (its hash stays in the database)."""
-    session.pop(SESSION_TOKEN_KEY, None)

@@ -144,17 +144,32 @@ def test_the_url_uses_the_host_the_request_came_in_on(client, owner):
     assert 'href="webcal://crm.example.org:8443/feed/' in page
 
 
-def test_after_log_out_the_page_no_longer_shows_the_link(client, owner, auth, stranger):
+def test_the_page_shows_the_same_link_in_a_later_session(client, owner, auth, stranger):
     url = make_link(client)
     auth.logout()
     auth.login()
 
     page = client.get("/calendar").get_data(as_text=True)
 
+    assert FEED_URL.search(page).group(1) == url
+    assert stranger.get(feed_path(url)).status_code == 200
+
+
+def test_a_changed_secret_key_retires_the_link_and_says_so(client, owner, app, stranger):
+    url = make_link(client)
+    app.config["SECRET_KEY"] = "a-new-secret"
+    auth_cookie_lost = client.get("/calendar")  # the old session cookie no longer verifies
+    assert auth_cookie_lost.status_code == 302
+
+    # The stored hash no longer matches what the new key derives: the page asks for a new link.
+    client.post("/login", data={"email": "jo@example.com", "password": TEST_PASSWORD})
+    page = client.get("/calendar").get_data(as_text=True)
     assert not FEED_URL.search(page)
-    assert "Your calendar link is active" in page
-    assert "Regenerate the link" in page
-    assert stranger.get(feed_path(url)).status_code == 200  # the link itself still works
+    assert "secret key changed" in page
+    assert stranger.get(feed_path(url)).status_code == 200  # still answers until regenerated
+    new_url = make_link(client)
+    assert stranger.get(feed_path(url)).status_code == 404
+    assert stranger.get(feed_path(new_url)).status_code == 200
 
 
 def test_another_users_link_is_not_shown(client, owner, auth):
