@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 from sqlalchemy import ColumnElement, Select, func, or_, select
@@ -115,6 +116,17 @@ class ContactFilters:
     tag: str = ""
     company: str = ""
     sort: str = "name"
+
+    @classmethod
+    def from_args(cls, args: Mapping[str, str]) -> ContactFilters:
+        """Read the search, filters and sort from a query string, trimmed to sane lengths."""
+        return cls(
+            q=args.get("q", "").strip()[:200],
+            network=args.get("network", ""),
+            tag=args.get("tag", "").strip()[:50],
+            company=args.get("company", "").strip()[:200],
+            sort=args.get("sort", "name"),
+        )
 
     @property
     def active(self) -> bool:

@@ -40,13 +40,7 @@ def require_login() -> None:
 def index():
     """The contact list: search, filter, sort, paginate."""
     args = request.args
-    filters = ContactFilters(
-        q=args.get("q", "").strip()[:200],
-        network=args.get("network", ""),
-        tag=args.get("tag", "").strip()[:50],
-        company=args.get("company", "").strip()[:200],
-        sort=args.get("sort", "name"),
-    )
+    filters = ContactFilters.from_args(args)
     page = db.paginate(
         contact_query(current_user.id, filters),
         page=args.get("page", 1, type=int),

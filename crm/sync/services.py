@@ -12,7 +12,7 @@ import hmac
 import re
 import secrets
 import unicodedata
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -307,17 +307,6 @@ def user_for_feed_token(token: str) -> User | None:
 
 
 # The address book.
-
-
-def filters_from_args(args: Mapping[str, str]) -> ContactFilters:
-    """Read the contact list's search and filters from a query string, as the list page does."""
-    return ContactFilters(
-        q=args.get("q", "").strip()[:200],
-        network=args.get("network", ""),
-        tag=args.get("tag", "").strip()[:50],
-        company=args.get("company", "").strip()[:200],
-        sort=args.get("sort", "name"),
-    )
 
 
 def contact_file(contact: Contact) -> bytes:

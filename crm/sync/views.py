@@ -20,6 +20,7 @@ from flask import (
 from flask_login import current_user, login_required
 
 from crm.access import owned_or_404
+from crm.contacts.services import ContactFilters
 from crm.extensions import db
 from crm.forms import ConfirmForm
 from crm.models import Contact, FollowUp, Interview
@@ -105,7 +106,7 @@ def contact_vcf(contact_id: int):
 @login_required
 def contacts_vcf():
     """Download the contact list, as searched and filtered, as vCards (streamed)."""
-    filters = services.filters_from_args(request.args)
+    filters = ContactFilters.from_args(request.args)
     cards = services.iter_contact_cards(current_user.id, filters)
     names = services.attachment_names("contacts", "vcf", fallback="contacts")
     return _download(stream_with_context(cards), VCF_TYPE, names)

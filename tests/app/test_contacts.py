@@ -310,3 +310,11 @@ def test_pagination(client, user, app):
     assert names_on(second) == ["Alan Turing"]
     assert client.get("/contacts/?page=99").status_code == 200
     assert client.get("/contacts/?page=abc").status_code == 200
+
+
+def test_list_links_a_vcard_download_of_what_it_shows(client, user, app):
+    _seed(app, user)
+    page = client.get("/contacts/?tag=mentor").get_data(as_text=True)
+    assert 'href="/contacts.vcf?tag=mentor">Download these as vCards (.vcf)' in page
+    cards = client.get("/contacts.vcf?tag=mentor").get_data(as_text=True)
+    assert cards.count("BEGIN:VCARD") == 2 and "Ada" in cards and "Grace" not in cards
