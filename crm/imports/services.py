@@ -223,6 +223,16 @@ def _person_key(person: ImportedPerson) -> str:
     return match_key(person.first_name, person.last_name, person.company)
 
 
+def phone_key(phone: str | None) -> str:
+    """A phone number's digits: '+1 (555) 010-0100' and '+1 555 010 0100' are one number."""
+    return "".join(character for character in phone or "" if character.isdigit())
+
+
+def _nameless(person: ImportedPerson) -> bool:
+    """Only a phone number tells who this is (a contact card with no name, email or profile)."""
+    return not (person.first_name or person.last_name or person.email or person.linkedin_url)
+
+
 def _urls_conflict(first: str | None, second: str | None) -> bool:
     """Two different LinkedIn profiles are two people, whatever their names or emails say."""
     return bool(first and second and first != second)
@@ -289,6 +299,7 @@ class ExistingContacts:
         # Name keys cost the most to build; most re-imports match every row by URL first.
         self._by_name: dict[str, Row] | None = None
         self._without_url_by_name: dict[str, Row] | None = None
+        self._by_phone: dict[str, Row] | None = None
 
     def company_name(self, row: Row) -> str | None:
         return self.company_names.get(row.company_id) if row.company_id else None
@@ -302,6 +313,15 @@ class ExistingContacts:
         if self._by_name is None:
             self._by_name = self._index(self.rows)
         return self._by_name
+
+    def _phones(self) -> dict[str, Row]:
+        """Contacts by phone number: how a nameless card is recognised on a re-import."""
+        if self._by_phone is None:
+            self._by_phone = {}
+            for row in self.rows:
+                if row.phone and phone_key(row.phone):
+                    self._by_phone.setdefault(phone_key(row.phone), row)
+        return self._by_phone
 
     def _index(self, rows: Iterable[Row]) -> dict[str, Row]:
         index: dict[str, Row] = {}
@@ -322,6 +342,8 @@ class ExistingContacts:
             row = self.by_email.get(person.email)
             if row is not None and not _urls_conflict(row.linkedin_url, url):
                 return row
+        if _nameless(person):
+            return self._phones().get(phone_key(person.phone)) if person.phone else None
         if not (person.first_name or person.last_name):
             return None
         # A contact with another LinkedIn URL is someone else, so a person with a URL
@@ -343,6 +365,7 @@ class _FileIndex:
         self.by_url: dict[str, Entry] = {}
         self.by_email: dict[str, Entry] = {}
         self.without_url_by_name: dict[str, Entry] = {}
+        self.by_phone: dict[str, Entry] = {}
         # Built when the first row without a URL comes: until then URLs tell people apart.
         self.by_name: dict[str, Entry] | None = None
 
@@ -356,6 +379,8 @@ class _FileIndex:
             entry = self.by_email.get(person.email)
             if entry is not None and not _urls_conflict(entry.person.linkedin_url, url):
                 return entry
+        if _nameless(person):
+            return self.by_phone.get(phone_key(person.phone)) if person.phone else None
         if not (person.first_name or person.last_name):
             return None
         if url:
@@ -388,6 +413,8 @@ class _FileIndex:
             self._add_name(self.without_url_by_name, person, entry)
         if person.email:
             self.by_email.setdefault(person.email, entry)
+        if person.phone and _nameless(person):
+            self.by_phone.setdefault(phone_key(person.phone), entry)
         if self.by_name is not None:
             self._add_name(self.by_name, person, entry)
 
@@ -514,7 +541,7 @@ def _tag_ids(user_id: int, names: Iterable[str]) -> dict[str, int]:
     known = dict(
         db.session.execute(
             select(Tag.name_key, Tag.id).where(Tag.user_id == user_id, Tag.name_key.in_(wanted))
-        ).tuples()
+        ).all()
     )
     missing = [
         {"user_id": user_id, "name": name, "name_key": key}
@@ -525,7 +552,7 @@ def _tag_ids(user_id: int, names: Iterable[str]) -> dict[str, int]:
         inserted = db.session.execute(
             insert(Tag.__table__).returning(Tag.name_key, Tag.id), missing
         )
-        known.update(inserted.tuples())
+        known.update(inserted.all())
     return known
 
 
@@ -642,7 +669,7 @@ def _insert_contacts(
                 select(Contact.uid, Contact.id).where(
                     Contact.user_id == user_id, Contact.import_batch_id == batch_id
                 )
-            ).tuples()
+            ).all()
         )
         _link_tags(user_id, [(ids[uid], tags) for uid, tags in tags_by_uid])
 
@@ -866,7 +893,7 @@ def _revert_updates(batch: ImportBatch, now: datetime) -> int:
     companies = dict(
         db.session.execute(
             select(Company.name_key, Company.id).where(Company.user_id == batch.user_id)
-        ).tuples()
+        ).all()
     )
     groups: dict[tuple[str, ...], list[dict]] = {}
     untag: list[dict] = []
@@ -908,7 +935,7 @@ def _revert_updates(batch: ImportBatch, now: datetime) -> int:
                 select(Tag.name_key, Tag.id).where(
                     Tag.user_id == batch.user_id, Tag.name_key.in_(keys)
                 )
-            ).tuples()
+            ).all()
         )
         pairs = [
             {"cid": item["contact_id"], "tid": tag_ids[key]}
