@@ -15,6 +15,7 @@ from typing import Any
 
 from sqlalchemy import bindparam, delete, exists, func, insert, or_, select, update
 from sqlalchemy.engine import Row
+from sqlalchemy.orm import joinedload
 
 from crm.extensions import db
 from crm.followups.services import today_for
@@ -799,7 +800,7 @@ def batch_job_changes(batch: ImportBatch, limit: int = 200) -> list[JobChange]:
     return list(
         db.session.scalars(
             select(JobChange)
-            .join(Contact, Contact.id == JobChange.contact_id)
+            .options(joinedload(JobChange.contact))
             .where(JobChange.user_id == batch.user_id, JobChange.import_batch_id == batch.id)
             .order_by(JobChange.id)
             .limit(limit)

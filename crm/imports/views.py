@@ -164,8 +164,8 @@ def confirm():
         uploads.release(token)
         current_app.logger.exception("import of %s failed", upload.filename)
         flash(
-            "Nothing was imported: something changed in your contacts while we were writing. "
-            "Please upload the file again.",
+            "Nothing was imported, so your contacts are as they were: something changed "
+            "in them while we were writing. Please try again.",
             "error",
         )
         return redirect(url_for("imports.index"))
