@@ -233,6 +233,7 @@ class AppImport:
         with self.app.app_context():
             connection = db.engine.raw_connection()
             try:
+                assert isinstance(connection.driver_connection, sqlite3.Connection)
                 _add_user(connection.driver_connection)
             finally:
                 connection.close()
@@ -246,6 +247,7 @@ class AppImport:
 
         with self.app.app_context():
             user = db.session.get(User, self.user_id)
+            assert user is not None
             began = time.perf_counter()
             outcome = services.import_file(user, data, "Connections.csv", network="work")
             db.session.commit()

@@ -11,11 +11,12 @@ import uuid
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from typing import Any
+from typing import Any, cast
 
 from sqlalchemy import bindparam, delete, exists, func, insert, or_, select, update
-from sqlalchemy.engine import Row
+from sqlalchemy.engine import CursorResult, Row
 from sqlalchemy.orm import joinedload
+from sqlalchemy.sql import ColumnElement
 
 from crm.extensions import db
 from crm.followups.services import today_for
@@ -450,7 +451,9 @@ def plan_import(user_id: int, parsed: ParseResult, progress: Progress | None = N
     if progress is not None and len(people) % PROGRESS_STEP:
         progress(len(people) % PROGRESS_STEP)
 
-    new, updated, unchanged = [], [], []
+    new: list[Entry] = []
+    updated: list[Entry] = []
+    unchanged: list[Entry] = []
     for entry in index.entries:
         if entry.contact is None:
             new.append(entry)
@@ -808,7 +811,7 @@ def batch_job_changes(batch: ImportBatch, limit: int = 200) -> list[JobChange]:
     )
 
 
-def _has_history():
+def _has_history() -> ColumnElement[bool]:
     return or_(
         *(
             exists().where(model.contact_id == Contact.id, model.user_id == Contact.user_id)
@@ -840,11 +843,15 @@ def undo_import(batch: ImportBatch, now: datetime | None = None) -> UndoResult:
     Raises AlreadyUndone when another request (or an earlier click) got there first.
     """
     now = now or utcnow()
-    claimed = db.session.execute(
-        update(ImportBatch)
-        .where(ImportBatch.id == batch.id, ImportBatch.undone_at.is_(None))
-        .values(undone_at=now)
-        .execution_options(synchronize_session=False)
+    # A conditional UPDATE claims the undo: of two requests at once, one changes the row.
+    claimed = cast(
+        CursorResult[Any],
+        db.session.execute(
+            update(ImportBatch)
+            .where(ImportBatch.id == batch.id, ImportBatch.undone_at.is_(None))
+            .values(undone_at=now)
+            .execution_options(synchronize_session=False)
+        ),
     )
     if claimed.rowcount == 0:
         raise AlreadyUndone
@@ -859,14 +866,17 @@ def undo_import(batch: ImportBatch, now: datetime | None = None) -> UndoResult:
         .where(ImportUpdate.batch_id == batch.id)
         .execution_options(synchronize_session=False)
     )
-    removed = db.session.execute(
-        delete(Contact)
-        .where(Contact.user_id == batch.user_id, Contact.import_batch_id == batch.id)
-        .execution_options(synchronize_session=False)
-    ).rowcount
+    deleted = cast(
+        CursorResult[Any],
+        db.session.execute(
+            delete(Contact)
+            .where(Contact.user_id == batch.user_id, Contact.import_batch_id == batch.id)
+            .execution_options(synchronize_session=False)
+        ),
+    )
     db.session.flush()
     db.session.expire_all()
-    return UndoResult(removed=removed or 0, reverted=reverted)
+    return UndoResult(removed=deleted.rowcount or 0, reverted=reverted)
 
 
 def _revert_updates(batch: ImportBatch, now: datetime) -> int:

@@ -7,6 +7,7 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from flask import abort, current_app, flash, redirect, render_template, url_for
+from flask.typing import ResponseReturnValue
 from flask_login import current_user, login_required
 from sqlalchemy.exc import SQLAlchemyError
 from werkzeug.exceptions import RequestEntityTooLarge
@@ -54,7 +55,9 @@ def too_large_message() -> str:
     )
 
 
-def _index_page(form: UploadForm, status: int = 200, error: str | None = None):
+def _index_page(
+    form: UploadForm, status: int = 200, error: str | None = None
+) -> ResponseReturnValue:
     """The Import page: the upload form and the import history."""
     page = render_template(
         "imports/index.html",
@@ -74,7 +77,7 @@ def require_login() -> None:
 
 
 @bp.errorhandler(RequestEntityTooLarge)
-def too_large(error: RequestEntityTooLarge):
+def too_large(error: RequestEntityTooLarge) -> ResponseReturnValue:
     """A file over the upload limit: say so on the Import page, not on a bare error page."""
     if not current_user.is_authenticated:
         return render_template("error.html", code=413, message=too_large_message()), 413
@@ -84,7 +87,7 @@ def too_large(error: RequestEntityTooLarge):
 
 
 @bp.route("/import", methods=["GET", "POST"])
-def index():
+def index() -> ResponseReturnValue:
     """Upload a contacts file; the preview comes before anything is written."""
     form = UploadForm()
     if form.validate_on_submit():
@@ -126,7 +129,7 @@ def _preview(
 
 
 @bp.route("/import/confirm", methods=["POST"])
-def confirm():
+def confirm() -> ResponseReturnValue:
     """Import the previewed file: new contacts, updates and job changes, all in one go."""
     form = ConfirmImportForm()
     token = form.token.data
@@ -176,7 +179,7 @@ def confirm():
     return redirect(url_for("imports.batch", batch_id=outcome.batch.id))
 
 
-def _expired():
+def _expired() -> ResponseReturnValue:
     """The page for a token that is gone: expired, cleaned up, or someone else's."""
     return _index_page(UploadForm(formdata=None), 404, EXPIRED)
 
@@ -193,7 +196,7 @@ def _summary(counts: services.ImportCounts) -> str:
 
 
 @bp.route("/import/history/<int:batch_id>")
-def batch(batch_id: int):
+def batch(batch_id: int) -> ResponseReturnValue:
     """One import: its counts, the people it added, the job changes it found, and Undo."""
     batch = owned_or_404(ImportBatch, batch_id)
     created, created_total = services.created_contacts(batch)
@@ -209,7 +212,7 @@ def batch(batch_id: int):
 
 
 @bp.route("/import/history/<int:batch_id>/undo", methods=["POST"])
-def undo(batch_id: int):
+def undo(batch_id: int) -> ResponseReturnValue:
     """Undo an import, asking first when people it added have outreach or notes since."""
     batch = owned_or_404(ImportBatch, batch_id)
     form = UndoForm()
@@ -238,7 +241,7 @@ def undo(batch_id: int):
     return redirect(url_for("imports.index"))
 
 
-def _already_undone(batch: ImportBatch):
+def _already_undone(batch: ImportBatch) -> ResponseReturnValue:
     when = f" on {_local(batch.undone_at).strftime('%d %b %Y')}" if batch.undone_at else ""
     flash(f"This import was already undone{when}; there is nothing left to undo.", "info")
     return redirect(url_for("imports.batch", batch_id=batch.id))
