@@ -69,6 +69,7 @@ FILLED_WHEN_EMPTY = ("first_name", "last_name", "email", "phone", "linkedin_url"
 
 
 def same_person_reason(line: int) -> str:
+    """Why a row is skipped when an earlier row (or the same contact) already holds the person."""
     return f"the same person as on line {line}"
 
 
@@ -132,8 +133,8 @@ class ImportPlan:
     updated: list[Entry]
     unchanged: list[Entry]
     skipped: list[SkippedRow]
+    # The user's companies by name key, as loaded for matching.
     companies: dict[str, int] = field(default_factory=dict)
-    existing_tags: set[int] = field(default_factory=set)
 
     @property
     def counts(self) -> ImportCounts:
@@ -471,7 +472,6 @@ def plan_import(user_id: int, parsed: ParseResult, progress: Progress | None = N
         unchanged,
         skipped,
         existing.companies,
-        existing.with_tags,
     )
 
 
