@@ -12,6 +12,7 @@ from flask_wtf.csrf import CSRFError
 from sqlalchemy import event
 
 from crm.extensions import csrf, db, login_manager, migrate
+from crm.formatting import day_label
 
 MIGRATIONS_DIR = Path(__file__).resolve().parent.parent / "migrations"
 
@@ -76,6 +77,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     register_commands(app)
     # Templates link to optional features only when their endpoint exists.
     app.jinja_env.globals["endpoints"] = app.view_functions
+    app.jinja_env.filters["day"] = day_label
     _register_error_pages(app)
 
     if app.config["AUTO_MIGRATE"]:
@@ -105,6 +107,11 @@ def _register_error_pages(app: Flask) -> None:
     @app.errorhandler(404)
     def not_found(error):
         return render_template("error.html", code=404, message="We could not find that page."), 404
+
+    @app.errorhandler(405)
+    def wrong_method(error):
+        message = "That address only takes a form. Go back and use the buttons on the page."
+        return render_template("error.html", code=405, message=message), 405
 
     @app.errorhandler(413)
     def too_large(error):

@@ -84,13 +84,23 @@ def find_introducer(user_id: int, name: str | None, exclude_id: int | None) -> I
         stmt = stmt.where(Contact.id != exclude_id)
     found = list(db.session.scalars(stmt.limit(2)))
     if not found:
-        return IntroducerLookup(error=f"No contact is named “{squash(name)}”. Add them first.")
+        if exclude_id is not None and name_key(_full_name_of(exclude_id)) == key:
+            return IntroducerLookup(error="A person cannot introduce themselves.")
+        return IntroducerLookup(
+            error=f"No contact is named “{squash(name)}”. Add them as a contact first, "
+            "or write who introduced you under “How we met”."
+        )
     if len(found) > 1:
         return IntroducerLookup(
             error=f"Several contacts are named “{squash(name)}”; "
             "set “Introduced by” from the introducer's page instead."
         )
     return IntroducerLookup(contact=found[0])
+
+
+def _full_name_of(contact_id: int) -> str:
+    contact = db.session.get(Contact, contact_id)
+    return f"{contact.first_name} {contact.last_name}" if contact else ""
 
 
 def apply_form(contact: Contact, data: dict, introducer: Contact | None) -> None:
@@ -174,7 +184,7 @@ def contact_query(user_id: int, filters: ContactFilters) -> Select:
     if filters.tag:
         stmt = stmt.where(_tagged(user_id, Tag.name_key == name_key(filters.tag)))
     if filters.company:
-        stmt = stmt.where(Company.name_key == name_key(filters.company))
+        stmt = stmt.where(_contains(Company.name, filters.company))
     if filters.sort == "company":
         order = (Company.name_key.is_(None), Company.name_key, Contact.last_name, Contact.id)
     elif filters.sort == "recent":

@@ -41,13 +41,11 @@ def index():
     """The contact list: search, filter, sort, paginate."""
     args = request.args
     filters = ContactFilters.from_args(args)
-    page = db.paginate(
-        contact_query(current_user.id, filters),
-        page=args.get("page", 1, type=int),
-        per_page=current_app.config["CONTACTS_PER_PAGE"],
-        error_out=False,
-        count=True,
-    )
+    stmt = contact_query(current_user.id, filters)
+    per_page = current_app.config["CONTACTS_PER_PAGE"]
+    page = db.paginate(stmt, page=args.get("page", 1, type=int), per_page=per_page, error_out=False)
+    if page.total and page.page > page.pages:  # past the end: show the last page, not nothing
+        page = db.paginate(stmt, page=page.pages, per_page=per_page, error_out=False)
     return render_template(
         "contacts/index.html",
         page=page,

@@ -86,6 +86,9 @@ def followup_event(fu: FollowUpLike, alarm_time: time | None = None) -> Event:
     return event
 
 
+INVITE_NOTE = "Thank you for making time to talk about your path. Looking forward to it."
+
+
 def interview_event(
     iv: InterviewLike,
     organizer_email: str | None = None,
@@ -109,6 +112,13 @@ def interview_event(
         attendee.params["PARTSTAT"] = PARTSTAT.NEEDS_ACTION
         attendee.params["RSVP"] = "TRUE"
         attendees = [attendee]
+    # The invite goes to the contact: it names the user and keeps the user's prep notes private.
+    if invite:
+        counterpart = (organizer_name or "").strip() or organizer_email or ""
+        description = INVITE_NOTE
+    else:
+        counterpart = iv.contact_name
+        description = f"Prep questions:\n{prep}" if prep else None
     if organizer_email:
         organizer = vCalAddress(f"mailto:{organizer_email.strip()}")
         if organizer_name and organizer_name.strip():
@@ -119,8 +129,8 @@ def interview_event(
         stamp=_utc(iv.updated_at),
         start=start,
         end=start + timedelta(minutes=iv.duration_minutes),
-        summary=f"Informational interview with {one_line(iv.contact_name)}",
-        description=f"Prep questions:\n{prep}" if prep else None,
+        summary=f"Informational interview with {one_line(counterpart)}",
+        description=description,
         location=location or None,
         url=location if _is_web_link(location) else None,
         organizer=organizer,

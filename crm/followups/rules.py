@@ -157,7 +157,7 @@ def outreach_followups(
                 due=business_days_after(sent_on, settings.second_person_days),
                 reason=(
                     f"No reply yet from {contact_name}. "
-                    f"That is normal: try a second person at {company}."
+                    f"That is normal: try a second person at {company.rstrip('.')}."
                 ),
             )
         )

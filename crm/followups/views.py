@@ -21,6 +21,7 @@ from crm.followups.services import (
     snooze,
     today_for,
 )
+from crm.formatting import day_label
 from crm.forms import ConfirmForm
 from crm.models import FollowUp, Note
 
@@ -55,10 +56,12 @@ def index():
     )
 
 
-@bp.route("/contacts/<int:contact_id>/follow-ups", methods=["POST"])
+@bp.route("/contacts/<int:contact_id>/follow-ups", methods=["GET", "POST"])
 def create(contact_id: int):
     """Add a follow-up by hand."""
     contact = get_contact_or_404(contact_id)
+    if request.method == "GET":
+        return redirect(url_for("contacts.show", contact_id=contact.id))
     form = FollowUpForm()
     if form.validate_on_submit():
         if form.due_on.data < today_for(current_user):
@@ -66,7 +69,7 @@ def create(contact_id: int):
         else:
             add_manual(contact, form.due_on.data, form.reason.data.strip())
             db.session.commit()
-            flash(f"Follow-up added for {form.due_on.data:%a %d %b}.", "success")
+            flash(f"Follow-up added for {day_label(form.due_on.data)}.", "success")
             return redirect(url_for("contacts.show", contact_id=contact.id))
     return render_contact_page(contact, status=400, followup_form=form)
 
@@ -122,14 +125,16 @@ def snooze_view(followup_id: int):
             flash(str(error), "warning")
         else:
             db.session.commit()
-            flash(f"Snoozed to {row.due_on:%a %d %b}.", "success")
+            flash(f"Snoozed to {day_label(row.due_on, today)}.", "success")
     return _back(url_for("followups.index"))
 
 
-@bp.route("/contacts/<int:contact_id>/cadence", methods=["POST"])
+@bp.route("/contacts/<int:contact_id>/cadence", methods=["GET", "POST"])
 def cadence(contact_id: int):
     """Set how often to keep in touch with a contact."""
     contact = get_contact_or_404(contact_id)
+    if request.method == "GET":
+        return redirect(url_for("contacts.show", contact_id=contact.id))
     form = CadenceForm()
     if form.validate_on_submit():
         contact.cadence = form.cadence.data
@@ -144,10 +149,12 @@ def cadence(contact_id: int):
     return render_contact_page(contact, status=400, cadence_form=form)
 
 
-@bp.route("/contacts/<int:contact_id>/notes", methods=["POST"])
+@bp.route("/contacts/<int:contact_id>/notes", methods=["GET", "POST"])
 def add_note(contact_id: int):
     """Add a dated note to the contact's timeline."""
     contact = get_contact_or_404(contact_id)
+    if request.method == "GET":
+        return redirect(url_for("contacts.show", contact_id=contact.id))
     form = NoteForm()
     if form.validate_on_submit():
         db.session.add(Note(user_id=current_user.id, contact_id=contact.id, body=form.body.data))

@@ -115,6 +115,8 @@ def cancel(interview: Interview) -> None:
 
 def record_thank_you(interview: Interview, today: date) -> None:
     """The thank-you is sent: note the day and close its follow-up."""
+    if interview.status != "done":
+        raise InterviewError("Mark the interview as done first; then record the thank-you.")
     if interview.thank_you_sent_on is not None:
         raise InterviewError("The thank-you is already recorded.")
     interview.thank_you_sent_on = today
@@ -134,6 +136,24 @@ def upcoming(user_id: int, now: datetime, limit: int = UPCOMING_LIMIT) -> list[I
                 Interview.starts_at >= now - timedelta(hours=2),
             )
             .order_by(Interview.starts_at)
+            .limit(limit)
+        )
+    )
+
+
+def to_wrap_up(user_id: int, now: datetime, limit: int = 5) -> list[Interview]:
+    """Interviews still marked scheduled though their time has passed: did they happen?"""
+    return list(
+        db.session.scalars(
+            select(Interview)
+            .join(Interview.contact)
+            .options(contains_eager(Interview.contact))
+            .where(
+                Interview.user_id == user_id,
+                Interview.status == "scheduled",
+                Interview.starts_at < now - timedelta(hours=2),
+            )
+            .order_by(Interview.starts_at.desc())
             .limit(limit)
         )
     )

@@ -97,10 +97,12 @@ def edit(interview_id: int):
     )
 
 
-@bp.route("/interviews/<int:interview_id>/notes", methods=["POST"])
+@bp.route("/interviews/<int:interview_id>/notes", methods=["GET", "POST"])
 def notes(interview_id: int):
     """Save the notes sections."""
     interview = get_interview_or_404(interview_id)
+    if request.method == "GET":
+        return redirect(url_for("interviews.show", interview_id=interview.id))
     form = InterviewNotesForm()
     if form.validate_on_submit():
         save_notes(interview, form.data)

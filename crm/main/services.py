@@ -10,7 +10,7 @@ from sqlalchemy import distinct, func, select
 from crm.extensions import db
 from crm.followups import rules
 from crm.followups.services import coming_up, open_followups
-from crm.interviews.services import upcoming
+from crm.interviews.services import to_wrap_up, upcoming
 from crm.models import Contact, FollowUp, Interview, JobChange, Outreach, User
 from crm.normalize import NETWORKS
 
@@ -38,6 +38,7 @@ class Dashboard:
     next_up: list[FollowUp]
     open_counts: dict[str, int]
     interviews: list[Interview]
+    wrap_up: list[Interview]
     week_outreach: int
     weekly_goal: int
     rates: list[NetworkRate]
@@ -124,6 +125,7 @@ def build_dashboard(user: User, today: date, now: datetime) -> Dashboard:
         next_up=coming_up(uid, today),
         open_counts=groups.counts,
         interviews=upcoming(uid, now, limit=5),
+        wrap_up=to_wrap_up(uid, now),
         week_outreach=week_outreach or 0,
         weekly_goal=user.weekly_goal,
         rates=rates,

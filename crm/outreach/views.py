@@ -22,10 +22,12 @@ def require_login() -> None:
     """Every outreach action needs a logged-in user."""
 
 
-@bp.route("/contacts/<int:contact_id>/outreach", methods=["POST"])
+@bp.route("/contacts/<int:contact_id>/outreach", methods=["GET", "POST"])
 def create(contact_id: int):
     """Log an outreach attempt; awaiting a reply plans the 3B and 7B follow-ups."""
     contact = get_contact_or_404(contact_id)
+    if request.method == "GET":  # a reload after a form error lands back on the contact
+        return redirect(url_for("contacts.show", contact_id=contact.id))
     form = OutreachForm()
     if form.validate_on_submit():
         summary = (form.summary.data or "").strip() or None

@@ -16,7 +16,13 @@ from crm.followups.rules import CADENCE_LABELS, MAX_BUSINESS_DAYS, MAX_REFERRAL_
 @cache
 def zone_names() -> tuple[str, ...]:
     """Every IANA zone this machine knows, sorted."""
-    return tuple(sorted(available_timezones()))
+    # Region/City names only (plus UTC): "localtime", "Factory" and bare aliases confuse people.
+    names = {
+        name
+        for name in available_timezones()
+        if "/" in name and not name.startswith(("Etc/", "SystemV/", "posix/", "right/"))
+    }
+    return tuple(sorted(names | {"UTC"}))
 
 
 def _days(label: str, description: str, high: int = MAX_BUSINESS_DAYS) -> IntegerField:
@@ -57,6 +63,9 @@ class SettingsForm(FlaskForm):
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.time_zone.choices = [
-            SelectChoice(name, name.replace("_", " ")) for name in zone_names()
-        ]
+        names = list(zone_names())
+        # Keep a zone the user already has (e.g. from the browser at registration) selectable.
+        current = getattr(kwargs.get("obj"), "time_zone", None)
+        if current and current not in names:
+            names.append(current)
+        self.time_zone.choices = [SelectChoice(name, name.replace("_", " ")) for name in names]

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import BinaryIO
 
 import click
 from flask import Flask
@@ -19,6 +22,17 @@ def _user_or_exit(email: str) -> User:
     if user is None:
         raise click.ClickException(f"No account uses the email {email!r}.")
     return user
+
+
+@contextmanager
+def _writing(output: Path) -> Iterator[BinaryIO]:
+    """Open the output file, turning a missing folder or a refusal into one clear line."""
+    try:
+        handle = output.open("wb")
+    except OSError as error:
+        raise click.ClickException(f"Cannot write {output}: {error.strerror}.") from error
+    with handle:
+        yield handle
 
 
 def _count(number: int, noun: str) -> str:
@@ -45,7 +59,8 @@ def register(app: Flask) -> None:
         if output is None:
             click.get_binary_stream("stdout").write(data)
             return
-        output.write_bytes(data)
+        with _writing(output) as handle:
+            handle.write(data)
         followups, interviews = services.calendar_counts(user, now)
         click.echo(
             f"Wrote {_count(followups, 'follow-up')} and {_count(interviews, 'interview')} "
@@ -70,7 +85,7 @@ def register(app: Flask) -> None:
                 stdout.write(chunk)
             stdout.flush()
             return
-        with output.open("wb") as handle:
+        with _writing(output) as handle:
             for chunk in cards:
                 handle.write(chunk)
         click.echo(f"Wrote {_count(services.contact_count(user.id), 'contact')} to {output}.")

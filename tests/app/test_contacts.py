@@ -284,6 +284,7 @@ def test_filters_and_sorts(client, user, app):
     assert get(network="alumni") == ["Grace Hopper"]
     assert get(tag="MENTOR") == ["Ada Lovelace", "Alan Turing"]
     assert get(company="nasa") == ["Katherine Johnson"]
+    assert get(company="bletch") == ["Alan Turing"]  # part of the name is enough
     assert get(tag="mentor", network="friend") == ["Alan Turing"]
     assert get(sort="name") == ["Grace Hopper", "Katherine Johnson", "Ada Lovelace", "Alan Turing"]
     assert get(sort="company") == [
@@ -308,7 +309,8 @@ def test_pagination(client, user, app):
     assert len(names_on(first)) == 3 and "Page 1 of 2" in first
     second = client.get("/contacts/?page=2").get_data(as_text=True)
     assert names_on(second) == ["Alan Turing"]
-    assert client.get("/contacts/?page=99").status_code == 200
+    past_the_end = client.get("/contacts/?page=99").get_data(as_text=True)
+    assert names_on(past_the_end) == ["Alan Turing"] and "Page 2 of 2" in past_the_end
     assert client.get("/contacts/?page=abc").status_code == 200
 
 
@@ -318,3 +320,13 @@ def test_list_links_a_vcard_download_of_what_it_shows(client, user, app):
     assert 'href="/contacts.vcf?tag=mentor">Download these as vCards (.vcf)' in page
     cards = client.get("/contacts.vcf?tag=mentor").get_data(as_text=True)
     assert cards.count("BEGIN:VCARD") == 2 and "Ada" in cards and "Grace" not in cards
+
+
+def test_a_contact_cannot_introduce_themselves(client, user, app):
+    add_contact(client, email="", linkedin_url="")
+    jane = contacts_in_db(app)[0]
+    response = client.post(
+        f"/contacts/{jane.id}/edit",
+        data=contact_data(email="", linkedin_url="", introduced_by="Jane Doe, MSc"),
+    )
+    assert "A person cannot introduce themselves." in response.get_data(as_text=True)

@@ -410,3 +410,53 @@ def test_other_users_ids_answer_404_on_every_new_url(client, auth, app, fixed_to
     with app.app_context():
         assert db.session.get(FollowUp, followup_id).status == "open"
         assert db.session.get(Outreach, outreach_id).status == "awaiting"
+
+
+def test_dates_in_another_year_show_the_year(client, user, app, fixed_today):
+    jane = add(client, "Jane")
+    log(client, jane)
+    fid = _ids(app)[0][0]
+    response = client.post(f"/follow-ups/{fid}/snooze", data={"to": "2099-01-01"})
+    page = client.get(response.headers["Location"]).get_data(as_text=True)
+    assert "Snoozed to Thu 01 Jan 2099." in page
+    assert "due Thu 01 Jan 2099" in page and "snoozed from Wed 25 Nov" in page
+
+
+def test_reloading_a_form_address_returns_to_the_page(client, user, app, fixed_today):
+    jane = add(client, "Jane")
+    for path in ("outreach", "follow-ups", "cadence", "notes"):
+        response = client.get(f"/contacts/{jane}/{path}")
+        assert response.status_code == 302 and response.headers["Location"] == f"/contacts/{jane}"
+    page = client.get("/follow-ups/1/done")
+    assert page.status_code == 405 and "only takes a form" in page.get_data(as_text=True)
+
+
+def test_thank_you_waits_for_the_interview(client, user, app, fixed_today):
+    jane = add(client, "Jane")
+    location = client.post(
+        f"/contacts/{jane}/interviews/new",
+        data={"day": "2026-12-01", "start": "10:00", "duration_minutes": "30"},
+    ).headers["Location"]
+    response = client.post(f"{location}/thank-you")
+    assert "Mark the interview as done first" in client.get(response.headers["Location"]).get_data(
+        as_text=True
+    )
+    with app.app_context():
+        assert db.session.scalar(select(Interview.thank_you_sent_on)) is None
+
+
+def test_company_names_ending_in_a_period_read_well(client, user, app, fixed_today):
+    jane = add(client, "Jane", company="Acme, Inc.")
+    log(client, jane)
+    page = client.get(f"/contacts/{jane}").get_data(as_text=True)
+    assert "try a second person at Acme, Inc." in page and "Inc.." not in page
+
+
+def test_dashboard_asks_about_past_interviews_still_scheduled(client, user, app, fixed_today):
+    jane = add(client, "Jane")
+    client.post(
+        f"/contacts/{jane}/interviews/new",
+        data={"day": "2026-11-02", "start": "10:00", "duration_minutes": "30"},
+    )
+    page = client.get("/dashboard").get_data(as_text=True)
+    assert "Did these happen?" in page and "was Mon 02 Nov" in page

@@ -39,7 +39,7 @@ def _pages(app, email: str) -> list[str]:
         "/dashboard",
         "/contacts/",
         "/contacts/?q=career&sort=company",
-        "/contacts/?tag=mentor&network=work&sort=recent&page=2",
+        "/contacts/?sort=recent&page=2",
         f"/contacts/{contact_id}",
         f"/contacts/{contact_id}/edit",
         "/follow-ups",
@@ -65,6 +65,7 @@ def _counts(app, client, email: str, contacts: int) -> dict[str, int]:
 
 
 def test_statement_counts_do_not_grow_with_data(app, auth, client):
+    app.config["CONTACTS_PER_PAGE"] = 5  # so both sizes have a second page of contacts
     auth.register(email="small@example.com")
     small = _counts(app, client, "small@example.com", 10)
     auth.logout()

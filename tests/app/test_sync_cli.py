@@ -149,3 +149,12 @@ def test_the_user_option_is_required(runner, command):
     result = runner.invoke(args=[command])
     assert result.exit_code == 2
     assert "--user" in result.stderr
+
+
+def test_an_unwritable_output_is_one_clear_line(runner, user, tmp_path):
+    for command in ("export-ics", "export-vcf"):
+        target = tmp_path / "missing-folder" / "out.file"
+        result = runner.invoke(args=[command, "--user", user, "-o", str(target)])
+        assert result.exit_code == 1
+        assert "Cannot write" in result.output and "No such file or directory" in result.output
+        assert "Traceback" not in result.output

@@ -338,7 +338,9 @@ def test_invite_goes_from_the_user_to_the_contact(client, app, owner):
     assert event.attendee.params["PARTSTAT"] == ["NEEDS-ACTION"]
     assert event.attendee.params["RSVP"] == ["TRUE"]
     assert event.location.value == "https://meet.example.com/abc-defg-hij"
-    assert event.description.value == f"Prep questions:\n{PREP}"
+    # The contact receives it: it names the user, and the user's prep notes stay private.
+    assert event.summary.value == "Informational interview with jo@example.com"
+    assert "Prep questions" not in data.decode() and "analyst to principal" not in data.decode()
     (parsed_event,) = parsed.events
     assert parsed.method == "REQUEST"
     assert parsed_event.organizer.email == "jo@example.com"
