@@ -837,6 +837,29 @@ def contacts_with_history(batch: ImportBatch, limit: int = 200) -> tuple[list[Co
     return list(contacts), total
 
 
+def contacts_updated_later(batch: ImportBatch) -> int:
+    """How many contacts this import created were updated by a later import still in place."""
+    later = (
+        select(ImportUpdate.contact_id)
+        .join(ImportBatch, ImportBatch.id == ImportUpdate.batch_id)
+        .where(
+            ImportBatch.user_id == batch.user_id,
+            ImportBatch.id > batch.id,
+            ImportBatch.undone_at.is_(None),
+        )
+    )
+    return (
+        db.session.scalar(
+            select(func.count(Contact.id)).where(
+                Contact.user_id == batch.user_id,
+                Contact.import_batch_id == batch.id,
+                Contact.id.in_(later),
+            )
+        )
+        or 0
+    )
+
+
 def undo_import(batch: ImportBatch, now: datetime | None = None) -> UndoResult:
     """Remove the contacts the import created, restore what it changed. Flushes only.
 

@@ -221,12 +221,18 @@ def undo(batch_id: int) -> ResponseReturnValue:
     if batch.undone_at is not None:
         return _already_undone(batch)
     if form.confirmed.data != "yes":
+        # Always ask: an undo can remove thousands of people at once.
         busy, busy_total = services.contacts_with_history(batch)
-        if busy_total:
-            form.confirmed.data = "yes"
-            return render_template(
-                "imports/undo.html", batch=batch, busy=busy, busy_total=busy_total, form=form
-            )
+        form.confirmed.data = "yes"
+        return render_template(
+            "imports/undo.html",
+            batch=batch,
+            busy=busy,
+            busy_total=busy_total,
+            updated_later=services.contacts_updated_later(batch),
+            created_total=services.created_contacts(batch)[1],
+            form=form,
+        )
     try:
         result = services.undo_import(batch)
     except services.AlreadyUndone:

@@ -27,6 +27,9 @@ from tests.app.test_imports_support import (
 from tests.conftest import TEST_PASSWORD, csrf_token_from
 
 
+YES = {"confirmed": "yes"}
+
+
 def batch_ids() -> list[int]:
     return list(db.session.scalars(select(ImportBatch.id).order_by(ImportBatch.id)))
 
@@ -37,7 +40,7 @@ def test_undo_removes_the_contacts_it_created_and_nothing_else(app, client, user
     with app.app_context():
         [batch_id] = batch_ids()
 
-    response = client.post(f"/import/history/{batch_id}/undo", follow_redirects=True)
+    response = client.post(f"/import/history/{batch_id}/undo", data=YES, follow_redirects=True)
 
     html = response.get_data(as_text=True)
     assert "Import of Connections.csv undone: 7 contacts removed, 0 restored" in html
@@ -73,8 +76,8 @@ def test_undo_reverts_updates_and_removes_its_job_changes(app, client, user):
             ["Alumni"],
         )
 
-    client.post(f"/import/history/{moved}/undo")
-    client.post(f"/import/history/{google}/undo")
+    client.post(f"/import/history/{moved}/undo", data=YES)
+    client.post(f"/import/history/{google}/undo", data=YES)
 
     with app.app_context():
         priya = contact_named("Priya")
@@ -98,7 +101,7 @@ def test_undo_keeps_what_the_user_changed_after_the_import(app, client, user):
         db.session.commit()
         moved = batch_ids()[-1]
 
-    client.post(f"/import/history/{moved}/undo")
+    client.post(f"/import/history/{moved}/undo", data=YES)
 
     with app.app_context():
         priya = contact_named("Priya")
@@ -147,10 +150,10 @@ def test_undo_twice_says_it_is_already_done(app, client, user):
     import_bytes(client, fixture_bytes("linkedin_2018.csv"))
     with app.app_context():
         [batch_id] = batch_ids()
-    client.post(f"/import/history/{batch_id}/undo")
+    client.post(f"/import/history/{batch_id}/undo", data=YES)
     import_bytes(client, fixture_bytes("linkedin_2018.csv"))
 
-    response = client.post(f"/import/history/{batch_id}/undo", follow_redirects=True)
+    response = client.post(f"/import/history/{batch_id}/undo", data=YES, follow_redirects=True)
 
     html = response.get_data(as_text=True)
     assert "This import was already undone on" in html
@@ -178,7 +181,8 @@ def test_undo_needs_a_post_with_a_csrf_token(app_factory, user):
         assert db.session.get(ImportBatch, batch_id).undone_at is None
     page = client.get(f"/import/history/{batch_id}").get_data(as_text=True)
     response = client.post(
-        f"/import/history/{batch_id}/undo", data={"csrf_token": csrf_token_from(page)}
+        f"/import/history/{batch_id}/undo",
+        data={"csrf_token": csrf_token_from(page), "confirmed": "yes"},
     )
     assert response.status_code == 302
     with csrf_app.app_context():
@@ -248,3 +252,21 @@ def test_an_upload_left_for_over_a_day_is_cleaned_up(app, client, user):
     assert client.post("/import/confirm", data={"token": old_token}).status_code == 404
     # The fresh upload stays.
     assert len([path for path in folder.iterdir() if not path.name.endswith(".name")]) == 1
+
+
+def test_undo_always_asks_and_warns_about_later_updates(app, client, user):
+    import_bytes(client, fixture_bytes("linkedin_current.csv"))
+    moved = fixture_bytes("linkedin_current.csv").replace(b"Acme, Inc.", b"Initrode")
+    import_bytes(client, moved, filename="Connections2.csv")
+    with app.app_context():
+        first, _second = batch_ids()
+
+    response = client.post(f"/import/history/{first}/undo")
+
+    html = response.get_data(as_text=True)
+    assert "Undo the import of Connections.csv?" in html
+    assert "This removes the 7 people it added" in html
+    assert "updated by a later import" in html
+    with app.app_context():
+        assert db.session.get(ImportBatch, first).undone_at is None
+        assert len(contact_rows()) == 7
