@@ -95,7 +95,7 @@ def test_a_new_company_and_title_update_the_contact_and_record_a_job_change(app,
     assert "<h2>Updated (1)</h2>" in preview
     assert "Acme → <strong>Globex</strong>" in preview
     assert "Engineer → <strong>Lead Engineer</strong>" in preview
-    assert "1 person changed jobs" in preview
+    assert "1 person with a new job" in preview
 
     page = import_bytes(client, linkedin_csv(PRIYA_MOVED, OMAR)).get_data(as_text=True)
 

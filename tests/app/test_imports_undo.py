@@ -26,7 +26,6 @@ from tests.app.test_imports_support import (
 )
 from tests.conftest import TEST_PASSWORD, csrf_token_from
 
-
 YES = {"confirmed": "yes"}
 
 
