@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import os
 import re
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
-from sqlalchemy import create_engine, text
+from sqlalchemy import create_engine, event, text
 
 from crm import create_app
 from crm.extensions import db
@@ -148,6 +149,23 @@ def csrf_token_from(html: str) -> str:
     )
     assert match, "the page has no CSRF token"
     return match.group(1)
+
+
+@contextmanager
+def counting_statements(app):
+    """Collect the SQL statements the app sends while the block runs."""
+    statements: list[str] = []
+
+    def count(conn, cursor, statement, parameters, context, executemany):
+        statements.append(statement)
+
+    with app.app_context():
+        engine = db.engine
+    event.listen(engine, "before_cursor_execute", count)
+    try:
+        yield statements
+    finally:
+        event.remove(engine, "before_cursor_execute", count)
 
 
 FIXTURES = Path(__file__).parent / "fixtures"

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import select
+from sqlalchemy import Select, select
 from sqlalchemy.orm import contains_eager
 
 from crm.extensions import db
@@ -123,37 +123,23 @@ def record_thank_you(interview: Interview, today: date) -> None:
     close_interview_followup(interview.id, rules.THANK_YOU, "Thank-you sent")
 
 
-def upcoming(user_id: int, now: datetime, limit: int = UPCOMING_LIMIT) -> list[Interview]:
-    """Scheduled interviews from now on, soonest first."""
-    return list(
-        db.session.scalars(
-            select(Interview)
-            .join(Interview.contact)
-            .options(contains_eager(Interview.contact))
-            .where(
-                Interview.user_id == user_id,
-                Interview.status == "scheduled",
-                Interview.starts_at >= now - timedelta(hours=2),
-            )
-            .order_by(Interview.starts_at)
-            .limit(limit)
-        )
+def _scheduled(user_id: int) -> Select:
+    """The user's scheduled interviews with their contacts loaded in the same query."""
+    return (
+        select(Interview)
+        .join(Interview.contact)
+        .options(contains_eager(Interview.contact))
+        .where(Interview.user_id == user_id, Interview.status == "scheduled")
     )
+
+
+def upcoming(user_id: int, now: datetime, limit: int = UPCOMING_LIMIT) -> list[Interview]:
+    """Scheduled interviews from now on (and those that began in the last two hours)."""
+    stmt = _scheduled(user_id).where(Interview.starts_at >= now - timedelta(hours=2))
+    return list(db.session.scalars(stmt.order_by(Interview.starts_at).limit(limit)))
 
 
 def to_wrap_up(user_id: int, now: datetime, limit: int = 5) -> list[Interview]:
     """Interviews still marked scheduled though their time has passed: did they happen?"""
-    return list(
-        db.session.scalars(
-            select(Interview)
-            .join(Interview.contact)
-            .options(contains_eager(Interview.contact))
-            .where(
-                Interview.user_id == user_id,
-                Interview.status == "scheduled",
-                Interview.starts_at < now - timedelta(hours=2),
-            )
-            .order_by(Interview.starts_at.desc())
-            .limit(limit)
-        )
-    )
+    stmt = _scheduled(user_id).where(Interview.starts_at < now - timedelta(hours=2))
+    return list(db.session.scalars(stmt.order_by(Interview.starts_at.desc()).limit(limit)))

@@ -3,30 +3,11 @@ SELECT, no per-row INSERT (the speed budget itself is measured by benchmarks/imp
 
 from __future__ import annotations
 
-from contextlib import contextmanager
-
-from sqlalchemy import event
-
 from crm.auth.services import create_user, find_user
 from crm.extensions import db
 from crm.imports import services
 from tests.app.test_imports_support import linkedin_csv
-
-
-@contextmanager
-def counting(app):
-    statements: list[str] = []
-
-    def count(conn, cursor, statement, parameters, context, executemany):
-        statements.append(statement)
-
-    with app.app_context():
-        engine = db.engine
-    event.listen(engine, "before_cursor_execute", count)
-    try:
-        yield statements
-    finally:
-        event.remove(engine, "before_cursor_execute", count)
+from tests.conftest import counting_statements
 
 
 def rows(size: int, title: str = "Engineer") -> bytes:
@@ -40,7 +21,7 @@ def rows(size: int, title: str = "Engineer") -> bytes:
 
 def statements(app, email: str, data: bytes) -> tuple[int, str]:
     """Import the file for the user; return the statements it took and its summary line."""
-    with counting(app) as seen, app.app_context():
+    with counting_statements(app) as seen, app.app_context():
         user = find_user(email)
         outcome = services.import_file(user, data, "Connections.csv")
         db.session.commit()

@@ -3,29 +3,13 @@
 from __future__ import annotations
 
 import re
-from contextlib import contextmanager
 
-from sqlalchemy import event, select
+from sqlalchemy import select
 
 from crm.extensions import db
 from crm.models import Contact, FollowUp, Interview, User
+from tests.conftest import counting_statements
 from tests.seed import seed
-
-
-@contextmanager
-def counting(app):
-    statements: list[str] = []
-
-    def count(conn, cursor, statement, parameters, context, executemany):
-        statements.append(statement)
-
-    with app.app_context():
-        engine = db.engine
-    event.listen(engine, "before_cursor_execute", count)
-    try:
-        yield statements
-    finally:
-        event.remove(engine, "before_cursor_execute", count)
 
 
 def _pages(app, email: str) -> list[str]:
@@ -57,7 +41,7 @@ def _counts(app, client, email: str, contacts: int) -> dict[str, int]:
         assert len(db.session.scalars(owned).all()) == contacts
     result = {}
     for url in _pages(app, email):
-        with counting(app) as statements:
+        with counting_statements(app) as statements:
             response = client.get(url)
         assert response.status_code == 200, url
         result[re.sub(r"\d+", "N", url)] = len(statements)

@@ -4,19 +4,18 @@ from __future__ import annotations
 
 import hashlib
 import re
-from contextlib import contextmanager
 from datetime import UTC, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 import ics
 import pytest
 import vobject
-from sqlalchemy import event, select
+from sqlalchemy import select
 
 from crm.contacts.services import get_or_create_company
 from crm.extensions import db
 from crm.models import Contact, FollowUp, Interview, User
-from tests.conftest import TEST_PASSWORD, csrf_token_from
+from tests.conftest import TEST_PASSWORD, counting_statements, csrf_token_from
 
 FEED_URL = re.compile(r'<code id="feed-url"[^>]*>(http[^<]+)</code>')
 SOON = datetime.now(UTC).replace(microsecond=0) + timedelta(days=3)
@@ -412,23 +411,6 @@ def test_an_interview_earlier_today_stays_in_the_feed(client, owner, app, strang
 
     assert uid_of(app, Interview, kept) in data
     assert uid_of(app, Interview, gone) not in data
-
-
-@contextmanager
-def counting_statements(app):
-    """Collect the SQL statements the app sends while the block runs."""
-    statements: list[str] = []
-
-    def count(conn, cursor, statement, parameters, context, executemany):
-        statements.append(statement)
-
-    with app.app_context():
-        engine = db.engine
-    event.listen(engine, "before_cursor_execute", count)
-    try:
-        yield statements
-    finally:
-        event.remove(engine, "before_cursor_execute", count)
 
 
 def test_calendar_pages_use_a_fixed_number_of_statements(client, owner, app, stranger):

@@ -7,11 +7,14 @@ import threading
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import expect
 from werkzeug.serving import make_server
 
 from tests.conftest import dispose, make_test_app
 
 ROOT = Path(__file__).resolve().parents[2]
+SCREENSHOTS = ROOT / ".cache" / "screenshots"
+PASSWORD = "a long password"
 AXE_PATH = Path(os.environ.get("CRM_AXE_PATH", ROOT / ".cache/node_modules/axe-core/axe.min.js"))
 CHROMIUM = os.environ.get("CRM_CHROMIUM", "/usr/bin/chromium")
 
@@ -87,3 +90,15 @@ def visit(page, live_server, check_a11y):
         return page
 
     return go
+
+
+def register(page, live_server, check_a11y, email: str) -> None:
+    """Register through the page and land on the dashboard, checking both pages."""
+    page.goto(live_server + "/register")
+    check_a11y(page)
+    page.get_by_label("Email").fill(email)
+    page.get_by_label("Password", exact=True).fill(PASSWORD)
+    page.get_by_label("Repeat password").fill(PASSWORD)
+    page.get_by_role("button", name="Register").click()
+    expect(page.get_by_role("heading", name="Dashboard")).to_be_visible()
+    check_a11y(page)

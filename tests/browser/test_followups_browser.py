@@ -3,15 +3,14 @@
 from __future__ import annotations
 
 from datetime import date, timedelta
-from pathlib import Path
 
 import pytest
 from playwright.sync_api import expect
 
 from crm.followups.rules import business_days_after
+from tests.browser.conftest import SCREENSHOTS
 
 pytestmark = pytest.mark.browser
-SCREENSHOTS = Path(__file__).resolve().parents[2] / ".cache" / "screenshots"
 
 
 def last_friday(today: date) -> date:

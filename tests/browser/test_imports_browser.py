@@ -9,23 +9,12 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import expect
 
+from tests.browser.conftest import SCREENSHOTS, register
+
 pytestmark = pytest.mark.browser
 ROOT = Path(__file__).resolve().parents[2]
-SCREENSHOTS = ROOT / ".cache" / "screenshots"
 FIXTURES = ROOT / "tests" / "fixtures" / "import"
-PASSWORD = "a long password"
 PRIYA = "Priya Nayak, MSc, MBA, PHR"
-
-
-def register(page, live_server, check_a11y, email: str) -> None:
-    page.goto(live_server + "/register")
-    check_a11y(page)
-    page.get_by_label("Email").fill(email)
-    page.get_by_label("Password", exact=True).fill(PASSWORD)
-    page.get_by_label("Repeat password").fill(PASSWORD)
-    page.get_by_role("button", name="Register").click()
-    expect(page.get_by_role("heading", name="Dashboard")).to_be_visible()
-    check_a11y(page)
 
 
 def preview(page, check_a11y, path: Path) -> None:

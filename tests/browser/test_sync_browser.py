@@ -16,22 +16,10 @@ from sqlalchemy import select
 from crm.contacts.services import get_or_create_company
 from crm.extensions import db
 from crm.models import Contact, FollowUp, Interview, User
+from tests.browser.conftest import SCREENSHOTS, register
 
 pytestmark = pytest.mark.browser
-SCREENSHOTS = Path(__file__).resolve().parents[2] / ".cache" / "screenshots"
-PASSWORD = "a long password"
 SOON = datetime.now(UTC).replace(second=0, microsecond=0) + timedelta(days=4)
-
-
-def register(page, live_server, check_a11y, email: str) -> None:
-    page.goto(live_server + "/register")
-    check_a11y(page)
-    page.get_by_label("Email").fill(email)
-    page.get_by_label("Password", exact=True).fill(PASSWORD)
-    page.get_by_label("Repeat password").fill(PASSWORD)
-    page.get_by_role("button", name="Register").click()
-    expect(page.get_by_role("heading", name="Dashboard")).to_be_visible()
-    check_a11y(page)
 
 
 def seed(app, email: str) -> dict[str, int | str]:
