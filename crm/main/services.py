@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
 from sqlalchemy import distinct, func, select
+from sqlalchemy.orm import contains_eager
 
 from crm.extensions import db
 from crm.followups import rules
@@ -46,6 +47,7 @@ class Dashboard:
     pipeline: list[tuple[str, int]] = field(default_factory=list)
     losing_touch: int = 0
     job_changes: int = 0
+    latest_changes: list[JobChange] = field(default_factory=list)
 
     @property
     def goal_percent(self) -> int:
@@ -112,11 +114,16 @@ def build_dashboard(user: User, today: date, now: datetime) -> Dashboard:
             Interview.user_id == uid, Interview.status == "done"
         )
     )
-    job_changes = db.session.scalar(
-        select(func.count(JobChange.id)).where(
-            JobChange.user_id == uid, JobChange.seen_on >= today - timedelta(days=30)
-        )
-    )
+    recent_changes = (JobChange.user_id == uid, JobChange.seen_on >= today - timedelta(days=30))
+    job_changes = db.session.scalar(select(func.count(JobChange.id)).where(*recent_changes))
+    latest_changes = db.session.scalars(
+        select(JobChange)
+        .join(JobChange.contact)
+        .options(contains_eager(JobChange.contact))
+        .where(*recent_changes)
+        .order_by(JobChange.seen_on.desc(), JobChange.id.desc())
+        .limit(DASHBOARD_LIST)
+    ).all()
     return Dashboard(
         today=today,
         contact_count=contact_count,
@@ -139,4 +146,5 @@ def build_dashboard(user: User, today: date, now: datetime) -> Dashboard:
         ],
         losing_touch=losing,
         job_changes=job_changes or 0,
+        latest_changes=list(latest_changes),
     )

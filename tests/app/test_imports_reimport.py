@@ -114,7 +114,8 @@ def test_a_new_company_and_title_update_the_contact_and_record_a_job_change(app,
     timeline = client.get(f"/contacts/{priya_id}").get_data(as_text=True)
     assert "Changed jobs" in timeline and "Lead Engineer at Globex" in timeline
     dashboard = client.get("/dashboard").get_data(as_text=True)
-    assert "1 person changed jobs in the last 30 days" in dashboard
+    assert "1 person changed jobs</h3>" in dashboard
+    assert "Engineer at Acme →" in dashboard and "Lead Engineer at Globex</strong>" in dashboard
 
 
 def test_company_spelled_differently_is_the_same_job(app, client, user):
