@@ -30,6 +30,8 @@ def _pages(app, email: str) -> list[str]:
         f"/interviews/{interview_id}",
         f"/interviews/{interview_id}/edit",
         "/settings",
+        "/import",
+        "/calendar",
     ]
 
 
