@@ -85,7 +85,7 @@ def seed(app, followups: int) -> str:
                 for n in range(followups)
             ],
         )
-        token = issue_feed_token(user)
+        token = issue_feed_token(user, app.config["SECRET_KEY"])
         db.session.commit()
         return token
 

@@ -77,6 +77,7 @@ def main() -> int:
         "/dashboard",
         "/contacts/",
         "/contacts/?q=career&sort=company",
+        "/contacts/?q=Last12345",
         "/contacts/?tag=mentor&network=work&sort=recent&page=20",
         f"/contacts/{contact_id}",
         f"/contacts/{contact_id}/edit",

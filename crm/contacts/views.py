@@ -13,7 +13,7 @@ from crm.contacts.forms import NETWORK_CHOICES, SORT_CHOICES, ContactForm
 from crm.contacts.services import (
     ContactFilters,
     apply_form,
-    contact_query,
+    contact_page,
     find_duplicate,
     find_introducer,
     introduced_people,
@@ -41,11 +41,12 @@ def index():
     """The contact list: search, filter, sort, paginate."""
     args = request.args
     filters = ContactFilters.from_args(args)
-    stmt = contact_query(current_user.id, filters)
-    per_page = current_app.config["CONTACTS_PER_PAGE"]
-    page = db.paginate(stmt, page=args.get("page", 1, type=int), per_page=per_page, error_out=False)
-    if page.total and page.page > page.pages:  # past the end: show the last page, not nothing
-        page = db.paginate(stmt, page=page.pages, per_page=per_page, error_out=False)
+    page = contact_page(
+        current_user.id,
+        filters,
+        page=args.get("page", 1, type=int),
+        per_page=current_app.config["CONTACTS_PER_PAGE"],
+    )
     return render_template(
         "contacts/index.html",
         page=page,

@@ -330,3 +330,15 @@ def test_a_contact_cannot_introduce_themselves(client, user, app):
         data=contact_data(email="", linkedin_url="", introduced_by="Jane Doe, MSc"),
     )
     assert "A person cannot introduce themselves." in response.get_data(as_text=True)
+
+
+def test_a_huge_search_result_is_counted_up_to_a_cap(client, user, app, monkeypatch):
+    import crm.contacts.services as services
+
+    monkeypatch.setattr(services, "SEARCH_COUNT_CAP", 2)
+    app.config["CONTACTS_PER_PAGE"] = 1
+    _seed(app, user)
+    page = client.get("/contacts/?q=a").get_data(as_text=True)  # all four match
+    assert "2+ contacts match" in page and "Page 1 of 2+" in page
+    unfiltered = client.get("/contacts/").get_data(as_text=True)
+    assert "4 contacts" in unfiltered and "Page 1 of 4" in unfiltered
