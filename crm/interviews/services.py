@@ -39,6 +39,13 @@ def to_utc(day: date, start: time, zone_name: str) -> datetime:
     return instant
 
 
+def twice_that_night(day: date, start: time, zone_name: str) -> bool:
+    """True when the clocks go back and this wall-clock time happens twice."""
+    zone = ZoneInfo(zone_name)
+    first = datetime.combine(day, start, tzinfo=zone)
+    return first.utcoffset() != first.replace(fold=1).utcoffset()
+
+
 def local_start(interview: Interview, zone_name: str) -> datetime:
     """The interview's start on the user's wall clock."""
     return interview.starts_at.astimezone(ZoneInfo(zone_name))

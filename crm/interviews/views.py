@@ -21,6 +21,7 @@ from crm.interviews.services import (
     reschedule,
     save_notes,
     schedule,
+    twice_that_night,
 )
 from crm.models import Interview
 
@@ -34,6 +35,17 @@ def require_login() -> None:
 def get_interview_or_404(interview_id: int) -> Interview:
     """The logged-in user's interview, or 404."""
     return owned_or_404(Interview, interview_id)
+
+
+def _warn_if_twice(form: InterviewForm) -> None:
+    """Say which of the two times we used when the clocks go back that night."""
+    zone = current_user.time_zone
+    if twice_that_night(form.day.data, form.start.data, zone):
+        flash(
+            f"{form.start.data:%H:%M} happens twice that night in {zone} (the clocks go back); "
+            "we used the first one, before the change.",
+            "info",
+        )
 
 
 @bp.route("/contacts/<int:contact_id>/interviews/new", methods=["GET", "POST"])
@@ -50,6 +62,7 @@ def create(contact_id: int):
         else:
             db.session.commit()
             flash(f"Interview with {contact.full_name} scheduled.", "success")
+            _warn_if_twice(form)
             return redirect(url_for("interviews.show", interview_id=interview.id))
     return render_template("interviews/form.html", form=form, contact=contact, interview=None)
 
@@ -91,6 +104,7 @@ def edit(interview_id: int):
         else:
             db.session.commit()
             flash("Saved.", "success")
+            _warn_if_twice(form)
             return redirect(url_for("interviews.show", interview_id=interview.id))
     return render_template(
         "interviews/form.html", form=form, contact=interview.contact, interview=interview

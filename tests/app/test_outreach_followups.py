@@ -271,6 +271,18 @@ def test_interview_times_are_the_users_wall_clock(client, auth, app):
     with app.app_context():
         interview = db.session.scalar(select(Interview))
         assert interview.starts_at == datetime(2026, 7, 14, 19, 30, tzinfo=UTC)
+    # 01:30 on the fall-back night happens twice: the first is used, and the page says so.
+    response = client.post(
+        f"/contacts/{jane}/interviews/new",
+        data={"day": "2026-11-01", "start": "01:30", "duration_minutes": "30"},
+    )
+    page = client.get(response.headers["Location"]).get_data(as_text=True)
+    assert "01:30 happens twice that night in America/New_York" in page
+    with app.app_context():
+        first = db.session.scalars(select(Interview).order_by(Interview.id.desc())).first()
+        assert first.starts_at == datetime(2026, 11, 1, 5, 30, tzinfo=UTC)  # 01:30 EDT
+        db.session.delete(first)
+        db.session.commit()
     # 02:30 on the spring-forward night does not exist in New York.
     response = client.post(
         f"/contacts/{jane}/interviews/new",
