@@ -19,12 +19,14 @@ from sqlalchemy import (
     Time,
     TypeDecorator,
     UniqueConstraint,
+    event,
     func,
     text,
 )
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, Session, mapped_column, relationship
 
 from crm.extensions import db
+from crm.normalize import search_text
 
 
 class UTCDateTime(TypeDecorator):
@@ -146,6 +148,9 @@ class Contact(db.Model):
     )
     linkedin_url: Mapped[str | None] = mapped_column(String(300))
     notes: Mapped[str | None] = mapped_column(Text)
+    # Name, email, company, title, tags and notes folded to lower case without accents:
+    # the list's search reads this one column (see crm.contacts.services.refresh_search_text).
+    search_text: Mapped[str] = mapped_column(Text, default="", server_default="")
     connected_on: Mapped[date | None] = mapped_column(Date)
     source: Mapped[str] = mapped_column(String(20), default="manual")
     cadence: Mapped[str] = mapped_column(String(4), default="none", server_default="none")
@@ -167,6 +172,18 @@ class Contact(db.Model):
         remote_side=[id], foreign_keys=[introduced_by_id]
     )
     tags: Mapped[list[Tag]] = relationship(secondary=contact_tag, order_by=Tag.name_key)
+
+    def refresh_search_text(self) -> None:
+        """Fold the searchable fields into search_text (done before every ORM flush)."""
+        self.search_text = search_text(
+            self.first_name,
+            self.last_name,
+            self.email,
+            self.title,
+            self.company_name,
+            " ".join(self.tag_names),
+            self.notes,
+        )
 
     @property
     def full_name(self) -> str:
@@ -331,3 +348,13 @@ class JobChange(db.Model):
     seen_on: Mapped[date] = mapped_column(Date)
 
     contact: Mapped[Contact] = relationship()
+
+
+@event.listens_for(Session, "before_flush")
+def _keep_contact_search_in_step(session: Session, flush_context, instances) -> None:
+    """Any contact saved through the ORM gets its search text recomputed; bulk writes
+    (imports) call crm.contacts.services.refresh_search_text themselves."""
+    with session.no_autoflush:
+        for obj in (*session.new, *session.dirty):
+            if isinstance(obj, Contact):
+                obj.refresh_search_text()

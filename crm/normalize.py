@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import unicodedata
 from urllib.parse import unquote, urlsplit
 
 NETWORKS = ("friend", "family", "work", "alumni", "other")
@@ -75,3 +76,40 @@ def split_tags(text: str | None) -> list[str]:
             seen.add(tag.casefold())
             tags.append(tag)
     return tags
+
+
+# Letters with no accent to strip in Unicode, and the apostrophes phones type.
+_UNDECOMPOSED = str.maketrans(
+    {
+        "Ł": "L",
+        "ł": "l",
+        "Ø": "O",
+        "ø": "o",
+        "Đ": "D",
+        "đ": "d",
+        "Æ": "AE",
+        "æ": "ae",
+        "Œ": "OE",
+        "œ": "oe",
+        "Þ": "Th",
+        "þ": "th",
+        "ı": "i",
+        "’": "'",
+        "‘": "'",
+    }
+)
+
+
+def fold(text: str | None) -> str:
+    """Lower-case without accents, so "garcia" finds "García" and "MÜLLER" finds "Müller"."""
+    if not text:
+        return ""
+    if text.isascii():
+        return text.lower()
+    decomposed = unicodedata.normalize("NFKD", text.translate(_UNDECOMPOSED))
+    return "".join(c for c in decomposed if not unicodedata.combining(c)).casefold()
+
+
+def search_text(*parts: str | None) -> str:
+    """What the contact search looks in: the given fields, folded, one space apart."""
+    return fold(" ".join(part for part in parts if part))

@@ -2,15 +2,15 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
-from sqlalchemy import ColumnElement, Select, func, or_, select
+from sqlalchemy import ColumnElement, Select, func, or_, select, update
 from sqlalchemy.orm import selectinload
 
 from crm.extensions import db
 from crm.models import Company, Contact, Tag, contact_tag
-from crm.normalize import NETWORKS, email_key, name_key, split_tags, squash
+from crm.normalize import NETWORKS, email_key, fold, name_key, search_text, split_tags, squash
 
 
 def get_or_create_company(user_id: int, name: str | None) -> Company | None:
@@ -119,6 +119,46 @@ def apply_form(contact: Contact, data: dict, introducer: Contact | None) -> None
     set_tags(contact, data["tags"])
 
 
+# Ids per round trip: well under SQLite's and PostgreSQL's limits on bound parameters.
+REFRESH_CHUNK = 5_000
+
+
+def refresh_search_text(user_id: int, contact_ids: Iterable[int]) -> None:
+    """Recompute the search text of many contacts after bulk changes (imports, undo)."""
+    ids = sorted(set(contact_ids))
+    for start in range(0, len(ids), REFRESH_CHUNK):
+        chunk = ids[start : start + REFRESH_CHUNK]
+        tags: dict[int, list[str]] = {}
+        for contact_id, name in db.session.execute(
+            select(contact_tag.c.contact_id, Tag.name)
+            .join(Tag, Tag.id == contact_tag.c.tag_id)
+            .where(contact_tag.c.contact_id.in_(chunk))
+        ):
+            tags.setdefault(contact_id, []).append(name)
+        rows = db.session.execute(
+            select(
+                Contact.id,
+                Contact.first_name,
+                Contact.last_name,
+                Contact.email,
+                Contact.title,
+                Company.name,
+                Contact.notes,
+            )
+            .outerjoin(Company, Company.id == Contact.company_id)
+            .where(Contact.user_id == user_id, Contact.id.in_(chunk))
+        ).all()
+        values = [
+            {
+                "id": row[0],
+                "search_text": search_text(*row[1:6], " ".join(tags.get(row[0], [])), row[6]),
+            }
+            for row in rows
+        ]
+        if values:
+            db.session.execute(update(Contact), values)
+
+
 @dataclass
 class ContactFilters:
     q: str = ""
@@ -167,20 +207,10 @@ def _contains(column, word: str) -> ColumnElement[bool]:
 def _filtered(columns: Select, user_id: int, filters: ContactFilters) -> Select:
     """Apply the list's search, filters and sort to a select over contacts."""
     stmt = columns.where(Contact.user_id == user_id)
-    if filters.q or filters.company or filters.sort == "company":
+    if filters.company or filters.sort == "company":
         stmt = stmt.outerjoin(Company, Contact.company_id == Company.id)
     for word in filters.q.split()[:10]:
-        stmt = stmt.where(
-            or_(
-                _contains(Contact.first_name, word),
-                _contains(Contact.last_name, word),
-                _contains(Contact.email, word),
-                _contains(Contact.title, word),
-                _contains(Contact.notes, word),
-                _contains(Company.name, word),
-                _tagged(user_id, _contains(Tag.name, word)),
-            )
-        )
+        stmt = stmt.where(_contains(Contact.search_text, fold(word)))
     if filters.network in NETWORKS:
         stmt = stmt.where(Contact.network == filters.network)
     if filters.tag:

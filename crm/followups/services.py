@@ -91,12 +91,15 @@ def close_company_followups(
     note: str,
     kinds: tuple[str, ...] = (rules.SECOND_PERSON, rules.NUDGE),
     whole_company: bool = True,
+    others_only: bool = False,
 ) -> int:
     """Close the open 3B/7B follow-ups of every contact at the contact's company."""
     if whole_company and contact.company_id is not None:
         at_company = select(Contact.id).where(
             Contact.user_id == contact.user_id, Contact.company_id == contact.company_id
         )
+        if others_only:
+            at_company = at_company.where(Contact.id != contact.id)
         who = FollowUp.contact_id.in_(at_company)
     else:
         who = FollowUp.contact_id == contact.id
@@ -158,7 +161,8 @@ def snooze(row: FollowUp, today: date, days: int | None = None, to: date | None 
         if to is not None:
             new_due = rules.validate_snooze_date(to, today)
         else:
-            new_due = rules.snooze_business_days(today, days or 1)
+            # Count from the later of today and the due date: a snooze never brings it closer.
+            new_due = rules.snooze_business_days(max(today, row.due_on), days or 1)
     except ValueError as error:
         raise FollowUpError(str(error)) from error
     if row.snoozed_from is None:

@@ -18,6 +18,7 @@ from sqlalchemy.engine import CursorResult, Row
 from sqlalchemy.orm import joinedload
 from sqlalchemy.sql import ColumnElement
 
+from crm.contacts.services import refresh_search_text
 from crm.extensions import db
 from crm.followups.services import today_for
 from crm.importers import ImportedPerson, ParseResult, SkippedRow, parse_file
@@ -36,7 +37,7 @@ from crm.models import (
     contact_tag,
     utcnow,
 )
-from crm.normalize import NETWORKS, email_key, name_key, squash
+from crm.normalize import NETWORKS, email_key, name_key, search_text, squash
 
 Progress = Callable[[int], None]
 
@@ -653,6 +654,15 @@ def _insert_contacts(
                 "network": network,
                 "linkedin_url": person.linkedin_url,
                 "notes": person.notes or None,
+                "search_text": search_text(
+                    person.first_name,
+                    person.last_name,
+                    person.email,
+                    person.title,
+                    company,
+                    " ".join(person.tags),
+                    person.notes,
+                ),
                 "connected_on": person.connected_on,
                 "source": source,
                 "cadence": "none",
@@ -739,6 +749,7 @@ def _update_contacts(
     for chunk in _chunks(job_changes):
         db.session.execute(insert(JobChange.__table__), chunk)
     _link_tags(user.id, tags)
+    refresh_search_text(user.id, [entry.contact.id for entry in entries if entry.contact])
 
 
 def parse_upload(data: bytes, filename: str) -> ParseResult:
@@ -950,6 +961,12 @@ def _revert_updates(batch: ImportBatch, now: datetime) -> int:
                         old_companies.append(old)
             elif current == new:
                 values[name] = old
+        # A job is company and title together: when the user has since edited one of them,
+        # putting back only the other would pair their edit with the old job.
+        job = {"company", "title"}
+        if job <= row.old_values.keys() and len(job & values.keys()) == 1:
+            for name in job:
+                values.pop(name, None)
         if values:
             reverted += 1
             values["updated_at"] = now
@@ -985,4 +1002,5 @@ def _revert_updates(batch: ImportBatch, now: datetime) -> int:
                 ),
                 pairs,
             )
+    refresh_search_text(batch.user_id, [row.id for row in rows])
     return reverted

@@ -99,12 +99,18 @@ def mark_done(user: User, interview: Interview, today: date) -> int:
     if interview.status != "scheduled":
         raise InterviewError(f"This interview is already {interview.status}.")
     contact = interview.contact
-    held_on = min(local_start(interview, user.time_zone).date(), today)
+    held_on = local_start(interview, user.time_zone).date()
+    if held_on > today:
+        raise InterviewError(
+            f"This interview is on {held_on:%a %d %b}. Mark it done once it has happened, "
+            "or edit its date if it was earlier."
+        )
     interview.status = "done"
     interview.done_on = held_on
     interview.sequence += 1
     settings = settings_for(user)
-    planned = rules.interview_done_followups(today, settings, contact.full_name)
+    # Timed from the day it was held; a late click shows the thank-you as overdue, honestly.
+    planned = rules.interview_done_followups(held_on, settings, contact.full_name)
     add_planned(contact, planned, interview_id=interview.id)
     contact.cadence = rules.cadence_after_interview(contact.cadence, settings)
     record_interaction(contact, held_on)

@@ -63,6 +63,14 @@ def log_outreach(
         contact.first_outreach_on = sent_on
     if status == "replied" and contact.replied_on is None:
         contact.replied_on = sent_on
+    if contact.company_id is not None:
+        # Writing to this person is the "second person" the company's other 3Bs asked for.
+        close_company_followups(
+            contact,
+            f"You reached {contact.full_name} at {contact.company_name}",
+            kinds=(rules.SECOND_PERSON,),
+            others_only=True,
+        )
     if status == "awaiting":
         planned = rules.outreach_followups(
             sent_on, settings_for(user), contact.full_name, contact.company_name

@@ -342,3 +342,27 @@ def test_a_huge_search_result_is_counted_up_to_a_cap(client, user, app, monkeypa
     assert "2+ contacts match" in page and "Page 1 of 2+" in page
     unfiltered = client.get("/contacts/").get_data(as_text=True)
     assert "4 contacts" in unfiltered and "Page 1 of 4" in unfiltered
+
+
+def test_search_ignores_accents_and_case_in_any_script(client, user, app):
+    add_contact(
+        client,
+        first_name="Ana",
+        last_name="García",
+        email="",
+        linkedin_url="",
+        company="Müller GmbH",
+        tags="Ökonomie",
+        notes="Straße",
+    )
+    for query in ("garcia", "GARCÍA", "Ana Garcia", "müller", "MULLER", "okonomie", "strasse"):
+        page = client.get("/contacts/", query_string={"q": query}).get_data(as_text=True)
+        assert names_on(page) == ["Ana García"], query
+    # Editing keeps the search in step with the fields.
+    contact = contacts_in_db(app)[0]
+    client.post(
+        f"/contacts/{contact.id}/edit",
+        data=contact_data(first_name="Ana", last_name="Gómez", email="", linkedin_url=""),
+    )
+    assert names_on(client.get("/contacts/?q=gomez").get_data(as_text=True)) == ["Ana Gómez"]
+    assert names_on(client.get("/contacts/?q=garcia").get_data(as_text=True)) == []

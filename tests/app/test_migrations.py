@@ -67,6 +67,10 @@ def test_upgrade_from_the_first_migration_keeps_rows(empty_database_url):
                 text("SELECT first_name, last_name, notes, company_id FROM contact")
             ).one()
             assert tuple(row) == ("Grace", "Hopper", "kept", 1)
+            # The search column is filled for contacts that existed before it.
+            assert connection.execute(text("SELECT search_text FROM contact")).scalar() == (
+                "grace hopper acme kept"
+            )
             # Columns added later got their defaults on the old rows.
             assert connection.execute(text("SELECT cadence FROM contact")).scalar() == "none"
             assert connection.execute(text('SELECT weekly_goal FROM "user"')).scalar() == 5

@@ -108,7 +108,8 @@ def test_reply_closes_the_companys_3b_7b_and_offers_an_interview(client, user, a
     response = client.post(f"/outreach/{outreach_id}/status", data={"status": "replied"})
     assert response.headers["Location"] == f"/contacts/{ravi}/interviews/new"
     page = client.get(response.headers["Location"]).get_data(as_text=True)
-    assert "Ravi Tester replied! 4 follow-ups closed." in page
+    # Writing to Ravi already closed Jane's "second person" follow-up; the reply closes the rest.
+    assert "Ravi Tester replied! 3 follow-ups closed." in page
     assert "Trends:" in page  # the TIARA prompts start the prep questions
     assert {c for c, *_ in followups(app, status="closed")} == {jane, ravi}
     assert {c for c, *_ in followups(app, status="open")} == {other}
@@ -472,3 +473,49 @@ def test_dashboard_asks_about_past_interviews_still_scheduled(client, user, app,
     )
     page = client.get("/dashboard").get_data(as_text=True)
     assert "Did these happen?" in page and "was Mon 02 Nov" in page
+
+
+def test_writing_to_a_second_person_closes_the_first_ones_3b(client, user, app, fixed_today):
+    jane = add(client, "Jane")
+    ravi = add(client, "Ravi")
+    log(client, jane)
+    log(client, ravi, sent_on=TODAY, summary="Hello Ravi")
+    with app.app_context():
+        closed = db.session.scalars(select(FollowUp).where(FollowUp.status == "closed")).all()
+        assert [(f.contact_id, f.kind, f.closed_note) for f in closed] == [
+            (jane, "3b", "You reached Ravi Tester at Acme")
+        ]
+    assert (ravi, "3b", date(2026, 11, 30), "open") in followups(app)
+
+
+def test_snoozing_never_moves_a_follow_up_earlier(client, user, app, fixed_today):
+    jane = add(client, "Jane")
+    log(client, jane, sent_on=TODAY)  # 3B due Mon 30 Nov
+    fid = _ids(app)[0][0]
+    client.post(f"/follow-ups/{fid}/snooze", data={"days": "1"})
+    with app.app_context():
+        assert db.session.get(FollowUp, fid).due_on == date(2026, 12, 1)
+
+
+def test_a_future_interview_cannot_be_marked_done_and_past_ones_time_from_their_day(
+    client, user, app, fixed_today
+):
+    jane = add(client, "Jane")
+    future = client.post(
+        f"/contacts/{jane}/interviews/new",
+        data={"day": "2026-12-02", "start": "15:30", "duration_minutes": "30"},
+    ).headers["Location"]
+    response = client.post(f"{future}/done")
+    assert "Mark it done once it has happened" in client.get(response.headers["Location"]).get_data(
+        as_text=True
+    )
+    past = client.post(
+        f"/contacts/{jane}/interviews/new",
+        data={"day": "2026-11-20", "start": "10:00", "duration_minutes": "30"},
+    ).headers["Location"]
+    client.post(f"{past}/done")
+    assert followups(app, status="open") == [
+        (jane, "thank_you", date(2026, 11, 21), "open"),  # overdue, honestly
+        (jane, "referral_ask", date(2026, 11, 23), "open"),  # Monday after the interview's week
+        (jane, "update", date(2026, 11, 27), "open"),
+    ]
