@@ -6,6 +6,7 @@ Create Date: 2026-11-25 09:01:23.732616
 
 """
 
+import re
 import unicodedata
 
 import sqlalchemy as sa
@@ -18,6 +19,8 @@ branch_labels = None
 depends_on = None
 
 
+# The combining accents of Latin, Greek and Cyrillic letters (other scripts keep their marks).
+_ACCENTS = re.compile("[\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f]")
 _UNDECOMPOSED = str.maketrans(
     {
         "Ł": "L",
@@ -44,7 +47,7 @@ def _fold(text: str) -> str:
     if text.isascii():
         return text.lower()
     decomposed = unicodedata.normalize("NFKD", text.translate(_UNDECOMPOSED))
-    return "".join(c for c in decomposed if not unicodedata.combining(c)).casefold()
+    return _ACCENTS.sub("", decomposed).casefold()
 
 
 def upgrade():
