@@ -40,17 +40,21 @@ def _count(number: int, noun: str) -> str:
     return f"{number} {noun}{'' if number == 1 else 's'}"
 
 
+user_option = click.option("--user", "email", required=True, help="The account's email address.")
+output_option = click.option(
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False, writable=True, path_type=Path),
+    help="Write to this file instead of standard output.",
+)
+
+
 def register(app: Flask) -> None:
     """Attach this feature's commands to the app."""
 
     @app.cli.command("export-ics")
-    @click.option("--user", "email", required=True, help="The account's email address.")
-    @click.option(
-        "-o",
-        "--output",
-        type=click.Path(dir_okay=False, writable=True, path_type=Path),
-        help="Write to this file instead of standard output.",
-    )
+    @user_option
+    @output_option
     def export_ics(email: str, output: Path | None) -> None:
         """Export every open follow-up and upcoming interview as iCalendar."""
         user = _user_or_exit(email)
@@ -68,13 +72,8 @@ def register(app: Flask) -> None:
         )
 
     @app.cli.command("export-vcf")
-    @click.option("--user", "email", required=True, help="The account's email address.")
-    @click.option(
-        "-o",
-        "--output",
-        type=click.Path(dir_okay=False, writable=True, path_type=Path),
-        help="Write to this file instead of standard output.",
-    )
+    @user_option
+    @output_option
     def export_vcf(email: str, output: Path | None) -> None:
         """Export every contact as vCard 3.0, streamed."""
         user = _user_or_exit(email)
