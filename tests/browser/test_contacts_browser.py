@@ -7,13 +7,13 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.conftest import SCREENSHOTS
+from tests.browser.conftest import PASSWORD, SCREENSHOTS, register
 
 pytestmark = pytest.mark.browser
-PASSWORD = "a long password"
 
 
-def register(page, live_server, check_a11y, email: str) -> None:
+def register_from_home(page, live_server, check_a11y, email: str) -> None:
+    """A newcomer's way in: the start page, its Register button, the form."""
     page.goto(live_server + "/")
     check_a11y(page)
     page.get_by_role("button", name="Register").first.click()
@@ -27,7 +27,7 @@ def register(page, live_server, check_a11y, email: str) -> None:
 
 
 def test_contact_story(page, live_server, check_a11y, app, browser):
-    register(page, live_server, check_a11y, "first@example.com")
+    register_from_home(page, live_server, check_a11y, "first@example.com")
     page.get_by_role("link", name="Contacts").click()
     expect(page.get_by_text("No contacts yet")).to_be_visible()
     check_a11y(page)
@@ -73,7 +73,7 @@ def test_contact_story(page, live_server, check_a11y, app, browser):
     # The second user, in a separate browser context, never sees Jane.
     other = browser.new_context()
     other_page = other.new_page()
-    register(other_page, live_server, check_a11y, "second@example.com")
+    register_from_home(other_page, live_server, check_a11y, "second@example.com")
     other_page.goto(live_server + "/contacts/?q=Jane")
     expect(other_page.get_by_role("link", name="Jane Doe, MSc")).to_have_count(0)
     jane_url = page.url
@@ -89,3 +89,13 @@ def test_contact_story(page, live_server, check_a11y, app, browser):
     expect(page.get_by_text("Jane Doe, MSc was deleted.")).to_be_visible()
     expect(page.get_by_text("No contacts yet")).to_be_visible()
     assert re.search(r"/contacts/$", page.url)
+
+
+def test_focus_goes_to_the_first_field_with_an_error(page, live_server, check_a11y, app):
+    register(page, live_server, check_a11y, "focus@example.com")
+    page.goto(live_server + "/contacts/new")
+    page.get_by_label("Email").fill("not-an-email")
+    page.get_by_role("button", name="Save").click()
+    # First name is empty and comes first: focus lands there, not at the top of the page.
+    expect(page.get_by_label("First name")).to_be_focused()
+    check_a11y(page)
