@@ -37,13 +37,25 @@ python -m pytest "$@"
 
 echo "== Database and browser tests on PostgreSQL =="
 PG_DIR=$(mktemp -d)
-PG_PORT=${CRM_TEST_PG_PORT:-54329}
 run_pg() { if [ "$(id -u)" = 0 ]; then su postgres -c "$*"; else bash -c "$*"; fi; }
 [ "$(id -u)" = 0 ] && chown postgres: "$PG_DIR"
-stop_pg() { run_pg "$PG_BIN/pg_ctl -D $PG_DIR/data -m immediate stop" >/dev/null 2>&1 || true; rm -rf "$PG_DIR"; }
+stop_pg() { run_pg "$PG_BIN/pg_ctl -D $PG_DIR/data -m fast stop" >/dev/null 2>&1 || true; rm -rf "$PG_DIR"; }
 trap stop_pg EXIT
+free_port() { python -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
 run_pg "$PG_BIN/initdb -D $PG_DIR/data -U postgres -A trust -E UTF8 --no-sync" >/dev/null
-run_pg "$PG_BIN/pg_ctl -D $PG_DIR/data -l $PG_DIR/log -w -o '-k $PG_DIR -p $PG_PORT -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off'" start >/dev/null
+# A free port each try (CRM_TEST_PG_PORT pins one); the server's log is shown if it will not start.
+started=""
+for attempt in 1 2 3; do
+  PG_PORT=${CRM_TEST_PG_PORT:-$(free_port)}
+  if run_pg "$PG_BIN/pg_ctl -D $PG_DIR/data -l $PG_DIR/log -w -t 120 -o '-k $PG_DIR -p $PG_PORT -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off'" start >/dev/null; then
+    started=1
+    break
+  fi
+  echo "PostgreSQL did not start (try $attempt); its log:" >&2
+  tail -n 20 "$PG_DIR/log" >&2 || true
+  sleep 2
+done
+[ -n "$started" ] || { echo "Could not start a PostgreSQL server for the tests." >&2; exit 1; }
 export CRM_TEST_DATABASE_URL="postgresql+psycopg://postgres@127.0.0.1:$PG_PORT/postgres"
 # The pure unit tests (parsers, rules, exporters) touch no database: run them once, above.
 python -m pytest tests/app tests/browser "$@"
