@@ -20,13 +20,11 @@ from sqlalchemy import (
     TypeDecorator,
     UniqueConstraint,
     event,
-    func,
-    text,
 )
 from sqlalchemy.orm import Mapped, Session, mapped_column, relationship
 
 from crm.extensions import db
-from crm.normalize import search_text
+from crm.normalize import search_text, sort_name
 
 
 class UTCDateTime(TypeDecorator):
@@ -121,13 +119,7 @@ class Contact(db.Model):
         Index("ix_contact_user_created", "user_id", "created_at"),
         Index("ix_contact_user_keep_in_touch", "user_id", "keep_in_touch_due"),
         # The list's default order (by name) walks this index instead of sorting every row.
-        Index(
-            "ix_contact_user_name_order",
-            "user_id",
-            func.lower(text("last_name")),
-            func.lower(text("first_name")),
-            "id",
-        ),
+        Index("ix_contact_user_sort_name", "user_id", "sort_name", "id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -151,6 +143,8 @@ class Contact(db.Model):
     # Name, email, company, title, tags and notes folded to lower case without accents:
     # the list's search reads this one column (see crm.contacts.services.refresh_search_text).
     search_text: Mapped[str] = mapped_column(Text, default="", server_default="")
+    # Folded "last first" for the list's default order (see crm.normalize.sort_name).
+    sort_name: Mapped[str] = mapped_column(String(220), default="", server_default="")
     connected_on: Mapped[date | None] = mapped_column(Date)
     source: Mapped[str] = mapped_column(String(20), default="manual")
     cadence: Mapped[str] = mapped_column(String(4), default="none", server_default="none")
@@ -174,7 +168,8 @@ class Contact(db.Model):
     tags: Mapped[list[Tag]] = relationship(secondary=contact_tag, order_by=Tag.name_key)
 
     def refresh_search_text(self) -> None:
-        """Fold the searchable fields into search_text (done before every ORM flush)."""
+        """Fold the searchable fields and the sort name (done before every ORM flush)."""
+        self.sort_name = sort_name(self.last_name, self.first_name)
         self.search_text = search_text(
             self.first_name,
             self.last_name,

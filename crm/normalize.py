@@ -114,6 +114,7 @@ def fold(text: str | None) -> str:
 
 
 _fold_cached = lru_cache(maxsize=65_536)(fold)
+_NOT_LETTERS = " \t\"'“”‘’«»()[]{}<>.,;:-_!?*#@&/\\"
 
 
 def search_text(*parts: str | None) -> str:
@@ -121,3 +122,11 @@ def search_text(*parts: str | None) -> str:
     # Folding is per letter, so folding each part is the same as folding the whole; names,
     # companies and titles repeat across an import, so each part is folded once.
     return " ".join(_fold_cached(part) for part in parts if part)
+
+
+def sort_name(last_name: str | None, first_name: str | None) -> str:
+    """The list's name order: last then first name, folded, leading quotes and brackets off,
+    so "Álvarez" sorts with the A's and "(Rajner) Argus" with the R's, not before them."""
+    last = _fold_cached(last_name or "").lstrip(_NOT_LETTERS)
+    first = _fold_cached(first_name or "").lstrip(_NOT_LETTERS)
+    return f"{last} {first}".strip()[:220]

@@ -64,6 +64,7 @@ def seed(
             "network": rng.choice(NETWORKS),
             "notes": f"Talked about career path number {i}",
             "search_text": f"first{i} last{i} person{i}@example.com talked about career path {i}",
+            "sort_name": f"last{i} first{i}",
             "source": "manual",
             "cadence": rng.choice(["none", "1m"]),
             "keep_in_touch_due": today - timedelta(days=rng.randint(-30, 30)),

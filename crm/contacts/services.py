@@ -10,7 +10,16 @@ from sqlalchemy.orm import selectinload
 
 from crm.extensions import db
 from crm.models import Company, Contact, Tag, contact_tag
-from crm.normalize import NETWORKS, email_key, fold, name_key, search_text, split_tags, squash
+from crm.normalize import (
+    NETWORKS,
+    email_key,
+    fold,
+    name_key,
+    search_text,
+    sort_name,
+    split_tags,
+    squash,
+)
 
 
 def get_or_create_company(user_id: int, name: str | None) -> Company | None:
@@ -152,6 +161,7 @@ def refresh_search_text(user_id: int, contact_ids: Iterable[int]) -> None:
             {
                 "id": row[0],
                 "search_text": search_text(*row[1:6], " ".join(tags.get(row[0], [])), row[6]),
+                "sort_name": sort_name(row[2], row[1]),
             }
             for row in rows
         ]
@@ -222,7 +232,7 @@ def _filtered(columns: Select, user_id: int, filters: ContactFilters) -> Select:
     elif filters.sort == "recent":
         order = (Contact.created_at.desc(), Contact.id.desc())
     else:
-        order = (func.lower(Contact.last_name), func.lower(Contact.first_name), Contact.id)
+        order = (Contact.sort_name, Contact.id)
     return stmt.order_by(*order)
 
 

@@ -13,7 +13,7 @@ from datetime import date, datetime
 from secrets import token_hex
 from typing import Any, cast
 
-from sqlalchemy import bindparam, delete, exists, func, insert, or_, select, update
+from sqlalchemy import Table, bindparam, delete, exists, func, insert, or_, select, update
 from sqlalchemy.engine import CursorResult, Row
 from sqlalchemy.orm import joinedload
 from sqlalchemy.sql import ColumnElement
@@ -37,7 +37,7 @@ from crm.models import (
     contact_tag,
     utcnow,
 )
-from crm.normalize import NETWORKS, email_key, name_key, search_text, squash
+from crm.normalize import NETWORKS, email_key, name_key, search_text, sort_name, squash
 
 Progress = Callable[[int], None]
 
@@ -625,6 +625,32 @@ def write_import(
     return batch
 
 
+def _insert_many(table: Table, rows: Sequence[dict]) -> None:
+    """INSERT many rows through the driver's executemany, converting each value once with
+    its column type. SQLAlchemy's own executemany re-processes every parameter of every
+    row, which made a 30,000-contact insert 60% slower than the driver alone."""
+    if not rows:
+        return
+    connection = db.session.connection()
+    dialect = connection.dialect
+    names = list(rows[0])
+    compiled = insert(table).compile(dialect=dialect, column_keys=names)
+    convert = {
+        name: processor
+        for name in names
+        if (processor := table.c[name].type._cached_bind_processor(dialect)) is not None
+    }
+    for name, processor in convert.items():
+        for row in rows:
+            row[name] = processor(row[name])
+    if compiled.positional:
+        order = [compiled.binds[key].key for key in compiled.positiontup]
+        params: list = [tuple(row[name] for name in order) for row in rows]
+    else:
+        params = list(rows)
+    connection.exec_driver_sql(compiled.string, params)
+
+
 def _insert_contacts(
     user_id: int,
     batch_id: int,
@@ -663,6 +689,7 @@ def _insert_contacts(
                     " ".join(person.tags),
                     person.notes,
                 ),
+                "sort_name": sort_name(person.last_name, person.first_name),
                 "connected_on": person.connected_on,
                 "source": source,
                 "cadence": "none",
@@ -674,7 +701,7 @@ def _insert_contacts(
         if person.tags:
             tags_by_uid.append((uid, person.tags))
     for chunk in _chunks(rows):
-        db.session.execute(insert(Contact.__table__), chunk)
+        _insert_many(Contact.__table__, chunk)
         if progress is not None:
             progress(len(chunk))
     if tags_by_uid:
@@ -801,10 +828,7 @@ def created_contacts(batch: ImportBatch, limit: int = 200) -> tuple[list[Contact
     where = (Contact.user_id == batch.user_id, Contact.import_batch_id == batch.id)
     total = db.session.scalar(select(func.count(Contact.id)).where(*where)) or 0
     contacts = db.session.scalars(
-        select(Contact)
-        .where(*where)
-        .order_by(func.lower(Contact.last_name), func.lower(Contact.first_name), Contact.id)
-        .limit(limit)
+        select(Contact).where(*where).order_by(Contact.sort_name, Contact.id).limit(limit)
     ).all()
     return list(contacts), total
 
@@ -840,10 +864,7 @@ def contacts_with_history(batch: ImportBatch, limit: int = 200) -> tuple[list[Co
     )
     total = db.session.scalar(select(func.count(Contact.id)).where(*where)) or 0
     contacts = db.session.scalars(
-        select(Contact)
-        .where(*where)
-        .order_by(func.lower(Contact.last_name), func.lower(Contact.first_name), Contact.id)
-        .limit(limit)
+        select(Contact).where(*where).order_by(Contact.sort_name, Contact.id).limit(limit)
     ).all()
     return list(contacts), total
 

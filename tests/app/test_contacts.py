@@ -366,3 +366,24 @@ def test_search_ignores_accents_and_case_in_any_script(client, user, app):
     )
     assert names_on(client.get("/contacts/?q=gomez").get_data(as_text=True)) == ["Ana Gómez"]
     assert names_on(client.get("/contacts/?q=garcia").get_data(as_text=True)) == []
+
+
+def test_name_order_ignores_accents_case_and_leading_punctuation(client, user, app):
+    for first, last in [
+        ("Zoë", "Ångström"),
+        ("José", "Álvarez"),
+        ("Łukasz", "Żółć"),
+        ("James", '"Tyler" Brown'),
+        ("anna", "argus"),
+        ("Bob", "Zimmer"),
+    ]:
+        add_contact(client, first_name=first, last_name=last, email="", linkedin_url="")
+    page = client.get("/contacts/?sort=name").get_data(as_text=True)
+    assert [html.unescape(name) for name in names_on(page)] == [
+        "José Álvarez",
+        "Zoë Ångström",
+        "anna argus",
+        'James "Tyler" Brown',
+        "Bob Zimmer",
+        "Łukasz Żółć",
+    ]

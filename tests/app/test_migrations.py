@@ -71,6 +71,9 @@ def test_upgrade_from_the_first_migration_keeps_rows(empty_database_url):
             assert connection.execute(text("SELECT search_text FROM contact")).scalar() == (
                 "grace hopper acme kept"
             )
+            assert connection.execute(text("SELECT sort_name FROM contact")).scalar() == (
+                "hopper grace"
+            )
             # Columns added later got their defaults on the old rows.
             assert connection.execute(text("SELECT cadence FROM contact")).scalar() == "none"
             assert connection.execute(text('SELECT weekly_goal FROM "user"')).scalar() == 5
