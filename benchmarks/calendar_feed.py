@@ -15,15 +15,12 @@ from __future__ import annotations
 
 import argparse
 import http.client
-import logging
 import random
 import statistics
 import sys
 import tempfile
-import threading
 import time
 from collections.abc import Callable
-from contextlib import contextmanager
 from datetime import UTC, date, datetime, timedelta
 from datetime import time as time_of_day
 from pathlib import Path
@@ -31,8 +28,8 @@ from typing import Any
 
 from icalendar import Alarm, Calendar, Event
 from icalendar.enums import TRANSP
+from serving import serve  # benchmarks/serving.py
 from sqlalchemy import insert, select
-from werkzeug.serving import make_server
 
 from crm import create_app
 from crm.auth.services import create_user
@@ -131,20 +128,6 @@ def write_with_icalendar(events: list[dict[str, Any]]) -> bytes:
         event.add_component(Alarm.new_display(description=e["summary"], trigger=offset))
         calendar.add_component(event)
     return calendar.to_ical()
-
-
-@contextmanager
-def serve(app):
-    """Serve the app on 127.0.0.1 and a free port, quietly, for the duration."""
-    logging.getLogger("werkzeug").setLevel(logging.ERROR)
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield server.server_port
-    finally:
-        server.shutdown()
-        thread.join(timeout=5)
 
 
 def fetch(port: int, path: str, etag: str | None = None) -> tuple[float, int, str, bytes]:

@@ -19,18 +19,16 @@ import random
 import statistics
 import sys
 import tempfile
-import threading
 import time
 import urllib.parse
 from collections.abc import Callable
-from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 import vobject
+from serving import serve  # benchmarks/serving.py
 from sqlalchemy import insert, select
-from werkzeug.serving import make_server
 
 from crm import create_app
 from crm.auth.services import create_user
@@ -150,20 +148,6 @@ def serialise_with_vobject(cards: list[dict[str, Any]]) -> bytes:
         card.add("rev").value = c["rev"].strftime("%Y-%m-%dT%H:%M:%SZ")
         out.append(card.serialize().encode("utf-8"))
     return b"".join(out)
-
-
-@contextmanager
-def serve(app):
-    """Serve the app on 127.0.0.1 and a free port, quietly, for the duration."""
-    logging.getLogger("werkzeug").setLevel(logging.ERROR)
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield server.server_port
-    finally:
-        server.shutdown()
-        thread.join(timeout=5)
 
 
 def log_in(port: int, email: str) -> str:
