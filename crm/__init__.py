@@ -14,12 +14,22 @@ from sqlalchemy import event
 from crm.extensions import csrf, db, login_manager, migrate
 from crm.formatting import day_label
 
-MIGRATIONS_DIR = Path(__file__).resolve().parent.parent / "migrations"
+PACKAGE_DIR = Path(__file__).resolve().parent
+
+
+def _bundled(name: str) -> Path:
+    """A tree a wheel carries inside the package, or the one beside it in a source checkout."""
+    inside = PACKAGE_DIR / name
+    return inside if inside.is_dir() else PACKAGE_DIR.parent / name
+
+
+TEMPLATES_DIR = _bundled("templates")
+MIGRATIONS_DIR = _bundled("migrations")
 
 
 def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     """Build the app: configuration, extensions, blueprints, error pages and commands."""
-    app = Flask(__name__, instance_relative_config=True, template_folder="../templates")
+    app = Flask(__name__, instance_relative_config=True, template_folder=str(TEMPLATES_DIR))
     app.jinja_env.add_extension("jinja2.ext.do")
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
 

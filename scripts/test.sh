@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Run the whole test suite: lint, then every test on SQLite, then the database tests on a
 # throwaway PostgreSQL server. Installs what the tests need when it is missing:
-# the Python test extras, Debian's chromium and postgresql, and axe-core from npm.
+# the locked Python packages in .venv/, Debian's chromium and postgresql, and axe-core from npm.
 # Extra arguments go to pytest, e.g. scripts/test.sh -k contacts
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -17,7 +17,20 @@ need_deb() {  # need_deb COMMAND-OR-PATH PACKAGE
   fi
 }
 
-python -m pip install -q --disable-pip-version-check -e '.[test]'
+# Our own virtual environment, installed from the committed lock (so a fresh clone tests the
+# locked versions, never whatever the machine holds); reinstalled whenever the lock changes.
+VENV=${CRM_VENV:-$ROOT/.venv}
+if [ ! -x "$VENV/bin/python" ]; then
+  echo "== Creating $VENV from requirements.lock =="
+  python3 -m venv "$VENV"
+fi
+if ! cmp -s requirements.lock "$VENV/.installed-lock"; then
+  "$VENV/bin/python" -m pip install -q --disable-pip-version-check -r requirements.lock
+  "$VENV/bin/python" -m pip install -q --disable-pip-version-check --no-deps -e .
+  "$VENV/bin/python" -m pip check >/dev/null
+  cp requirements.lock "$VENV/.installed-lock"
+fi
+export PATH="$VENV/bin:$PATH"
 need_deb /usr/bin/chromium chromium
 PG_BIN=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1 || true)
 if [ -z "$PG_BIN" ] || [ ! -x "$PG_BIN/initdb" ]; then
@@ -31,6 +44,7 @@ fi
 
 ruff check .
 ruff format --check .
+mypy
 
 echo "== Tests on SQLite =="
 python -m pytest "$@"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -26,9 +27,7 @@ def _progress(steps: int, show: bool) -> Iterator[services.Progress | None]:
     if not show:
         yield None
         return
-    with click.progressbar(
-        length=steps, label="Importing", file=click.get_text_stream("stderr")
-    ) as bar:
+    with click.progressbar(length=steps, label="Importing", file=sys.stderr) as bar:
         yield bar.update
 
 

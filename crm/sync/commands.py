@@ -61,7 +61,8 @@ def register(app: Flask) -> None:
         now = datetime.now(UTC)
         data = services.feed_file(user, now)
         if output is None:
-            click.get_binary_stream("stdout").write(data)
+            with click.open_file("-", "wb") as stdout:
+                stdout.write(data)
             return
         with _writing(output) as handle:
             handle.write(data)
@@ -79,10 +80,10 @@ def register(app: Flask) -> None:
         user = _user_or_exit(email)
         cards = services.iter_contact_cards(user.id)
         if output is None:
-            stdout = click.get_binary_stream("stdout")
-            for chunk in cards:
-                stdout.write(chunk)
-            stdout.flush()
+            with click.open_file("-", "wb") as stdout:
+                for chunk in cards:
+                    stdout.write(chunk)
+                stdout.flush()
             return
         with _writing(output) as handle:
             for chunk in cards:

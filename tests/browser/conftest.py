@@ -55,6 +55,12 @@ def live_server(database_url):
 
 
 @pytest.fixture(scope="session")
+def base_url(live_server):
+    """Our own server, replacing pytest-base-url's fixture (deprecated in pytest 9.2)."""
+    return live_server
+
+
+@pytest.fixture(scope="session")
 def axe_source() -> str:
     assert AXE_PATH.exists(), (
         f"axe-core is missing at {AXE_PATH}; scripts/test.sh installs it (npm install axe-core)"
