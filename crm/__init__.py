@@ -47,6 +47,9 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         REMEMBER_COOKIE_HTTPONLY=True,
         REMEMBER_COOKIE_SAMESITE="Lax",
         CONTACTS_PER_PAGE=50,
+        # Outgoing mail (crm/mail.py): unset means the app sends none.
+        SMTP_URL=os.environ.get("CRM_SMTP_URL", "").strip(),
+        MAIL_FROM=os.environ.get("CRM_MAIL_FROM", "").strip(),
     )
     if test_config is None:
         app.config.from_pyfile("config.py", silent=True)

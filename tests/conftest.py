@@ -12,6 +12,7 @@ from sqlalchemy import create_engine, event, text
 
 from crm import create_app
 from crm.extensions import db
+from tests.mailbox import Mailbox
 
 # CRM_TEST_DATABASE_URL points the suite at PostgreSQL; by default a temporary SQLite file.
 PG_URL = os.environ.get("CRM_TEST_DATABASE_URL")
@@ -60,6 +61,7 @@ def make_test_app(database_url: str, **overrides):
         "SECRET_KEY": "test-secret",
         "WTF_CSRF_ENABLED": False,
         "AUTO_MIGRATE": False,
+        "SMTP_URL": "",
     }
     config.update(overrides)
     return create_app(config)
@@ -87,9 +89,20 @@ def app_factory(database_url):
 
 
 @pytest.fixture
-def app(app_factory):
-    """A fresh app on an empty, migrated database."""
-    app = app_factory()
+def mailbox():
+    """A real SMTP server on loopback; `app` in the same test sends its mail there."""
+    server = Mailbox().start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def app(app_factory, request):
+    """A fresh app on an empty, migrated database (sending mail to `mailbox` when used)."""
+    overrides = {}
+    if "mailbox" in request.fixturenames:
+        overrides.update(request.getfixturevalue("mailbox").config)
+    app = app_factory(**overrides)
     yield app
     with app.app_context():
         db.session.remove()
