@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from flask import Flask, render_template
+from flask.typing import ResponseReturnValue
 from flask_wtf.csrf import CSRFError
 from sqlalchemy import event
 
@@ -118,33 +119,33 @@ def _register_error_pages(app: Flask) -> None:
     """Plain-language pages for the errors a user can meet."""
 
     @app.errorhandler(404)
-    def not_found(error):
+    def not_found(error: Exception) -> ResponseReturnValue:
         return render_template("error.html", code=404, message="We could not find that page."), 404
 
     @app.errorhandler(405)
-    def wrong_method(error):
+    def wrong_method(error: Exception) -> ResponseReturnValue:
         message = "That address only takes a form. Go back and use the buttons on the page."
         return render_template("error.html", code=405, message=message), 405
 
     @app.errorhandler(413)
-    def too_large(error):
+    def too_large(error: Exception) -> ResponseReturnValue:
         limit = app.config["IMPORT_MAX_BYTES"] // (1024 * 1024)
         message = f"That file is too large. The limit is {limit} MB."
         return render_template("error.html", code=413, message=message), 413
 
     @app.errorhandler(CSRFError)
-    def csrf_failed(error):
+    def csrf_failed(error: Exception) -> ResponseReturnValue:
         message = "This form expired or came from another site. Reload the page and try again."
         return render_template("error.html", code=400, message=message), 400
 
     @app.errorhandler(500)
-    def server_error(error):
+    def server_error(error: Exception) -> ResponseReturnValue:
         db.session.rollback()
         message = "Something went wrong on our side. Nothing was saved; please try again."
         return render_template("error.html", code=500, message=message), 500
 
 
-def _sqlite_foreign_keys(dbapi_connection, connection_record) -> None:
+def _sqlite_foreign_keys(dbapi_connection: Any, connection_record: object) -> None:
     """SQLite ignores foreign keys (and ON DELETE) unless each connection asks for them."""
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA foreign_keys=ON")

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import TypeVar
+from typing import Protocol, TypeVar
 from urllib.parse import urlsplit
 
 from flask import abort
@@ -10,7 +10,13 @@ from flask_login import current_user
 
 from crm.extensions import db
 
-Row = TypeVar("Row")
+
+class _Owned(Protocol):
+    @property
+    def user_id(self) -> int: ...
+
+
+Row = TypeVar("Row", bound=_Owned)
 
 
 def owned_or_404(model: type[Row], row_id: int) -> Row:

@@ -21,9 +21,10 @@ from sqlalchemy import (
     UniqueConstraint,
     event,
 )
+from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import Mapped, Session, mapped_column, relationship
 
-from crm.extensions import db
+from crm.extensions import Model, db
 from crm.normalize import search_text, sort_name
 
 
@@ -33,12 +34,12 @@ class UTCDateTime(TypeDecorator):
     impl = DateTime(timezone=True)
     cache_ok = True
 
-    def process_bind_param(self, value: datetime | None, dialect) -> datetime | None:
+    def process_bind_param(self, value: datetime | None, dialect: Dialect) -> datetime | None:
         if value is not None and value.tzinfo is None:
             raise ValueError("Store aware datetimes only.")
         return value.astimezone(UTC) if value is not None else None
 
-    def process_result_value(self, value: datetime | None, dialect) -> datetime | None:
+    def process_result_value(self, value: datetime | None, dialect: Dialect) -> datetime | None:
         if value is None:
             return None
         return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
@@ -54,7 +55,7 @@ def new_uid(prefix: str) -> str:
     return f"{prefix}-{uuid.uuid4()}@networking-crm"
 
 
-class User(UserMixin, db.Model):
+class User(UserMixin, Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     email: Mapped[str] = mapped_column(String(254), unique=True)
     password_hash: Mapped[str] = mapped_column(String(256))
@@ -81,7 +82,7 @@ class User(UserMixin, db.Model):
         return f"<User {self.id} {self.email}>"
 
 
-class Company(db.Model):
+class Company(Model):
     __table_args__ = (UniqueConstraint("user_id", "name_key"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -103,7 +104,7 @@ contact_tag = Table(
 )
 
 
-class Tag(db.Model):
+class Tag(Model):
     __table_args__ = (UniqueConstraint("user_id", "name_key"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -112,7 +113,7 @@ class Tag(db.Model):
     name_key: Mapped[str] = mapped_column(String(50))
 
 
-class Contact(db.Model):
+class Contact(Model):
     __table_args__ = (
         UniqueConstraint("user_id", "linkedin_url"),
         Index("ix_contact_user_email", "user_id", "email"),
@@ -198,7 +199,7 @@ class Contact(db.Model):
         return f"<Contact {self.id} {self.full_name!r}>"
 
 
-class Outreach(db.Model):
+class Outreach(Model):
     """One attempt to reach a contact, and whether they answered."""
 
     __table_args__ = (Index("ix_outreach_user_sent", "user_id", "sent_on"),)
@@ -218,7 +219,7 @@ class Outreach(db.Model):
     contact: Mapped[Contact] = relationship()
 
 
-class Interview(db.Model):
+class Interview(Model):
     """An informational interview: when, where, what to ask, and what was learned."""
 
     __table_args__ = (Index("ix_interview_user_starts", "user_id", "starts_at"),)
@@ -248,7 +249,7 @@ class Interview(db.Model):
     contact: Mapped[Contact] = relationship()
 
 
-class FollowUp(db.Model):
+class FollowUp(Model):
     """A next step due on a day: from the rules, or added by hand."""
 
     __table_args__ = (Index("ix_follow_up_user_open_due", "user_id", "status", "due_on"),)
@@ -281,7 +282,7 @@ class FollowUp(db.Model):
     contact: Mapped[Contact] = relationship()
 
 
-class Note(db.Model):
+class Note(Model):
     """A dated note on a contact's timeline."""
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -293,7 +294,7 @@ class Note(db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 
-class ImportBatch(db.Model):
+class ImportBatch(Model):
     """One import: its file, format and counts, so it can be listed and undone."""
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -310,7 +311,7 @@ class ImportBatch(db.Model):
     undone_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
 
-class ImportUpdate(db.Model):
+class ImportUpdate(Model):
     """The values an import replaced on an existing contact, so undo can put them back."""
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -323,7 +324,7 @@ class ImportUpdate(db.Model):
     old_values: Mapped[dict] = mapped_column(JSON)
 
 
-class JobChange(db.Model):
+class JobChange(Model):
     """A contact seen at a new company or title on a re-import."""
 
     __table_args__ = (Index("ix_job_change_user_seen", "user_id", "seen_on"),)
@@ -346,7 +347,9 @@ class JobChange(db.Model):
 
 
 @event.listens_for(Session, "before_flush")
-def _keep_contact_search_in_step(session: Session, flush_context, instances) -> None:
+def _keep_contact_search_in_step(
+    session: Session, flush_context: object, instances: object
+) -> None:
     """Any contact saved through the ORM gets its search text recomputed; bulk writes
     (imports) call crm.contacts.services.refresh_search_text themselves."""
     with session.no_autoflush:

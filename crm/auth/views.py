@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask import abort, current_app, flash, redirect, render_template, request, url_for
+from flask.typing import ResponseReturnValue
 from flask_login import current_user, login_required, login_user, logout_user
 
 from crm.access import safe_next
@@ -26,7 +27,7 @@ def registration_open() -> bool:
 
 
 @bp.route("/register", methods=["GET", "POST"])
-def register():
+def register() -> ResponseReturnValue:
     """Create an account and log in."""
     if not registration_open():
         abort(404)
@@ -47,7 +48,7 @@ def register():
 
 
 @bp.route("/login", methods=["GET", "POST"])
-def login():
+def login() -> ResponseReturnValue:
     """Log in with email and password."""
     if current_user.is_authenticated:
         return redirect(url_for("main.dashboard"))
@@ -64,7 +65,7 @@ def login():
 
 @bp.route("/logout", methods=["POST"])
 @login_required
-def logout():
+def logout() -> ResponseReturnValue:
     """Log out (a POST, so another site cannot log you out with a link)."""
     form = ConfirmForm()
     if form.validate_on_submit():

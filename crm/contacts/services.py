@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from typing import Any
 
 from sqlalchemy import ColumnElement, Select, func, or_, select, update
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import QueryableAttribute, selectinload
 
 from crm.extensions import db
 from crm.models import Company, Contact, Tag, contact_tag
@@ -193,7 +194,7 @@ class ContactFilters:
         return bool(self.q or self.network or self.tag or self.company)
 
 
-def _tagged(user_id: int, condition) -> ColumnElement[bool]:
+def _tagged(user_id: int, condition: ColumnElement[bool]) -> ColumnElement[bool]:
     """Contacts carrying a tag that meets the condition (one subquery, not one per row)."""
     return Contact.id.in_(
         select(contact_tag.c.contact_id)
@@ -202,7 +203,7 @@ def _tagged(user_id: int, condition) -> ColumnElement[bool]:
     )
 
 
-def _contains(column, word: str) -> ColumnElement[bool]:
+def _contains(column: QueryableAttribute[str], word: str) -> ColumnElement[bool]:
     """Case-insensitive substring match with one ready-made pattern (no per-row concatenation).
 
     SQLite's LIKE already ignores ASCII case, so it needs no lower() on every row.
@@ -227,6 +228,7 @@ def _filtered(columns: Select, user_id: int, filters: ContactFilters) -> Select:
         stmt = stmt.where(_tagged(user_id, Tag.name_key == name_key(filters.tag)))
     if filters.company:
         stmt = stmt.where(_contains(Company.name, filters.company))
+    order: tuple[ColumnElement[Any] | QueryableAttribute[Any], ...]
     if filters.sort == "company":
         order = (Company.name_key.is_(None), Company.name_key, Contact.last_name, Contact.id)
     elif filters.sort == "recent":
@@ -295,7 +297,7 @@ def contact_page(user_id: int, filters: ContactFilters, page: int, per_page: int
     if not items and total:
         # Past the end: show the last page rather than nothing.
         return contact_page(user_id, filters, -(-min(total, cap or total) // per_page), per_page)
-    return ContactPage(items, min(total, cap) if capped else total, page, per_page, capped)
+    return ContactPage(items, min(total, cap or total), page, per_page, capped)
 
 
 def introduced_people(contact: Contact) -> list[Contact]:

@@ -2,25 +2,32 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, tzinfo
+from typing import Any, TypeVar
 
 from sqlalchemy import select
+from sqlalchemy.orm import InstrumentedAttribute
 
 from crm.extensions import db
 from crm.models import Contact, FollowUp, Interview, JobChange, Note, Outreach
 
 PER_KIND_LIMIT = 200
 
+_Kind = TypeVar("_Kind", Outreach, Interview, FollowUp, Note, JobChange)
+
 
 @dataclass
 class TimelineEntry:
     on: date
     kind: str
-    item: object
+    item: Outreach | Interview | FollowUp | Note | JobChange
 
 
-def _latest(model, order, contact: Contact):
+def _latest(
+    model: type[_Kind], order: InstrumentedAttribute[Any], contact: Contact
+) -> Sequence[_Kind]:
     return db.session.scalars(
         select(model)
         .where(model.user_id == contact.user_id, model.contact_id == contact.id)

@@ -5,7 +5,9 @@ from __future__ import annotations
 from zoneinfo import ZoneInfo
 
 from flask import current_app, flash, redirect, render_template, request, url_for
+from flask.typing import ResponseReturnValue
 from flask_login import current_user, login_required
+from flask_wtf import FlaskForm
 
 from crm.access import owned_or_404
 from crm.contacts import bp
@@ -19,10 +21,10 @@ from crm.contacts.services import (
     introduced_people,
     user_tags,
 )
-from crm.contacts.timeline import contact_timeline
+from crm.contacts.timeline import TimelineEntry, contact_timeline
 from crm.extensions import db
 from crm.forms import ConfirmForm
-from crm.models import Contact
+from crm.models import Contact, FollowUp
 
 
 def get_contact_or_404(contact_id: int) -> Contact:
@@ -37,7 +39,7 @@ def require_login() -> None:
 
 
 @bp.route("/")
-def index():
+def index() -> ResponseReturnValue:
     """The contact list: search, filter, sort, paginate."""
     args = request.args
     filters = ContactFilters.from_args(args)
@@ -83,7 +85,7 @@ def _save(form: ContactForm, contact: Contact) -> bool:
 
 
 @bp.route("/new", methods=["GET", "POST"])
-def create():
+def create() -> ResponseReturnValue:
     """Add a contact."""
     form = ContactForm()
     if request.method == "GET" and (intro_id := request.args.get("introduced_by", type=int)):
@@ -99,12 +101,14 @@ def create():
     return render_template("contacts/form.html", form=form, contact=None)
 
 
-def _is_open_followup(entry) -> bool:
+def _is_open_followup(entry: TimelineEntry) -> bool:
     """Open follow-ups show under Next steps; the timeline is what has happened."""
-    return entry.kind == "follow_up" and entry.item.status == "open"
+    return isinstance(entry.item, FollowUp) and entry.item.status == "open"
 
 
-def render_contact_page(contact: Contact, status: int = 200, **forms):
+def render_contact_page(
+    contact: Contact, status: int = 200, **forms: FlaskForm
+) -> ResponseReturnValue:
     """The contact page, with any form that failed validation passed in to show its errors."""
     from crm.followups.forms import CadenceForm, FollowUpForm, NoteForm
     from crm.followups.rules import KIND_LABELS
@@ -138,13 +142,13 @@ def render_contact_page(contact: Contact, status: int = 200, **forms):
 
 
 @bp.route("/<int:contact_id>")
-def show(contact_id: int):
+def show(contact_id: int) -> ResponseReturnValue:
     """One contact's page: details, next steps and the timeline."""
     return render_contact_page(get_contact_or_404(contact_id))
 
 
 @bp.route("/<int:contact_id>/edit", methods=["GET", "POST"])
-def edit(contact_id: int):
+def edit(contact_id: int) -> ResponseReturnValue:
     """Edit a contact."""
     contact = get_contact_or_404(contact_id)
     form = ContactForm(obj=contact if request.method == "GET" else None)
@@ -162,7 +166,7 @@ def edit(contact_id: int):
 
 
 @bp.route("/<int:contact_id>/delete", methods=["GET", "POST"])
-def delete(contact_id: int):
+def delete(contact_id: int) -> ResponseReturnValue:
     """Ask, then delete a contact (the deletion itself is a POST)."""
     contact = get_contact_or_404(contact_id)
     form = ConfirmForm()

@@ -16,27 +16,43 @@ PRODID = "-//Networking CRM//EN"
 class FollowUpLike(Protocol):
     """What the exporter reads from a follow-up."""
 
-    uid: str
-    sequence: int
-    due_date: date
-    reason: str
-    kind_label: str
-    contact_name: str
-    updated_at: datetime
+    @property
+    def uid(self) -> str: ...
+    @property
+    def sequence(self) -> int: ...
+    @property
+    def due_date(self) -> date: ...
+    @property
+    def reason(self) -> str: ...
+    @property
+    def kind_label(self) -> str: ...
+    @property
+    def contact_name(self) -> str: ...
+    @property
+    def updated_at(self) -> datetime: ...
 
 
 class InterviewLike(Protocol):
     """What the exporter reads from an informational interview."""
 
-    uid: str
-    sequence: int
-    starts_at: datetime
-    duration_minutes: int
-    location: str | None
-    prep_questions: str | None
-    contact_name: str
-    contact_email: str | None
-    updated_at: datetime
+    @property
+    def uid(self) -> str: ...
+    @property
+    def sequence(self) -> int: ...
+    @property
+    def starts_at(self) -> datetime: ...
+    @property
+    def duration_minutes(self) -> int: ...
+    @property
+    def location(self) -> str | None: ...
+    @property
+    def prep_questions(self) -> str | None: ...
+    @property
+    def contact_name(self) -> str: ...
+    @property
+    def contact_email(self) -> str | None: ...
+    @property
+    def updated_at(self) -> datetime: ...
 
 
 def _utc(moment: datetime) -> datetime:
@@ -113,6 +129,7 @@ def interview_event(
         attendee.params["RSVP"] = "TRUE"
         attendees = [attendee]
     # The invite goes to the contact: it names the user and keeps the user's prep notes private.
+    description: str | None
     if invite:
         counterpart = (organizer_name or "").strip() or organizer_email or ""
         description = INVITE_NOTE

@@ -12,18 +12,30 @@ MAX_LINE_OCTETS = 75
 class ContactLike(Protocol):
     """What the exporter reads from a contact (an ORM row or any object with these fields)."""
 
-    uid: str
-    first_name: str
-    last_name: str
-    email: str | None
-    phone: str | None
-    company_name: str | None
-    title: str | None
-    linkedin_url: str | None
-    notes: str | None
-    network: str
-    tag_names: list[str]
-    updated_at: datetime
+    @property
+    def uid(self) -> str: ...
+    @property
+    def first_name(self) -> str: ...
+    @property
+    def last_name(self) -> str: ...
+    @property
+    def email(self) -> str | None: ...
+    @property
+    def phone(self) -> str | None: ...
+    @property
+    def company_name(self) -> str | None: ...
+    @property
+    def title(self) -> str | None: ...
+    @property
+    def linkedin_url(self) -> str | None: ...
+    @property
+    def notes(self) -> str | None: ...
+    @property
+    def network(self) -> str: ...
+    @property
+    def tag_names(self) -> list[str]: ...
+    @property
+    def updated_at(self) -> datetime: ...
 
 
 def _escape(value: str) -> str:

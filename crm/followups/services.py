@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from typing import Any, cast
 
-from sqlalchemy import func, select, update
+from sqlalchemy import ColumnElement, CursorResult, func, select, update
 from sqlalchemy.orm import contains_eager
 
 from crm.extensions import db
@@ -94,6 +96,7 @@ def close_company_followups(
     others_only: bool = False,
 ) -> int:
     """Close the open 3B/7B follow-ups of every contact at the contact's company."""
+    who: ColumnElement[bool]
     if whole_company and contact.company_id is not None:
         at_company = select(Contact.id).where(
             Contact.user_id == contact.user_id, Contact.company_id == contact.company_id
@@ -114,7 +117,8 @@ def close_company_followups(
         .values(status=CLOSED, closed_at=utcnow(), closed_note=note[:200], updated_at=utcnow())
         .execution_options(synchronize_session="fetch")
     )
-    return result.rowcount or 0
+    # An UPDATE's result is a CursorResult; Session.execute is typed as returning any Result.
+    return cast("CursorResult[Any]", result).rowcount or 0
 
 
 def close_interview_followup(interview_id: int, kind: str, note: str) -> None:
@@ -213,7 +217,9 @@ def group_bounds(today: date) -> dict[str, tuple[date | None, date | None]]:
     }
 
 
-def open_followups(user_id: int, today: date, names=rules.BUCKETS) -> FollowUpGroups:
+def open_followups(
+    user_id: int, today: date, names: Iterable[str] = rules.BUCKETS
+) -> FollowUpGroups:
     """The user's open follow-ups, grouped, each group capped at GROUP_LIMIT rows."""
     result = FollowUpGroups(today=today)
     bounds = group_bounds(today)

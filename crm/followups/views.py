@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from flask import flash, redirect, render_template, request, url_for
+from flask.typing import ResponseReturnValue
 from flask_login import current_user, login_required
 
 from crm.access import owned_or_404, safe_next
@@ -32,13 +35,13 @@ def require_login() -> None:
     """Every follow-up page needs a logged-in user."""
 
 
-def _back(default: str):
+def _back(default: str) -> ResponseReturnValue:
     """Return to the page the button was on."""
     return redirect(safe_next(request.form.get("next")) or default)
 
 
 @bp.route("/follow-ups")
-def index():
+def index() -> ResponseReturnValue:
     """Open follow-ups grouped Overdue, Today, This week, Later, and who is losing touch."""
     today = today_for(current_user)
     groups = open_followups(current_user.id, today)
@@ -57,7 +60,7 @@ def index():
 
 
 @bp.route("/contacts/<int:contact_id>/follow-ups", methods=["GET", "POST"])
-def create(contact_id: int):
+def create(contact_id: int) -> ResponseReturnValue:
     """Add a follow-up by hand."""
     contact = get_contact_or_404(contact_id)
     if request.method == "GET":
@@ -74,7 +77,9 @@ def create(contact_id: int):
     return render_contact_page(contact, status=400, followup_form=form)
 
 
-def _act(followup_id: int, action, success: str):
+def _act(
+    followup_id: int, action: Callable[[FollowUp], object], success: str
+) -> ResponseReturnValue:
     row = owned_or_404(FollowUp, followup_id)
     form = ConfirmForm()
     if form.validate_on_submit():
@@ -90,19 +95,19 @@ def _act(followup_id: int, action, success: str):
 
 
 @bp.route("/follow-ups/<int:followup_id>/done", methods=["POST"])
-def done(followup_id: int):
+def done(followup_id: int) -> ResponseReturnValue:
     """Mark a follow-up done; it stays in the contact's history."""
     return _act(followup_id, complete, "Done. Nice work keeping in touch with {name}.")
 
 
 @bp.route("/follow-ups/<int:followup_id>/dismiss", methods=["POST"])
-def dismiss_view(followup_id: int):
+def dismiss_view(followup_id: int) -> ResponseReturnValue:
     """Dismiss a follow-up that no longer makes sense."""
     return _act(followup_id, dismiss, "Dismissed the follow-up for {name}.")
 
 
 @bp.route("/follow-ups/<int:followup_id>/snooze", methods=["POST"])
-def snooze_view(followup_id: int):
+def snooze_view(followup_id: int) -> ResponseReturnValue:
     """Snooze by +1 or +3 business days, or to a date."""
     row = owned_or_404(FollowUp, followup_id)
     today = today_for(current_user)
@@ -130,7 +135,7 @@ def snooze_view(followup_id: int):
 
 
 @bp.route("/contacts/<int:contact_id>/cadence", methods=["GET", "POST"])
-def cadence(contact_id: int):
+def cadence(contact_id: int) -> ResponseReturnValue:
     """Set how often to keep in touch with a contact."""
     contact = get_contact_or_404(contact_id)
     if request.method == "GET":
@@ -150,7 +155,7 @@ def cadence(contact_id: int):
 
 
 @bp.route("/contacts/<int:contact_id>/notes", methods=["GET", "POST"])
-def add_note(contact_id: int):
+def add_note(contact_id: int) -> ResponseReturnValue:
     """Add a dated note to the contact's timeline."""
     contact = get_contact_or_404(contact_id)
     if request.method == "GET":

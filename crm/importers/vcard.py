@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import quopri
 from collections.abc import Iterator
+from dataclasses import dataclass, field
 
 from crm.importers.base import (
     COMPANY_ONLY,
@@ -100,16 +101,27 @@ def parse(text: str, encoding: str = "utf-8") -> ParseResult:
     return result
 
 
-def _add_card(result: ParseResult, line: int, card: list[Property], versions: set[str]) -> None:
-    """Turn one card's properties into a person, or a skipped row saying why not."""
-    first = last = full_name = company = title = ""
+@dataclass
+class _Card:
+    """What one card says, gathered property by property (the first N, FN, ORG, TITLE win)."""
+
+    first: str = ""
+    last: str = ""
+    full_name: str = ""
+    company: str = ""
+    title: str = ""
+    is_company: bool = False
+    emails: list[str] = field(default_factory=list)
+    phones: list[str] = field(default_factory=list)
+    links: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+    categories: list[str] = field(default_factory=list)
+
+
+def _read_card(card: list[Property], versions: set[str]) -> _Card:
+    """Gather the fields of one card, noting the vCard version it declares."""
+    read = _Card()
     seen: set[str] = set()
-    is_company = False
-    emails: list[str] = []
-    phones: list[str] = []
-    links: list[str] = []
-    notes: list[str] = []
-    categories: list[str] = []
     for name, params, value in card:
         once = name not in seen
         seen.add(name)
@@ -118,40 +130,55 @@ def _add_card(result: ParseResult, line: int, card: list[Property], versions: se
                 versions.add(value.strip())
         elif name == "N" and once:
             family, given = (_components(value, ";") + ["", ""])[:2]
-            first, last = squash(given), squash(family)
+            read.first, read.last = squash(given), squash(family)
         elif name == "FN" and once:
-            full_name = squash(_text(value))
+            read.full_name = squash(_text(value))
         elif name == "ORG" and once:
-            company = squash(_components(value, ";")[0])
+            read.company = squash(_components(value, ";")[0])
         elif name == "TITLE" and once:
-            title = squash(_text(value))
+            read.title = squash(_text(value))
         elif name == "EMAIL":
-            _add_preferred(emails, params, clean_email(_text(value)))
+            _add_preferred(read.emails, params, clean_email(_text(value)))
         elif name == "TEL":
             phone = squash(_text(value))
-            _add_preferred(phones, params, phone[4:] if phone.lower().startswith("tel:") else phone)
+            _add_preferred(
+                read.phones, params, phone[4:] if phone.lower().startswith("tel:") else phone
+            )
         elif name in ("URL", "X-SOCIALPROFILE", "SOCIALPROFILE"):
-            links.append(_text(value))
+            read.links.append(_text(value))
         elif name == "NOTE":
-            notes.append(clean_notes(_text(value)))
+            read.notes.append(clean_notes(_text(value)))
         elif name == "CATEGORIES":
-            categories.append(_text(value))
+            read.categories.append(_text(value))
         elif name in ("KIND", "X-ABSHOWAS"):
-            is_company = is_company or value.strip().lower() in ("org", "organization", "company")
+            kind = value.strip().lower()
+            read.is_company = read.is_company or kind in ("org", "organization", "company")
+    return read
+
+
+def _add_card(result: ParseResult, line: int, card: list[Property], versions: set[str]) -> None:
+    """Turn one card's properties into a person, or a skipped row saying why not."""
+    read = _read_card(card, versions)
+    first, last = read.first, read.last
     # An Apple company card repeats the company name in FN.
-    if not (first or last) and full_name and not is_company and full_name != company:
-        first, last = split_full_name(full_name)
+    if (
+        not (first or last)
+        and read.full_name
+        and not read.is_company
+        and read.full_name != read.company
+    ):
+        first, last = split_full_name(read.full_name)
     person = ImportedPerson(
         line,
         first,
         last,
-        email=next(filter(None, emails), ""),
-        phone=next(filter(None, phones), ""),
-        company=company,
-        title=title,
-        linkedin_url=first_profile_url(links),
-        notes="\n".join(note for note in notes if note),
-        tags=split_tags(",".join(categories)),
+        email=next(filter(None, read.emails), ""),
+        phone=next(filter(None, read.phones), ""),
+        company=read.company,
+        title=read.title,
+        linkedin_url=first_profile_url(read.links),
+        notes="\n".join(note for note in read.notes if note),
+        tags=split_tags(",".join(read.categories)),
     )
     reason = why_not_a_person(person)
     if reason is None:

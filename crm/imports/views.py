@@ -109,7 +109,7 @@ def index() -> ResponseReturnValue:
 
 def _preview(
     parsed: ParseResult, data: bytes, filename: str, form: ConfirmImportForm | None = None
-):
+) -> ResponseReturnValue:
     """Keep the upload on disk for the confirm and show what importing it would do."""
     plan = services.plan_import(current_user.id, parsed)
     if form is None:

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from flask import flash, redirect, render_template, request, url_for
+from flask.typing import ResponseReturnValue
 from flask_login import current_user, login_required
 
 from crm.access import owned_or_404
@@ -49,7 +52,7 @@ def _warn_if_twice(form: InterviewForm) -> None:
 
 
 @bp.route("/contacts/<int:contact_id>/interviews/new", methods=["GET", "POST"])
-def create(contact_id: int):
+def create(contact_id: int) -> ResponseReturnValue:
     """Schedule an informational interview."""
     contact = get_contact_or_404(contact_id)
     form = InterviewForm()
@@ -68,14 +71,16 @@ def create(contact_id: int):
 
 
 @bp.route("/interviews/<int:interview_id>")
-def show(interview_id: int):
+def show(interview_id: int) -> ResponseReturnValue:
     """One interview: when, where, prep questions and notes."""
     interview = get_interview_or_404(interview_id)
     notes_form = InterviewNotesForm(obj=interview, formdata=None)
     return _render_show(interview, notes_form)
 
 
-def _render_show(interview: Interview, notes_form: InterviewNotesForm, status: int = 200):
+def _render_show(
+    interview: Interview, notes_form: InterviewNotesForm, status: int = 200
+) -> ResponseReturnValue:
     page = render_template(
         "interviews/show.html",
         interview=interview,
@@ -88,7 +93,7 @@ def _render_show(interview: Interview, notes_form: InterviewNotesForm, status: i
 
 
 @bp.route("/interviews/<int:interview_id>/edit", methods=["GET", "POST"])
-def edit(interview_id: int):
+def edit(interview_id: int) -> ResponseReturnValue:
     """Change the time, place or prep questions."""
     interview = get_interview_or_404(interview_id)
     form = InterviewForm()
@@ -112,7 +117,7 @@ def edit(interview_id: int):
 
 
 @bp.route("/interviews/<int:interview_id>/notes", methods=["GET", "POST"])
-def notes(interview_id: int):
+def notes(interview_id: int) -> ResponseReturnValue:
     """Save the notes sections."""
     interview = get_interview_or_404(interview_id)
     if request.method == "GET":
@@ -126,7 +131,9 @@ def notes(interview_id: int):
     return _render_show(interview, form, status=400)
 
 
-def _action(interview_id: int, action, success: str):
+def _action(
+    interview_id: int, action: Callable[[Interview], object], success: str
+) -> ResponseReturnValue:
     interview = get_interview_or_404(interview_id)
     if ConfirmForm().validate_on_submit():
         try:
@@ -141,7 +148,7 @@ def _action(interview_id: int, action, success: str):
 
 
 @bp.route("/interviews/<int:interview_id>/done", methods=["POST"])
-def done(interview_id: int):
+def done(interview_id: int) -> ResponseReturnValue:
     """Mark held: thank-you, update and referral-ask follow-ups are planned."""
     return _action(
         interview_id,
@@ -151,7 +158,7 @@ def done(interview_id: int):
 
 
 @bp.route("/interviews/<int:interview_id>/thank-you", methods=["POST"])
-def thank_you(interview_id: int):
+def thank_you(interview_id: int) -> ResponseReturnValue:
     """Record that the thank-you is sent."""
     return _action(
         interview_id,
@@ -161,6 +168,6 @@ def thank_you(interview_id: int):
 
 
 @bp.route("/interviews/<int:interview_id>/cancel", methods=["POST"])
-def cancel_view(interview_id: int):
+def cancel_view(interview_id: int) -> ResponseReturnValue:
     """Cancel a scheduled interview."""
     return _action(interview_id, cancel, "The interview with {name} is cancelled.")

@@ -5,6 +5,7 @@ from __future__ import annotations
 from zoneinfo import ZoneInfo
 
 from flask import redirect, render_template, url_for
+from flask.typing import ResponseReturnValue
 from flask_login import current_user, login_required
 
 from crm.followups.rules import KIND_LABELS
@@ -15,7 +16,7 @@ from crm.models import utcnow
 
 
 @bp.route("/")
-def home():
+def home() -> ResponseReturnValue:
     """Logged-in users go to their dashboard; visitors see what the app is for."""
     if current_user.is_authenticated:
         return redirect(url_for("main.dashboard"))
@@ -24,7 +25,7 @@ def home():
 
 @bp.route("/dashboard")
 @login_required
-def dashboard():
+def dashboard() -> ResponseReturnValue:
     """The morning page: what to do next."""
     dashboard = build_dashboard(current_user, today_for(current_user), utcnow())
     return render_template(

@@ -21,7 +21,9 @@ class OutreachError(ValueError):
     """An outreach action that cannot be done, in words for the user."""
 
 
-def find_recent_twin(contact: Contact, channel: str, sent_on: date, summary: str | None):
+def find_recent_twin(
+    contact: Contact, channel: str, sent_on: date, summary: str | None
+) -> Outreach | None:
     """The same outreach logged moments ago: a double-submitted form."""
     since = utcnow() - timedelta(minutes=10)
     return db.session.scalars(

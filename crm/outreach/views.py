@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask import flash, redirect, request, url_for
+from flask.typing import ResponseReturnValue
 from flask_login import current_user, login_required
 
 from crm.access import owned_or_404, safe_next
@@ -23,7 +24,7 @@ def require_login() -> None:
 
 
 @bp.route("/contacts/<int:contact_id>/outreach", methods=["GET", "POST"])
-def create(contact_id: int):
+def create(contact_id: int) -> ResponseReturnValue:
     """Log an outreach attempt; awaiting a reply plans the 3B and 7B follow-ups."""
     contact = get_contact_or_404(contact_id)
     if request.method == "GET":  # a reload after a form error lands back on the contact
@@ -62,7 +63,7 @@ def create(contact_id: int):
 
 
 @bp.route("/outreach/<int:outreach_id>/status", methods=["POST"])
-def status(outreach_id: int):
+def status(outreach_id: int) -> ResponseReturnValue:
     """One click: replied, declined or no response."""
     outreach = owned_or_404(Outreach, outreach_id)
     new_status = request.form.get("status", "")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from functools import cache
+from typing import Any
 from zoneinfo import available_timezones
 
 from flask_wtf import FlaskForm
@@ -61,7 +62,7 @@ class SettingsForm(FlaskForm):
     )
     submit = SubmitField("Save")
 
-    def __init__(self, *args, **kwargs) -> None:
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         names = list(zone_names())
         # Keep a zone the user already has (e.g. from the browser at registration) selectable.

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask import flash, redirect, render_template, url_for
+from flask.typing import ResponseReturnValue
 from flask_login import current_user, login_required
 
 from crm.extensions import db
@@ -22,7 +23,7 @@ RULE_FIELDS = (
 
 @bp.route("/settings", methods=["GET", "POST"])
 @login_required
-def index():
+def index() -> ResponseReturnValue:
     """Time zone, weekly goal and the follow-up rule numbers."""
     form = SettingsForm(obj=current_user)
     if form.validate_on_submit():

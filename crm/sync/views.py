@@ -17,6 +17,7 @@ from flask import (
     stream_with_context,
     url_for,
 )
+from flask.typing import ResponseReturnValue
 from flask_login import current_user, login_required
 
 from crm.access import owned_or_404
@@ -50,7 +51,7 @@ def _now() -> datetime:
 
 @bp.route("/follow-ups/<int:followup_id>.ics")
 @login_required
-def followup_ics(followup_id: int):
+def followup_ics(followup_id: int) -> ResponseReturnValue:
     """Download one follow-up as a calendar event."""
     followup = owned_or_404(FollowUp, followup_id)
     body = services.followup_file(followup, current_user)
@@ -59,7 +60,7 @@ def followup_ics(followup_id: int):
 
 @bp.route("/follow-ups.ics")
 @login_required
-def followups_ics():
+def followups_ics() -> ResponseReturnValue:
     """Download every open follow-up as calendar events."""
     names = services.attachment_names("follow-ups", "ics", fallback="follow-ups")
     return _download(services.followups_file(current_user), ICS_TYPE, names)
@@ -67,7 +68,7 @@ def followups_ics():
 
 @bp.route("/interviews/<int:interview_id>.ics")
 @login_required
-def interview_ics(interview_id: int):
+def interview_ics(interview_id: int) -> ResponseReturnValue:
     """Download an informational interview for your own calendar."""
     interview = owned_or_404(Interview, interview_id)
     names = services.interview_file_names(interview, current_user, invite=False)
@@ -76,7 +77,7 @@ def interview_ics(interview_id: int):
 
 @bp.route("/interviews/<int:interview_id>/invite.ics")
 @login_required
-def interview_invite(interview_id: int):
+def interview_invite(interview_id: int) -> ResponseReturnValue:
     """Download an invitation to send to the person you will interview."""
     interview = owned_or_404(Interview, interview_id)
     try:
@@ -95,7 +96,7 @@ def interview_invite(interview_id: int):
 
 @bp.route("/contacts/<int:contact_id>.vcf")
 @login_required
-def contact_vcf(contact_id: int):
+def contact_vcf(contact_id: int) -> ResponseReturnValue:
     """Download one contact as a vCard."""
     contact = owned_or_404(Contact, contact_id)
     names = services.attachment_names(contact.full_name, "vcf", fallback="contact")
@@ -104,7 +105,7 @@ def contact_vcf(contact_id: int):
 
 @bp.route("/contacts.vcf")
 @login_required
-def contacts_vcf():
+def contacts_vcf() -> ResponseReturnValue:
     """Download the contact list, as searched and filtered, as vCards (streamed)."""
     filters = ContactFilters.from_args(request.args)
     cards = services.iter_contact_cards(current_user.id, filters)
@@ -114,7 +115,7 @@ def contacts_vcf():
 
 @bp.route("/calendar", methods=["GET", "POST"])
 @login_required
-def calendar():
+def calendar() -> ResponseReturnValue:
     """The Calendar page: the feed link, how to subscribe, downloads and the reminder time."""
     form = ReminderForm(obj=current_user if request.method == "GET" else None)
     if form.validate_on_submit():
@@ -145,7 +146,7 @@ def calendar():
 
 @bp.route("/calendar/link", methods=["POST"])
 @login_required
-def feed_link():
+def feed_link() -> ResponseReturnValue:
     """Make the secret feed link, or a new one in place of the old (which then stops working)."""
     form = ConfirmForm()
     if form.validate_on_submit():
@@ -163,7 +164,7 @@ def feed_link():
 
 
 @bp.route("/feed/<token>.ics")
-def feed(token: str):
+def feed(token: str) -> ResponseReturnValue:
     """The subscribable calendar feed; the secret token in the URL stands in for a login."""
     user = services.user_for_feed_token(token)
     if user is None:
