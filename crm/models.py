@@ -24,6 +24,7 @@ from sqlalchemy import (
 from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import Mapped, Session, mapped_column, relationship
 
+from crm import clock
 from crm.extensions import Model, db
 from crm.normalize import search_text, sort_name
 
@@ -45,11 +46,6 @@ class UTCDateTime(TypeDecorator):
         return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
 
 
-def utcnow() -> datetime:
-    """The current time, aware, in UTC."""
-    return datetime.now(UTC)
-
-
 def new_uid(prefix: str) -> str:
     """A stable, globally unique id for calendar and address-book clients."""
     return f"{prefix}-{uuid.uuid4()}@networking-crm"
@@ -60,7 +56,7 @@ class User(UserMixin, Model):
     email: Mapped[str] = mapped_column(String(254), unique=True)
     password_hash: Mapped[str] = mapped_column(String(256))
     time_zone: Mapped[str] = mapped_column(String(64), default="UTC")
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=clock.now)
     # Follow-up rule numbers and goals; the defaults are DESIGN.md's.
     weekly_goal: Mapped[int] = mapped_column(default=5, server_default="5")
     second_person_days: Mapped[int] = mapped_column(default=3, server_default="3")
@@ -93,7 +89,7 @@ class Company(Model):
     website: Mapped[str | None] = mapped_column(String(300))
     notes: Mapped[str | None] = mapped_column(Text)
     is_target: Mapped[bool] = mapped_column(default=False)
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=clock.now)
 
 
 contact_tag = Table(
@@ -159,8 +155,8 @@ class Contact(Model):
     import_batch_id: Mapped[int | None] = mapped_column(
         ForeignKey("import_batch.id", ondelete="SET NULL"), index=True
     )
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
-    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=clock.now)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=clock.now, onupdate=clock.now)
 
     company: Mapped[Company | None] = relationship(lazy="joined")
     introduced_by: Mapped[Contact | None] = relationship(
@@ -214,7 +210,7 @@ class Outreach(Model):
     summary: Mapped[str | None] = mapped_column(Text)
     status: Mapped[str] = mapped_column(String(20), default="awaiting")
     reply_on: Mapped[date | None] = mapped_column(Date)
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=clock.now)
 
     contact: Mapped[Contact] = relationship()
 
@@ -243,8 +239,8 @@ class Interview(Model):
     referrals: Mapped[str | None] = mapped_column(Text)
     done_on: Mapped[date | None] = mapped_column(Date)
     thank_you_sent_on: Mapped[date | None] = mapped_column(Date)
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
-    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=clock.now)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=clock.now, onupdate=clock.now)
 
     contact: Mapped[Contact] = relationship()
 
@@ -276,8 +272,8 @@ class FollowUp(Model):
     interview_id: Mapped[int | None] = mapped_column(
         ForeignKey("interview.id", ondelete="SET NULL"), index=True
     )
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
-    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=clock.now)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=clock.now, onupdate=clock.now)
 
     contact: Mapped[Contact] = relationship()
 
@@ -291,7 +287,7 @@ class Note(Model):
         ForeignKey("contact.id", ondelete="CASCADE"), index=True
     )
     body: Mapped[str] = mapped_column(Text)
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=clock.now)
 
 
 class ImportBatch(Model):
@@ -307,7 +303,7 @@ class ImportBatch(Model):
     updated_count: Mapped[int] = mapped_column(default=0)
     unchanged_count: Mapped[int] = mapped_column(default=0)
     skipped_count: Mapped[int] = mapped_column(default=0)
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=clock.now)
     undone_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
 

@@ -5,11 +5,13 @@ from __future__ import annotations
 import os
 import re
 from contextlib import contextmanager
+from datetime import datetime
 from pathlib import Path
 
 import pytest
 from sqlalchemy import create_engine, event, text
 
+from crm import clock as app_clock
 from crm import create_app
 from crm.extensions import db
 from tests.mailbox import Mailbox
@@ -26,6 +28,21 @@ def _reset_postgres(url: str) -> None:
         connection.execute(text("DROP SCHEMA public CASCADE"))
         connection.execute(text("CREATE SCHEMA public"))
     engine.dispose()
+
+
+class StoppedClock:
+    """The app's clock (crm.clock), stopped wherever a test sets it."""
+
+    def set(self, moment: datetime | None) -> None:
+        """Stop the clock at an aware moment; None lets it run again."""
+        app_clock.set_now(moment)
+
+
+@pytest.fixture
+def clock():
+    """Set the app's time with clock.set(datetime); it runs again after the test."""
+    yield StoppedClock()
+    app_clock.set_now(None)
 
 
 @pytest.fixture(scope="session")

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from functools import cache
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from werkzeug.security import check_password_hash, generate_password_hash
 
+from crm import clock
 from crm.extensions import db
 from crm.models import User
 from crm.normalize import email_key
@@ -24,15 +24,6 @@ class AccountError(ValueError):
     """A user-facing reason an account cannot be created."""
 
 
-def valid_time_zone(name: str | None) -> str:
-    """The IANA zone name when it exists, else UTC."""
-    try:
-        ZoneInfo(name or "UTC")
-    except (ZoneInfoNotFoundError, ValueError):
-        return "UTC"
-    return name or "UTC"
-
-
 def find_user(email: str) -> User | None:
     """The user with this email, compared case-insensitively."""
     return db.session.scalar(db.select(User).where(User.email == email_key(email)))
@@ -47,7 +38,7 @@ def create_user(email: str, password: str, time_zone: str | None = None) -> User
     user = User(
         email=email_key(email),
         password_hash=generate_password_hash(password),
-        time_zone=valid_time_zone(time_zone),
+        time_zone=clock.zone_name(time_zone),
     )
     db.session.add(user)
     db.session.flush()

@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-from zoneinfo import ZoneInfo
-
 from flask import current_app, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_login import current_user, login_required
 from flask_wtf import FlaskForm
 
+from crm import clock
 from crm.access import owned_or_404
 from crm.contacts import bp
 from crm.contacts.forms import NETWORK_CHOICES, SORT_CHOICES, ContactForm
@@ -112,15 +111,14 @@ def render_contact_page(
     """The contact page, with any form that failed validation passed in to show its errors."""
     from crm.followups.forms import CadenceForm, FollowUpForm, NoteForm
     from crm.followups.rules import KIND_LABELS
-    from crm.followups.services import today_for
     from crm.outreach.forms import CHANNELS, STATUSES, OutreachForm
 
-    today = today_for(current_user)
+    today = clock.user_today(current_user)
     outreach_form = forms.get("outreach_form") or OutreachForm(formdata=None, sent_on=today)
     followup_form = forms.get("followup_form") or FollowUpForm(formdata=None)
     cadence_form = forms.get("cadence_form") or CadenceForm(formdata=None, cadence=contact.cadence)
     note_form = forms.get("note_form") or NoteForm(formdata=None)
-    timeline = contact_timeline(contact, ZoneInfo(current_user.time_zone))
+    timeline = contact_timeline(contact, clock.user_zone(current_user))
     page = render_template(
         "contacts/show.html",
         contact=contact,

@@ -1,9 +1,8 @@
-"""Follow-up rules as pure functions: business days, cadences, time zones and buckets."""
+"""Follow-up rules as pure functions: business days, cadences and buckets (time: crm/clock.py)."""
 
 import calendar
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+from datetime import date, timedelta
 
 MANUAL = "manual"
 SECOND_PERSON = "3b"
@@ -257,18 +256,6 @@ def validate_snooze_date(target: date, today: date) -> date:
     if target < today:
         raise ValueError("Pick today or a later date.")
     return target
-
-
-def local_today(now_utc: datetime, tz_name: str) -> date:
-    """Return the user's calendar day for an aware instant in their IANA time zone."""
-    if now_utc.tzinfo is None or now_utc.utcoffset() is None:
-        raise ValueError("The current time must include a time zone.")
-    try:
-        zone = ZoneInfo(tz_name)
-    # ZoneInfo raises KeyError for unknown names, ValueError for bad paths, OSError for folders.
-    except (ZoneInfoNotFoundError, ValueError, OSError):
-        raise ValueError(f"Unknown time zone: {tz_name!r}.") from None
-    return now_utc.astimezone(zone).date()
 
 
 def week_bounds(today: date) -> tuple[date, date]:

@@ -4,15 +4,16 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date
 from typing import Any, cast
 
 from sqlalchemy import ColumnElement, CursorResult, func, select, update
 from sqlalchemy.orm import contains_eager
 
+from crm import clock
 from crm.extensions import db
 from crm.followups import rules
-from crm.models import Contact, FollowUp, User, utcnow
+from crm.models import Contact, FollowUp, User
 
 OPEN, DONE, DISMISSED, CLOSED = "open", "done", "dismissed", "closed"
 STATUS_LABELS = {OPEN: "Open", DONE: "Done", DISMISSED: "Dismissed", CLOSED: "Closed"}
@@ -29,14 +30,6 @@ def settings_for(user: User) -> rules.RuleSettings:
         referral_ask_weeks=user.referral_ask_weeks,
         after_interview_cadence=user.after_interview_cadence,
     )
-
-
-def today_for(user: User, now: datetime | None = None) -> date:
-    """The user's calendar day in their time zone."""
-    try:
-        return rules.local_today(now or utcnow(), user.time_zone)
-    except ValueError:
-        return rules.local_today(now or utcnow(), "UTC")
 
 
 def add_planned(
@@ -96,6 +89,7 @@ def close_company_followups(
     others_only: bool = False,
 ) -> int:
     """Close the open 3B/7B follow-ups of every contact at the contact's company."""
+    now = clock.now()
     who: ColumnElement[bool]
     if whole_company and contact.company_id is not None:
         at_company = select(Contact.id).where(
@@ -114,7 +108,7 @@ def close_company_followups(
             FollowUp.kind.in_(kinds),
             who,
         )
-        .values(status=CLOSED, closed_at=utcnow(), closed_note=note[:200], updated_at=utcnow())
+        .values(status=CLOSED, closed_at=now, closed_note=note[:200], updated_at=now)
         .execution_options(synchronize_session="fetch")
     )
     # An UPDATE's result is a CursorResult; Session.execute is typed as returning any Result.
@@ -123,6 +117,7 @@ def close_company_followups(
 
 def close_interview_followup(interview_id: int, kind: str, note: str) -> None:
     """Mark the interview's open follow-up of this kind done (e.g. the thank-you once sent)."""
+    now = clock.now()
     db.session.execute(
         update(FollowUp)
         .where(
@@ -130,7 +125,7 @@ def close_interview_followup(interview_id: int, kind: str, note: str) -> None:
             FollowUp.kind == kind,
             FollowUp.status == OPEN,
         )
-        .values(status=DONE, closed_at=utcnow(), closed_note=note[:200], updated_at=utcnow())
+        .values(status=DONE, closed_at=now, closed_note=note[:200], updated_at=now)
         .execution_options(synchronize_session="fetch")
     )
 
@@ -147,14 +142,14 @@ def _require_open(row: FollowUp) -> None:
 def complete(row: FollowUp, note: str = "Done") -> None:
     """Mark done; it stays in the contact's history."""
     _require_open(row)
-    row.status, row.closed_at, row.closed_note = DONE, utcnow(), note
+    row.status, row.closed_at, row.closed_note = DONE, clock.now(), note
     row.sequence += 1
 
 
 def dismiss(row: FollowUp) -> None:
     """Drop a follow-up that no longer makes sense."""
     _require_open(row)
-    row.status, row.closed_at, row.closed_note = DISMISSED, utcnow(), "Dismissed"
+    row.status, row.closed_at, row.closed_note = DISMISSED, clock.now(), "Dismissed"
     row.sequence += 1
 
 
@@ -185,7 +180,7 @@ def record_interaction(contact: Contact, on: date) -> None:
 
 def refresh_keep_in_touch(contact: Contact) -> None:
     """Recompute when to get back in touch from the cadence and the last interaction."""
-    created = (contact.created_at or utcnow()).date()
+    created = (contact.created_at or clock.now()).date()
     contact.keep_in_touch_due = rules.keep_in_touch_due(
         contact.last_interaction_on, contact.cadence, created
     )

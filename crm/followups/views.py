@@ -8,6 +8,7 @@ from flask import flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_login import current_user, login_required
 
+from crm import clock
 from crm.access import owned_or_404, safe_next
 from crm.contacts.views import get_contact_or_404, render_contact_page
 from crm.extensions import db
@@ -22,7 +23,6 @@ from crm.followups.services import (
     open_followups,
     refresh_keep_in_touch,
     snooze,
-    today_for,
 )
 from crm.formatting import day_label
 from crm.forms import ConfirmForm
@@ -43,7 +43,7 @@ def _back(default: str) -> ResponseReturnValue:
 @bp.route("/follow-ups")
 def index() -> ResponseReturnValue:
     """Open follow-ups grouped Overdue, Today, This week, Later, and who is losing touch."""
-    today = today_for(current_user)
+    today = clock.user_today(current_user)
     groups = open_followups(current_user.id, today)
     drifting, drifting_total = losing_touch(current_user.id, today)
     return render_template(
@@ -67,12 +67,13 @@ def create(contact_id: int) -> ResponseReturnValue:
         return redirect(url_for("contacts.show", contact_id=contact.id))
     form = FollowUpForm()
     if form.validate_on_submit():
-        if form.due_on.data < today_for(current_user):
+        if form.due_on.data < clock.user_today(current_user):
             form.due_on.errors.append("Pick today or a later date.")
         else:
             add_manual(contact, form.due_on.data, form.reason.data.strip())
             db.session.commit()
-            flash(f"Follow-up added for {day_label(form.due_on.data)}.", "success")
+            due = day_label(form.due_on.data, clock.user_today(current_user))
+            flash(f"Follow-up added for {due}.", "success")
             return redirect(url_for("contacts.show", contact_id=contact.id))
     return render_contact_page(contact, status=400, followup_form=form)
 
@@ -110,7 +111,7 @@ def dismiss_view(followup_id: int) -> ResponseReturnValue:
 def snooze_view(followup_id: int) -> ResponseReturnValue:
     """Snooze by +1 or +3 business days, or to a date."""
     row = owned_or_404(FollowUp, followup_id)
-    today = today_for(current_user)
+    today = clock.user_today(current_user)
     days = request.form.get("days", type=int)
     if days in (1, 3):
         form = ConfirmForm()

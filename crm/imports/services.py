@@ -18,9 +18,9 @@ from sqlalchemy.engine import CursorResult, Row
 from sqlalchemy.orm import joinedload
 from sqlalchemy.sql import ColumnElement
 
+from crm import clock
 from crm.contacts.services import refresh_search_text
 from crm.extensions import db
-from crm.followups.services import today_for
 from crm.importers import ImportedPerson, ParseResult, SkippedRow, parse_file
 from crm.models import (
     Company,
@@ -35,7 +35,6 @@ from crm.models import (
     Tag,
     User,
     contact_tag,
-    utcnow,
 )
 from crm.normalize import NETWORKS, email_key, name_key, search_text, sort_name, squash
 
@@ -592,7 +591,7 @@ def write_import(
     counts = plan.counts
     if counts.people == 0:
         return None
-    now = utcnow()
+    now = clock.now()
     network = network if network in NETWORKS else "other"
     source = plan.format if plan.format in SOURCES else "manual"
     batch = ImportBatch(
@@ -728,7 +727,7 @@ def _update_contacts(
     history = []
     job_changes = []
     tags = []
-    today = today_for(user)
+    today = clock.user_today(user)
     for entry in entries:
         contact = entry.contact
         assert contact is not None
@@ -897,7 +896,7 @@ def undo_import(batch: ImportBatch, now: datetime | None = None) -> UndoResult:
 
     Raises AlreadyUndone when another request (or an earlier click) got there first.
     """
-    now = now or utcnow()
+    now = now or clock.now()
     # A conditional UPDATE claims the undo: of two requests at once, one changes the row.
     claimed = cast(
         CursorResult[Any],

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from datetime import datetime
 from pathlib import Path
-from zoneinfo import ZoneInfo
 
 from flask import abort, current_app, flash, redirect, render_template, url_for
 from flask.typing import ResponseReturnValue
@@ -12,6 +11,7 @@ from flask_login import current_user, login_required
 from sqlalchemy.exc import SQLAlchemyError
 from werkzeug.exceptions import RequestEntityTooLarge
 
+from crm import clock
 from crm.access import owned_or_404
 from crm.extensions import db
 from crm.importers import ParseResult, UnsupportedFormat
@@ -37,10 +37,7 @@ def _uploads() -> PendingUploads:
 
 def _local(moment: datetime) -> datetime:
     """A stored UTC time in the user's time zone."""
-    try:
-        return moment.astimezone(ZoneInfo(current_user.time_zone))
-    except (KeyError, ValueError):
-        return moment
+    return clock.local(moment, clock.user_zone(current_user))
 
 
 def _size(limit: int) -> str:

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 from datetime import UTC, date, datetime, time, timedelta
-from zoneinfo import ZoneInfo
 
 from sqlalchemy import Select, select
 from sqlalchemy.orm import contains_eager
 
+from crm import clock
 from crm.extensions import db
 from crm.followups import rules
 from crm.followups.services import (
@@ -28,12 +28,12 @@ class InterviewError(ValueError):
 
 def to_utc(day: date, start: time, zone_name: str) -> datetime:
     """The UTC instant of a wall-clock time in the user's zone; refuse times the clocks skip."""
-    zone = ZoneInfo(zone_name)
+    zone = clock.zone_named(zone_name)
     local = datetime.combine(day, start.replace(second=0, microsecond=0), tzinfo=zone)
     instant = local.astimezone(UTC)
     if instant.astimezone(zone).replace(tzinfo=None) != local.replace(tzinfo=None):
         raise InterviewError(
-            f"{start:%H:%M} does not exist on {day:%d %b %Y} in {zone_name}: "
+            f"{start:%H:%M} does not exist on {day:%d %b %Y} in {zone.key}: "
             "the clocks change that night. Pick another time."
         )
     return instant
@@ -41,14 +41,14 @@ def to_utc(day: date, start: time, zone_name: str) -> datetime:
 
 def twice_that_night(day: date, start: time, zone_name: str) -> bool:
     """True when the clocks go back and this wall-clock time happens twice."""
-    zone = ZoneInfo(zone_name)
+    zone = clock.zone_named(zone_name)
     first = datetime.combine(day, start, tzinfo=zone)
     return first.utcoffset() != first.replace(fold=1).utcoffset()
 
 
 def local_start(interview: Interview, zone_name: str) -> datetime:
     """The interview's start on the user's wall clock."""
-    return interview.starts_at.astimezone(ZoneInfo(zone_name))
+    return clock.local(interview.starts_at, zone_name)
 
 
 def schedule(user: User, contact: Contact, data: dict) -> Interview:

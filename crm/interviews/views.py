@@ -8,10 +8,10 @@ from flask import flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_login import current_user, login_required
 
+from crm import clock
 from crm.access import owned_or_404
 from crm.contacts.views import get_contact_or_404
 from crm.extensions import db
-from crm.followups.services import today_for
 from crm.forms import ConfirmForm
 from crm.interviews import bp
 from crm.interviews.forms import InterviewForm, InterviewNotesForm
@@ -152,7 +152,7 @@ def done(interview_id: int) -> ResponseReturnValue:
     """Mark held: thank-you, update and referral-ask follow-ups are planned."""
     return _action(
         interview_id,
-        lambda interview: mark_done(current_user, interview, today_for(current_user)),
+        lambda interview: mark_done(current_user, interview, clock.user_today(current_user)),
         "Well done! Send {name} a thank-you today; the next steps are on your follow-ups.",
     )
 
@@ -162,7 +162,7 @@ def thank_you(interview_id: int) -> ResponseReturnValue:
     """Record that the thank-you is sent."""
     return _action(
         interview_id,
-        lambda interview: record_thank_you(interview, today_for(current_user)),
+        lambda interview: record_thank_you(interview, clock.user_today(current_user)),
         "Thank-you to {name} recorded.",
     )
 

@@ -2,17 +2,14 @@
 
 from __future__ import annotations
 
-from zoneinfo import ZoneInfo
-
 from flask import redirect, render_template, url_for
 from flask.typing import ResponseReturnValue
 from flask_login import current_user, login_required
 
+from crm import clock
 from crm.followups.rules import KIND_LABELS
-from crm.followups.services import today_for
 from crm.main import bp
 from crm.main.services import build_dashboard
-from crm.models import utcnow
 
 
 @bp.route("/")
@@ -27,10 +24,10 @@ def home() -> ResponseReturnValue:
 @login_required
 def dashboard() -> ResponseReturnValue:
     """The morning page: what to do next."""
-    dashboard = build_dashboard(current_user, today_for(current_user), utcnow())
+    dashboard = build_dashboard(current_user, clock.user_today(current_user), clock.now())
     return render_template(
         "main/dashboard.html",
         d=dashboard,
         kind_labels=KIND_LABELS,
-        user_zone=ZoneInfo(current_user.time_zone),
+        user_zone=clock.user_zone(current_user),
     )

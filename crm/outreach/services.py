@@ -6,6 +6,7 @@ from datetime import date, timedelta
 
 from sqlalchemy import select
 
+from crm import clock
 from crm.extensions import db
 from crm.followups import rules
 from crm.followups.services import (
@@ -14,7 +15,7 @@ from crm.followups.services import (
     record_interaction,
     settings_for,
 )
-from crm.models import Contact, Outreach, User, utcnow
+from crm.models import Contact, Outreach, User
 
 
 class OutreachError(ValueError):
@@ -25,7 +26,7 @@ def find_recent_twin(
     contact: Contact, channel: str, sent_on: date, summary: str | None
 ) -> Outreach | None:
     """The same outreach logged moments ago: a double-submitted form."""
-    since = utcnow() - timedelta(minutes=10)
+    since = clock.now() - timedelta(minutes=10)
     return db.session.scalars(
         select(Outreach).where(
             Outreach.contact_id == contact.id,

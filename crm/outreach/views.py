@@ -6,10 +6,10 @@ from flask import flash, redirect, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_login import current_user, login_required
 
+from crm import clock
 from crm.access import owned_or_404, safe_next
 from crm.contacts.views import get_contact_or_404, render_contact_page
 from crm.extensions import db
-from crm.followups.services import today_for
 from crm.forms import ConfirmForm
 from crm.models import Outreach
 from crm.outreach import bp
@@ -43,7 +43,7 @@ def create(contact_id: int) -> ResponseReturnValue:
                 form.sent_on.data,
                 form.status.data,
                 summary,
-                today_for(current_user),
+                clock.user_today(current_user),
             )
         except OutreachError as error:
             db.session.rollback()
@@ -76,7 +76,7 @@ def status(outreach_id: int) -> ResponseReturnValue:
         return redirect(back)
     contact = outreach.contact
     try:
-        closed = set_status(outreach, new_status, today_for(current_user))
+        closed = set_status(outreach, new_status, clock.user_today(current_user))
     except OutreachError as error:
         db.session.rollback()
         flash(str(error), "info")

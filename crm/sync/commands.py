@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import BinaryIO
 
 import click
 from flask import Flask
 
+from crm import clock
 from crm.auth.services import find_user
 from crm.models import User
 from crm.sync import services
@@ -58,7 +58,7 @@ def register(app: Flask) -> None:
     def export_ics(email: str, output: Path | None) -> None:
         """Export every open follow-up and upcoming interview as iCalendar."""
         user = _user_or_exit(email)
-        now = datetime.now(UTC)
+        now = clock.now()
         data = services.feed_file(user, now)
         if output is None:
             with click.open_file("-", "wb") as stdout:

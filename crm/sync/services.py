@@ -14,18 +14,18 @@ import secrets
 import unicodedata
 from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, time
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+from datetime import date, datetime
 
 from sqlalchemy import Select, func, select
 from sqlalchemy.orm import joinedload
 
+from crm import clock
 from crm.contacts.services import ContactFilters, contact_query
 from crm.exports import one_line
 from crm.exports.ics import feed_calendar, followups_calendar, interview_calendar, interview_invite
 from crm.exports.vcard import iter_vcards
 from crm.extensions import db
-from crm.followups.rules import KIND_LABELS, MANUAL, local_today
+from crm.followups.rules import KIND_LABELS, MANUAL
 from crm.followups.services import OPEN
 from crm.models import Contact, FollowUp, Interview, User
 
@@ -148,17 +148,8 @@ def open_followups(user_id: int) -> list[FollowUp]:
 
 def upcoming_start(user: User, now: datetime) -> datetime:
     """Return the start of the user's local today in UTC: interviews from then on are upcoming."""
-    zone = _zone(user.time_zone)
-    midnight = datetime.combine(local_today(now, zone.key), time(0), tzinfo=zone)
-    return midnight.astimezone(UTC)
-
-
-def _zone(name: str | None) -> ZoneInfo:
-    """Return the named time zone, or UTC when the name is unknown."""
-    try:
-        return ZoneInfo(name or "UTC")
-    except (ZoneInfoNotFoundError, ValueError, OSError):
-        return ZoneInfo("UTC")
+    zone = clock.user_zone(user)
+    return clock.start_of_day(clock.today_in(zone, now), zone)
 
 
 def upcoming_interviews(user: User, now: datetime) -> list[Interview]:
@@ -350,7 +341,7 @@ def followup_file_names(followup: FollowUp) -> tuple[str, str]:
 
 def interview_file_names(interview: Interview, user: User, invite: bool) -> tuple[str, str]:
     """Return the file names of an interview's download: who and the day, in the user's zone."""
-    day = interview.starts_at.astimezone(_zone(user.time_zone))
+    day = clock.local(interview.starts_at, clock.user_zone(user))
     kind = "Invitation" if invite else "Interview"
     stem = f"{kind} {interview.contact.full_name} {day:%Y-%m-%d}"
     return attachment_names(stem, "ics", fallback=kind.lower())

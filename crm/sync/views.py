@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import UTC, datetime
 from urllib.parse import quote, urlsplit, urlunsplit
 
 from flask import (
@@ -20,6 +19,7 @@ from flask import (
 from flask.typing import ResponseReturnValue
 from flask_login import current_user, login_required
 
+from crm import clock
 from crm.access import owned_or_404
 from crm.contacts.services import ContactFilters
 from crm.extensions import db
@@ -42,11 +42,6 @@ def _download(body: bytes | Iterable[bytes], mimetype: str, names: tuple[str, st
     response.headers.set("Content-Disposition", "attachment", **options)
     response.headers["X-Content-Type-Options"] = "nosniff"
     return response
-
-
-def _now() -> datetime:
-    """The current time, aware, in UTC."""
-    return datetime.now(UTC)
 
 
 @bp.route("/follow-ups/<int:followup_id>.ics")
@@ -131,7 +126,7 @@ def calendar() -> ResponseReturnValue:
         return redirect(url_for("sync.calendar"))
     token = services.current_feed_token(current_user, current_app.config["SECRET_KEY"])
     feed_url = url_for("sync.feed", token=token, _external=True) if token else None
-    followup_count, interview_count = services.calendar_counts(current_user, _now())
+    followup_count, interview_count = services.calendar_counts(current_user, clock.now())
     return render_template(
         "sync/calendar.html",
         form=form,
@@ -169,7 +164,7 @@ def feed(token: str) -> ResponseReturnValue:
     user = services.user_for_feed_token(token)
     if user is None:
         abort(404)
-    now = _now()
+    now = clock.now()
     etag = services.feed_etag(user, now)
     if request.if_none_match.contains_weak(etag):
         response = Response(status=304)

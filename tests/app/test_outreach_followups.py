@@ -16,11 +16,9 @@ TODAY = date(2026, 11, 25)
 
 
 @pytest.fixture
-def fixed_today(monkeypatch):
+def fixed_today(clock):
     """Pin the user's 'today' so business-day arithmetic is checkable."""
-    import crm.followups.services as services
-
-    monkeypatch.setattr(services, "utcnow", lambda: datetime(2026, 11, 25, 12, 0, tzinfo=UTC))
+    clock.set(datetime(2026, 11, 25, 12, 0, tzinfo=UTC))
     return TODAY
 
 

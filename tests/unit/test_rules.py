@@ -1,7 +1,6 @@
 """Tests for the follow-up rules; every expected date was checked against a calendar."""
 
-from datetime import UTC, date, datetime
-from zoneinfo import ZoneInfo
+from datetime import date
 
 import pytest
 
@@ -23,7 +22,6 @@ from crm.followups.rules import (
     is_business_day,
     is_losing_touch,
     keep_in_touch_due,
-    local_today,
     outreach_followups,
     response_rate,
     snooze_business_days,
@@ -407,58 +405,6 @@ def test_snooze_to_today_or_later_is_kept(target: date) -> None:
 def test_snooze_to_a_past_date_is_refused(target: date) -> None:
     with pytest.raises(ValueError, match=r"^Pick today or a later date\.$"):
         validate_snooze_date(target, today=FRI)
-
-
-# The user's own calendar day
-
-
-def _utc(year: int, month: int, day: int, hour: int, minute: int = 0) -> datetime:
-    """Build an aware UTC instant."""
-    return datetime(year, month, day, hour, minute, tzinfo=UTC)
-
-
-@pytest.mark.parametrize(
-    ("now", "zone", "expected"),
-    [
-        # Friday evening in London is already Saturday morning in Tokyo (UTC+9).
-        (_utc(2026, 3, 6, 23, 30), "Asia/Tokyo", date(2026, 3, 7)),
-        (_utc(2026, 3, 6, 23, 30), "UTC", date(2026, 3, 6)),
-        (_utc(2026, 3, 6, 23, 30), "Europe/London", date(2026, 3, 6)),
-        # Saturday 02:00 UTC is still Friday 18:00 in Los Angeles (PST, UTC-8).
-        (_utc(2026, 3, 7, 2), "America/Los_Angeles", date(2026, 3, 6)),
-        (_utc(2026, 3, 7, 7, 59), "America/Los_Angeles", date(2026, 3, 6)),
-        (_utc(2026, 3, 7, 8), "America/Los_Angeles", date(2026, 3, 7)),
-        # After daylight saving starts on 8 March 2026, Los Angeles is UTC-7.
-        (_utc(2026, 3, 9, 7, 30), "America/Los_Angeles", date(2026, 3, 9)),
-        # Kiritimati (UTC+14) starts the day ten hours before UTC does.
-        (_utc(2026, 3, 6, 10), "Pacific/Kiritimati", date(2026, 3, 7)),
-        (_utc(2026, 3, 6, 9, 59), "Pacific/Kiritimati", date(2026, 3, 6)),
-    ],
-)
-def test_local_today(now: datetime, zone: str, expected: date) -> None:
-    assert local_today(now, zone) == expected
-
-
-def test_local_today_tokyo_saturday_is_not_a_business_day() -> None:
-    today = local_today(_utc(2026, 3, 6, 23, 30), "Asia/Tokyo")
-    assert is_business_day(today) is False
-    assert snooze_business_days(today, 1) == date(2026, 3, 9)
-
-
-def test_local_today_accepts_any_aware_time() -> None:
-    tokyo_morning = datetime(2026, 3, 7, 8, 30, tzinfo=ZoneInfo("Asia/Tokyo"))
-    assert local_today(tokyo_morning, "UTC") == date(2026, 3, 6)
-
-
-@pytest.mark.parametrize("zone", ["Mars/Olympus_Mons", "", "America", "../etc/passwd"])
-def test_local_today_refuses_an_unknown_zone(zone: str) -> None:
-    with pytest.raises(ValueError, match="Unknown time zone"):
-        local_today(_utc(2026, 3, 6, 12), zone)
-
-
-def test_local_today_refuses_a_naive_time() -> None:
-    with pytest.raises(ValueError, match="must include a time zone"):
-        local_today(datetime(2026, 3, 6, 12), "UTC")
 
 
 # Weeks and buckets
