@@ -12,6 +12,7 @@ from flask.typing import ResponseReturnValue
 from flask_wtf.csrf import CSRFError
 from sqlalchemy import event
 
+from crm import enums
 from crm.extensions import csrf, db, login_manager, migrate
 from crm.formatting import day_label
 
@@ -92,6 +93,8 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     # Templates link to optional features only when their endpoint exists.
     app.jinja_env.globals["endpoints"] = app.view_functions
     app.jinja_env.filters["day"] = day_label
+    # Templates compare stored words with the members, e.g. enums.OutreachStatus.AWAITING.
+    app.jinja_env.globals["enums"] = enums
     _register_error_pages(app)
 
     if app.config["AUTO_MIGRATE"]:

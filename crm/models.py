@@ -25,6 +25,15 @@ from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import Mapped, Session, mapped_column, relationship
 
 from crm import clock
+from crm.enums import (
+    Cadence,
+    FollowUpKind,
+    FollowUpState,
+    InterviewStatus,
+    Network,
+    OutreachStatus,
+    Source,
+)
 from crm.extensions import Model, db
 from crm.normalize import search_text, sort_name
 
@@ -65,7 +74,7 @@ class User(UserMixin, Model):
     update_days: Mapped[int] = mapped_column(default=7, server_default="7")
     referral_ask_weeks: Mapped[int] = mapped_column(default=1, server_default="1")
     after_interview_cadence: Mapped[str] = mapped_column(
-        String(4), default="1m", server_default="1m"
+        String(4), default=Cadence.MONTHLY, server_default=Cadence.MONTHLY.value
     )
     # Calendar export: the time of day a reminder pops up, and the feed token's hash.
     reminder_time: Mapped[time | None] = mapped_column(Time)
@@ -130,7 +139,7 @@ class Contact(Model):
         ForeignKey("company.id", ondelete="SET NULL"), index=True
     )
     title: Mapped[str | None] = mapped_column(String(200))
-    network: Mapped[str] = mapped_column(String(20), default="other")
+    network: Mapped[str] = mapped_column(String(20), default=Network.OTHER)
     how_we_met: Mapped[str | None] = mapped_column(String(500))
     introduced_by_id: Mapped[int | None] = mapped_column(
         ForeignKey("contact.id", ondelete="SET NULL"), index=True
@@ -143,8 +152,10 @@ class Contact(Model):
     # Folded "last first" for the list's default order (see crm.normalize.sort_name).
     sort_name: Mapped[str] = mapped_column(String(220), default="", server_default="")
     connected_on: Mapped[date | None] = mapped_column(Date)
-    source: Mapped[str] = mapped_column(String(20), default="manual")
-    cadence: Mapped[str] = mapped_column(String(4), default="none", server_default="none")
+    source: Mapped[str] = mapped_column(String(20), default=Source.MANUAL)
+    cadence: Mapped[str] = mapped_column(
+        String(4), default=Cadence.NONE, server_default=Cadence.NONE.value
+    )
     # Derived from outreach and interviews; stored so lists sort and filter without joins.
     last_interaction_on: Mapped[date | None] = mapped_column(Date)
     # First outreach and first reply, kept on the contact so the dashboard's rates need no
@@ -208,7 +219,7 @@ class Outreach(Model):
     channel: Mapped[str] = mapped_column(String(20))
     sent_on: Mapped[date] = mapped_column(Date)
     summary: Mapped[str | None] = mapped_column(Text)
-    status: Mapped[str] = mapped_column(String(20), default="awaiting")
+    status: Mapped[str] = mapped_column(String(20), default=OutreachStatus.AWAITING)
     reply_on: Mapped[date | None] = mapped_column(Date)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=clock.now)
 
@@ -230,7 +241,7 @@ class Interview(Model):
     starts_at: Mapped[datetime] = mapped_column(UTCDateTime)
     duration_minutes: Mapped[int] = mapped_column(default=30)
     location: Mapped[str | None] = mapped_column(String(500))
-    status: Mapped[str] = mapped_column(String(20), default="scheduled")
+    status: Mapped[str] = mapped_column(String(20), default=InterviewStatus.SCHEDULED)
     prep_questions: Mapped[str | None] = mapped_column(Text)
     career_path: Mapped[str | None] = mapped_column(Text)
     advice: Mapped[str | None] = mapped_column(Text)
@@ -257,12 +268,12 @@ class FollowUp(Model):
     )
     uid: Mapped[str] = mapped_column(String(100), default=lambda: new_uid("follow-up"))
     sequence: Mapped[int] = mapped_column(default=0)
-    kind: Mapped[str] = mapped_column(String(20), default="manual")
+    kind: Mapped[str] = mapped_column(String(20), default=FollowUpKind.MANUAL)
     reason: Mapped[str] = mapped_column(String(500))
     due_on: Mapped[date] = mapped_column(Date)
     due_time: Mapped[time | None] = mapped_column(Time)
     # Open, done or dismissed; done and dismissed ones stay in the contact's history.
-    status: Mapped[str] = mapped_column(String(20), default="open")
+    status: Mapped[str] = mapped_column(String(20), default=FollowUpState.OPEN)
     snoozed_from: Mapped[date | None] = mapped_column(Date)
     closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     closed_note: Mapped[str | None] = mapped_column(String(200))
@@ -298,7 +309,7 @@ class ImportBatch(Model):
     filename: Mapped[str] = mapped_column(String(255))
     format: Mapped[str] = mapped_column(String(20))
     format_label: Mapped[str] = mapped_column(String(100))
-    network: Mapped[str] = mapped_column(String(20), default="other")
+    network: Mapped[str] = mapped_column(String(20), default=Network.OTHER)
     created_count: Mapped[int] = mapped_column(default=0)
     updated_count: Mapped[int] = mapped_column(default=0)
     unchanged_count: Mapped[int] = mapped_column(default=0)

@@ -7,8 +7,6 @@ import unicodedata
 from functools import lru_cache
 from urllib.parse import unquote, urlsplit
 
-NETWORKS = ("friend", "family", "work", "alumni", "other")
-
 _LINKEDIN_HOST = re.compile(r"^([a-z0-9-]+\.)*linkedin\.com$")
 _SLUG = re.compile(r"^[^/?#\s]{1,200}$")
 

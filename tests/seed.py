@@ -8,9 +8,9 @@ from datetime import UTC, date, datetime, timedelta
 
 from sqlalchemy import insert, select, text
 
+from crm.enums import Network
 from crm.extensions import db
 from crm.models import Company, Contact, FollowUp, Interview, Note, Outreach, Tag, contact_tag
-from crm.normalize import NETWORKS
 
 CHUNK = 5_000
 
@@ -61,7 +61,7 @@ def seed(
             "email": f"person{i}@example.com",
             "company_id": rng.choice(company_ids),
             "title": rng.choice(["Engineer", "Designer", "Analyst", "Manager"]),
-            "network": rng.choice(NETWORKS),
+            "network": rng.choice(Network.values()),
             "notes": f"Talked about career path number {i}",
             "search_text": f"first{i} last{i} person{i}@example.com talked about career path {i}",
             "sort_name": f"last{i} first{i}",

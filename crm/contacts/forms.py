@@ -7,9 +7,9 @@ from wtforms import EmailField, SelectField, StringField, SubmitField, TextAreaF
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Email, Length, Optional, Regexp, ValidationError
 
-from crm.normalize import NETWORKS, InvalidLinkedInURL, normalize_linkedin_url, split_tags
+from crm.enums import Network
+from crm.normalize import InvalidLinkedInURL, normalize_linkedin_url, split_tags
 
-NETWORK_CHOICES = [(network, network.capitalize()) for network in NETWORKS]
 SORT_CHOICES = [("name", "Name"), ("company", "Company"), ("recent", "Recently added")]
 NOTES_MAX = 20_000
 
@@ -30,8 +30,8 @@ class ContactForm(FlaskForm):
     title = StringField("Title", validators=[Optional(), Length(max=200)])
     network = SelectField(
         "Network",
-        choices=[SelectChoice(value, label) for value, label in NETWORK_CHOICES],
-        default="other",
+        choices=[SelectChoice(value, label) for value, label in Network.choices()],
+        default=Network.OTHER,
     )
     how_we_met = StringField("How we met", validators=[Optional(), Length(max=500)])
     introduced_by = StringField(

@@ -9,10 +9,10 @@ from typing import Any
 from sqlalchemy import ColumnElement, Select, func, or_, select, update
 from sqlalchemy.orm import QueryableAttribute, selectinload
 
+from crm.enums import Network
 from crm.extensions import db
 from crm.models import Company, Contact, Tag, contact_tag
 from crm.normalize import (
-    NETWORKS,
     email_key,
     fold,
     name_key,
@@ -121,7 +121,7 @@ def apply_form(contact: Contact, data: dict, introducer: Contact | None) -> None
     contact.phone = squash(data["phone"]) or None
     contact.company = get_or_create_company(contact.user_id, data["company"])
     contact.title = squash(data["title"]) or None
-    contact.network = data["network"] if data["network"] in NETWORKS else "other"
+    contact.network = data["network"] if data["network"] in Network.values() else Network.OTHER
     contact.how_we_met = squash(data["how_we_met"]) or None
     contact.introduced_by = introducer
     contact.linkedin_url = data["linkedin_url"] or None
@@ -222,7 +222,7 @@ def _filtered(columns: Select, user_id: int, filters: ContactFilters) -> Select:
         stmt = stmt.outerjoin(Company, Contact.company_id == Company.id)
     for word in filters.q.split()[:10]:
         stmt = stmt.where(_contains(Contact.search_text, fold(word)))
-    if filters.network in NETWORKS:
+    if filters.network in Network.values():
         stmt = stmt.where(Contact.network == filters.network)
     if filters.tag:
         stmt = stmt.where(_tagged(user_id, Tag.name_key == name_key(filters.tag)))

@@ -10,7 +10,7 @@ from flask_wtf import FlaskForm
 from crm import clock
 from crm.access import owned_or_404
 from crm.contacts import bp
-from crm.contacts.forms import NETWORK_CHOICES, SORT_CHOICES, ContactForm
+from crm.contacts.forms import SORT_CHOICES, ContactForm
 from crm.contacts.services import (
     ContactFilters,
     apply_form,
@@ -21,6 +21,7 @@ from crm.contacts.services import (
     user_tags,
 )
 from crm.contacts.timeline import TimelineEntry, contact_timeline
+from crm.enums import Channel, FollowUpKind, FollowUpState, Network, OutreachStatus
 from crm.extensions import db
 from crm.forms import ConfirmForm
 from crm.models import Contact, FollowUp
@@ -52,7 +53,7 @@ def index() -> ResponseReturnValue:
         "contacts/index.html",
         page=page,
         filters=filters,
-        networks=NETWORK_CHOICES,
+        networks=Network.choices(),
         sorts=SORT_CHOICES,
         tags=user_tags(current_user.id),
     )
@@ -102,7 +103,7 @@ def create() -> ResponseReturnValue:
 
 def _is_open_followup(entry: TimelineEntry) -> bool:
     """Open follow-ups show under Next steps; the timeline is what has happened."""
-    return isinstance(entry.item, FollowUp) and entry.item.status == "open"
+    return isinstance(entry.item, FollowUp) and entry.item.status == FollowUpState.OPEN
 
 
 def render_contact_page(
@@ -110,8 +111,7 @@ def render_contact_page(
 ) -> ResponseReturnValue:
     """The contact page, with any form that failed validation passed in to show its errors."""
     from crm.followups.forms import CadenceForm, FollowUpForm, NoteForm
-    from crm.followups.rules import KIND_LABELS
-    from crm.outreach.forms import CHANNELS, STATUSES, OutreachForm
+    from crm.outreach.forms import OutreachForm
 
     today = clock.user_today(current_user)
     outreach_form = forms.get("outreach_form") or OutreachForm(formdata=None, sent_on=today)
@@ -132,9 +132,9 @@ def render_contact_page(
         followup_form=followup_form,
         cadence_form=cadence_form,
         note_form=note_form,
-        kind_labels=KIND_LABELS,
-        channel_labels=CHANNELS,
-        status_labels=STATUSES,
+        kind_labels=FollowUpKind.labels(),
+        channel_labels=Channel.labels(),
+        status_labels=OutreachStatus.labels(),
     )
     return page, status
 

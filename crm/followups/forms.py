@@ -7,7 +7,7 @@ from wtforms import DateField, SelectField, StringField, SubmitField, TextAreaFi
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length
 
-from crm.followups.rules import CADENCE_LABELS
+from crm.enums import Cadence
 
 DATE_MESSAGE = "Enter a real date, like 2026-11-27."
 
@@ -30,7 +30,7 @@ class SnoozeForm(FlaskForm):
 class CadenceForm(FlaskForm):
     cadence = SelectField(
         "Keep in touch",
-        choices=[SelectChoice(value, label) for value, label in CADENCE_LABELS.items()],
+        choices=[SelectChoice(value, label) for value, label in Cadence.choices()],
     )
     submit = SubmitField("Save cadence")
 

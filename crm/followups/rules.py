@@ -4,56 +4,11 @@ import calendar
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-MANUAL = "manual"
-SECOND_PERSON = "3b"
-NUDGE = "7b"
-THANK_YOU = "thank_you"
-UPDATE = "update"
-REFERRAL_ASK = "referral_ask"
-KEEP_IN_TOUCH = "keep_in_touch"
+from crm.enums import Cadence, Due, FollowUpKind
 
-KINDS: tuple[str, ...] = (
-    MANUAL,
-    SECOND_PERSON,
-    NUDGE,
-    THANK_YOU,
-    UPDATE,
-    REFERRAL_ASK,
-    KEEP_IN_TOUCH,
-)
-
-KIND_LABELS: dict[str, str] = {
-    MANUAL: "Follow up",
-    SECOND_PERSON: "Reach a second person",
-    NUDGE: "Nudge once",
-    THANK_YOU: "Send a thank-you",
-    UPDATE: "Send a progress update",
-    REFERRAL_ASK: "Ask for a referral",
-    KEEP_IN_TOUCH: "Keep in touch",
-}
-
-CADENCES: tuple[str, ...] = ("none", "1w", "2w", "1m", "3m", "6m")
-
-CADENCE_LABELS: dict[str, str] = {
-    "none": "None",
-    "1w": "Every week",
-    "2w": "Every 2 weeks",
-    "1m": "Every month",
-    "3m": "Every 3 months",
-    "6m": "Every 6 months",
-}
-
-_CADENCE_DAYS: dict[str, int] = {"1w": 7, "2w": 14}
-_CADENCE_MONTHS: dict[str, int] = {"1m": 1, "3m": 3, "6m": 6}
-
-BUCKETS: tuple[str, ...] = ("overdue", "today", "this_week", "later")
-
-BUCKET_LABELS: dict[str, str] = {
-    "overdue": "Overdue",
-    "today": "Today",
-    "this_week": "This week",
-    "later": "Later",
-}
+# Calendar lengths of the cadences that are not whole months.
+_CADENCE_DAYS: dict[str, int] = {Cadence.WEEKLY: 7, Cadence.FORTNIGHTLY: 14}
+_CADENCE_MONTHS: dict[str, int] = {Cadence.MONTHLY: 1, Cadence.QUARTERLY: 3, Cadence.HALF_YEARLY: 6}
 
 MAX_BUSINESS_DAYS = 60
 MAX_REFERRAL_ASK_WEEKS = 12
@@ -70,7 +25,7 @@ class RuleSettings:
     thank_you_days: int = 1
     update_days: int = 7
     referral_ask_weeks: int = 1
-    after_interview_cadence: str = "1m"
+    after_interview_cadence: str = Cadence.MONTHLY
 
     def __post_init__(self) -> None:
         """Reject settings the rules cannot use."""
@@ -91,7 +46,7 @@ class RuleSettings:
         _check_range(
             self.referral_ask_weeks, 0, MAX_REFERRAL_ASK_WEEKS, "Ask for a referral after", "weeks"
         )
-        if self.after_interview_cadence not in CADENCES:
+        if self.after_interview_cadence not in Cadence.values():
             raise ValueError("Choose a keep-in-touch cadence from the list.")
 
 
@@ -108,7 +63,7 @@ def _check_range(value: object, low: int, high: int, label: str, unit: str = "da
 class PlannedFollowUp:
     """A follow-up the rules suggest: what to do, when, and why."""
 
-    kind: str
+    kind: FollowUpKind
     due: date
     reason: str
 
@@ -152,7 +107,7 @@ def outreach_followups(
     if company:
         planned.append(
             PlannedFollowUp(
-                kind=SECOND_PERSON,
+                kind=FollowUpKind.SECOND_PERSON,
                 due=business_days_after(sent_on, settings.second_person_days),
                 reason=(
                     f"No reply yet from {contact_name}. "
@@ -162,7 +117,7 @@ def outreach_followups(
         )
     planned.append(
         PlannedFollowUp(
-            kind=NUDGE,
+            kind=FollowUpKind.NUDGE,
             due=business_days_after(sent_on, settings.nudge_days),
             reason=f"Nudge {contact_name} once, politely.",
         )
@@ -172,7 +127,7 @@ def outreach_followups(
 
 def closes_on_reply(kind: str) -> bool:
     """Return True when a reply makes this kind of follow-up unnecessary."""
-    return kind in (SECOND_PERSON, NUDGE)
+    return kind in (FollowUpKind.SECOND_PERSON, FollowUpKind.NUDGE)
 
 
 def week_start(d: date) -> date:
@@ -189,17 +144,17 @@ def interview_done_followups(
     referral_due = max(referral_due, next_business_day(done_on))
     return [
         PlannedFollowUp(
-            kind=THANK_YOU,
+            kind=FollowUpKind.THANK_YOU,
             due=done_on + timedelta(days=settings.thank_you_days),
             reason=f"Thank {contact_name} for their time while the conversation is fresh.",
         ),
         PlannedFollowUp(
-            kind=UPDATE,
+            kind=FollowUpKind.UPDATE,
             due=done_on + timedelta(days=settings.update_days),
             reason=f"Tell {contact_name} how you have used their advice.",
         ),
         PlannedFollowUp(
-            kind=REFERRAL_ASK,
+            kind=FollowUpKind.REFERRAL_ASK,
             due=referral_due,
             reason=f"Ask {contact_name} if there is someone else you should talk to.",
         ),
@@ -208,9 +163,9 @@ def interview_done_followups(
 
 def cadence_after_interview(current: str, settings: RuleSettings) -> str:
     """Return the cadence to keep after an interview: the contact's own, else the user's default."""
-    if current not in CADENCES:
+    if current not in Cadence.values():
         raise ValueError("Choose a keep-in-touch cadence from the list.")
-    return settings.after_interview_cadence if current == "none" else current
+    return settings.after_interview_cadence if current == Cadence.NONE else current
 
 
 def add_months(d: date, months: int) -> date:
@@ -224,7 +179,7 @@ def add_months(d: date, months: int) -> date:
 
 def add_cadence(d: date, cadence: str) -> date | None:
     """Return d plus one cadence period, or None for the "none" cadence."""
-    if cadence == "none":
+    if cadence == Cadence.NONE:
         return None
     if cadence in _CADENCE_DAYS:
         return d + timedelta(days=_CADENCE_DAYS[cadence])
@@ -264,15 +219,15 @@ def week_bounds(today: date) -> tuple[date, date]:
     return monday, monday + timedelta(days=6)
 
 
-def bucket(due: date, today: date) -> str:
+def bucket(due: date, today: date) -> Due:
     """Return which list a due date belongs in: overdue, today, this_week or later."""
     if due < today:
-        return "overdue"
+        return Due.OVERDUE
     if due == today:
-        return "today"
+        return Due.TODAY
     if due <= week_bounds(today)[1]:
-        return "this_week"
-    return "later"
+        return Due.THIS_WEEK
+    return Due.LATER
 
 
 def response_rate(replied: int, reached: int) -> float | None:

@@ -11,12 +11,11 @@ from sqlalchemy import ColumnElement, CursorResult, func, select, update
 from sqlalchemy.orm import contains_eager
 
 from crm import clock
+from crm.enums import Due, FollowUpKind, FollowUpState
 from crm.extensions import db
 from crm.followups import rules
 from crm.models import Contact, FollowUp, User
 
-OPEN, DONE, DISMISSED, CLOSED = "open", "done", "dismissed", "closed"
-STATUS_LABELS = {OPEN: "Open", DONE: "Done", DISMISSED: "Dismissed", CLOSED: "Closed"}
 GROUP_LIMIT = 25
 
 
@@ -61,8 +60,8 @@ def add_manual(contact: Contact, due_on: date, reason: str) -> FollowUp:
     twin = db.session.scalars(
         select(FollowUp).where(
             FollowUp.contact_id == contact.id,
-            FollowUp.kind == rules.MANUAL,
-            FollowUp.status == OPEN,
+            FollowUp.kind == FollowUpKind.MANUAL,
+            FollowUp.status == FollowUpState.OPEN,
             FollowUp.due_on == due_on,
             FollowUp.reason == reason,
         )
@@ -72,7 +71,7 @@ def add_manual(contact: Contact, due_on: date, reason: str) -> FollowUp:
     row = FollowUp(
         user_id=contact.user_id,
         contact_id=contact.id,
-        kind=rules.MANUAL,
+        kind=FollowUpKind.MANUAL,
         reason=reason,
         due_on=due_on,
     )
@@ -84,7 +83,7 @@ def add_manual(contact: Contact, due_on: date, reason: str) -> FollowUp:
 def close_company_followups(
     contact: Contact,
     note: str,
-    kinds: tuple[str, ...] = (rules.SECOND_PERSON, rules.NUDGE),
+    kinds: tuple[str, ...] = (FollowUpKind.SECOND_PERSON, FollowUpKind.NUDGE),
     whole_company: bool = True,
     others_only: bool = False,
 ) -> int:
@@ -104,11 +103,11 @@ def close_company_followups(
         update(FollowUp)
         .where(
             FollowUp.user_id == contact.user_id,
-            FollowUp.status == OPEN,
+            FollowUp.status == FollowUpState.OPEN,
             FollowUp.kind.in_(kinds),
             who,
         )
-        .values(status=CLOSED, closed_at=now, closed_note=note[:200], updated_at=now)
+        .values(status=FollowUpState.CLOSED, closed_at=now, closed_note=note[:200], updated_at=now)
         .execution_options(synchronize_session="fetch")
     )
     # An UPDATE's result is a CursorResult; Session.execute is typed as returning any Result.
@@ -123,9 +122,9 @@ def close_interview_followup(interview_id: int, kind: str, note: str) -> None:
         .where(
             FollowUp.interview_id == interview_id,
             FollowUp.kind == kind,
-            FollowUp.status == OPEN,
+            FollowUp.status == FollowUpState.OPEN,
         )
-        .values(status=DONE, closed_at=now, closed_note=note[:200], updated_at=now)
+        .values(status=FollowUpState.DONE, closed_at=now, closed_note=note[:200], updated_at=now)
         .execution_options(synchronize_session="fetch")
     )
 
@@ -135,21 +134,21 @@ class FollowUpError(ValueError):
 
 
 def _require_open(row: FollowUp) -> None:
-    if row.status != OPEN:
-        raise FollowUpError(f"This follow-up is already {STATUS_LABELS[row.status].lower()}.")
+    if row.status != FollowUpState.OPEN:
+        raise FollowUpError(f"This follow-up is already {FollowUpState(row.status).label.lower()}.")
 
 
 def complete(row: FollowUp, note: str = "Done") -> None:
     """Mark done; it stays in the contact's history."""
     _require_open(row)
-    row.status, row.closed_at, row.closed_note = DONE, clock.now(), note
+    row.status, row.closed_at, row.closed_note = FollowUpState.DONE, clock.now(), note
     row.sequence += 1
 
 
 def dismiss(row: FollowUp) -> None:
     """Drop a follow-up that no longer makes sense."""
     _require_open(row)
-    row.status, row.closed_at, row.closed_note = DISMISSED, clock.now(), "Dismissed"
+    row.status, row.closed_at, row.closed_note = FollowUpState.DISMISSED, clock.now(), "Dismissed"
     row.sequence += 1
 
 
@@ -205,22 +204,24 @@ def group_bounds(today: date) -> dict[str, tuple[date | None, date | None]]:
     after_sunday = date.fromordinal(sunday.toordinal() + 1)
     tomorrow = date.fromordinal(today.toordinal() + 1)
     return {
-        "overdue": (None, today),
-        "today": (today, tomorrow),
-        "this_week": (tomorrow, after_sunday),
-        "later": (after_sunday, None),
+        Due.OVERDUE: (None, today),
+        Due.TODAY: (today, tomorrow),
+        Due.THIS_WEEK: (tomorrow, after_sunday),
+        Due.LATER: (after_sunday, None),
     }
 
 
 def open_followups(
-    user_id: int, today: date, names: Iterable[str] = rules.BUCKETS
+    user_id: int, today: date, names: Iterable[str] = Due.values()
 ) -> FollowUpGroups:
     """The user's open follow-ups, grouped, each group capped at GROUP_LIMIT rows."""
     result = FollowUpGroups(today=today)
     bounds = group_bounds(today)
     for name in names:
         start, end = bounds[name]
-        stmt = select(FollowUp).where(FollowUp.user_id == user_id, FollowUp.status == OPEN)
+        stmt = select(FollowUp).where(
+            FollowUp.user_id == user_id, FollowUp.status == FollowUpState.OPEN
+        )
         if start is not None:
             stmt = stmt.where(FollowUp.due_on >= start)
         if end is not None:
@@ -243,7 +244,11 @@ def coming_up(user_id: int, today: date, limit: int = 5) -> list[FollowUp]:
             select(FollowUp)
             .join(FollowUp.contact)
             .options(contains_eager(FollowUp.contact))
-            .where(FollowUp.user_id == user_id, FollowUp.status == OPEN, FollowUp.due_on > today)
+            .where(
+                FollowUp.user_id == user_id,
+                FollowUp.status == FollowUpState.OPEN,
+                FollowUp.due_on > today,
+            )
             .order_by(FollowUp.due_on, FollowUp.id)
             .limit(limit)
         )
@@ -254,7 +259,7 @@ def count_open(user_id: int, today: date) -> dict[str, int]:
     """How many open follow-ups fall in each list, in one query."""
     bounds = group_bounds(today)
     columns = []
-    for name in rules.BUCKETS:
+    for name in Due.values():
         start, end = bounds[name]
         condition = []
         if start is not None:
@@ -263,9 +268,9 @@ def count_open(user_id: int, today: date) -> dict[str, int]:
             condition.append(FollowUp.due_on < end)
         columns.append(func.count().filter(*condition).label(name))
     row = db.session.execute(
-        select(*columns).where(FollowUp.user_id == user_id, FollowUp.status == OPEN)
+        select(*columns).where(FollowUp.user_id == user_id, FollowUp.status == FollowUpState.OPEN)
     ).one()
-    return {name: getattr(row, name) or 0 for name in rules.BUCKETS}
+    return {name: getattr(row, name) or 0 for name in Due.values()}
 
 
 def losing_touch(user_id: int, today: date, limit: int = 50) -> tuple[list[Contact], int]:

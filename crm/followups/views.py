@@ -11,8 +11,9 @@ from flask_login import current_user, login_required
 from crm import clock
 from crm.access import owned_or_404, safe_next
 from crm.contacts.views import get_contact_or_404, render_contact_page
+from crm.enums import Due, FollowUpKind
 from crm.extensions import db
-from crm.followups import bp, rules
+from crm.followups import bp
 from crm.followups.forms import CadenceForm, FollowUpForm, NoteForm, SnoozeForm
 from crm.followups.services import (
     FollowUpError,
@@ -49,8 +50,8 @@ def index() -> ResponseReturnValue:
     return render_template(
         "followups/index.html",
         groups=groups,
-        labels=rules.BUCKET_LABELS,
-        kind_labels=rules.KIND_LABELS,
+        labels=Due.labels(),
+        kind_labels=FollowUpKind.labels(),
         losing=drifting,
         losing_total=drifting_total,
         action_form=ConfirmForm(),

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from crm.enums import ImportFormat
 from crm.importers import google, linkedin, outlook, vcard
 from crm.importers.base import (
     ImportedPerson,
@@ -31,9 +32,13 @@ def parse_file(data: bytes, filename: str = "") -> ParseResult:
     """Read an uploaded contacts file of any supported kind; raise UnsupportedFormat otherwise."""
     text, encoding = decode(data)
     kind = detect(text)
-    if kind == "outlook":
+    if kind == ImportFormat.OUTLOOK:
         # LinkedIn's pre-2017 export is an Outlook CSV; its file name still says LinkedIn.
         from_linkedin = "linkedin" in filename.lower()
         return outlook.parse(text, encoding, from_linkedin=from_linkedin)
-    parsers = {"linkedin": linkedin.parse, "google": google.parse, "vcard": vcard.parse}
+    parsers = {
+        ImportFormat.LINKEDIN: linkedin.parse,
+        ImportFormat.GOOGLE: google.parse,
+        ImportFormat.VCARD: vcard.parse,
+    }
     return parsers[kind](text, encoding)

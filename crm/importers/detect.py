@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 
+from crm.enums import ImportFormat
 from crm.importers.base import EMPTY_FILE, CsvTable, UnsupportedFormat
 
 _HTML = "This looks like a web page saved as .csv, not a contacts export."
@@ -42,20 +43,20 @@ def is_outlook_header(names: set[str]) -> bool:
     )
 
 
-def classify_header(names: set[str]) -> str | None:
+def classify_header(names: set[str]) -> ImportFormat | None:
     """The parser key for a CSV header row, or None when the row is not a known header."""
     # Google first: its header also holds First Name and Last Name.
     if is_google_header(names):
-        return "google"
+        return ImportFormat.GOOGLE
     if is_outlook_header(names):
-        return "outlook"
+        return ImportFormat.OUTLOOK
     if is_linkedin_header(names):
-        return "linkedin"
+        return ImportFormat.LINKEDIN
     return None
 
 
-def detect(text: str) -> str:
-    """Return 'linkedin', 'google', 'outlook' or 'vcard', or raise UnsupportedFormat."""
+def detect(text: str) -> ImportFormat:
+    """Return the file's format, or raise UnsupportedFormat."""
     visible = _FIRST_VISIBLE.search(text)
     if visible is None:
         raise UnsupportedFormat(EMPTY_FILE)
@@ -63,5 +64,5 @@ def detect(text: str) -> str:
     if head.startswith(("<!doctype html", "<html")):
         raise UnsupportedFormat(_HTML)
     if head.startswith("begin:vcard"):
-        return "vcard"
-    return str(CsvTable(text[:_SNIFF_CHARS], classify_header).kind)
+        return ImportFormat.VCARD
+    return ImportFormat(str(CsvTable(text[:_SNIFF_CHARS], classify_header).kind))

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from crm.enums import ImportFormat
 from crm.importers.base import (
     CsvTable,
     ImportedPerson,
@@ -28,7 +29,7 @@ def parse(text: str, encoding: str = "utf-8") -> ParseResult:
     table = CsvTable(text, is_google_header)
     legacy = is_google_legacy_header(set(table.names))
     result = ParseResult(
-        "google", LEGACY_LABEL if legacy else CURRENT_LABEL, encoding, [], table.skipped
+        ImportFormat.GOOGLE, LEGACY_LABEL if legacy else CURRENT_LABEL, encoding, [], table.skipped
     )
     first_at = table.column("first name", "given name")
     last_at = table.column("last name", "family name")

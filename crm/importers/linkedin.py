@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from operator import itemgetter
 
+from crm.enums import ImportFormat
 from crm.importers.base import (
     CsvTable,
     ImportedPerson,
@@ -25,7 +26,11 @@ def parse(text: str, encoding: str = "utf-8") -> ParseResult:
     """Read a LinkedIn Connections.csv; raise UnsupportedFormat when it has no LinkedIn header."""
     table = CsvTable(text, is_linkedin_header)
     result = ParseResult(
-        "linkedin", CURRENT_LABEL if table.has("url") else LABEL_2018, encoding, [], table.skipped
+        ImportFormat.LINKEDIN,
+        CURRENT_LABEL if table.has("url") else LABEL_2018,
+        encoding,
+        [],
+        table.skipped,
     )
     people = result.people
     pick = itemgetter(

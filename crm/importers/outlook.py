@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from crm.enums import ImportFormat
 from crm.importers.base import (
     CsvTable,
     ImportedPerson,
@@ -38,10 +39,13 @@ def parse(text: str, encoding: str = "utf-8", *, from_linkedin: bool = False) ->
     """Read an Outlook CSV; from_linkedin or LinkedIn's column order marks the old LinkedIn one."""
     table = CsvTable(text, is_outlook_header)
     if from_linkedin or (table.names[:6] == _LINKEDIN_LEAD and not table.has("categories")):
-        source, label = "linkedin", LINKEDIN_LABEL
+        source, label = ImportFormat.LINKEDIN, LINKEDIN_LABEL
     else:
         # Outlook.com starts with First Name; desktop starts with Title (Mr, Ms).
-        source, label = "outlook", DESKTOP_LABEL if table.names[0] == "title" else COM_LABEL
+        source, label = (
+            ImportFormat.OUTLOOK,
+            DESKTOP_LABEL if table.names[0] == "title" else COM_LABEL,
+        )
     result = ParseResult(source, label, encoding, [], table.skipped)
 
     first_at = table.column("first name")

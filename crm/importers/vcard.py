@@ -10,6 +10,7 @@ import quopri
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
+from crm.enums import ImportFormat
 from crm.importers.base import (
     COMPANY_ONLY,
     UNRECOGNISED,
@@ -57,7 +58,7 @@ Property = tuple[str, Params, str]
 
 def parse(text: str, encoding: str = "utf-8") -> ParseResult:
     """Read every card of a .vcf file; raise UnsupportedFormat when there is none."""
-    result = ParseResult("vcard", "vCard", encoding)
+    result = ParseResult(ImportFormat.VCARD, "vCard", encoding)
     versions: set[str] = set()
     card: list[Property] | None = None
     card_line = 0

@@ -12,10 +12,10 @@ from flask import Flask
 from sqlalchemy.exc import SQLAlchemyError
 
 from crm.auth.services import find_user
+from crm.enums import Network
 from crm.extensions import db
 from crm.importers import UnsupportedFormat
 from crm.imports import services
-from crm.normalize import NETWORKS
 
 # Files with at least this many people get a progress bar.
 LARGE_FILE = 1_000
@@ -39,8 +39,8 @@ def register(app: Flask) -> None:
     @click.option("--user", "email", required=True, help="The account's email address.")
     @click.option(
         "--network",
-        type=click.Choice(NETWORKS, case_sensitive=False),
-        default="other",
+        type=click.Choice(Network.values(), case_sensitive=False),
+        default=Network.OTHER.value,
         show_default=True,
         help="The network of the contacts it adds (existing contacts keep theirs).",
     )

@@ -7,7 +7,7 @@ from flask_wtf.file import FileField, FileRequired
 from wtforms import HiddenField, SelectField, SubmitField
 from wtforms.fields.choices import SelectChoice
 
-from crm.contacts.forms import NETWORK_CHOICES
+from crm.enums import Network
 
 ACCEPTED = ".csv,.vcf,.vcard,.txt,text/csv,text/vcard,text/x-vcard"
 
@@ -26,8 +26,8 @@ class ConfirmImportForm(FlaskForm):
     token = HiddenField()
     network = SelectField(
         "Network for new contacts",
-        choices=[SelectChoice(value, label) for value, label in NETWORK_CHOICES],
-        default="other",
+        choices=[SelectChoice(value, label) for value, label in Network.choices()],
+        default=Network.OTHER,
         description="People already in your contacts keep their network.",
     )
     submit = SubmitField("Import")

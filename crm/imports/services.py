@@ -20,6 +20,7 @@ from sqlalchemy.sql import ColumnElement
 
 from crm import clock
 from crm.contacts.services import refresh_search_text
+from crm.enums import Cadence, ImportFormat, Network, Source
 from crm.extensions import db
 from crm.importers import ImportedPerson, ParseResult, SkippedRow, parse_file
 from crm.models import (
@@ -36,7 +37,7 @@ from crm.models import (
     User,
     contact_tag,
 )
-from crm.normalize import NETWORKS, email_key, name_key, search_text, sort_name, squash
+from crm.normalize import email_key, name_key, search_text, sort_name, squash
 
 Progress = Callable[[int], None]
 
@@ -50,7 +51,6 @@ TAG_SIZE = 50
 FILENAME_SIZE = 255
 CHUNK = 5_000
 PROGRESS_STEP = 1_000
-SOURCES = ("linkedin", "google", "outlook", "vcard")
 
 LABELS = {
     "first_name": "first name",
@@ -592,8 +592,8 @@ def write_import(
     if counts.people == 0:
         return None
     now = clock.now()
-    network = network if network in NETWORKS else "other"
-    source = plan.format if plan.format in SOURCES else "manual"
+    network = network if network in Network.values() else Network.OTHER
+    source = plan.format if plan.format in ImportFormat.values() else Source.MANUAL
     batch = ImportBatch(
         user_id=user.id,
         filename=clean_filename(filename),
@@ -691,7 +691,7 @@ def _insert_contacts(
                 "sort_name": sort_name(person.last_name, person.first_name),
                 "connected_on": person.connected_on,
                 "source": source,
-                "cadence": "none",
+                "cadence": Cadence.NONE,
                 "import_batch_id": batch_id,
                 "created_at": now,
                 "updated_at": now,
@@ -787,7 +787,7 @@ def import_file(
     user: User,
     data: bytes,
     filename: str,
-    network: str = "other",
+    network: str = Network.OTHER,
     dry_run: bool = False,
     progress: Progress | None = None,
 ) -> ImportOutcome:

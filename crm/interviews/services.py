@@ -8,6 +8,7 @@ from sqlalchemy import Select, select
 from sqlalchemy.orm import contains_eager
 
 from crm import clock
+from crm.enums import FollowUpKind, InterviewStatus
 from crm.extensions import db
 from crm.followups import rules
 from crm.followups.services import (
@@ -58,7 +59,7 @@ def schedule(user: User, contact: Contact, data: dict) -> Interview:
         select(Interview).where(
             Interview.contact_id == contact.id,
             Interview.starts_at == starts_at,
-            Interview.status == "scheduled",
+            Interview.status == InterviewStatus.SCHEDULED,
         )
     ).first()
     if twin is not None:
@@ -72,7 +73,7 @@ def schedule(user: User, contact: Contact, data: dict) -> Interview:
 
 def reschedule(user: User, interview: Interview, data: dict) -> None:
     """Change time, place or questions; calendar clients see the change through SEQUENCE."""
-    if interview.status != "scheduled":
+    if interview.status != InterviewStatus.SCHEDULED:
         raise InterviewError("Only a scheduled interview can be changed.")
     starts_at = to_utc(data["day"], data["start"], user.time_zone)
     before = (interview.starts_at, interview.duration_minutes, interview.location)
@@ -96,7 +97,7 @@ def save_notes(interview: Interview, data: dict) -> None:
 
 def mark_done(user: User, interview: Interview, today: date) -> int:
     """Done: plan thank-you, update and referral ask; keep in touch monthly from now on."""
-    if interview.status != "scheduled":
+    if interview.status != InterviewStatus.SCHEDULED:
         raise InterviewError(f"This interview is already {interview.status}.")
     contact = interview.contact
     held_on = local_start(interview, user.time_zone).date()
@@ -105,7 +106,7 @@ def mark_done(user: User, interview: Interview, today: date) -> int:
             f"This interview is on {held_on:%a %d %b}. Mark it done once it has happened, "
             "or edit its date if it was earlier."
         )
-    interview.status = "done"
+    interview.status = InterviewStatus.DONE
     interview.done_on = held_on
     interview.sequence += 1
     settings = settings_for(user)
@@ -120,20 +121,20 @@ def mark_done(user: User, interview: Interview, today: date) -> int:
 
 def cancel(interview: Interview) -> None:
     """Call it off; it leaves calendars through the feed."""
-    if interview.status != "scheduled":
+    if interview.status != InterviewStatus.SCHEDULED:
         raise InterviewError(f"This interview is already {interview.status}.")
-    interview.status = "cancelled"
+    interview.status = InterviewStatus.CANCELLED
     interview.sequence += 1
 
 
 def record_thank_you(interview: Interview, today: date) -> None:
     """The thank-you is sent: note the day and close its follow-up."""
-    if interview.status != "done":
+    if interview.status != InterviewStatus.DONE:
         raise InterviewError("Mark the interview as done first; then record the thank-you.")
     if interview.thank_you_sent_on is not None:
         raise InterviewError("The thank-you is already recorded.")
     interview.thank_you_sent_on = today
-    close_interview_followup(interview.id, rules.THANK_YOU, "Thank-you sent")
+    close_interview_followup(interview.id, FollowUpKind.THANK_YOU, "Thank-you sent")
 
 
 def _scheduled(user_id: int) -> Select:
@@ -142,7 +143,7 @@ def _scheduled(user_id: int) -> Select:
         select(Interview)
         .join(Interview.contact)
         .options(contains_eager(Interview.contact))
-        .where(Interview.user_id == user_id, Interview.status == "scheduled")
+        .where(Interview.user_id == user_id, Interview.status == InterviewStatus.SCHEDULED)
     )
 
 

@@ -8,12 +8,12 @@ from datetime import date, datetime, timedelta
 from sqlalchemy import distinct, func, select
 from sqlalchemy.orm import contains_eager
 
+from crm.enums import Due, InterviewStatus, Network
 from crm.extensions import db
 from crm.followups import rules
 from crm.followups.services import coming_up, open_followups
 from crm.interviews.services import to_wrap_up, upcoming
 from crm.models import Contact, FollowUp, Interview, JobChange, Outreach, User
-from crm.normalize import NETWORKS
 
 DASHBOARD_LIST = 10
 
@@ -82,7 +82,7 @@ def contact_stats(user_id: int, today: date) -> ContactStats:
     found = {row[0]: row for row in rows}
     rates = [
         NetworkRate(n, found[n][2], found[n][3]) if n in found else NetworkRate(n, 0, 0)
-        for n in NETWORKS
+        for n in Network.values()
     ]
     referred = db.session.scalar(
         select(func.count(distinct(Contact.introduced_by_id))).where(
@@ -102,7 +102,7 @@ def contact_stats(user_id: int, today: date) -> ContactStats:
 def build_dashboard(user: User, today: date, now: datetime) -> Dashboard:
     """Everything the dashboard shows, in a fixed number of queries."""
     uid = user.id
-    groups = open_followups(uid, today, names=("overdue", "today"))
+    groups = open_followups(uid, today, names=(Due.OVERDUE, Due.TODAY))
     monday, sunday = rules.week_bounds(today)
     week_outreach = db.session.scalar(
         select(func.count(Outreach.id)).where(
@@ -115,7 +115,7 @@ def build_dashboard(user: User, today: date, now: datetime) -> Dashboard:
     contact_count, referred, losing = stats.contacts, stats.referred, stats.losing_touch
     interviewed = db.session.scalar(
         select(func.count(distinct(Interview.contact_id))).where(
-            Interview.user_id == uid, Interview.status == "done"
+            Interview.user_id == uid, Interview.status == InterviewStatus.DONE
         )
     )
     recent_changes = (JobChange.user_id == uid, JobChange.seen_on >= today - timedelta(days=30))
@@ -131,8 +131,8 @@ def build_dashboard(user: User, today: date, now: datetime) -> Dashboard:
     return Dashboard(
         today=today,
         contact_count=contact_count,
-        overdue=groups.groups["overdue"][:DASHBOARD_LIST],
-        due_today=groups.groups["today"][:DASHBOARD_LIST],
+        overdue=groups.groups[Due.OVERDUE][:DASHBOARD_LIST],
+        due_today=groups.groups[Due.TODAY][:DASHBOARD_LIST],
         next_up=coming_up(uid, today),
         open_counts=groups.counts,
         interviews=upcoming(uid, now, limit=5),

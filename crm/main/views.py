@@ -7,7 +7,7 @@ from flask.typing import ResponseReturnValue
 from flask_login import current_user, login_required
 
 from crm import clock
-from crm.followups.rules import KIND_LABELS
+from crm.enums import FollowUpKind
 from crm.main import bp
 from crm.main.services import build_dashboard
 
@@ -28,6 +28,6 @@ def dashboard() -> ResponseReturnValue:
     return render_template(
         "main/dashboard.html",
         d=dashboard,
-        kind_labels=KIND_LABELS,
+        kind_labels=FollowUpKind.labels(),
         user_zone=clock.user_zone(current_user),
     )

@@ -7,32 +7,21 @@ from wtforms import DateField, SelectField, SubmitField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, Optional
 
-CHANNELS = {
-    "email": "Email",
-    "linkedin": "LinkedIn message",
-    "phone": "Phone",
-    "text": "Text",
-    "in_person": "In person",
-    "introduction": "Introduction",
-}
-STATUSES = {
-    "awaiting": "Awaiting reply",
-    "replied": "Replied",
-    "no_response": "No response",
-    "declined": "Declined",
-}
+from crm.enums import Channel, OutreachStatus, Words
 
 
-def _choices(labels: dict[str, str]) -> list[SelectChoice]:
-    return [SelectChoice(value, label) for value, label in labels.items()]
+def _choices(words: type[Words]) -> list[SelectChoice]:
+    return [SelectChoice(value, label) for value, label in words.choices()]
 
 
 class OutreachForm(FlaskForm):
-    channel = SelectField("Channel", choices=_choices(CHANNELS), default="email")
+    channel = SelectField("Channel", choices=_choices(Channel), default=Channel.EMAIL)
     sent_on = DateField(
         "Date", validators=[DataRequired(message="Enter a real date, like 2026-11-27.")]
     )
-    status = SelectField("Status", choices=_choices(STATUSES), default="awaiting")
+    status = SelectField(
+        "Status", choices=_choices(OutreachStatus), default=OutreachStatus.AWAITING
+    )
     summary = TextAreaField(
         "Summary or message",
         validators=[Optional(), Length(max=10_000)],

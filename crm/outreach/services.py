@@ -7,6 +7,7 @@ from datetime import date, timedelta
 from sqlalchemy import select
 
 from crm import clock
+from crm.enums import FollowUpKind, OutreachStatus
 from crm.extensions import db
 from crm.followups import rules
 from crm.followups.services import (
@@ -57,29 +58,29 @@ def log_outreach(
         sent_on=sent_on,
         status=status,
         summary=summary,
-        reply_on=sent_on if status == "replied" else None,
+        reply_on=sent_on if status == OutreachStatus.REPLIED else None,
     )
     db.session.add(outreach)
     db.session.flush()
     record_interaction(contact, sent_on)
     if contact.first_outreach_on is None or sent_on < contact.first_outreach_on:
         contact.first_outreach_on = sent_on
-    if status == "replied" and contact.replied_on is None:
+    if status == OutreachStatus.REPLIED and contact.replied_on is None:
         contact.replied_on = sent_on
     if contact.company_id is not None:
         # Writing to this person is the "second person" the company's other 3Bs asked for.
         close_company_followups(
             contact,
             f"You reached {contact.full_name} at {contact.company_name}",
-            kinds=(rules.SECOND_PERSON,),
+            kinds=(FollowUpKind.SECOND_PERSON,),
             others_only=True,
         )
-    if status == "awaiting":
+    if status == OutreachStatus.AWAITING:
         planned = rules.outreach_followups(
             sent_on, settings_for(user), contact.full_name, contact.company_name
         )
         add_planned(contact, planned, outreach_id=outreach.id)
-    elif status == "replied":
+    elif status == OutreachStatus.REPLIED:
         close_company_followups(contact, f"{contact.full_name} replied")
     return outreach
 
@@ -90,19 +91,19 @@ def set_status(outreach: Outreach, status: str, today: date) -> int:
         raise OutreachError("That is already recorded.")
     outreach.status = status
     closed = 0
-    if status == "replied":
+    if status == OutreachStatus.REPLIED:
         outreach.reply_on = today
         record_interaction(outreach.contact, today)
         if outreach.contact.replied_on is None:
             outreach.contact.replied_on = today
         closed = close_company_followups(outreach.contact, f"{outreach.contact.full_name} replied")
-    elif status == "declined":
+    elif status == OutreachStatus.DECLINED:
         outreach.reply_on = today
         # A no is a cue to try someone else at the company: only the nudge to this person goes.
         closed = close_company_followups(
             outreach.contact,
             f"{outreach.contact.full_name} declined",
-            kinds=(rules.NUDGE,),
+            kinds=(FollowUpKind.NUDGE,),
             whole_company=False,
         )
     return closed

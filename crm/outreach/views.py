@@ -9,11 +9,12 @@ from flask_login import current_user, login_required
 from crm import clock
 from crm.access import owned_or_404, safe_next
 from crm.contacts.views import get_contact_or_404, render_contact_page
+from crm.enums import OutreachStatus
 from crm.extensions import db
 from crm.forms import ConfirmForm
 from crm.models import Outreach
 from crm.outreach import bp
-from crm.outreach.forms import STATUSES, OutreachForm
+from crm.outreach.forms import OutreachForm
 from crm.outreach.services import OutreachError, find_recent_twin, log_outreach, set_status
 
 
@@ -50,7 +51,7 @@ def create(contact_id: int) -> ResponseReturnValue:
             form.sent_on.errors.append(str(error))
         else:
             db.session.commit()
-            if form.status.data == "awaiting":
+            if form.status.data == OutreachStatus.AWAITING:
                 flash(
                     "Logged. Most first messages get no reply: we will remind you to try "
                     "a second person and to nudge once.",
@@ -71,7 +72,7 @@ def status(outreach_id: int) -> ResponseReturnValue:
     back = safe_next(request.form.get("next")) or url_for(
         "contacts.show", contact_id=outreach.contact_id
     )
-    if new_status not in STATUSES or not form.validate_on_submit():
+    if new_status not in OutreachStatus.values() or not form.validate_on_submit():
         flash("That status is not one we know.", "warning")
         return redirect(back)
     contact = outreach.contact
@@ -82,7 +83,7 @@ def status(outreach_id: int) -> ResponseReturnValue:
         flash(str(error), "info")
         return redirect(back)
     db.session.commit()
-    if new_status == "replied":
+    if new_status == OutreachStatus.REPLIED:
         closed_text = f" {closed} follow-up{'s' if closed != 1 else ''} closed." if closed else ""
         flash(
             f"{contact.full_name} replied!{closed_text} "
@@ -90,7 +91,7 @@ def status(outreach_id: int) -> ResponseReturnValue:
             "success",
         )
         return redirect(url_for("interviews.create", contact_id=contact.id))
-    if new_status == "declined":
+    if new_status == OutreachStatus.DECLINED:
         flash(
             f"{contact.full_name} declined. That is a temporary delay, not a roadblock: "
             "try someone else at the company.",

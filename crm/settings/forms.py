@@ -11,7 +11,8 @@ from wtforms import IntegerField, SelectField, SubmitField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, NumberRange
 
-from crm.followups.rules import CADENCE_LABELS, MAX_BUSINESS_DAYS, MAX_REFERRAL_ASK_WEEKS
+from crm.enums import Cadence
+from crm.followups.rules import MAX_BUSINESS_DAYS, MAX_REFERRAL_ASK_WEEKS
 
 
 @cache
@@ -58,7 +59,7 @@ class SettingsForm(FlaskForm):
     )
     after_interview_cadence = SelectField(
         "Keep in touch after an interview",
-        choices=[SelectChoice(value, label) for value, label in CADENCE_LABELS.items()],
+        choices=[SelectChoice(value, label) for value, label in Cadence.choices()],
     )
     submit = SubmitField("Save")
 

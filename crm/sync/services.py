@@ -21,12 +21,11 @@ from sqlalchemy.orm import joinedload
 
 from crm import clock
 from crm.contacts.services import ContactFilters, contact_query
+from crm.enums import FollowUpKind, FollowUpState, InterviewStatus
 from crm.exports import one_line
 from crm.exports.ics import feed_calendar, followups_calendar, interview_calendar, interview_invite
 from crm.exports.vcard import iter_vcards
 from crm.extensions import db
-from crm.followups.rules import KIND_LABELS, MANUAL
-from crm.followups.services import OPEN
 from crm.models import Contact, FollowUp, Interview, User
 
 FEED_NAME = "Networking follow-ups"
@@ -37,7 +36,6 @@ FEED_FORMAT = "1"
 CARDS_PER_CHUNK = 200
 # A manual follow-up's reason stands in for its kind in the event title, cut to this length.
 TITLE_REASON_CHARS = 60
-SCHEDULED = "scheduled"
 
 
 class NoEmailError(ValueError):
@@ -105,12 +103,12 @@ class InterviewEntry:
 
 def _kind_label(followup: FollowUp) -> str:
     """Return the words after the name in the event title: the kind, or a manual one's reason."""
-    if followup.kind == MANUAL or followup.kind not in KIND_LABELS:
+    if followup.kind == FollowUpKind.MANUAL or followup.kind not in FollowUpKind.values():
         reason = one_line(followup.reason)
         if len(reason) > TITLE_REASON_CHARS:
             reason = reason[: TITLE_REASON_CHARS - 1].rstrip() + "…"
         return reason
-    return KIND_LABELS[followup.kind]
+    return FollowUpKind(followup.kind).label
 
 
 # Which rows go into a calendar.
@@ -120,7 +118,7 @@ def _open_followups_query(user_id: int) -> Select:
     return (
         select(FollowUp)
         .join(Contact, FollowUp.contact_id == Contact.id)
-        .where(FollowUp.user_id == user_id, FollowUp.status == OPEN)
+        .where(FollowUp.user_id == user_id, FollowUp.status == FollowUpState.OPEN)
     )
 
 
@@ -130,7 +128,7 @@ def _upcoming_interviews_query(user_id: int, since: datetime) -> Select:
         .join(Contact, Interview.contact_id == Contact.id)
         .where(
             Interview.user_id == user_id,
-            Interview.status == SCHEDULED,
+            Interview.status == InterviewStatus.SCHEDULED,
             Interview.starts_at >= since,
         )
     )
@@ -228,7 +226,7 @@ def feed_etag(user: User, now: datetime) -> str:
             func.sum(FollowUp.id),
         )
         .join(Contact, FollowUp.contact_id == Contact.id)
-        .where(FollowUp.user_id == user.id, FollowUp.status == OPEN)
+        .where(FollowUp.user_id == user.id, FollowUp.status == FollowUpState.OPEN)
     ).one()
     interviews = db.session.execute(
         select(
@@ -240,7 +238,7 @@ def feed_etag(user: User, now: datetime) -> str:
         .join(Contact, Interview.contact_id == Contact.id)
         .where(
             Interview.user_id == user.id,
-            Interview.status == SCHEDULED,
+            Interview.status == InterviewStatus.SCHEDULED,
             Interview.starts_at >= since,
         )
     ).one()

@@ -4,13 +4,8 @@ from datetime import date
 
 import pytest
 
+from crm.enums import Cadence, Due, FollowUpKind
 from crm.followups.rules import (
-    BUCKET_LABELS,
-    BUCKETS,
-    CADENCE_LABELS,
-    CADENCES,
-    KIND_LABELS,
-    KINDS,
     PlannedFollowUp,
     RuleSettings,
     add_cadence,
@@ -48,11 +43,19 @@ DEFAULTS = RuleSettings()
 
 
 def test_kinds_are_the_stored_strings() -> None:
-    assert KINDS == ("manual", "3b", "7b", "thank_you", "update", "referral_ask", "keep_in_touch")
+    assert FollowUpKind.values() == (
+        "manual",
+        "3b",
+        "7b",
+        "thank_you",
+        "update",
+        "referral_ask",
+        "keep_in_touch",
+    )
 
 
 def test_every_kind_has_a_plain_label() -> None:
-    assert KIND_LABELS == {
+    assert FollowUpKind.labels() == {
         "manual": "Follow up",
         "3b": "Reach a second person",
         "7b": "Nudge once",
@@ -64,14 +67,14 @@ def test_every_kind_has_a_plain_label() -> None:
 
 
 def test_every_cadence_has_a_label_in_order() -> None:
-    assert CADENCES == ("none", "1w", "2w", "1m", "3m", "6m")
-    assert list(CADENCE_LABELS) == list(CADENCES)
-    assert CADENCE_LABELS["2w"] == "Every 2 weeks"
-    assert CADENCE_LABELS["none"] == "None"
+    assert Cadence.values() == ("none", "1w", "2w", "1m", "3m", "6m")
+    assert list(Cadence.labels()) == list(Cadence.values())
+    assert Cadence.labels()["2w"] == "Every 2 weeks"
+    assert Cadence.labels()["none"] == "None"
 
 
 def test_bucket_labels() -> None:
-    assert BUCKET_LABELS == {
+    assert Due.labels() == {
         "overdue": "Overdue",
         "today": "Today",
         "this_week": "This week",
@@ -442,7 +445,7 @@ def test_week_bounds_run_monday_to_sunday(today: date, expected: tuple[date, dat
 )
 def test_bucket(due: date, today: date, expected: str) -> None:
     assert bucket(due, today) == expected
-    assert expected in BUCKETS
+    assert expected in Due.values()
 
 
 # Response rate

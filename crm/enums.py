@@ -1,0 +1,135 @@
+"""The word sets stored in the tables (statuses, kinds, networks...), each with its labels.
+
+Beside crm/models.py, and like crm/clock.py free of Flask, so the pure rules, importers and
+exporters read the same words as the models, forms, services and templates (where they are
+the `enums` global). A member is a str: it compares, stores and renders as its value.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+
+class Words(StrEnum):
+    """A word set whose members also carry the words a person reads."""
+
+    label: str
+
+    def __new__(cls, value: str, label: str = "") -> Words:
+        member = str.__new__(cls, value)
+        member._value_ = value
+        member.label = label or value.capitalize()
+        return member
+
+    @classmethod
+    def choices(cls) -> list[tuple[str, str]]:
+        """(value, label) pairs for a select field, in the order they are declared."""
+        return [(member.value, member.label) for member in cls]
+
+    @classmethod
+    def labels(cls) -> dict[str, str]:
+        """Each value's label."""
+        return {member.value: member.label for member in cls}
+
+    @classmethod
+    def values(cls) -> tuple[str, ...]:
+        """Every value, in the order they are declared."""
+        return tuple(member.value for member in cls)
+
+
+class Network(Words):
+    """Where a contact comes from in the user's life."""
+
+    FRIEND = "friend"
+    FAMILY = "family"
+    WORK = "work"
+    ALUMNI = "alumni"
+    OTHER = "other"
+
+
+class ImportFormat(Words):
+    """The contacts files we read."""
+
+    LINKEDIN = "linkedin", "LinkedIn"
+    GOOGLE = "google", "Google Contacts"
+    OUTLOOK = "outlook", "Outlook"
+    VCARD = "vcard", "vCard"
+
+
+class Source(Words):
+    """How a contact came in: typed by hand, or from one of the import formats."""
+
+    MANUAL = "manual", "Added by hand"
+    LINKEDIN = "linkedin", "LinkedIn"
+    GOOGLE = "google", "Google Contacts"
+    OUTLOOK = "outlook", "Outlook"
+    VCARD = "vcard", "vCard"
+
+
+class Cadence(Words):
+    """How often to keep in touch with a contact."""
+
+    NONE = "none", "None"
+    WEEKLY = "1w", "Every week"
+    FORTNIGHTLY = "2w", "Every 2 weeks"
+    MONTHLY = "1m", "Every month"
+    QUARTERLY = "3m", "Every 3 months"
+    HALF_YEARLY = "6m", "Every 6 months"
+
+
+class Channel(Words):
+    """How an outreach was sent."""
+
+    EMAIL = "email", "Email"
+    LINKEDIN = "linkedin", "LinkedIn message"
+    PHONE = "phone", "Phone"
+    TEXT = "text", "Text"
+    IN_PERSON = "in_person", "In person"
+    INTRODUCTION = "introduction", "Introduction"
+
+
+class OutreachStatus(Words):
+    """Whether the person answered an outreach."""
+
+    AWAITING = "awaiting", "Awaiting reply"
+    REPLIED = "replied", "Replied"
+    NO_RESPONSE = "no_response", "No response"
+    DECLINED = "declined", "Declined"
+
+
+class InterviewStatus(Words):
+    """Where an informational interview stands."""
+
+    SCHEDULED = "scheduled"
+    DONE = "done"
+    CANCELLED = "cancelled"
+
+
+class FollowUpKind(Words):
+    """Why a follow-up exists: added by hand, or planned by a rule."""
+
+    MANUAL = "manual", "Follow up"
+    SECOND_PERSON = "3b", "Reach a second person"
+    NUDGE = "7b", "Nudge once"
+    THANK_YOU = "thank_you", "Send a thank-you"
+    UPDATE = "update", "Send a progress update"
+    REFERRAL_ASK = "referral_ask", "Ask for a referral"
+    KEEP_IN_TOUCH = "keep_in_touch", "Keep in touch"
+
+
+class FollowUpState(Words):
+    """Open until done, dismissed, or closed by an event (a reply, an interview)."""
+
+    OPEN = "open"
+    DONE = "done"
+    DISMISSED = "dismissed"
+    CLOSED = "closed"
+
+
+class Due(Words):
+    """The lists of the Follow-ups page, by due date."""
+
+    OVERDUE = "overdue", "Overdue"
+    TODAY = "today", "Today"
+    THIS_WEEK = "this_week", "This week"
+    LATER = "later", "Later"
