@@ -69,16 +69,16 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
             event.listen(db.engine, "connect", _sqlite_foreign_keys)
 
     from crm import models  # noqa: F401  (registers the tables)
-    from crm.auth import bp as auth_bp
+    from crm.auth.views import bp as auth_bp
     from crm.cli import register_commands
-    from crm.contacts import bp as contacts_bp
-    from crm.followups import bp as followups_bp
-    from crm.imports import bp as imports_bp
-    from crm.interviews import bp as interviews_bp
-    from crm.main import bp as main_bp
-    from crm.outreach import bp as outreach_bp
-    from crm.settings import bp as settings_bp
-    from crm.sync import bp as sync_bp
+    from crm.contacts.views import bp as contacts_bp
+    from crm.followups.views import bp as followups_bp
+    from crm.imports.views import bp as imports_bp
+    from crm.interviews.views import bp as interviews_bp
+    from crm.main.views import bp as main_bp
+    from crm.outreach.views import bp as outreach_bp
+    from crm.settings.views import bp as settings_bp
+    from crm.sync.views import bp as sync_bp
 
     app.register_blueprint(auth_bp)
     app.register_blueprint(main_bp)

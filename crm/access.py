@@ -9,6 +9,7 @@ from flask import abort
 from flask_login import current_user
 
 from crm.extensions import db
+from crm.models import Contact
 
 
 class _Owned(Protocol):
@@ -25,6 +26,11 @@ def owned_or_404(model: type[Row], row_id: int) -> Row:
     if row is None or row.user_id != current_user.id:
         abort(404)
     return row
+
+
+def get_contact_or_404(contact_id: int) -> Contact:
+    """The logged-in user's contact, or 404 (also when it belongs to someone else)."""
+    return owned_or_404(Contact, contact_id)
 
 
 def safe_next(target: str | None) -> str | None:

@@ -2,17 +2,18 @@
 
 from __future__ import annotations
 
-from flask import abort, current_app, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_login import current_user, login_required, login_user, logout_user
 
 from crm.access import safe_next
-from crm.auth import bp
 from crm.auth.forms import LoginForm, RegisterForm
 from crm.auth.services import AccountError, authenticate, create_user
 from crm.extensions import db, login_manager
 from crm.forms import ConfirmForm
 from crm.models import User
+
+bp = Blueprint("auth", __name__)
 
 
 @login_manager.user_loader

@@ -1,4 +1,4 @@
-"""The contact form and the list's filters."""
+"""The contact form, the list's filters, and a contact's note and keep-in-touch forms."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from wtforms import EmailField, SelectField, StringField, SubmitField, TextAreaF
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Email, Length, Optional, Regexp, ValidationError
 
-from crm.enums import Network
+from crm.enums import Cadence, Network
 from crm.normalize import InvalidLinkedInURL, normalize_linkedin_url, split_tags
 
 SORT_CHOICES = [("name", "Name"), ("company", "Company"), ("recent", "Recently added")]
@@ -67,3 +67,16 @@ class ContactForm(FlaskForm):
             raise ValidationError("Use at most 20 tags.")
         if any(len(tag) > 50 for tag in (piece.strip() for piece in (field.data or "").split(","))):
             raise ValidationError("Each tag can have at most 50 characters.")
+
+
+class CadenceForm(FlaskForm):
+    cadence = SelectField(
+        "Keep in touch",
+        choices=[SelectChoice(value, label) for value, label in Cadence.choices()],
+    )
+    submit = SubmitField("Save cadence")
+
+
+class NoteForm(FlaskForm):
+    body = TextAreaField("Note", validators=[DataRequired(), Length(max=NOTES_MAX)])
+    submit = SubmitField("Add note")

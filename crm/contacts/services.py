@@ -11,7 +11,8 @@ from sqlalchemy.orm import QueryableAttribute, selectinload
 
 from crm.enums import Network
 from crm.extensions import db
-from crm.models import Company, Contact, Tag, contact_tag
+from crm.followups.services import refresh_keep_in_touch
+from crm.models import Company, Contact, Note, Tag, contact_tag
 from crm.normalize import (
     email_key,
     fold,
@@ -316,3 +317,17 @@ def user_tags(user_id: int) -> list[str]:
     return list(
         db.session.scalars(select(Tag.name).where(Tag.user_id == user_id).order_by(Tag.name_key))
     )
+
+
+def add_note(contact: Contact, body: str) -> Note:
+    """A dated note on the contact's timeline."""
+    note = Note(user_id=contact.user_id, contact_id=contact.id, body=body)
+    db.session.add(note)
+    db.session.flush()
+    return note
+
+
+def set_cadence(contact: Contact, cadence: str) -> None:
+    """How often to keep in touch; the next reminder moves with it."""
+    contact.cadence = cadence
+    refresh_keep_in_touch(contact)

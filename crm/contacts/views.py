@@ -1,35 +1,30 @@
-"""Contact pages: list, add, view, edit, delete."""
+"""Contact pages: list, add, view, edit, delete; a contact's notes and keep-in-touch cadence."""
 
 from __future__ import annotations
 
-from flask import current_app, flash, redirect, render_template, request, url_for
+from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_login import current_user, login_required
-from flask_wtf import FlaskForm
 
-from crm import clock
-from crm.access import owned_or_404
-from crm.contacts import bp
-from crm.contacts.forms import SORT_CHOICES, ContactForm
+from crm.access import get_contact_or_404
+from crm.contacts.forms import SORT_CHOICES, CadenceForm, ContactForm, NoteForm
+from crm.contacts.page import render_contact_page
 from crm.contacts.services import (
     ContactFilters,
+    add_note,
     apply_form,
     contact_page,
     find_duplicate,
     find_introducer,
-    introduced_people,
+    set_cadence,
     user_tags,
 )
-from crm.contacts.timeline import TimelineEntry, contact_timeline
-from crm.enums import Channel, FollowUpKind, FollowUpState, Network, OutreachStatus
+from crm.enums import Network
 from crm.extensions import db
 from crm.forms import ConfirmForm
-from crm.models import Contact, FollowUp
+from crm.models import Contact
 
-
-def get_contact_or_404(contact_id: int) -> Contact:
-    """The logged-in user's contact, or 404 (also when it belongs to someone else)."""
-    return owned_or_404(Contact, contact_id)
+bp = Blueprint("contacts", __name__, url_prefix="/contacts")
 
 
 @bp.before_request
@@ -101,44 +96,6 @@ def create() -> ResponseReturnValue:
     return render_template("contacts/form.html", form=form, contact=None)
 
 
-def _is_open_followup(entry: TimelineEntry) -> bool:
-    """Open follow-ups show under Next steps; the timeline is what has happened."""
-    return isinstance(entry.item, FollowUp) and entry.item.status == FollowUpState.OPEN
-
-
-def render_contact_page(
-    contact: Contact, status: int = 200, **forms: FlaskForm
-) -> ResponseReturnValue:
-    """The contact page, with any form that failed validation passed in to show its errors."""
-    from crm.followups.forms import CadenceForm, FollowUpForm, NoteForm
-    from crm.outreach.forms import OutreachForm
-
-    today = clock.user_today(current_user)
-    outreach_form = forms.get("outreach_form") or OutreachForm(formdata=None, sent_on=today)
-    followup_form = forms.get("followup_form") or FollowUpForm(formdata=None)
-    cadence_form = forms.get("cadence_form") or CadenceForm(formdata=None, cadence=contact.cadence)
-    note_form = forms.get("note_form") or NoteForm(formdata=None)
-    timeline = contact_timeline(contact, clock.user_zone(current_user))
-    page = render_template(
-        "contacts/show.html",
-        contact=contact,
-        introduced=introduced_people(contact),
-        timeline=[e for e in timeline if not _is_open_followup(e)],
-        open_followups=sorted(
-            (e.item for e in timeline if _is_open_followup(e)), key=lambda f: (f.due_on, f.id)
-        ),
-        today=today,
-        outreach_form=outreach_form,
-        followup_form=followup_form,
-        cadence_form=cadence_form,
-        note_form=note_form,
-        kind_labels=FollowUpKind.labels(),
-        channel_labels=Channel.labels(),
-        status_labels=OutreachStatus.labels(),
-    )
-    return page, status
-
-
 @bp.route("/<int:contact_id>")
 def show(contact_id: int) -> ResponseReturnValue:
     """One contact's page: details, next steps and the timeline."""
@@ -175,3 +132,37 @@ def delete(contact_id: int) -> ResponseReturnValue:
         flash(f"{name} was deleted.", "info")
         return redirect(url_for("contacts.index"))
     return render_template("contacts/delete.html", contact=contact, form=form)
+
+
+@bp.route("/<int:contact_id>/cadence", methods=["GET", "POST"])
+def cadence(contact_id: int) -> ResponseReturnValue:
+    """Set how often to keep in touch with a contact."""
+    contact = get_contact_or_404(contact_id)
+    if request.method == "GET":
+        return redirect(url_for("contacts.show", contact_id=contact.id))
+    form = CadenceForm()
+    if form.validate_on_submit():
+        set_cadence(contact, form.cadence.data)
+        db.session.commit()
+        due = contact.keep_in_touch_due
+        flash(
+            f"Keep in touch: next by {due:%a %d %b %Y}." if due else "No keep-in-touch reminder.",
+            "success",
+        )
+        return redirect(url_for("contacts.show", contact_id=contact.id))
+    return render_contact_page(contact, status=400, cadence_form=form)
+
+
+@bp.route("/<int:contact_id>/notes", methods=["GET", "POST"])
+def note(contact_id: int) -> ResponseReturnValue:
+    """Add a dated note to the contact's timeline."""
+    contact = get_contact_or_404(contact_id)
+    if request.method == "GET":
+        return redirect(url_for("contacts.show", contact_id=contact.id))
+    form = NoteForm()
+    if form.validate_on_submit():
+        add_note(contact, form.body.data)
+        db.session.commit()
+        flash("Note added.", "success")
+        return redirect(url_for("contacts.show", contact_id=contact.id))
+    return render_contact_page(contact, status=400, note_form=form)

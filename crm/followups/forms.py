@@ -1,13 +1,10 @@
-"""Follow-up, keep-in-touch and note forms."""
+"""Follow-up forms: add one by hand, snooze one."""
 
 from __future__ import annotations
 
 from flask_wtf import FlaskForm
-from wtforms import DateField, SelectField, StringField, SubmitField, TextAreaField
-from wtforms.fields.choices import SelectChoice
+from wtforms import DateField, StringField, SubmitField
 from wtforms.validators import DataRequired, Length
-
-from crm.enums import Cadence
 
 DATE_MESSAGE = "Enter a real date, like 2026-11-27."
 
@@ -27,14 +24,6 @@ class SnoozeForm(FlaskForm):
     submit = SubmitField("Snooze")
 
 
-class CadenceForm(FlaskForm):
-    cadence = SelectField(
-        "Keep in touch",
-        choices=[SelectChoice(value, label) for value, label in Cadence.choices()],
-    )
-    submit = SubmitField("Save cadence")
-
-
-class NoteForm(FlaskForm):
-    body = TextAreaField("Note", validators=[DataRequired(), Length(max=20_000)])
-    submit = SubmitField("Add note")
+def followup_form() -> FollowUpForm:
+    """The empty add-a-follow-up form the contact page shows."""
+    return FollowUpForm(formdata=None)

@@ -1,20 +1,19 @@
-"""Follow-up pages and actions: the list, done, snooze, dismiss, cadence and notes."""
+"""Follow-up pages and actions: the list, add by hand, done, snooze, dismiss."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 
-from flask import flash, redirect, render_template, request, url_for
+from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_login import current_user, login_required
 
 from crm import clock
-from crm.access import owned_or_404, safe_next
-from crm.contacts.views import get_contact_or_404, render_contact_page
+from crm.access import get_contact_or_404, owned_or_404, safe_next
+from crm.contacts.page import render_contact_page
 from crm.enums import Due, FollowUpKind
 from crm.extensions import db
-from crm.followups import bp
-from crm.followups.forms import CadenceForm, FollowUpForm, NoteForm, SnoozeForm
+from crm.followups.forms import FollowUpForm, SnoozeForm
 from crm.followups.services import (
     FollowUpError,
     add_manual,
@@ -22,12 +21,13 @@ from crm.followups.services import (
     dismiss,
     losing_touch,
     open_followups,
-    refresh_keep_in_touch,
     snooze,
 )
 from crm.formatting import day_label
 from crm.forms import ConfirmForm
-from crm.models import FollowUp, Note
+from crm.models import FollowUp
+
+bp = Blueprint("followups", __name__)
 
 
 @bp.before_request
@@ -134,38 +134,3 @@ def snooze_view(followup_id: int) -> ResponseReturnValue:
             db.session.commit()
             flash(f"Snoozed to {day_label(row.due_on, today)}.", "success")
     return _back(url_for("followups.index"))
-
-
-@bp.route("/contacts/<int:contact_id>/cadence", methods=["GET", "POST"])
-def cadence(contact_id: int) -> ResponseReturnValue:
-    """Set how often to keep in touch with a contact."""
-    contact = get_contact_or_404(contact_id)
-    if request.method == "GET":
-        return redirect(url_for("contacts.show", contact_id=contact.id))
-    form = CadenceForm()
-    if form.validate_on_submit():
-        contact.cadence = form.cadence.data
-        refresh_keep_in_touch(contact)
-        db.session.commit()
-        due = contact.keep_in_touch_due
-        flash(
-            f"Keep in touch: next by {due:%a %d %b %Y}." if due else "No keep-in-touch reminder.",
-            "success",
-        )
-        return redirect(url_for("contacts.show", contact_id=contact.id))
-    return render_contact_page(contact, status=400, cadence_form=form)
-
-
-@bp.route("/contacts/<int:contact_id>/notes", methods=["GET", "POST"])
-def add_note(contact_id: int) -> ResponseReturnValue:
-    """Add a dated note to the contact's timeline."""
-    contact = get_contact_or_404(contact_id)
-    if request.method == "GET":
-        return redirect(url_for("contacts.show", contact_id=contact.id))
-    form = NoteForm()
-    if form.validate_on_submit():
-        db.session.add(Note(user_id=current_user.id, contact_id=contact.id, body=form.body.data))
-        db.session.commit()
-        flash("Note added.", "success")
-        return redirect(url_for("contacts.show", contact_id=contact.id))
-    return render_contact_page(contact, status=400, note_form=form)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from pathlib import Path
 
-from flask import abort, current_app, flash, redirect, render_template, url_for
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, url_for
 from flask.typing import ResponseReturnValue
 from flask_login import current_user, login_required
 from sqlalchemy.exc import SQLAlchemyError
@@ -15,10 +15,12 @@ from crm import clock
 from crm.access import owned_or_404
 from crm.extensions import db
 from crm.importers import ParseResult, UnsupportedFormat
-from crm.imports import bp, services
+from crm.imports import services
 from crm.imports.forms import ConfirmImportForm, UndoForm, UploadForm
 from crm.imports.pending import PendingUploads, is_token, remove_stale
 from crm.models import ImportBatch
+
+bp = Blueprint("imports", __name__)
 
 PREVIEW_ROWS = 100
 SKIPPED_ROWS = 500

@@ -4,16 +4,14 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from flask import flash, redirect, render_template, request, url_for
+from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_login import current_user, login_required
 
 from crm import clock
-from crm.access import owned_or_404
-from crm.contacts.views import get_contact_or_404
+from crm.access import get_contact_or_404, owned_or_404
 from crm.extensions import db
 from crm.forms import ConfirmForm
-from crm.interviews import bp
 from crm.interviews.forms import InterviewForm, InterviewNotesForm
 from crm.interviews.services import (
     InterviewError,
@@ -27,6 +25,8 @@ from crm.interviews.services import (
     twice_that_night,
 )
 from crm.models import Interview
+
+bp = Blueprint("interviews", __name__)
 
 
 @bp.before_request

@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
-from flask import redirect, render_template, url_for
+from flask import Blueprint, redirect, render_template, url_for
 from flask.typing import ResponseReturnValue
 from flask_login import current_user, login_required
 
 from crm import clock
 from crm.enums import FollowUpKind
-from crm.main import bp
 from crm.main.services import build_dashboard
+
+bp = Blueprint("main", __name__)
 
 
 @bp.route("/")

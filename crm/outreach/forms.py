@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 from flask_wtf import FlaskForm
 from wtforms import DateField, SelectField, SubmitField, TextAreaField
 from wtforms.fields.choices import SelectChoice
@@ -28,3 +30,8 @@ class OutreachForm(FlaskForm):
         description="What you asked, or paste the message you sent.",
     )
     submit = SubmitField("Log outreach")
+
+
+def outreach_form(today: date) -> OutreachForm:
+    """The empty log-an-outreach form the contact page shows, dated today."""
+    return OutreachForm(formdata=None, sent_on=today)

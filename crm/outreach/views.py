@@ -2,20 +2,21 @@
 
 from __future__ import annotations
 
-from flask import flash, redirect, request, url_for
+from flask import Blueprint, flash, redirect, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_login import current_user, login_required
 
 from crm import clock
-from crm.access import owned_or_404, safe_next
-from crm.contacts.views import get_contact_or_404, render_contact_page
+from crm.access import get_contact_or_404, owned_or_404, safe_next
+from crm.contacts.page import render_contact_page
 from crm.enums import OutreachStatus
 from crm.extensions import db
 from crm.forms import ConfirmForm
 from crm.models import Outreach
-from crm.outreach import bp
 from crm.outreach.forms import OutreachForm
 from crm.outreach.services import OutreachError, find_recent_twin, log_outreach, set_status
+
+bp = Blueprint("outreach", __name__)
 
 
 @bp.before_request

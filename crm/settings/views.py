@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
-from flask import flash, redirect, render_template, url_for
+from flask import Blueprint, flash, redirect, render_template, url_for
 from flask.typing import ResponseReturnValue
 from flask_login import current_user, login_required
 
 from crm.extensions import db
 from crm.followups.rules import RuleSettings
-from crm.settings import bp
 from crm.settings.forms import SettingsForm
+
+bp = Blueprint("settings", __name__)
 
 RULE_FIELDS = (
     "second_person_days",

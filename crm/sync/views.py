@@ -6,6 +6,7 @@ from collections.abc import Iterable
 from urllib.parse import quote, urlsplit, urlunsplit
 
 from flask import (
+    Blueprint,
     Response,
     abort,
     current_app,
@@ -25,8 +26,10 @@ from crm.contacts.services import ContactFilters
 from crm.extensions import db
 from crm.forms import ConfirmForm
 from crm.models import Contact, FollowUp, Interview
-from crm.sync import bp, services
+from crm.sync import services
 from crm.sync.forms import ReminderForm
+
+bp = Blueprint("sync", __name__)
 
 ICS_TYPE = "text/calendar; charset=utf-8"
 VCF_TYPE = "text/vcard; charset=utf-8"
