@@ -90,8 +90,6 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     app.register_blueprint(imports_bp)
     app.register_blueprint(sync_bp)
     register_commands(app)
-    # Templates link to optional features only when their endpoint exists.
-    app.jinja_env.globals["endpoints"] = app.view_functions
     app.jinja_env.filters["day"] = day_label
     # Templates compare stored words with the members, e.g. enums.OutreachStatus.AWAITING.
     app.jinja_env.globals["enums"] = enums

@@ -1,8 +1,8 @@
 """iCalendar export of follow-ups (all-day events) and informational interviews (UTC events)."""
 
 from collections.abc import Iterable
+from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
-from typing import Protocol
 from urllib.parse import urlsplit
 
 from icalendar import Alarm, Calendar, Event, vCalAddress
@@ -13,46 +13,35 @@ from crm.exports import clean_text, one_line
 PRODID = "-//Networking CRM//EN"
 
 
-class FollowUpLike(Protocol):
-    """What the exporter reads from a follow-up."""
-
-    @property
-    def uid(self) -> str: ...
-    @property
-    def sequence(self) -> int: ...
-    @property
-    def due_date(self) -> date: ...
-    @property
-    def reason(self) -> str: ...
-    @property
-    def kind_label(self) -> str: ...
-    @property
-    def contact_name(self) -> str: ...
-    @property
-    def updated_at(self) -> datetime: ...
+# The rows the writers read: plain values, built from the database by crm/sync/services.py.
 
 
-class InterviewLike(Protocol):
-    """What the exporter reads from an informational interview."""
+@dataclass(frozen=True)
+class FollowUpEntry:
+    """A follow-up as the iCalendar writer reads it."""
 
-    @property
-    def uid(self) -> str: ...
-    @property
-    def sequence(self) -> int: ...
-    @property
-    def starts_at(self) -> datetime: ...
-    @property
-    def duration_minutes(self) -> int: ...
-    @property
-    def location(self) -> str | None: ...
-    @property
-    def prep_questions(self) -> str | None: ...
-    @property
-    def contact_name(self) -> str: ...
-    @property
-    def contact_email(self) -> str | None: ...
-    @property
-    def updated_at(self) -> datetime: ...
+    uid: str
+    sequence: int
+    due_date: date
+    reason: str
+    kind_label: str
+    contact_name: str
+    updated_at: datetime
+
+
+@dataclass(frozen=True)
+class InterviewEntry:
+    """An informational interview as the iCalendar writer reads it."""
+
+    uid: str
+    sequence: int
+    starts_at: datetime
+    duration_minutes: int
+    location: str | None
+    prep_questions: str | None
+    contact_name: str
+    contact_email: str | None
+    updated_at: datetime
 
 
 def _utc(moment: datetime) -> datetime:
@@ -77,7 +66,7 @@ def _is_web_link(text: str) -> bool:
     return parts.scheme.lower() in {"http", "https"} and bool(parts.netloc)
 
 
-def followup_event(fu: FollowUpLike, alarm_time: time | None = None) -> Event:
+def followup_event(fu: FollowUpEntry, alarm_time: time | None = None) -> Event:
     """Return a follow-up as an all-day VEVENT on its due date, with an optional alarm."""
     due = fu.due_date.date() if isinstance(fu.due_date, datetime) else fu.due_date
     who = one_line(fu.contact_name)
@@ -106,7 +95,7 @@ INVITE_NOTE = "Thank you for making time to talk about your path. Looking forwar
 
 
 def interview_event(
-    iv: InterviewLike,
+    iv: InterviewEntry,
     organizer_email: str | None = None,
     organizer_name: str | None = None,
     invite: bool = False,
@@ -177,7 +166,7 @@ def calendar_bytes(
 
 
 def followups_calendar(
-    followups: Iterable[FollowUpLike], alarm_time: time | None = None, name: str | None = None
+    followups: Iterable[FollowUpEntry], alarm_time: time | None = None, name: str | None = None
 ) -> bytes:
     """Return the follow-ups as a published calendar."""
     events = (followup_event(fu, alarm_time) for fu in followups)
@@ -185,8 +174,8 @@ def followups_calendar(
 
 
 def feed_calendar(
-    followups: Iterable[FollowUpLike],
-    interviews: Iterable[InterviewLike],
+    followups: Iterable[FollowUpEntry],
+    interviews: Iterable[InterviewEntry],
     alarm_time: time | None = None,
     name: str | None = None,
 ) -> bytes:
@@ -196,12 +185,12 @@ def feed_calendar(
     return calendar_bytes(events, method="PUBLISH", name=name)
 
 
-def interview_calendar(iv: InterviewLike) -> bytes:
+def interview_calendar(iv: InterviewEntry) -> bytes:
     """Return the user's own copy of one interview as a published calendar."""
     return calendar_bytes([interview_event(iv)], method="PUBLISH")
 
 
-def interview_invite(iv: InterviewLike, organizer_email: str, organizer_name: str | None) -> bytes:
+def interview_invite(iv: InterviewEntry, organizer_email: str, organizer_name: str | None) -> bytes:
     """Return an invitation (METHOD:REQUEST) from the user to the interviewed contact."""
     event = interview_event(iv, organizer_email, organizer_name, invite=True)
     return calendar_bytes([event], method="REQUEST")

@@ -13,8 +13,7 @@ import re
 import secrets
 import unicodedata
 from collections.abc import Iterator
-from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import datetime
 
 from sqlalchemy import Select, func, select
 from sqlalchemy.orm import joinedload
@@ -23,7 +22,14 @@ from crm import clock
 from crm.contacts.services import ContactFilters, contact_query
 from crm.enums import FollowUpKind, FollowUpState, InterviewStatus
 from crm.exports import one_line
-from crm.exports.ics import feed_calendar, followups_calendar, interview_calendar, interview_invite
+from crm.exports.ics import (
+    FollowUpEntry,
+    InterviewEntry,
+    feed_calendar,
+    followups_calendar,
+    interview_calendar,
+    interview_invite,
+)
 from crm.exports.vcard import iter_vcards
 from crm.extensions import db
 from crm.models import Contact, FollowUp, Interview, User
@@ -42,63 +48,35 @@ class NoEmailError(ValueError):
     """The contact has no email address, so an invitation has no one to go to."""
 
 
-# Adapters: the writers read plain attributes, not ORM rows.
+# The writers read plain rows (crm.exports.ics); these build them from the database's.
 
 
-@dataclass(frozen=True)
-class FollowUpEntry:
-    """A follow-up as the iCalendar writer reads it."""
-
-    uid: str
-    sequence: int
-    due_date: date
-    reason: str
-    kind_label: str
-    contact_name: str
-    updated_at: datetime
-
-    @classmethod
-    def of(cls, followup: FollowUp) -> FollowUpEntry:
-        """Adapt a follow-up row (its contact loaded) for the writer."""
-        return cls(
-            uid=followup.uid,
-            sequence=followup.sequence,
-            due_date=followup.due_on,
-            reason=followup.reason,
-            kind_label=_kind_label(followup),
-            contact_name=followup.contact.full_name,
-            updated_at=followup.updated_at,
-        )
+def followup_entry(followup: FollowUp) -> FollowUpEntry:
+    """A follow-up row (its contact loaded) as the writer reads it."""
+    return FollowUpEntry(
+        uid=followup.uid,
+        sequence=followup.sequence,
+        due_date=followup.due_on,
+        reason=followup.reason,
+        kind_label=_kind_label(followup),
+        contact_name=followup.contact.full_name,
+        updated_at=followup.updated_at,
+    )
 
 
-@dataclass(frozen=True)
-class InterviewEntry:
-    """An informational interview as the iCalendar writer reads it."""
-
-    uid: str
-    sequence: int
-    starts_at: datetime
-    duration_minutes: int
-    location: str | None
-    prep_questions: str | None
-    contact_name: str
-    contact_email: str | None
-    updated_at: datetime
-
-    @classmethod
-    def of(cls, interview: Interview) -> InterviewEntry:
-        """Adapt an interview row (its contact loaded) for the writer."""
-        return cls(
-            uid=interview.uid,
-            sequence=interview.sequence,
-            starts_at=interview.starts_at,
-            duration_minutes=interview.duration_minutes,
-            location=interview.location,
-            prep_questions=interview.prep_questions,
-            contact_name=interview.contact.full_name,
-            contact_email=interview.contact.email,
-            updated_at=interview.updated_at,
-        )
+def interview_entry(interview: Interview) -> InterviewEntry:
+    """An interview row (its contact loaded) as the writer reads it."""
+    return InterviewEntry(
+        uid=interview.uid,
+        sequence=interview.sequence,
+        starts_at=interview.starts_at,
+        duration_minutes=interview.duration_minutes,
+        location=interview.location,
+        prep_questions=interview.prep_questions,
+        contact_name=interview.contact.full_name,
+        contact_email=interview.contact.email,
+        updated_at=interview.updated_at,
+    )
 
 
 def _kind_label(followup: FollowUp) -> str:
@@ -178,23 +156,23 @@ def calendar_counts(user: User, now: datetime) -> tuple[int, int]:
 
 def followup_file(followup: FollowUp, user: User) -> bytes:
     """Return one follow-up as an .ics file, with the user's reminder."""
-    return followups_calendar([FollowUpEntry.of(followup)], alarm_time=user.reminder_time)
+    return followups_calendar([followup_entry(followup)], alarm_time=user.reminder_time)
 
 
 def followups_file(user: User) -> bytes:
     """Return every open follow-up of the user as one .ics file."""
-    entries = [FollowUpEntry.of(followup) for followup in open_followups(user.id)]
+    entries = [followup_entry(followup) for followup in open_followups(user.id)]
     return followups_calendar(entries, alarm_time=user.reminder_time, name=FEED_NAME)
 
 
 def interview_file(interview: Interview) -> bytes:
     """Return the user's own calendar copy of an interview."""
-    return interview_calendar(InterviewEntry.of(interview))
+    return interview_calendar(interview_entry(interview))
 
 
 def invite_file(interview: Interview, user: User) -> bytes:
     """Return an invitation from the user to the contact; NoEmailError when there is no email."""
-    entry = InterviewEntry.of(interview)
+    entry = interview_entry(interview)
     if not (entry.contact_email or "").strip():
         raise NoEmailError(f"{entry.contact_name} has no email address.")
     return interview_invite(entry, organizer_email=user.email, organizer_name=None)
@@ -203,8 +181,8 @@ def invite_file(interview: Interview, user: User) -> bytes:
 def feed_file(user: User, now: datetime) -> bytes:
     """Return the subscribable feed: open follow-ups and upcoming interviews, no attendees."""
     return feed_calendar(
-        [FollowUpEntry.of(followup) for followup in open_followups(user.id)],
-        [InterviewEntry.of(interview) for interview in upcoming_interviews(user, now)],
+        [followup_entry(followup) for followup in open_followups(user.id)],
+        [interview_entry(interview) for interview in upcoming_interviews(user, now)],
         alarm_time=user.reminder_time,
         name=FEED_NAME,
     )

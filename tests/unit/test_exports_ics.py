@@ -6,7 +6,7 @@ the calendar NAME / X-WR-CALNAME (kept in `calendar.extra`), and DTSTAMP, which 
 exposes as `event.created`. Everything else it parses as written.
 """
 
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
@@ -15,6 +15,8 @@ import pytest
 import vobject
 
 from crm.exports.ics import (
+    FollowUpEntry,
+    InterviewEntry,
     calendar_bytes,
     feed_calendar,
     followup_event,
@@ -29,28 +31,14 @@ NEW_YORK = ZoneInfo("America/New_York")
 CJK_BANK = "中國銀行（香港）有限公司"
 
 
-@dataclass
-class FollowUp:
-    uid: str
-    sequence: int
-    due_date: date
-    reason: str
-    kind_label: str
-    contact_name: str
-    updated_at: datetime = UPDATED
+def FollowUp(updated_at: datetime = UPDATED, **values) -> FollowUpEntry:  # noqa: N802
+    """The exporter's follow-up row, last changed at UPDATED unless a test says otherwise."""
+    return FollowUpEntry(updated_at=updated_at, **values)
 
 
-@dataclass
-class Interview:
-    uid: str
-    sequence: int
-    starts_at: datetime
-    duration_minutes: int
-    location: str | None
-    prep_questions: str | None
-    contact_name: str
-    contact_email: str | None
-    updated_at: datetime = UPDATED
+def Interview(updated_at: datetime = UPDATED, **values) -> InterviewEntry:  # noqa: N802
+    """The exporter's interview row, last changed at UPDATED unless a test says otherwise."""
+    return InterviewEntry(updated_at=updated_at, **values)
 
 
 NUDGE = FollowUp(
