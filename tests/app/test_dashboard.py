@@ -1,0 +1,40 @@
+"""The dashboard: what is due, the weekly goal, reply rates and the pipeline."""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+
+from sqlalchemy import select
+
+from crm.extensions import db
+from crm.models import Outreach
+from tests.app.networking import TODAY, add, log
+
+
+def test_dashboard_shows_due_items_goal_rates_and_pipeline(client, user, app, fixed_today):
+    jane = add(client, "Jane")
+    ravi = add(client, "Ravi", company="Globex", network="alumni")
+    log(client, jane, sent_on=date(2026, 11, 13))
+    log(client, ravi, sent_on=TODAY, summary="Hello")
+    with app.app_context():
+        ravi_outreach = db.session.scalar(select(Outreach.id).where(Outreach.contact_id == ravi))
+    client.post(f"/outreach/{ravi_outreach}/status", data={"status": "replied"})
+    page = client.get("/dashboard").get_data(as_text=True)
+    assert "1 of 5 outreaches this week" in page
+    assert "1 of 2 people you reached out to replied (50%)" in page
+    assert re.search(r"Alumni</th><td>1 of 1</td>", page)
+    assert re.search(r"Work</th><td>0 of 1</td>", page)
+    assert "Reach a second person" in page and "due since" in page
+    assert re.search(r"<strong>2</strong>Contacts", page)
+    assert re.search(r"<strong>1</strong>Replied", page)
+
+
+def test_dashboard_asks_about_past_interviews_still_scheduled(client, user, app, fixed_today):
+    jane = add(client, "Jane")
+    client.post(
+        f"/contacts/{jane}/interviews/new",
+        data={"day": "2026-11-02", "start": "10:00", "duration_minutes": "30"},
+    )
+    page = client.get("/dashboard").get_data(as_text=True)
+    assert "Did these happen?" in page and "was Mon 02 Nov" in page

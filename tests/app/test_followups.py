@@ -1,0 +1,116 @@
+"""The Follow-ups page: groups, done, snooze, dismiss, and adding one by hand."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from sqlalchemy import select
+
+from crm.extensions import db
+from crm.models import FollowUp
+from tests.app.networking import TODAY, add, followups, log
+
+
+def test_followups_page_groups_and_actions(client, user, app, fixed_today):
+    jane = add(client, "Jane")
+    log(client, jane, sent_on=date(2026, 11, 13))  # 3B due Wed 18 (overdue), 7B Tue 24 (overdue)
+    ravi = add(client, "Ravi", company="Globex")
+    log(client, ravi, sent_on=date(2026, 11, 20))  # 3B due Wed 25 (today), 7B Tue 1 Dec (later)
+    page = client.get("/follow-ups").get_data(as_text=True)
+    sections = {
+        name: page.split(f'id="group-{name}"')[1].split("</section>")[0]
+        for name in ("overdue", "today", "this_week", "later")
+    }
+    assert sections["overdue"].count('class="followup"') == 2
+    assert "due since Wed 18 Nov (7 days ago)" in sections["overdue"]
+    assert "Ravi Tester" in sections["today"] and "due today" in sections["today"]
+    assert "Nothing here" in sections["this_week"]
+    assert "Tue 01 Dec" in sections["later"]
+
+    ids = {kind_contact: fid for fid, kind_contact in _ids(app)}
+    client.post(f"/follow-ups/{ids[('3b', jane)]}/done")
+    client.post(f"/follow-ups/{ids[('7b', jane)]}/dismiss")
+    # +1 business day from Wednesday is Thursday; +3 is Monday (over the weekend).
+    client.post(f"/follow-ups/{ids[('3b', ravi)]}/snooze", data={"days": "3"})
+    states = {(c, k): (d, s) for c, k, d, s in followups(app)}
+    assert states[(jane, "3b")][1] == "done" and states[(jane, "7b")][1] == "dismissed"
+    assert states[(ravi, "3b")] == (date(2026, 11, 30), "open")
+    with app.app_context():
+        row = db.session.get(FollowUp, ids[("3b", ravi)])
+        assert row.snoozed_from == date(2026, 11, 25) and row.sequence == 1
+    # Done ones stay in the contact's history.
+    history = client.get(f"/contacts/{jane}").get_data(as_text=True)
+    assert "Reach a second person</strong> · Done" in history
+    assert "Nudge once</strong> · Dismissed" in history
+
+
+def _ids(app):
+    with app.app_context():
+        return [
+            ((f.kind, f.contact_id)) and (f.id, (f.kind, f.contact_id))
+            for f in db.session.scalars(select(FollowUp))
+        ]
+
+
+def test_snooze_to_a_date_and_into_the_past(client, user, app, fixed_today):
+    jane = add(client, "Jane")
+    log(client, jane)
+    fid = _ids(app)[0][0]
+    response = client.post(
+        f"/follow-ups/{fid}/snooze", data={"to": "2026-11-24", "next": "/follow-ups"}
+    )
+    assert "Pick today or a later date." in client.get(response.headers["Location"]).get_data(
+        as_text=True
+    )
+    response = client.post(f"/follow-ups/{fid}/snooze", data={"to": "2026-02-31"})
+    assert "Enter a real date" in client.get(response.headers["Location"]).get_data(as_text=True)
+    client.post(f"/follow-ups/{fid}/snooze", data={"to": "2026-12-24"})
+    with app.app_context():
+        assert db.session.get(FollowUp, fid).due_on == date(2026, 12, 24)
+    # Done twice: the second says so and changes nothing.
+    client.post(f"/follow-ups/{fid}/done")
+    response = client.post(f"/follow-ups/{fid}/done", data={"next": "/follow-ups"})
+    assert "already done" in client.get(response.headers["Location"]).get_data(as_text=True)
+    response = client.post(f"/follow-ups/{fid}/snooze", data={"days": "1", "next": "/follow-ups"})
+    assert "already done" in client.get(response.headers["Location"]).get_data(as_text=True)
+
+
+def test_manual_follow_up_and_bad_dates(client, user, app, fixed_today):
+    jane = add(client, "Jane")
+    response = client.post(
+        f"/contacts/{jane}/follow-ups", data={"due_on": "2026-12-02", "reason": "Send the article"}
+    )
+    assert response.status_code == 302
+    assert followups(app) == [(jane, "manual", date(2026, 12, 2), "open")]
+    # A double-submitted form adds it once.
+    client.post(
+        f"/contacts/{jane}/follow-ups", data={"due_on": "2026-12-02", "reason": "Send the article"}
+    )
+    assert len(followups(app)) == 1
+    for data, message in [
+        ({"due_on": "2026-11-24", "reason": "x"}, "Pick today or a later date."),
+        ({"due_on": "2026-13-01", "reason": "x"}, "Enter a real date"),
+        ({"due_on": "2026-12-02", "reason": ""}, "This field is required"),
+    ]:
+        response = client.post(f"/contacts/{jane}/follow-ups", data=data)
+        assert response.status_code == 400 and message in response.get_data(as_text=True)
+    assert len(followups(app)) == 1
+
+
+def test_dates_in_another_year_show_the_year(client, user, app, fixed_today):
+    jane = add(client, "Jane")
+    log(client, jane)
+    fid = _ids(app)[0][0]
+    response = client.post(f"/follow-ups/{fid}/snooze", data={"to": "2099-01-01"})
+    page = client.get(response.headers["Location"]).get_data(as_text=True)
+    assert "Snoozed to Thu 01 Jan 2099." in page
+    assert "due Thu 01 Jan 2099" in page and "snoozed from Wed 25 Nov" in page
+
+
+def test_snoozing_never_moves_a_follow_up_earlier(client, user, app, fixed_today):
+    jane = add(client, "Jane")
+    log(client, jane, sent_on=TODAY)  # 3B due Mon 30 Nov
+    fid = _ids(app)[0][0]
+    client.post(f"/follow-ups/{fid}/snooze", data={"days": "1"})
+    with app.app_context():
+        assert db.session.get(FollowUp, fid).due_on == date(2026, 12, 1)

@@ -1,0 +1,41 @@
+"""Settings: the time zone, the weekly goal and the follow-up rule numbers."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from sqlalchemy import select
+
+from crm.extensions import db
+from crm.models import User
+from tests.app.networking import add, followups, log
+
+
+def test_settings_change_the_rules(client, user, app, fixed_today):
+    page = client.get("/settings").get_data(as_text=True)
+    assert "Europe/Paris" in page
+    data = {
+        "time_zone": "Asia/Tokyo",
+        "weekly_goal": "8",
+        "second_person_days": "2",
+        "nudge_days": "5",
+        "thank_you_days": "1",
+        "update_days": "7",
+        "referral_ask_weeks": "1",
+        "after_interview_cadence": "3m",
+    }
+    assert client.post("/settings", data=data).status_code == 302
+    for bad, message in [
+        ({"nudge_days": "61"}, "from 0 to 60"),
+        ({"weekly_goal": "-1"}, "from 0 to 200"),
+        ({"time_zone": "Mars/Base"}, "Not a valid choice"),
+        ({"nudge_days": ""}, "whole number"),
+    ]:
+        response = client.post("/settings", data={**data, **bad})
+        assert response.status_code == 200 and message in response.get_data(as_text=True), bad
+    with app.app_context():
+        saved = db.session.scalar(select(User))
+        assert (saved.time_zone, saved.weekly_goal, saved.nudge_days) == ("Asia/Tokyo", 8, 5)
+    jane = add(client, "Jane")
+    log(client, jane)
+    assert [d for _, _, d, _ in followups(app)] == [date(2026, 11, 24), date(2026, 11, 27)]
