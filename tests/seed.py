@@ -4,11 +4,21 @@ from __future__ import annotations
 
 import random
 import uuid
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, timedelta
 
 from sqlalchemy import insert, select, text
 
-from crm.enums import Network
+from crm import clock
+from crm.enums import (
+    Cadence,
+    Channel,
+    FollowUpKind,
+    FollowUpState,
+    InterviewStatus,
+    Network,
+    OutreachStatus,
+    Source,
+)
 from crm.extensions import db
 from crm.models import Company, Contact, FollowUp, Interview, Note, Outreach, Tag, contact_tag
 
@@ -30,8 +40,8 @@ def seed(
 ) -> list[int]:
     """Insert contacts (with companies and tags), outreach, follow-ups, interviews and notes."""
     rng = rng or random.Random(7)
-    today = today or date.today()
-    now = datetime.now(UTC)
+    now = clock.now()
+    today = today or now.date()
     company_count = max(1, contacts // 20)
     db.session.execute(
         insert(Company),
@@ -65,8 +75,8 @@ def seed(
             "notes": f"Talked about career path number {i}",
             "search_text": f"first{i} last{i} person{i}@example.com talked about career path {i}",
             "sort_name": f"last{i} first{i}",
-            "source": "manual",
-            "cadence": rng.choice(["none", "1m"]),
+            "source": Source.MANUAL,
+            "cadence": rng.choice([Cadence.NONE, Cadence.MONTHLY]),
             "keep_in_touch_due": today - timedelta(days=rng.randint(-30, 30)),
             "last_interaction_on": today - timedelta(days=rng.randint(0, 60)),
             "created_at": now - timedelta(minutes=i),
@@ -84,9 +94,9 @@ def seed(
         {
             "user_id": user_id,
             "contact_id": rng.choice(contact_ids),
-            "channel": "email",
+            "channel": Channel.EMAIL,
             "sent_on": today - timedelta(days=rng.randint(0, 90)),
-            "status": rng.choice(["awaiting", "replied", "no_response", "declined"]),
+            "status": rng.choice(list(OutreachStatus)),
             "summary": "Hello",
             "created_at": now,
         }
@@ -109,10 +119,17 @@ def seed(
             "contact_id": rng.choice(contact_ids),
             "uid": f"follow-up-{uuid.uuid4()}",
             "sequence": 0,
-            "kind": rng.choice(["3b", "7b", "manual", "thank_you"]),
+            "kind": rng.choice(
+                [
+                    FollowUpKind.SECOND_PERSON,
+                    FollowUpKind.NUDGE,
+                    FollowUpKind.MANUAL,
+                    FollowUpKind.THANK_YOU,
+                ]
+            ),
             "reason": "Nudge once, politely.",
             "due_on": today + timedelta(days=rng.randint(-20, 40)),
-            "status": rng.choice(["open", "open", "open", "done"]),
+            "status": rng.choice([FollowUpState.OPEN] * 3 + [FollowUpState.DONE]),
             "created_at": now,
             "updated_at": now,
         }
@@ -128,7 +145,7 @@ def seed(
             "sequence": 0,
             "starts_at": now + timedelta(days=rng.randint(-30, 30)),
             "duration_minutes": 30,
-            "status": rng.choice(["scheduled", "done"]),
+            "status": rng.choice([InterviewStatus.SCHEDULED, InterviewStatus.DONE]),
             "created_at": now,
             "updated_at": now,
         }
