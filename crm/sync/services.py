@@ -12,7 +12,7 @@ import hmac
 import re
 import secrets
 import unicodedata
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from datetime import datetime
 
 from sqlalchemy import Select, func, select
@@ -284,6 +284,11 @@ def contact_file(contact: Contact) -> bytes:
 def contact_count(user_id: int) -> int:
     """Return how many contacts the user has."""
     return db.session.scalar(select(func.count(Contact.id)).where(Contact.user_id == user_id)) or 0
+
+
+def iter_listed_cards(user_id: int, list_args: Mapping[str, str]) -> Iterator[bytes]:
+    """Yield the contact list as the user searched and filtered it (its query string)."""
+    return iter_contact_cards(user_id, ContactFilters.from_args(list_args))
 
 
 def iter_contact_cards(user_id: int, filters: ContactFilters | None = None) -> Iterator[bytes]:

@@ -22,7 +22,6 @@ from flask_login import current_user, login_required
 
 from crm import clock
 from crm.access import owned_or_404
-from crm.contacts.services import ContactFilters
 from crm.extensions import db
 from crm.forms import ConfirmForm
 from crm.models import Contact, FollowUp, Interview
@@ -105,8 +104,7 @@ def contact_vcf(contact_id: int) -> ResponseReturnValue:
 @login_required
 def contacts_vcf() -> ResponseReturnValue:
     """Download the contact list, as searched and filtered, as vCards (streamed)."""
-    filters = ContactFilters.from_args(request.args)
-    cards = services.iter_contact_cards(current_user.id, filters)
+    cards = services.iter_listed_cards(current_user.id, request.args)
     names = services.attachment_names("contacts", "vcf", fallback="contacts")
     return _download(stream_with_context(cards), VCF_TYPE, names)
 
