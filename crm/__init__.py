@@ -76,6 +76,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     from crm.imports.views import bp as imports_bp
     from crm.interviews.views import bp as interviews_bp
     from crm.main.views import bp as main_bp
+    from crm.messages import bp as messages_bp
     from crm.outreach.views import bp as outreach_bp
     from crm.settings.views import bp as settings_bp
     from crm.sync.views import bp as sync_bp
@@ -87,6 +88,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     app.register_blueprint(outreach_bp)
     app.register_blueprint(interviews_bp)
     app.register_blueprint(settings_bp)
+    app.register_blueprint(messages_bp)
     app.register_blueprint(imports_bp)
     app.register_blueprint(sync_bp)
     register_commands(app)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import uuid
 from datetime import UTC, date, datetime, time
+from enum import StrEnum
 
 from flask_login import UserMixin
 from sqlalchemy import (
@@ -351,6 +352,29 @@ class JobChange(Model):
     seen_on: Mapped[date] = mapped_column(Date)
 
     contact: Mapped[Contact] = relationship()
+
+
+class TemplateKind(StrEnum):
+    """The kinds of message a user keeps a template for."""
+
+    FIRST_OUTREACH = "first_outreach"
+    NUDGE = "nudge"
+    THANK_YOU = "thank_you"
+    UPDATE = "update"
+    REFERRAL_ASK = "referral_ask"
+
+
+class MessageTemplate(Model):
+    """A user's own wording for one kind of message; no row means the app's default."""
+
+    __table_args__ = (UniqueConstraint("user_id", "kind"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("user.id", ondelete="CASCADE"))
+    kind: Mapped[str] = mapped_column(String(20))
+    subject: Mapped[str] = mapped_column(String(200))
+    body: Mapped[str] = mapped_column(Text)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=clock.now, onupdate=clock.now)
 
 
 @event.listens_for(Session, "before_flush")

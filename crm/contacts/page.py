@@ -29,7 +29,10 @@ def _is_open_followup(entry: TimelineEntry) -> bool:
 
 
 def render_contact_page(
-    contact: Contact, status: int = 200, **forms: FlaskForm
+    contact: Contact,
+    status: int = 200,
+    message: dict[str, object] | None = None,
+    **forms: FlaskForm,
 ) -> ResponseReturnValue:
     """The contact page, with any form that failed validation passed in to show its errors."""
     today = clock.user_today(current_user)
@@ -44,6 +47,7 @@ def render_contact_page(
         ),
         today=today,
         outreach_form=forms.get("outreach_form") or outreach_form(today),
+        message=message or {},
         followup_form=forms.get("followup_form") or followup_form(),
         cadence_form=forms.get("cadence_form")
         or CadenceForm(formdata=None, cadence=contact.cadence),

@@ -44,9 +44,12 @@ def _back(default: str) -> ResponseReturnValue:
 @bp.route("/follow-ups")
 def index() -> ResponseReturnValue:
     """Open follow-ups grouped Overdue, Today, This week, Later, and who is losing touch."""
+    from crm.messages.services import followup_messages  # messages imports the follow-up rules
+
     today = clock.user_today(current_user)
     groups = open_followups(current_user.id, today)
     drifting, drifting_total = losing_touch(current_user.id, today)
+    shown = [row for rows in groups.groups.values() for row in rows]
     return render_template(
         "followups/index.html",
         groups=groups,
@@ -57,6 +60,7 @@ def index() -> ResponseReturnValue:
         action_form=ConfirmForm(),
         snooze_form=SnoozeForm(formdata=None),
         today=today,
+        messages=followup_messages(current_user, shown),
     )
 
 

@@ -5,15 +5,22 @@ from __future__ import annotations
 from datetime import date
 
 from flask_wtf import FlaskForm
-from wtforms import DateField, SelectField, SubmitField, TextAreaField
+from wtforms import DateField, SelectField, StringField, SubmitField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, Optional
 
 from crm.enums import Channel, OutreachStatus, Words
+from crm.messages.defaults import KIND_LABELS
 
 
 def _choices(words: type[Words]) -> list[SelectChoice]:
     return [SelectChoice(value, label) for value, label in words.choices()]
+
+
+def _template_choices() -> list[SelectChoice]:
+    return [SelectChoice("", "No template")] + [
+        SelectChoice(kind.value, label) for kind, label in KIND_LABELS.items()
+    ]
 
 
 class OutreachForm(FlaskForm):
@@ -23,6 +30,18 @@ class OutreachForm(FlaskForm):
     )
     status = SelectField(
         "Status", choices=_choices(OutreachStatus), default=OutreachStatus.AWAITING
+    )
+    template = SelectField(
+        "Template",
+        choices=_template_choices(),
+        default="",
+        description="Fills the message for this person; edit it before you send it.",
+    )
+    use_template = SubmitField("Use template")
+    subject = StringField(
+        "Subject",
+        validators=[Optional(), Length(max=200, message="Keep the subject under 200 characters.")],
+        description="For your email; only the message is kept with the outreach.",
     )
     summary = TextAreaField(
         "Summary or message",

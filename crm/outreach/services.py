@@ -16,7 +16,8 @@ from crm.followups.services import (
     record_interaction,
     settings_for,
 )
-from crm.models import Contact, Outreach, User
+from crm.models import Contact, FollowUp, Outreach, User
+from crm.outreach.reframe import reframe
 
 
 class OutreachError(ValueError):
@@ -107,3 +108,37 @@ def set_status(outreach: Outreach, status: str, today: date) -> int:
             whole_company=False,
         )
     return closed
+
+
+def next_step_words(outreach: Outreach, today: date) -> str:
+    """The reframe for a non-reply or a no, naming the nudge's day and a second person to try."""
+    contact = outreach.contact
+    nudge_on = db.session.scalar(
+        select(FollowUp.due_on).where(
+            FollowUp.outreach_id == outreach.id,
+            FollowUp.kind == rules.NUDGE,
+            FollowUp.status == "open",
+        )
+    )
+    other = None
+    if contact.company_id is not None:
+        # Someone at the same company not reached yet: the "second person" of the 3B routine.
+        other = db.session.scalars(
+            select(Contact)
+            .where(
+                Contact.user_id == contact.user_id,
+                Contact.company_id == contact.company_id,
+                Contact.id != contact.id,
+                Contact.first_outreach_on.is_(None),
+            )
+            .order_by(Contact.sort_name, Contact.id)
+            .limit(1)
+        ).first()
+    return reframe(
+        outreach.status,
+        contact.full_name,
+        today,
+        company=contact.company_name,
+        nudge_on=nudge_on,
+        other_person=other.full_name if other else None,
+    )

@@ -12,9 +12,17 @@ from crm.contacts.page import render_contact_page
 from crm.enums import OutreachStatus
 from crm.extensions import db
 from crm.forms import ConfirmForm
-from crm.models import Outreach
+from crm.messages.services import fill_for, introducer_name, target_role, user_wordings
+from crm.models import Contact, Outreach, TemplateKind
 from crm.outreach.forms import OutreachForm
-from crm.outreach.services import OutreachError, find_recent_twin, log_outreach, set_status
+from crm.outreach.message_check import check_message
+from crm.outreach.services import (
+    OutreachError,
+    find_recent_twin,
+    log_outreach,
+    next_step_words,
+    set_status,
+)
 
 bp = Blueprint("outreach", __name__)
 
@@ -32,6 +40,8 @@ def create(contact_id: int) -> ResponseReturnValue:
     if request.method == "GET":  # a reload after a form error lands back on the contact
         return redirect(url_for("contacts.show", contact_id=contact.id))
     form = OutreachForm()
+    if form.use_template.data:
+        return _use_template(contact, form)
     if form.validate_on_submit():
         summary = (form.summary.data or "").strip() or None
         if find_recent_twin(contact, form.channel.data, form.sent_on.data, summary):
@@ -60,8 +70,78 @@ def create(contact_id: int) -> ResponseReturnValue:
                 )
             else:
                 flash("Logged.", "success")
+            if summary:
+                flash(_check_summary(contact, summary, form.template.data), "info")
             return redirect(url_for("contacts.show", contact_id=contact.id))
-    return render_contact_page(contact, status=400, outreach_form=form)
+    return render_contact_page(
+        contact, status=400, outreach_form=form, message=_message_view(contact, form)
+    )
+
+
+def _introducer(contact: Contact) -> str | None:
+    return contact.introduced_by.full_name if contact.introduced_by else None
+
+
+def _check_summary(contact: Contact, text: str, kind: str) -> str:
+    """One line on save: how the message did against the check."""
+    if kind not in TemplateKind.__members__.values():
+        kind = TemplateKind.FIRST_OUTREACH
+    items = check_message(text, kind, _introducer(contact))
+    met = sum(item.ok for item in items)
+    if met == len(items):
+        return f"Your message met all {len(items)} marks of a note that gets a yes."
+    todo = "; ".join(item.label.lower() for item in items if not item.ok)
+    return f"Your message met {met} of {len(items)} marks. Next time: {todo}."
+
+
+def _message_view(
+    contact: Contact,
+    form: OutreachForm,
+    notes: list[str] | None = None,
+    mailto: str | None = None,
+) -> dict[str, object]:
+    """What the page shows beside the message: its check, notes on blanks, the mailto link."""
+    from crm.messages.mailto import mailto_link
+
+    text = form.summary.data or ""
+    if not text.strip():
+        return {"check": None, "notes": notes or [], "mailto": None}
+    kind = form.template.data
+    if kind not in TemplateKind.__members__.values():
+        kind = TemplateKind.FIRST_OUTREACH
+    return {
+        "check": check_message(text, kind, _introducer(contact)),
+        "notes": notes or [],
+        "mailto": mailto or mailto_link(contact.email, form.subject.data or "", text),
+    }
+
+
+def _use_template(contact: Contact, form: OutreachForm) -> ResponseReturnValue:
+    """Without JavaScript: fill the chosen template into the form and show it again, unsaved."""
+    form.validate_on_submit()  # runs the CSRF check; the other fields may still be unfinished
+    if "csrf_token" in form.errors:
+        return render_contact_page(contact, status=400, outreach_form=form)
+    for field in form:
+        field.errors = []
+    if form.template.data not in TemplateKind.__members__.values():
+        form.template.errors = ["Pick a template from the list first."]
+        return render_contact_page(contact, status=400, outreach_form=form)
+    kind = TemplateKind(form.template.data)
+    message = fill_for(
+        kind,
+        user_wordings(current_user.id)[kind],
+        current_user,
+        contact,
+        target_role(current_user),
+        introducer_name(contact),
+    )
+    form.subject.data = message.subject
+    form.summary.data = message.body
+    return render_contact_page(
+        contact,
+        outreach_form=form,
+        message=_message_view(contact, form, notes=message.notes, mailto=message.mailto),
+    )
 
 
 @bp.route("/outreach/<int:outreach_id>/status", methods=["POST"])
@@ -92,12 +172,9 @@ def status(outreach_id: int) -> ResponseReturnValue:
             "success",
         )
         return redirect(url_for("interviews.create", contact_id=contact.id))
-    if new_status == OutreachStatus.DECLINED:
-        flash(
-            f"{contact.full_name} declined. That is a temporary delay, not a roadblock: "
-            "try someone else at the company.",
-            "info",
-        )
+    if new_status in (OutreachStatus.DECLINED, OutreachStatus.NO_RESPONSE):
+        # Never a failure: the method's reframe and the next concrete step.
+        flash(next_step_words(outreach, clock.user_today(current_user)), "info")
     else:
         flash("Noted.", "info")
     return redirect(back)

@@ -1,0 +1,110 @@
+"""Placeholders in message templates: checked when saved, filled per contact. Pure."""
+
+from __future__ import annotations
+
+import difflib
+import re
+from dataclasses import dataclass, field
+
+PLACEHOLDERS: dict[str, str] = {
+    "first_name": "their first name",
+    "company": "their company",
+    "role": "the role you are aiming for (your first target role)",
+    "introduced_by": "who introduced you",
+    "my_name": "your name",
+}
+
+# "{{" and "}}" stand for a literal brace; "{name}" is a placeholder; any other brace is a mistake.
+_TOKEN = re.compile(r"\{\{|\}\}|\{([^{}\n]*)\}|[{}]")
+_SPACES = re.compile(r"[ \t]{2,}")
+_SPACE_BEFORE_PUNCTUATION = re.compile(r"[ \t]+([,.;:!?])")
+
+
+class TemplateError(ValueError):
+    """A template that cannot be filled, with every problem in words for the user."""
+
+    def __init__(self, problems: list[str]):
+        super().__init__(" ".join(problems))
+        self.problems = problems
+
+
+def _where(text: str, offset: int) -> str:
+    line = text.count("\n", 0, offset) + 1
+    return f"line {line}"
+
+
+def template_problems(text: str) -> list[str]:
+    """Every unknown placeholder and stray brace in text, in plain words (empty when fine)."""
+    problems: list[str] = []
+    for match in _TOKEN.finditer(text):
+        token = match.group(0)
+        if token in ("{{", "}}"):
+            continue
+        where = _where(text, match.start())
+        if token in ("{", "}"):
+            problems.append(
+                f"A brace on {where} is not closed: write placeholders like {{first_name}}, "
+                "and type {{ or }} for a brace itself."
+            )
+            continue
+        name = match.group(1).strip()
+        if name in PLACEHOLDERS:
+            continue
+        known = ", ".join(f"{{{key}}}" for key in PLACEHOLDERS)
+        close = difflib.get_close_matches(name.lower().replace(" ", "_"), PLACEHOLDERS, n=1)
+        hint = f" Did you mean {{{close[0]}}}?" if close else ""
+        shown = name if len(name) <= 40 else name[:40] + "…"
+        problems.append(f"{{{shown}}} on {where} is not a placeholder we know.{hint} Use {known}.")
+    return problems
+
+
+def placeholders_in(text: str) -> list[str]:
+    """The known placeholder names text uses, in order of first use."""
+    seen: list[str] = []
+    for match in _TOKEN.finditer(text):
+        name = (match.group(1) or "").strip()
+        if name in PLACEHOLDERS and name not in seen:
+            seen.append(name)
+    return seen
+
+
+@dataclass(frozen=True)
+class Filled:
+    """A template filled for one contact, and the placeholders it had no value for."""
+
+    text: str
+    missing: list[str] = field(default_factory=list)
+
+
+def fill(text: str, values: dict[str, str | None]) -> Filled:
+    """Replace each placeholder with its value; an empty value leaves a tidy gap and is reported."""
+    problems = template_problems(text)
+    if problems:
+        raise TemplateError(problems)
+    missing: list[str] = []
+
+    def replace(match: re.Match[str]) -> str:
+        token = match.group(0)
+        if token == "{{":
+            return "{"
+        if token == "}}":
+            return "}"
+        name = match.group(1).strip()
+        value = (values.get(name) or "").strip()
+        if not value and name not in missing:
+            missing.append(name)
+        return value
+
+    filled = _TOKEN.sub(replace, text)
+    if missing:
+        lines = [
+            _SPACE_BEFORE_PUNCTUATION.sub(r"\1", _SPACES.sub(" ", line))
+            for line in filled.split("\n")
+        ]
+        filled = "\n".join(line.strip(" \t") for line in lines)
+    return Filled(text=filled, missing=missing)
+
+
+def one_line(text: str) -> str:
+    """A subject on one line: line breaks become spaces (a mail header cannot hold them)."""
+    return " ".join(text.split())

@@ -1,0 +1,191 @@
+"""Message templates over the database, and filling them for a contact. Flushes only."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from sqlalchemy import delete, select
+from sqlalchemy.orm import aliased
+
+from crm.extensions import db
+from crm.followups.rules import NUDGE, REFERRAL_ASK, THANK_YOU, UPDATE
+from crm.messages.defaults import DEFAULTS, KIND_LABELS, Wording
+from crm.messages.mailto import mailto_link
+from crm.messages.placeholders import TemplateError, fill, one_line, template_problems
+from crm.models import Contact, FollowUp, MessageTemplate, TemplateKind, User
+
+MAX_SUBJECT = 200
+MAX_BODY = 5_000
+
+
+def user_wordings(user_id: int) -> dict[TemplateKind, Wording]:
+    """Each kind's wording for this user: their edit where there is one, else the default."""
+    wordings = dict(DEFAULTS)
+    rows = db.session.scalars(select(MessageTemplate).where(MessageTemplate.user_id == user_id))
+    for row in rows:
+        if row.kind in TemplateKind.__members__.values():
+            wordings[TemplateKind(row.kind)] = Wording(subject=row.subject, body=row.body)
+    return wordings
+
+
+def edited_kinds(user_id: int) -> set[str]:
+    """The kinds this user has reworded."""
+    return set(
+        db.session.scalars(
+            select(MessageTemplate.kind).where(MessageTemplate.user_id == user_id)
+        ).all()
+    )
+
+
+def save_template(user_id: int, kind: TemplateKind, subject: str, body: str) -> MessageTemplate:
+    """Keep the user's wording for a kind; TemplateError lists every problem, nothing saved."""
+    problems = [f"Subject: {p}" for p in template_problems(subject)] + [
+        f"Message: {p}" for p in template_problems(body)
+    ]
+    if problems:
+        raise TemplateError(problems)
+    row = db.session.scalars(
+        select(MessageTemplate).where(
+            MessageTemplate.user_id == user_id, MessageTemplate.kind == kind.value
+        )
+    ).first()
+    if row is None:
+        row = MessageTemplate(user_id=user_id, kind=kind.value)
+        db.session.add(row)
+    row.subject = one_line(subject)
+    row.body = body.replace("\r\n", "\n").strip()
+    db.session.flush()
+    return row
+
+
+def restore_default(user_id: int, kind: TemplateKind) -> bool:
+    """Forget the user's wording for a kind; True when there was one."""
+    result = db.session.execute(
+        delete(MessageTemplate).where(
+            MessageTemplate.user_id == user_id, MessageTemplate.kind == kind.value
+        )
+    )
+    return bool(getattr(result, "rowcount", 0))
+
+
+def my_name(user: User) -> str:
+    """The name the user signs with: their display name once set, else their email's local part."""
+    name = (getattr(user, "name", None) or "").strip()
+    return name or user.email.split("@", 1)[0]
+
+
+def target_role(user: User) -> str:
+    """The user's first target role, or blank while they have none."""
+    try:
+        from crm.plan import services as plan_services  # type: ignore[import-not-found,unused-ignore]
+    except ImportError:
+        return ""
+    first_role = getattr(plan_services, "first_target_role", None)
+    return (first_role(user.id) or "") if first_role else ""
+
+
+def introducer_name(contact: Contact) -> str | None:
+    """Who introduced the user to this contact (loads the introducer: one contact at a time)."""
+    return contact.introduced_by.full_name if contact.introduced_by else None
+
+
+def contact_values(
+    user: User, contact: Contact, role: str, introduced_by: str | None
+) -> dict[str, str | None]:
+    """What each placeholder stands for in a message to this contact."""
+    return {
+        "first_name": contact.first_name or contact.full_name,
+        "company": contact.company_name,
+        "role": role,
+        "introduced_by": introduced_by,
+        "my_name": my_name(user),
+    }
+
+
+@dataclass(frozen=True)
+class FilledMessage:
+    """A template filled for one contact: ready to edit, check and open in a mail app."""
+
+    kind: TemplateKind
+    subject: str
+    body: str
+    notes: list[str] = field(default_factory=list)
+    mailto: str | None = None
+
+
+def _missing_note(name: str, contact: Contact) -> str:
+    who = contact.first_name or contact.full_name
+    if name == "introduced_by":
+        return f"Nobody introduced you to {who}: say in the first line how you are connected."
+    if name == "role":
+        return "You have no target role yet, so {role} was left blank: write the role in."
+    if name == "company":
+        return f"{who} has no company on file, so {{company}} was left blank: read it through."
+    return f"{{{name}}} was left blank: read the message through before you send it."
+
+
+def fill_for(
+    kind: TemplateKind,
+    wording: Wording,
+    user: User,
+    contact: Contact,
+    role: str,
+    introduced_by: str | None,
+) -> FilledMessage:
+    """Fill a wording for a contact, noting what was left blank and building the mailto link."""
+    values = contact_values(user, contact, role, introduced_by)
+    subject = fill(wording.subject, values)
+    body = fill(wording.body, values)
+    missing = [*body.missing, *(m for m in subject.missing if m not in body.missing)]
+    return FilledMessage(
+        kind=kind,
+        subject=one_line(subject.text),
+        body=body.text,
+        notes=[_missing_note(name, contact) for name in missing],
+        mailto=mailto_link(contact.email, subject.text, body.text),
+    )
+
+
+# Follow-ups that ask for a message, and the template that writes it.
+FOLLOWUP_TEMPLATES: dict[str, TemplateKind] = {
+    NUDGE: TemplateKind.NUDGE,
+    THANK_YOU: TemplateKind.THANK_YOU,
+    UPDATE: TemplateKind.UPDATE,
+    REFERRAL_ASK: TemplateKind.REFERRAL_ASK,
+}
+
+
+@dataclass(frozen=True)
+class FollowUpMessage:
+    """The "Open in my email" of one follow-up row: a link, or None when there is no address."""
+
+    label: str
+    mailto: str | None
+
+
+def followup_messages(user: User, followups: list[FollowUp]) -> dict[int, FollowUpMessage]:
+    """For each follow-up that asks for a message, its filled template as a mailto link.
+
+    Always the same three statements (templates, introducers, target role), however many rows.
+    """
+    wordings = user_wordings(user.id)
+    role = target_role(user)
+    wanted = [row for row in followups if row.kind in FOLLOWUP_TEMPLATES]
+    introducer = aliased(Contact)
+    names = {
+        contact_id: f"{first} {last}".strip() or None
+        for contact_id, first, last in db.session.execute(
+            select(Contact.id, introducer.first_name, introducer.last_name)
+            .join(introducer, Contact.introduced_by_id == introducer.id)
+            .where(
+                Contact.user_id == user.id,
+                Contact.id.in_([row.contact_id for row in wanted] or [-1]),
+            )
+        )
+    }
+    result: dict[int, FollowUpMessage] = {}
+    for row in wanted:
+        kind = FOLLOWUP_TEMPLATES[row.kind]
+        message = fill_for(kind, wordings[kind], user, row.contact, role, names.get(row.contact_id))
+        result[row.id] = FollowUpMessage(label=KIND_LABELS[kind], mailto=message.mailto)
+    return result
