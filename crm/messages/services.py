@@ -7,8 +7,8 @@ from dataclasses import dataclass, field
 from sqlalchemy import delete, select
 from sqlalchemy.orm import aliased
 
+from crm.enums import FollowUpKind
 from crm.extensions import db
-from crm.followups.rules import NUDGE, REFERRAL_ASK, THANK_YOU, UPDATE
 from crm.messages.defaults import DEFAULTS, KIND_LABELS, Wording
 from crm.messages.mailto import mailto_link
 from crm.messages.placeholders import TemplateError, fill, one_line, template_problems
@@ -148,10 +148,10 @@ def fill_for(
 
 # Follow-ups that ask for a message, and the template that writes it.
 FOLLOWUP_TEMPLATES: dict[str, TemplateKind] = {
-    NUDGE: TemplateKind.NUDGE,
-    THANK_YOU: TemplateKind.THANK_YOU,
-    UPDATE: TemplateKind.UPDATE,
-    REFERRAL_ASK: TemplateKind.REFERRAL_ASK,
+    FollowUpKind.NUDGE: TemplateKind.NUDGE,
+    FollowUpKind.THANK_YOU: TemplateKind.THANK_YOU,
+    FollowUpKind.UPDATE: TemplateKind.UPDATE,
+    FollowUpKind.REFERRAL_ASK: TemplateKind.REFERRAL_ASK,
 }
 
 

@@ -7,7 +7,7 @@ from datetime import date, timedelta
 from sqlalchemy import select
 
 from crm import clock
-from crm.enums import FollowUpKind, OutreachStatus
+from crm.enums import FollowUpKind, FollowUpState, OutreachStatus
 from crm.extensions import db
 from crm.followups import rules
 from crm.followups.services import (
@@ -116,8 +116,8 @@ def next_step_words(outreach: Outreach, today: date) -> str:
     nudge_on = db.session.scalar(
         select(FollowUp.due_on).where(
             FollowUp.outreach_id == outreach.id,
-            FollowUp.kind == rules.NUDGE,
-            FollowUp.status == "open",
+            FollowUp.kind == FollowUpKind.NUDGE,
+            FollowUp.status == FollowUpState.OPEN,
         )
     )
     other = None

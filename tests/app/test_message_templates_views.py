@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import html
 import re
-from datetime import UTC, datetime
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
@@ -12,15 +11,8 @@ from sqlalchemy import select
 
 from crm.extensions import db
 from crm.models import MessageTemplate, Outreach, User
-from tests.app.test_outreach_followups import TODAY, add, log
+from tests.app.networking import add, log
 from tests.conftest import counting_statements, csrf_token_from
-
-
-@pytest.fixture
-def fixed_today(clock):
-    """Wed 25 Nov 2026, noon UTC, as in the outreach tests."""
-    clock.set(datetime(2026, 11, 25, 12, 0, tzinfo=UTC))
-    return TODAY
 
 
 def page_text(response) -> str:
