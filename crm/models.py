@@ -36,7 +36,7 @@ from crm.enums import (
     Source,
 )
 from crm.extensions import Model, db
-from crm.normalize import search_text, sort_name
+from crm.normalize import TAG_LENGTH, contact_search_text, sort_name
 
 
 class UTCDateTime(TypeDecorator):
@@ -115,8 +115,8 @@ class Tag(Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("user.id", ondelete="CASCADE"), index=True)
-    name: Mapped[str] = mapped_column(String(50))
-    name_key: Mapped[str] = mapped_column(String(50))
+    name: Mapped[str] = mapped_column(String(TAG_LENGTH))
+    name_key: Mapped[str] = mapped_column(String(TAG_LENGTH))
 
 
 class Contact(Model):
@@ -179,14 +179,14 @@ class Contact(Model):
     def refresh_search_text(self) -> None:
         """Fold the searchable fields and the sort name (done before every ORM flush)."""
         self.sort_name = sort_name(self.last_name, self.first_name)
-        self.search_text = search_text(
-            self.first_name,
-            self.last_name,
-            self.email,
-            self.title,
-            self.company_name,
-            " ".join(self.tag_names),
-            self.notes,
+        self.search_text = contact_search_text(
+            first_name=self.first_name,
+            last_name=self.last_name,
+            email=self.email,
+            title=self.title,
+            company=self.company_name,
+            tags=self.tag_names,
+            notes=self.notes,
         )
 
     @property

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Callable, Iterable
 from functools import lru_cache
 from urllib.parse import unquote, urlsplit
 
@@ -65,16 +66,34 @@ def linkedin_or_none(text: str | None) -> str | None:
         return None
 
 
-def split_tags(text: str | None) -> list[str]:
-    """Comma-separated tags, trimmed, de-duplicated case-insensitively, in order."""
+# The longest tag name (Tag.name in crm/models.py is sized from this).
+TAG_LENGTH = 50
+
+
+def tag_key(name: str) -> str:
+    """Tag.name_key: one tag whatever its case ("Fintech" and "fintech")."""
+    return name.casefold()
+
+
+def unique_tags(
+    names: Iterable[str],
+    clean: Callable[[str], str] = squash,
+    length: int | None = TAG_LENGTH,
+) -> list[str]:
+    """Tags cleaned, cut to fit, blanks dropped and case-insensitive repeats left out, in order."""
     seen: set[str] = set()
     tags: list[str] = []
-    for piece in (text or "").split(","):
-        tag = squash(piece)[:50]
-        if tag and tag.casefold() not in seen:
-            seen.add(tag.casefold())
+    for name in names:
+        tag = clean(name)[:length]
+        if tag and tag_key(tag) not in seen:
+            seen.add(tag_key(tag))
             tags.append(tag)
     return tags
+
+
+def split_tags(text: str | None) -> list[str]:
+    """Comma-separated tags, trimmed, de-duplicated case-insensitively, in order."""
+    return unique_tags((text or "").split(","))
 
 
 # Letters with no accent to strip in Unicode, and the apostrophes phones type.
@@ -120,6 +139,19 @@ def search_text(*parts: str | None) -> str:
     # Folding is per letter, so folding each part is the same as folding the whole; names,
     # companies and titles repeat across an import, so each part is folded once.
     return " ".join(_fold_cached(part) for part in parts if part)
+
+
+def contact_search_text(
+    first_name: str | None,
+    last_name: str | None,
+    email: str | None,
+    title: str | None,
+    company: str | None,
+    tags: Iterable[str],
+    notes: str | None,
+) -> str:
+    """What the contact search looks in: the one list of a contact's searchable fields."""
+    return search_text(first_name, last_name, email, title, company, " ".join(tags), notes)
 
 
 def sort_name(last_name: str | None, first_name: str | None) -> str:

@@ -14,13 +14,14 @@ from crm.extensions import db
 from crm.followups.services import refresh_keep_in_touch
 from crm.models import Company, Contact, Note, Tag, contact_tag
 from crm.normalize import (
+    contact_search_text,
     email_key,
     fold,
     name_key,
-    search_text,
     sort_name,
     split_tags,
     squash,
+    tag_key,
 )
 
 
@@ -43,7 +44,7 @@ def get_or_create_company(user_id: int, name: str | None) -> Company | None:
 def set_tags(contact: Contact, text: str | None) -> None:
     """Replace the contact's tags with the comma-separated names, creating new tags."""
     names = split_tags(text)
-    keys = [name.casefold() for name in names]
+    keys = [tag_key(name) for name in names]
     existing = {
         tag.name_key: tag
         for tag in db.session.scalars(
@@ -153,7 +154,7 @@ def refresh_search_text(user_id: int, contact_ids: Iterable[int]) -> None:
                 Contact.last_name,
                 Contact.email,
                 Contact.title,
-                Company.name,
+                Company.name.label("company"),
                 Contact.notes,
             )
             .outerjoin(Company, Company.id == Contact.company_id)
@@ -162,8 +163,16 @@ def refresh_search_text(user_id: int, contact_ids: Iterable[int]) -> None:
         values = [
             {
                 "id": row[0],
-                "search_text": search_text(*row[1:6], " ".join(tags.get(row[0], [])), row[6]),
-                "sort_name": sort_name(row[2], row[1]),
+                "search_text": contact_search_text(
+                    first_name=row.first_name,
+                    last_name=row.last_name,
+                    email=row.email,
+                    title=row.title,
+                    company=row.company,
+                    tags=tags.get(row.id, []),
+                    notes=row.notes,
+                ),
+                "sort_name": sort_name(row.last_name, row.first_name),
             }
             for row in rows
         ]

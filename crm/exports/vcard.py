@@ -5,6 +5,7 @@ from datetime import UTC, datetime
 from typing import Protocol
 
 from crm.exports import clean_text, one_line
+from crm.normalize import unique_tags
 
 MAX_LINE_OCTETS = 75
 
@@ -78,14 +79,7 @@ def _formatted_name(first: str, last: str, email: str, company: str, phone: str)
 
 def _categories(contact: ContactLike) -> list[str]:
     """Return the network then the tags, without blanks or case-insensitive repeats."""
-    seen: set[str] = set()
-    categories: list[str] = []
-    for raw in [contact.network, *contact.tag_names]:
-        category = one_line(raw)
-        if category and category.casefold() not in seen:
-            seen.add(category.casefold())
-            categories.append(category)
-    return categories
+    return unique_tags([contact.network, *contact.tag_names], clean=one_line, length=None)
 
 
 def _timestamp(moment: datetime) -> str:

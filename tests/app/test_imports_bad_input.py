@@ -9,7 +9,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sqlalchemy.exc import OperationalError
 
-from crm.imports import services
+from crm.imports import writing
 from tests.app.test_imports_support import (
     confirm,
     contact_rows,
@@ -151,7 +151,7 @@ def test_a_failing_write_leaves_nothing_half_written_and_the_file_ready_again(
         raise OperationalError("UPDATE contact", {}, Exception("database is locked"))
 
     with monkeypatch.context() as patch:
-        patch.setattr(services, "_update_contacts", fail)
+        patch.setattr(writing, "_update_contacts", fail)
         response = confirm(client, token, follow=True)
 
     assert response.status_code == 200
