@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import secrets
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
@@ -11,8 +12,10 @@ from flask import Flask, render_template
 from flask.typing import ResponseReturnValue
 from flask_wtf.csrf import CSRFError
 from sqlalchemy import event
+from werkzeug.exceptions import HTTPException, SecurityError
 
 from crm import enums
+from crm.deployment import deployment_config, init_deployment
 from crm.extensions import csrf, db, login_manager, migrate
 from crm.formatting import day_label
 
@@ -49,6 +52,9 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         REMEMBER_COOKIE_HTTPONLY=True,
         REMEMBER_COOKIE_SAMESITE="Lax",
         CONTACTS_PER_PAGE=50,
+        # Remember-me lasts as long as an unused login session (crm/auth/sessions.py).
+        REMEMBER_COOKIE_DURATION=timedelta(days=30),
+        **deployment_config(),
         # Outgoing mail (crm/mail.py): unset means the app sends none.
         SMTP_URL=os.environ.get("CRM_SMTP_URL", "").strip(),
         MAIL_FROM=os.environ.get("CRM_MAIL_FROM", "").strip(),
@@ -60,6 +66,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     if not app.config.get("SECRET_KEY"):
         app.config["SECRET_KEY"] = os.environ.get("CRM_SECRET_KEY") or _instance_secret(app)
 
+    init_deployment(app)
     db.init_app(app)
     migrate.init_app(app, db, directory=str(MIGRATIONS_DIR))
     csrf.init_app(app)
@@ -68,9 +75,28 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         if db.engine.dialect.name == "sqlite":
             event.listen(db.engine, "connect", _sqlite_foreign_keys)
 
-    from crm import models  # noqa: F401  (registers the tables)
-    from crm.auth.views import bp as auth_bp
+    _register_blueprints(app)
     from crm.cli import register_commands
+
+    register_commands(app)
+    app.jinja_env.filters["day"] = day_label
+    # Templates compare stored words with the members, e.g. enums.OutreachStatus.AWAITING.
+    app.jinja_env.globals["enums"] = enums
+    _register_error_pages(app)
+
+    if app.config["AUTO_MIGRATE"]:
+        from crm.schema import ensure_latest_schema
+
+        with app.app_context():
+            ensure_latest_schema()
+    return app
+
+
+def _register_blueprints(app: Flask) -> None:
+    """Attach every feature's pages (after init_deployment bounded the <int:...> converter)."""
+    from crm import models  # noqa: F401  (registers the tables)
+    from crm.account.views import bp as account_bp
+    from crm.auth.views import bp as auth_bp
     from crm.contacts.views import bp as contacts_bp
     from crm.followups.views import bp as followups_bp
     from crm.imports.views import bp as imports_bp
@@ -89,20 +115,9 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     app.register_blueprint(interviews_bp)
     app.register_blueprint(settings_bp)
     app.register_blueprint(messages_bp)
+    app.register_blueprint(account_bp)
     app.register_blueprint(imports_bp)
     app.register_blueprint(sync_bp)
-    register_commands(app)
-    app.jinja_env.filters["day"] = day_label
-    # Templates compare stored words with the members, e.g. enums.OutreachStatus.AWAITING.
-    app.jinja_env.globals["enums"] = enums
-    _register_error_pages(app)
-
-    if app.config["AUTO_MIGRATE"]:
-        from crm.schema import ensure_latest_schema
-
-        with app.app_context():
-            ensure_latest_schema()
-    return app
 
 
 def _instance_secret(app: Flask) -> str:
@@ -120,6 +135,19 @@ def _instance_secret(app: Flask) -> str:
 
 def _register_error_pages(app: Flask) -> None:
     """Plain-language pages for the errors a user can meet."""
+
+    @app.errorhandler(400)
+    def bad_request(error: HTTPException) -> ResponseReturnValue:
+        message = error.description
+        if not isinstance(message, str) or message.startswith("The browser (or proxy)"):
+            message = "That request did not make sense to us. Go back and try again."
+        return render_template("error.html", code=400, message=message), 400
+
+    @app.errorhandler(SecurityError)
+    def untrusted_host(error: SecurityError) -> ResponseReturnValue:
+        # No page template: links cannot be built for a host this server does not serve.
+        message = "This server answers only at its own address (CRM_BASE_URL).\n"
+        return message, 400, {"Content-Type": "text/plain; charset=utf-8"}
 
     @app.errorhandler(404)
     def not_found(error: Exception) -> ResponseReturnValue:

@@ -7,7 +7,8 @@ import sys
 import click
 from flask import Flask
 
-from crm.auth.services import AccountError, create_user
+from crm.auth.services import AccountError, create_user, find_user, set_password
+from crm.auth.sessions import end_all_sessions
 from crm.extensions import db
 
 
@@ -47,3 +48,19 @@ def register_commands(app: Flask) -> None:
             raise click.ClickException(str(error)) from error
         db.session.commit()
         click.echo(f"Created {user.email}.")
+
+    @app.cli.command("reset-password")
+    @click.argument("email")
+    def reset_password_command(email: str) -> None:
+        """Set a new password for an account (for the server's owner, when no mail is set up)."""
+        user = find_user(email)
+        if user is None:
+            raise click.ClickException(f"No account has the email {email!r}.")
+        password = _read_password()
+        try:
+            set_password(user, password)
+        except AccountError as error:
+            raise click.ClickException(str(error)) from error
+        end_all_sessions(user)
+        db.session.commit()
+        click.echo(f"New password set for {user.email}; every session of the account ended.")

@@ -83,6 +83,21 @@ class User(UserMixin, Model):
     # The token itself is never stored: it is an HMAC of this salt under the server's secret key,
     # so the Calendar page can show it again while a copy of the database alone cannot forge it.
     feed_token_salt: Mapped[str | None] = mapped_column(String(64))
+    # The name the app signs with (ORGANIZER in invites); empty until the user sets one.
+    name: Mapped[str] = mapped_column(String(100), default="", server_default="")
+
+    # Set at login and by the user loader: the token of the login session this request is in.
+    # (No annotation: it is not a column.)
+    session_token = None  # type: str | None
+
+    def get_id(self) -> str | None:
+        """Flask-Login keeps the login session's token, not the user id, in the cookies."""
+        return self.session_token
+
+    @property
+    def display_name(self) -> str:
+        """The name when set, else the email."""
+        return self.name or self.email
 
     def __repr__(self) -> str:
         return f"<User {self.id} {self.email}>"
@@ -387,3 +402,43 @@ def _keep_contact_search_in_step(
         for obj in (*session.new, *session.dirty):
             if isinstance(obj, Contact):
                 obj.refresh_search_text()
+
+
+class LoginSession(Model):
+    """One login: its cookies name it by a token whose hash is kept; deleting the row ends it."""
+
+    __tablename__ = "login_session"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("user.id", ondelete="CASCADE"), index=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    device: Mapped[str] = mapped_column(String(200), default="")
+    remember: Mapped[bool] = mapped_column(default=False)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=clock.now)
+    last_seen_at: Mapped[datetime] = mapped_column(UTCDateTime, default=clock.now)
+
+
+class AttemptKind(StrEnum):
+    """What a login_attempt row counts."""
+
+    LOGIN = "login"
+    RESET = "reset"
+
+
+class LoginAttempt(Model):
+    """A failed login or a reset request, counted for throttling by every worker and server.
+
+    The one table whose rows belong to no user: attempts name addresses that may have none.
+    """
+
+    __tablename__ = "login_attempt"
+    __table_args__ = (
+        Index("ix_login_attempt_kind_email", "kind", "email", "created_at"),
+        Index("ix_login_attempt_kind_address", "kind", "address", "created_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kind: Mapped[str] = mapped_column(String(10))
+    email: Mapped[str] = mapped_column(String(254))
+    address: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=clock.now, index=True)

@@ -1,34 +1,42 @@
 """Account forms."""
 
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, EmailField, HiddenField, PasswordField, SubmitField
-from wtforms.validators import DataRequired, Email, EqualTo, Length
+from wtforms import BooleanField, EmailField, Field, HiddenField, PasswordField, SubmitField
+from wtforms.validators import DataRequired, Email, EqualTo, Length, ValidationError
 
-from crm.auth.services import MIN_PASSWORD_LENGTH
+from crm.auth.services import MIN_PASSWORD_LENGTH, password_problem
 
 EMAIL_MESSAGE = "Enter an email address, like jo@example.com."
+
+
+def password_rules(form: FlaskForm, field: Field) -> None:
+    """The same rules as the commands (crm.auth.services.password_problem)."""
+    problem = password_problem(field.data or "")
+    if problem:
+        raise ValidationError(problem)
+
+
+PASSWORD_HINT = f"At least {MIN_PASSWORD_LENGTH} characters."
+
+
+def new_password_field(label: str = "New password") -> PasswordField:
+    return PasswordField(
+        label, validators=[DataRequired(), password_rules], description=PASSWORD_HINT
+    )
+
+
+def repeat_field(label: str = "Repeat new password") -> PasswordField:
+    return PasswordField(
+        label, validators=[DataRequired(), EqualTo("password", message="The two passwords differ.")]
+    )
 
 
 class RegisterForm(FlaskForm):
     email = EmailField(
         "Email", validators=[DataRequired(), Email(message=EMAIL_MESSAGE), Length(max=254)]
     )
-    password = PasswordField(
-        "Password",
-        validators=[
-            DataRequired(),
-            Length(
-                min=MIN_PASSWORD_LENGTH,
-                max=200,
-                message=f"Use at least {MIN_PASSWORD_LENGTH} characters (and at most 200).",
-            ),
-        ],
-        description=f"At least {MIN_PASSWORD_LENGTH} characters.",
-    )
-    confirm = PasswordField(
-        "Repeat password",
-        validators=[DataRequired(), EqualTo("password", message="The two passwords differ.")],
-    )
+    password = new_password_field("Password")
+    confirm = repeat_field("Repeat password")
     # Filled by the browser (Intl API) so dates and reminders land on the user's own day.
     time_zone = HiddenField()
     submit = SubmitField("Register")
@@ -39,3 +47,16 @@ class LoginForm(FlaskForm):
     password = PasswordField("Password", validators=[DataRequired(), Length(max=200)])
     remember = BooleanField("Keep me logged in")
     submit = SubmitField("Log in")
+
+
+class ForgotPasswordForm(FlaskForm):
+    email = EmailField(
+        "Email", validators=[DataRequired(), Email(message=EMAIL_MESSAGE), Length(max=254)]
+    )
+    submit = SubmitField("Send me a link")
+
+
+class ResetPasswordForm(FlaskForm):
+    password = new_password_field()
+    confirm = repeat_field()
+    submit = SubmitField("Set password")

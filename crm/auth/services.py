@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import hashlib
 from functools import cache
 
+from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from crm import clock
@@ -12,6 +14,8 @@ from crm.models import User
 from crm.normalize import email_key
 
 MIN_PASSWORD_LENGTH = 8
+MAX_PASSWORD_LENGTH = 200
+RESET_LINK_SECONDS = 60 * 60
 
 
 @cache
@@ -29,10 +33,25 @@ def find_user(email: str) -> User | None:
     return db.session.scalar(db.select(User).where(User.email == email_key(email)))
 
 
+def password_problem(password: str) -> str | None:
+    """Why a new password cannot be used (the web forms and the commands share this), or None."""
+    if len(password) < MIN_PASSWORD_LENGTH or len(password) > MAX_PASSWORD_LENGTH:
+        return f"Use at least {MIN_PASSWORD_LENGTH} characters (and at most {MAX_PASSWORD_LENGTH})."
+    if "\x00" in password:
+        return "A password cannot contain a NUL character."
+    return None
+
+
+def check_new_password(password: str) -> None:
+    """Raise AccountError when the password breaks the rules."""
+    problem = password_problem(password)
+    if problem:
+        raise AccountError(problem)
+
+
 def create_user(email: str, password: str, time_zone: str | None = None) -> User:
-    """Add a user; raise AccountError when the email is taken or the password too short."""
-    if len(password) < MIN_PASSWORD_LENGTH:
-        raise AccountError(f"The password needs at least {MIN_PASSWORD_LENGTH} characters.")
+    """Add a user; raise AccountError when the email is taken or the password breaks the rules."""
+    check_new_password(password)
     if find_user(email) is not None:
         raise AccountError("An account with this email already exists.")
     user = User(
@@ -52,3 +71,63 @@ def authenticate(email: str, password: str) -> User | None:
         check_password_hash(_dummy_hash(), password)
         return None
     return user if check_password_hash(user.password_hash, password) else None
+
+
+def password_matches(user: User, password: str) -> bool:
+    return check_password_hash(user.password_hash, password)
+
+
+def set_password(user: User, password: str) -> None:
+    """Store a new password (the caller ends the sessions that should end with the old one)."""
+    check_new_password(password)
+    user.password_hash = generate_password_hash(password)
+    db.session.flush()
+
+
+def change_email(user: User, new_email: str, password: str) -> None:
+    """Move the account to another address, confirmed by the current password."""
+    if not password_matches(user, password):
+        raise AccountError("That is not your current password.")
+    key = email_key(new_email)
+    if key == user.email:
+        return
+    if find_user(key) is not None:
+        raise AccountError("An account with this email already exists.")
+    user.email = key
+    db.session.flush()
+
+
+def delete_account(user: User) -> None:
+    """Remove the user and, through ON DELETE CASCADE, every row they own."""
+    db.session.execute(db.delete(User).where(User.id == user.id))
+    db.session.flush()
+
+
+def _reset_serializer(secret_key: str) -> URLSafeTimedSerializer:
+    return URLSafeTimedSerializer(secret_key, salt="password-reset")
+
+
+def _password_fingerprint(user: User) -> str:
+    # Changes with every new password (fresh salt), so a link works once and dies with a change.
+    return hashlib.sha256(user.password_hash.encode()).hexdigest()[:32]
+
+
+def reset_token(user: User, secret_key: str) -> str:
+    """A signed token for the reset link: this user, this password, within the hour."""
+    return _reset_serializer(secret_key).dumps({"u": user.id, "p": _password_fingerprint(user)})
+
+
+def user_for_reset_token(token: str, secret_key: str) -> User | None:
+    """The user a reset link is for, or None when it is forged, expired or already used."""
+    try:
+        data = _reset_serializer(secret_key).loads(token, max_age=RESET_LINK_SECONDS)
+    except (SignatureExpired, BadSignature):
+        return None
+    if not isinstance(data, dict) or not isinstance(data.get("u"), int):
+        return None
+    if not 0 < data["u"] < 2**31:
+        return None
+    user = db.session.get(User, data["u"])
+    if user is None or data.get("p") != _password_fingerprint(user):
+        return None
+    return user

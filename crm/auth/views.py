@@ -1,4 +1,4 @@
-"""Account pages."""
+"""Registration, log in and out, and setting a forgotten password by email."""
 
 from __future__ import annotations
 
@@ -7,24 +7,48 @@ from flask.typing import ResponseReturnValue
 from flask_login import current_user, login_required, login_user, logout_user
 
 from crm.access import safe_next
-from crm.auth.forms import LoginForm, RegisterForm
-from crm.auth.services import AccountError, authenticate, create_user
+from crm.auth.forms import ForgotPasswordForm, LoginForm, RegisterForm, ResetPasswordForm
+from crm.auth.services import (
+    AccountError,
+    authenticate,
+    create_user,
+    find_user,
+    reset_token,
+    set_password,
+    user_for_reset_token,
+)
+from crm.auth.sessions import end_all_sessions, end_session, start_session, user_for_token
+from crm.auth.throttle import minutes_blocked, record_attempt, too_many_message
+from crm.deployment import absolute_url, client_address
 from crm.extensions import db, login_manager
 from crm.forms import ConfirmForm
-from crm.models import User
+from crm.mail import MailError, mail_configured, send_mail
+from crm.models import AttemptKind, User
 
 bp = Blueprint("auth", __name__)
 
+RESET_SENT = (
+    "If an account exists for that address, we have sent it a link to set a new password. "
+    "The link works once, within an hour. No email? Check the spam folder, or try again."
+)
+
 
 @login_manager.user_loader
-def load_user(user_id: str) -> User | None:
-    """Flask-Login's hook: the user behind the session cookie."""
-    return db.session.get(User, int(user_id)) if user_id.isdigit() else None
+def load_user(session_token: str) -> User | None:
+    """Flask-Login's hook: the user whose live login session the cookie names."""
+    return user_for_token(session_token)
 
 
 def registration_open() -> bool:
     """CRM_REGISTRATION=closed leaves only `flask create-user`."""
     return current_app.config["REGISTRATION"] != "closed"
+
+
+def _log_in(user: User, remember: bool) -> None:
+    """Start a login session of its own for this browser, and commit it."""
+    start_session(user, remember=remember, user_agent=request.user_agent.string)
+    db.session.commit()
+    login_user(user, remember=remember)
 
 
 @bp.route("/register", methods=["GET", "POST"])
@@ -41,8 +65,7 @@ def register() -> ResponseReturnValue:
         except AccountError as error:
             form.email.errors.append(str(error))
         else:
-            db.session.commit()
-            login_user(user)
+            _log_in(user, remember=False)
             flash("Welcome! Your account is ready.", "success")
             return redirect(url_for("main.dashboard"))
     return render_template("auth/register.html", form=form)
@@ -50,26 +73,102 @@ def register() -> ResponseReturnValue:
 
 @bp.route("/login", methods=["GET", "POST"])
 def login() -> ResponseReturnValue:
-    """Log in with email and password."""
+    """Log in with email and password; many wrong passwords in a row are refused for a while."""
     if current_user.is_authenticated:
         return redirect(url_for("main.dashboard"))
     form = LoginForm()
+    status = 200
     if form.validate_on_submit():
-        user = authenticate(form.email.data, form.password.data)
-        if user is None:
-            form.form_errors.append("That email and password do not match an account.")
+        address = client_address()
+        minutes = minutes_blocked(AttemptKind.LOGIN, form.email.data, address)
+        if minutes:
+            form.form_errors.append(too_many_message(minutes))
+            status = 429
         else:
-            login_user(user, remember=form.remember.data)
-            return redirect(safe_next(request.args.get("next")) or url_for("main.dashboard"))
-    return render_template("auth/login.html", form=form, registration_open=registration_open())
+            user = authenticate(form.email.data, form.password.data)
+            if user is None:
+                record_attempt(AttemptKind.LOGIN, form.email.data, address)
+                db.session.commit()
+                form.form_errors.append("That email and password do not match an account.")
+            else:
+                _log_in(user, remember=form.remember.data)
+                return redirect(safe_next(request.args.get("next")) or url_for("main.dashboard"))
+    page = render_template(
+        "auth/login.html",
+        form=form,
+        registration_open=registration_open(),
+        can_reset=mail_configured(current_app.config),
+    )
+    return page, status
 
 
 @bp.route("/logout", methods=["POST"])
 @login_required
 def logout() -> ResponseReturnValue:
-    """Log out (a POST, so another site cannot log you out with a link)."""
+    """Log out: the session ends on the server too, so copies of its cookies stop working."""
     form = ConfirmForm()
     if form.validate_on_submit():
+        end_session(current_user.session_token)
+        db.session.commit()
         logout_user()
         flash("You are logged out.", "info")
     return redirect(url_for("auth.login"))
+
+
+def _send_reset_link(user: User) -> None:
+    """Email the user a link to set a new password; a failure is logged, not shown."""
+    link = absolute_url(
+        "auth.reset_password", token=reset_token(user, current_app.config["SECRET_KEY"])
+    )
+    text = render_template("auth/reset_email.txt", user=user, link=link)
+    try:
+        send_mail(current_app.config, user.email, "Set a new password", text)
+    except MailError as error:
+        current_app.logger.error("Could not send a password reset email: %s", error)
+
+
+@bp.route("/password/forgot", methods=["GET", "POST"])
+def forgot_password() -> ResponseReturnValue:
+    """Ask for a link to set a new password (only when the server can send mail)."""
+    if not mail_configured(current_app.config):
+        abort(404)
+    form = ForgotPasswordForm()
+    status = 200
+    if form.validate_on_submit():
+        address = client_address()
+        minutes = minutes_blocked(AttemptKind.RESET, form.email.data, address)
+        if minutes:
+            form.form_errors.append(too_many_message(minutes))
+            status = 429
+        else:
+            record_attempt(AttemptKind.RESET, form.email.data, address)
+            user = find_user(form.email.data)
+            db.session.commit()
+            if user is not None:
+                _send_reset_link(user)
+            # The same answer whether or not the address has an account.
+            flash(RESET_SENT, "info")
+            return redirect(url_for("auth.forgot_password"))
+    return render_template("auth/forgot.html", form=form), status
+
+
+@bp.route("/password/reset/<token>", methods=["GET", "POST"])
+def reset_password(token: str) -> ResponseReturnValue:
+    """Set a new password from an emailed link: once, within the hour."""
+    user = user_for_reset_token(token, current_app.config["SECRET_KEY"])
+    if user is None:
+        return render_template("auth/reset_invalid.html"), 404
+    form = ResetPasswordForm()
+    if form.validate_on_submit():
+        try:
+            set_password(user, form.password.data)
+        except AccountError as error:
+            form.password.errors.append(str(error))
+        else:
+            end_all_sessions(user)
+            db.session.commit()
+            if current_user.is_authenticated:
+                logout_user()
+            flash("Your new password is set. Log in with it.", "success")
+            return redirect(url_for("auth.login"))
+    return render_template("auth/reset.html", form=form, email=user.email)

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import ColumnElement, Select, func, or_, select, update
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import QueryableAttribute, selectinload
 
 from crm.enums import Network
@@ -31,14 +32,33 @@ def get_or_create_company(user_id: int, name: str | None) -> Company | None:
     if not name:
         return None
     key = name_key(name)
-    company = db.session.scalar(
-        select(Company).where(Company.user_id == user_id, Company.name_key == key)
-    )
+    find = select(Company).where(Company.user_id == user_id, Company.name_key == key)
+    company = db.session.scalar(find)
     if company is None:
-        company = Company(user_id=user_id, name=name, name_key=key)
-        db.session.add(company)
-        db.session.flush()
+        # Two requests may create the same company at once: the second finds the first's.
+        insert_unless_present(Company, {"user_id": user_id, "name": name, "name_key": key})
+        company = db.session.scalars(find).one()
     return company
+
+
+def insert_unless_present(model: type[Company] | type[Tag], values: dict[str, Any]) -> None:
+    """INSERT ... ON CONFLICT (user_id, name_key) DO NOTHING: a concurrent twin is no error."""
+    dialect = db.session.get_bind().dialect.name
+    db.session.flush()
+    conflict = ["user_id", "name_key"]
+    if dialect == "postgresql":
+        pg = (
+            postgresql.insert(model)
+            .values(**values)
+            .on_conflict_do_nothing(index_elements=conflict)
+        )
+        db.session.execute(pg)
+    elif dialect == "sqlite":
+        lite = sqlite.insert(model).values(**values).on_conflict_do_nothing(index_elements=conflict)
+        db.session.execute(lite)
+    else:  # pragma: no cover - the app supports SQLite and PostgreSQL
+        db.session.add(model(**values))
+        db.session.flush()
 
 
 def set_tags(contact: Contact, text: str | None) -> None:
@@ -55,8 +75,10 @@ def set_tags(contact: Contact, text: str | None) -> None:
     for name, key in zip(names, keys, strict=True):
         tag = existing.get(key)
         if tag is None:
-            tag = Tag(user_id=contact.user_id, name=name, name_key=key)
-            db.session.add(tag)
+            insert_unless_present(Tag, {"user_id": contact.user_id, "name": name, "name_key": key})
+            tag = db.session.scalars(
+                select(Tag).where(Tag.user_id == contact.user_id, Tag.name_key == key)
+            ).one()
             existing[key] = tag
         tags.append(tag)
     contact.tags = tags
@@ -290,7 +312,8 @@ SEARCH_COUNT_CAP = 10_000
 
 def contact_page(user_id: int, filters: ContactFilters, page: int, per_page: int) -> ContactPage:
     """A page of the list and how many match, scanning as little as the answer needs."""
-    page = max(page, 1)
+    # Past the end shows the last page; the cap keeps the OFFSET within what databases take.
+    page = min(max(page, 1), 1_000_000)
     items = list(
         db.session.scalars(
             contact_query(user_id, filters).limit(per_page).offset((page - 1) * per_page)

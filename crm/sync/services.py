@@ -175,7 +175,7 @@ def invite_file(interview: Interview, user: User) -> bytes:
     entry = interview_entry(interview)
     if not (entry.contact_email or "").strip():
         raise NoEmailError(f"{entry.contact_name} has no email address.")
-    return interview_invite(entry, organizer_email=user.email, organizer_name=None)
+    return interview_invite(entry, organizer_email=user.email, organizer_name=user.name or None)
 
 
 def feed_file(user: User, now: datetime) -> bytes:

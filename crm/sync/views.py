@@ -22,6 +22,7 @@ from flask_login import current_user, login_required
 
 from crm import clock
 from crm.access import owned_or_404
+from crm.deployment import absolute_url
 from crm.extensions import db
 from crm.forms import ConfirmForm
 from crm.models import Contact, FollowUp, Interview
@@ -126,7 +127,7 @@ def calendar() -> ResponseReturnValue:
         )
         return redirect(url_for("sync.calendar"))
     token = services.current_feed_token(current_user, current_app.config["SECRET_KEY"])
-    feed_url = url_for("sync.feed", token=token, _external=True) if token else None
+    feed_url = absolute_url("sync.feed", token=token) if token else None
     followup_count, interview_count = services.calendar_counts(current_user, clock.now())
     return render_template(
         "sync/calendar.html",

@@ -1,0 +1,1 @@
+"""The Account page: name, email, password, sessions, deleting the account."""

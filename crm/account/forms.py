@@ -1,0 +1,42 @@
+"""Account forms: each section of the Account page posts its own."""
+
+from flask_wtf import FlaskForm
+from wtforms import EmailField, PasswordField, StringField, SubmitField
+from wtforms.validators import DataRequired, Email, Length
+
+from crm.auth.forms import EMAIL_MESSAGE, new_password_field, repeat_field
+
+
+class ProfileForm(FlaskForm):
+    name = StringField(
+        "Name",
+        validators=[Length(max=100)],
+        description="Shown as the sender of your interview invitations.",
+    )
+    email = EmailField(
+        "Email", validators=[DataRequired(), Email(message=EMAIL_MESSAGE), Length(max=254)]
+    )
+    current_password = PasswordField(
+        "Current password",
+        validators=[Length(max=200)],
+        description="Needed only to change your email.",
+        id="profile-current-password",  # the password form below has its own
+    )
+    submit = SubmitField("Save")
+
+
+class ChangePasswordForm(FlaskForm):
+    current_password = PasswordField("Current password", validators=[DataRequired()])
+    password = new_password_field()
+    confirm = repeat_field()
+    submit = SubmitField("Change password")
+
+
+class DeleteAccountForm(FlaskForm):
+    password = PasswordField(
+        "Password",
+        validators=[DataRequired()],
+        description="Your current password.",
+        id="delete-password",
+    )
+    submit = SubmitField("Delete my account")

@@ -1,0 +1,126 @@
+"""Account pages: each form posts to its own address and comes back to /account."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+from flask import Blueprint, current_app, flash, redirect, render_template, url_for
+from flask.typing import ResponseReturnValue
+from flask_login import current_user, login_required, logout_user
+from flask_wtf import FlaskForm
+
+from crm import clock
+from crm.account.forms import ChangePasswordForm, DeleteAccountForm, ProfileForm
+from crm.auth.services import (
+    AccountError,
+    change_email,
+    delete_account,
+    password_matches,
+    set_password,
+)
+from crm.auth.sessions import active_sessions, end_other_sessions
+from crm.extensions import db
+from crm.forms import ConfirmForm
+from crm.imports.pending import PendingUploads
+
+bp = Blueprint("account", __name__)
+
+
+def _page(status: int = 200, **forms: FlaskForm) -> ResponseReturnValue:
+    """The Account page, with any form that failed kept as the user filled it."""
+    forms.setdefault("profile", ProfileForm(obj=current_user, formdata=None))
+    forms.setdefault("password", ChangePasswordForm(formdata=None))
+    forms.setdefault("delete", DeleteAccountForm(formdata=None))
+    zone = clock.zone_named(current_user.time_zone)
+    sessions = [
+        (entry, f"{entry.last_seen_at.astimezone(zone):%a %d %b %Y, %H:%M}")
+        for entry in active_sessions(current_user)
+    ]
+    page = render_template("account/index.html", sessions=sessions, others=ConfirmForm(), **forms)
+    return page, status
+
+
+@bp.route("/account")
+@login_required
+def index() -> ResponseReturnValue:
+    """Name, email, password, active sessions and deleting the account."""
+    return _page()
+
+
+@bp.route("/account/profile", methods=["POST"])
+@login_required
+def profile() -> ResponseReturnValue:
+    """Save the name; change the email when the current password confirms it."""
+    form = ProfileForm()
+    if not form.validate_on_submit():
+        return _page(400, profile=form)
+    new_email = form.email.data.strip().lower()
+    if new_email != current_user.email:
+        if not form.current_password.data:
+            form.current_password.errors.append("Type your current password to change your email.")
+            return _page(400, profile=form)
+        try:
+            change_email(current_user, new_email, form.current_password.data)
+        except AccountError as error:
+            target = form.current_password if "password" in str(error) else form.email
+            target.errors.append(str(error))
+            db.session.rollback()
+            return _page(400, profile=form)
+    current_user.name = (form.name.data or "").strip()
+    db.session.commit()
+    flash("Saved.", "success")
+    return redirect(url_for("account.index"))
+
+
+@bp.route("/account/password", methods=["POST"])
+@login_required
+def password() -> ResponseReturnValue:
+    """Change the password; every other session of the account ends."""
+    form = ChangePasswordForm()
+    if not form.validate_on_submit():
+        return _page(400, password=form)
+    if not password_matches(current_user, form.current_password.data):
+        form.current_password.errors.append("That is not your current password.")
+        return _page(400, password=form)
+    try:
+        set_password(current_user, form.password.data)
+    except AccountError as error:
+        form.password.errors.append(str(error))
+        return _page(400, password=form)
+    ended = end_other_sessions(current_user)
+    db.session.commit()
+    others = f" {ended} other session{'s' if ended != 1 else ''} logged out." if ended else ""
+    flash(f"Your password is changed.{others}", "success")
+    return redirect(url_for("account.index"))
+
+
+@bp.route("/account/sessions/others", methods=["POST"])
+@login_required
+def end_others() -> ResponseReturnValue:
+    """Log out everywhere else: every session but this one ends."""
+    if ConfirmForm().validate_on_submit():
+        ended = end_other_sessions(current_user)
+        db.session.commit()
+        flash(f"Logged out everywhere else ({ended} session{'s' if ended != 1 else ''}).", "info")
+    return redirect(url_for("account.index"))
+
+
+@bp.route("/account/delete", methods=["POST"])
+@login_required
+def delete() -> ResponseReturnValue:
+    """Delete the account and everything in it, after the password."""
+    form = DeleteAccountForm()
+    if not form.validate_on_submit():
+        return _page(400, delete=form)
+    if not password_matches(current_user, form.password.data):
+        form.password.errors.append("That is not your password. Nothing was deleted.")
+        return _page(400, delete=form)
+    waiting = PendingUploads(Path(current_app.instance_path) / "imports", current_user.id).folder
+    delete_account(current_user)
+    db.session.commit()
+    # Files cannot join the transaction: removed once the rows are surely gone.
+    shutil.rmtree(waiting, ignore_errors=True)
+    logout_user()
+    flash("Your account and everything in it are deleted.", "info")
+    return redirect(url_for("auth.login"))
