@@ -89,22 +89,41 @@ def _apply(interview: Interview, data: dict, starts_at: datetime) -> None:
     interview.prep_questions = (data.get("prep_questions") or "").strip() or None
 
 
-def save_notes(interview: Interview, data: dict) -> None:
-    """Store the notes sections."""
-    for section in ("career_path", "advice", "resources", "assignments", "referrals"):
-        setattr(interview, section, (data.get(section) or "").strip() or None)
+NOTE_SECTIONS = ("career_path", "advice", "resources", "assignments", "referrals")
 
 
-def mark_done(user: User, interview: Interview, today: date) -> int:
+def carries_notes(form_data) -> bool:
+    """True when a request came from the interview page's notes form (not a bare button)."""
+    return any(section in form_data for section in NOTE_SECTIONS)
+
+
+def save_notes(interview: Interview, data: dict) -> bool:
+    """Store the notes sections; True when something changed."""
+    changed = False
+    for section in NOTE_SECTIONS:
+        value = (data.get(section) or "").strip() or None
+        if getattr(interview, section) != value:
+            setattr(interview, section, value)
+            changed = True
+    return changed
+
+
+def has_started(interview: Interview, now: datetime) -> bool:
+    """Its start has passed: the time to mark it done."""
+    return interview.starts_at <= now
+
+
+def mark_done(user: User, interview: Interview, today: date, now: datetime) -> int:
     """Done: plan thank-you, update and referral ask; keep in touch monthly from now on."""
     if interview.status != InterviewStatus.SCHEDULED:
         raise InterviewError(f"This interview is already {interview.status}.")
     contact = interview.contact
-    held_on = local_start(interview, user.time_zone).date()
-    if held_on > today:
+    start = local_start(interview, user.time_zone)
+    held_on = start.date()
+    if not has_started(interview, now):
         raise InterviewError(
-            f"This interview is on {held_on:%a %d %b}. Mark it done once it has happened, "
-            "or edit its date if it was earlier."
+            f"This interview is on {start:%A} {start.day} {start:%B} at {start:%H:%M}. "
+            "Mark it done once it has happened, or edit its date if it was earlier."
         )
     interview.status = InterviewStatus.DONE
     interview.done_on = held_on

@@ -11,11 +11,14 @@ from flask_login import current_user, login_required
 from crm import clock
 from crm.access import get_contact_or_404, owned_or_404
 from crm.extensions import db
-from crm.forms import ConfirmForm
+from crm.formatting import starts_in
+from crm.interviews import bp
 from crm.interviews.forms import InterviewForm, InterviewNotesForm
 from crm.interviews.services import (
     InterviewError,
     cancel,
+    carries_notes,
+    has_started,
     local_start,
     mark_done,
     record_thank_you,
@@ -81,13 +84,16 @@ def show(interview_id: int) -> ResponseReturnValue:
 def _render_show(
     interview: Interview, notes_form: InterviewNotesForm, status: int = 200
 ) -> ResponseReturnValue:
+    start = local_start(interview, current_user.time_zone)
+    now = clock.local(clock.now(), clock.user_zone(current_user))
     page = render_template(
         "interviews/show.html",
         interview=interview,
         contact=interview.contact,
-        start=local_start(interview, current_user.time_zone),
+        start=start,
+        started=has_started(interview, clock.now()),
+        starts_in=starts_in(start, now),
         notes_form=notes_form,
-        action_form=ConfirmForm(),
     )
     return page, status
 
@@ -116,34 +122,53 @@ def edit(interview_id: int) -> ResponseReturnValue:
     )
 
 
+# Where "Save notes" goes next: every button on the interview page sends the notes along.
+AFTER_NOTES = {
+    "edit": lambda interview: url_for("interviews.edit", interview_id=interview.id),
+    "introduce": lambda interview: url_for("contacts.create", introduced_by=interview.contact_id),
+}
+
+
 @bp.route("/interviews/<int:interview_id>/notes", methods=["GET", "POST"])
 def notes(interview_id: int) -> ResponseReturnValue:
-    """Save the notes sections."""
+    """Save the notes sections, then go where the button asked (the page, Edit, a new contact)."""
     interview = get_interview_or_404(interview_id)
     if request.method == "GET":
         return redirect(url_for("interviews.show", interview_id=interview.id))
     form = InterviewNotesForm()
-    if form.validate_on_submit():
-        save_notes(interview, form.data)
-        db.session.commit()
+    if not form.validate_on_submit():
+        return _render_show(interview, form, status=400)
+    if save_notes(interview, form.data):
         flash("Notes saved.", "success")
-        return redirect(url_for("interviews.show", interview_id=interview.id))
-    return _render_show(interview, form, status=400)
+    db.session.commit()
+    then = AFTER_NOTES.get(request.form.get("then", ""))
+    if then is not None:
+        return redirect(then(interview))
+    return redirect(url_for("interviews.show", interview_id=interview.id))
 
 
 def _action(
     interview_id: int, action: Callable[[Interview], object], success: str
 ) -> ResponseReturnValue:
+    """Do a one-button action, keeping any notes typed on the page that sent it."""
     interview = get_interview_or_404(interview_id)
-    if ConfirmForm().validate_on_submit():
-        try:
-            action(interview)
-        except InterviewError as error:
-            db.session.rollback()
-            flash(str(error), "info")
-        else:
-            db.session.commit()
-            flash(success.format(name=interview.contact.full_name), "success")
+    form = InterviewNotesForm()
+    if not form.validate_on_submit():
+        if "csrf_token" in form.errors:
+            flash("This page had expired. Please try again.", "info")
+            return redirect(url_for("interviews.show", interview_id=interview.id))
+        return _render_show(interview, form, status=400)
+    try:
+        action(interview)
+    except InterviewError as error:
+        db.session.rollback()
+        flash(str(error), "info")
+    else:
+        flash(success.format(name=interview.contact.full_name), "success")
+    # The notes go with the click whether or not the action could be done.
+    if carries_notes(request.form) and save_notes(interview, form.data):
+        flash("Notes saved.", "success")
+    db.session.commit()
     return redirect(url_for("interviews.show", interview_id=interview.id))
 
 
@@ -152,7 +177,9 @@ def done(interview_id: int) -> ResponseReturnValue:
     """Mark held: thank-you, update and referral-ask follow-ups are planned."""
     return _action(
         interview_id,
-        lambda interview: mark_done(current_user, interview, clock.user_today(current_user)),
+        lambda interview: mark_done(
+            current_user, interview, clock.user_today(current_user), clock.now()
+        ),
         "Well done! Send {name} a thank-you today; the next steps are on your follow-ups.",
     )
 

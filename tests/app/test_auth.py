@@ -133,3 +133,37 @@ def test_csrf_is_required_on_every_post(app, app_factory):
     # Log out without a token does nothing.
     client.post("/logout")
     assert client.get("/contacts/").status_code == 200
+
+
+def test_a_refused_registration_keeps_the_email_typed_but_never_the_password(client, app):
+    cases = [
+        {"email": "kim@example.com", "password": "short", "confirm": "short"},
+        {"email": "kim@example.com", "password": TEST_PASSWORD, "confirm": "another one"},
+        {"email": "kim@example.com", "password": "", "confirm": ""},
+        {"email": "kim@example", "password": TEST_PASSWORD, "confirm": TEST_PASSWORD},
+    ]
+    for data in cases:
+        page = client.post("/register", data=data).get_data(as_text=True)
+        assert f'value="{data["email"]}"' in page
+        if data["password"]:
+            assert data["password"] not in page
+            assert data["confirm"] not in page
+    with app.app_context():
+        assert db.session.scalar(select(User)) is None
+
+
+def test_a_refused_registration_shows_a_typed_script_as_text(client):
+    page = client.post(
+        "/register",
+        data={"email": '"><script>alert(1)</script>', "password": "x", "confirm": "x"},
+    ).get_data(as_text=True)
+    assert "<script>alert(1)" not in page
+    assert "&#34;&gt;&lt;script&gt;alert(1)&lt;/script&gt;" in page or "&lt;script&gt;" in page
+
+
+def test_an_email_already_registered_is_kept_in_the_box_with_the_message(client, auth):
+    auth.register(email="jo@example.com")
+    auth.logout()
+    page = auth.register(email="jo@example.com").get_data(as_text=True)
+    assert 'value="jo@example.com"' in page
+    assert TEST_PASSWORD not in page

@@ -270,3 +270,35 @@ def test_undo_always_asks_and_warns_about_later_updates(app, client, user):
     with app.app_context():
         assert db.session.get(ImportBatch, first).undone_at is None
         assert len(contact_rows()) == 7
+
+
+def _undo_question(client, batch_id: int) -> str:
+    return " ".join(client.post(f"/import/history/{batch_id}/undo").get_data(as_text=True).split())
+
+
+def test_undo_words_fit_the_counts_never_the_0_people(app, client, user):
+    one = linkedin_csv("Ana,Lima,https://www.linkedin.com/in/ana-lima,,Acme,Analyst,01 Jan 2024")
+    import_bytes(client, one, filename="one.csv")
+    import_bytes(client, one, filename="same-again.csv")  # adds nobody, changes nobody
+    moved = one.replace(b"Acme,Analyst", b"Globex,Lead Analyst")
+    import_bytes(client, moved, filename="moved.csv")  # adds nobody, updates Ana
+    import_bytes(client, fixture_bytes("linkedin_current.csv"))  # adds 7
+    with app.app_context():
+        first, same, updated, many = batch_ids()
+
+    page = _undo_question(client, first)
+    assert "This removes the person it added." in page
+    assert "Undo and remove this person" in page
+
+    page = _undo_question(client, same)
+    assert "added nobody and changed nobody" in page and "the 0" not in page
+    assert "Undo this import" in page
+
+    page = _undo_question(client, updated)
+    assert "This import added nobody." in page
+    assert "puts back the earlier details of the contact it updated" in page
+    assert "the 0" not in page and "0 people" not in page
+
+    page = _undo_question(client, many)
+    assert "This removes the 7 people it added." in page
+    assert "Undo and remove them" in page
