@@ -3,17 +3,28 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from datetime import date
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, func, or_, select, update
+from sqlalchemy import ColumnElement, ScalarSelect, Select, func, or_, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import QueryableAttribute, selectinload
 
 from crm.enums import Network
 from crm.extensions import db
 from crm.followups.services import refresh_keep_in_touch
-from crm.models import Company, Contact, Note, Tag, contact_tag
+from crm.models import (
+    Company,
+    Contact,
+    FollowUp,
+    Interview,
+    JobChange,
+    Note,
+    Outreach,
+    Tag,
+    contact_tag,
+)
 from crm.normalize import (
     contact_search_text,
     email_key,
@@ -103,42 +114,99 @@ def find_duplicate(
 
 @dataclass
 class IntroducerLookup:
+    """Who "Introduced by" names: one contact, nobody yet (offer to add them), or several."""
+
     contact: Contact | None = None
     error: str | None = None
+    # The typed name matches nobody: the form offers to add this person.
+    new_name: str | None = None
+    # The typed name matches several: the form asks which.
+    choices: list[Contact] = field(default_factory=list)
 
 
-def find_introducer(user_id: int, name: str | None, exclude_id: int | None) -> IntroducerLookup:
-    """Resolve a typed name to exactly one of the user's other contacts."""
-    key = name_key(name)
-    if not key:
-        return IntroducerLookup()
-    full = func.lower(func.trim(Contact.first_name + " " + Contact.last_name))
-    stmt = select(Contact).where(Contact.user_id == user_id, full == key.lower())
+# Namesakes shown when asking which one; more than this and the user types more of the name.
+NAMESAKES_SHOWN = 10
+
+
+def same_name(contact: Contact, typed: str | None) -> bool:
+    """The contact's full name is the typed one, ignoring case, accents and spacing."""
+    return fold(squash(f"{contact.first_name} {contact.last_name}")) == fold(squash(typed))
+
+
+def namesakes(user_id: int, name: str | None, exclude_id: int | None = None) -> list[Contact]:
+    """The user's contacts whose full name is this one, ignoring case and accents."""
+    words = fold(squash(name)).split()
+    if not words:
+        return []
+    stmt = select(Contact).where(Contact.user_id == user_id)
+    for word in words[:10]:
+        stmt = stmt.where(_contains(Contact.search_text, word))
     if exclude_id is not None:
         stmt = stmt.where(Contact.id != exclude_id)
-    found = list(db.session.scalars(stmt.limit(2)))
-    if not found:
-        if exclude_id is not None and name_key(_full_name_of(exclude_id)) == key:
-            return IntroducerLookup(error="A person cannot introduce themselves.")
-        return IntroducerLookup(
-            error=f"No contact is named “{squash(name)}”. Add them as a contact first, "
-            "or write who introduced you under “How we met”."
-        )
+    # Words can also match a company or notes; the exact name check below sorts that out.
+    found = db.session.scalars(stmt.order_by(Contact.sort_name, Contact.id).limit(200))
+    return [contact for contact in found if same_name(contact, name)]
+
+
+def find_introducer(
+    user_id: int, name: str | None, exclude_id: int | None, chosen_id: int | None = None
+) -> IntroducerLookup:
+    """Resolve a typed name to exactly one of the user's other contacts."""
+    typed = squash(name)
+    if not typed:
+        return IntroducerLookup()
+    if chosen_id is not None and chosen_id != exclude_id:
+        chosen = db.session.get(Contact, chosen_id)
+        # A picked namesake counts only while it is the user's and still has the typed name.
+        if chosen is not None and chosen.user_id == user_id and same_name(chosen, typed):
+            return IntroducerLookup(contact=chosen)
+    found = namesakes(user_id, typed, exclude_id)
+    if len(found) == 1:
+        return IntroducerLookup(contact=found[0])
     if len(found) > 1:
         return IntroducerLookup(
-            error=f"Several contacts are named “{squash(name)}”; "
-            "set “Introduced by” from the introducer's page instead."
+            error=f"{len(found)} of your contacts are named “{typed}”: pick the one you mean.",
+            choices=found[:NAMESAKES_SHOWN],
         )
-    return IntroducerLookup(contact=found[0])
+    if exclude_id is not None and same_name(db.session.get(Contact, exclude_id), typed):
+        return IntroducerLookup(error="A person cannot introduce themselves.")
+    return IntroducerLookup(
+        error=f"None of your contacts is named “{typed}”.",
+        new_name=typed,
+    )
 
 
-def _full_name_of(contact_id: int) -> str:
-    contact = db.session.get(Contact, contact_id)
-    return f"{contact.first_name} {contact.last_name}" if contact else ""
+def name_suggestions(user_id: int, typed: str, limit: int = 10) -> list[tuple[Contact, str]]:
+    """Contacts whose name holds every typed word (any case or accent), with what tells
+    namesakes apart (title and company)."""
+    words = [word for word in fold(squash(typed[:201])).split() if word][:5]
+    if not words:
+        return []
+    stmt = select(Contact).where(Contact.user_id == user_id)
+    for word in words:
+        stmt = stmt.where(_contains(Contact.sort_name, word))
+    found = db.session.scalars(stmt.order_by(Contact.sort_name, Contact.id).limit(limit))
+    return [
+        (contact, " at ".join(part for part in (contact.title, contact.company_name) if part))
+        for contact in found
+    ]
 
 
-def apply_form(contact: Contact, data: dict, introducer: Contact | None) -> None:
-    """Copy validated form values onto the contact."""
+def add_introducer(user_id: int, name: str) -> Contact:
+    """A new contact with just the typed name, to be the introducer (details can follow)."""
+    first, _, last = squash(name).partition(" ")
+    contact = Contact(user_id=user_id, first_name=first[:100], last_name=last[:100])
+    db.session.add(contact)
+    db.session.flush()
+    return contact
+
+
+def apply_form(
+    contact: Contact, data: dict, introducer: Contact | None, today: date | None = None
+) -> None:
+    """Copy validated form values onto the contact; a new company or title on an existing
+    contact is a job change on their timeline, as a re-import records it."""
+    before = (contact.company_name, contact.title) if contact.id is not None else None
     contact.first_name = squash(data["first_name"])
     contact.last_name = squash(data["last_name"])
     contact.email = email_key(data["email"]) or None
@@ -151,6 +219,31 @@ def apply_form(contact: Contact, data: dict, introducer: Contact | None) -> None
     contact.linkedin_url = data["linkedin_url"] or None
     contact.notes = (data["notes"] or "").strip() or None
     set_tags(contact, data["tags"])
+    if before is not None and today is not None:
+        record_job_change(contact, *before, today)
+
+
+def record_job_change(
+    contact: Contact, old_company: str | None, old_title: str | None, today: date
+) -> JobChange | None:
+    """A JobChange when the company or title really changed (not spacing or case), and
+    there was a job before and is one now: filling in an empty title is no change of job."""
+    new_company, new_title = contact.company_name, contact.title
+    if not (old_company or old_title) or not (new_company or new_title):
+        return None
+    if (name_key(old_company), name_key(old_title)) == (name_key(new_company), name_key(new_title)):
+        return None
+    change = JobChange(
+        user_id=contact.user_id,
+        contact_id=contact.id,
+        old_company=old_company,
+        old_title=old_title,
+        new_company=new_company,
+        new_title=new_title,
+        seen_on=today,
+    )
+    db.session.add(change)
+    return change
 
 
 # Ids per round trip: well under SQLite's and PostgreSQL's limits on bound parameters.
@@ -331,6 +424,44 @@ def contact_page(user_id: int, filters: ContactFilters, page: int, per_page: int
         # Past the end: show the last page rather than nothing.
         return contact_page(user_id, filters, -(-min(total, cap or total) // per_page), per_page)
     return ContactPage(items, min(total, cap or total), page, per_page, capped)
+
+
+@dataclass
+class WhatGoes:
+    """What deleting a contact removes with them, and whom it leaves without an introducer."""
+
+    outreach: int
+    interviews: int
+    open_followups: int
+    notes: int
+    introduced: int
+
+    @property
+    def anything(self) -> bool:
+        return bool(self.outreach or self.interviews or self.open_followups or self.notes)
+
+
+def what_goes_with(contact: Contact) -> WhatGoes:
+    """Counts for the delete question, in one round trip."""
+
+    def count(model, *where) -> ScalarSelect:
+        return (
+            select(func.count())
+            .select_from(model)
+            .where(model.user_id == contact.user_id, *where)
+            .scalar_subquery()
+        )
+
+    row = db.session.execute(
+        select(
+            count(Outreach, Outreach.contact_id == contact.id),
+            count(Interview, Interview.contact_id == contact.id),
+            count(FollowUp, FollowUp.contact_id == contact.id, FollowUp.status == "open"),
+            count(Note, Note.contact_id == contact.id),
+            count(Contact, Contact.introduced_by_id == contact.id),
+        )
+    ).one()
+    return WhatGoes(*row)
 
 
 def introduced_people(contact: Contact) -> list[Contact]:

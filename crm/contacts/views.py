@@ -2,27 +2,41 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    current_app,
+    flash,
+    jsonify,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask.typing import ResponseReturnValue
 from flask_login import current_user, login_required
 
+from crm import clock
 from crm.access import get_contact_or_404
 from crm.contacts.forms import SORT_CHOICES, CadenceForm, ContactForm, NoteForm
 from crm.contacts.page import render_contact_page
 from crm.contacts.services import (
     ContactFilters,
+    add_introducer,
     add_note,
     apply_form,
     contact_page,
     find_duplicate,
     find_introducer,
+    name_suggestions,
     set_cadence,
     user_tags,
+    what_goes_with,
 )
 from crm.enums import Network
 from crm.extensions import db
 from crm.forms import ConfirmForm
 from crm.models import Contact
+from crm.normalize import fold
 
 bp = Blueprint("contacts", __name__, url_prefix="/contacts")
 
@@ -71,11 +85,28 @@ def _save(form: ContactForm, contact: Contact) -> bool:
         ]
         form.duplicate = duplicate
         return False
-    introducer = find_introducer(current_user.id, form.introduced_by.data, exclude_id=contact.id)
+    introducer = find_introducer(
+        current_user.id,
+        form.introduced_by.data,
+        exclude_id=contact.id,
+        chosen_id=request.form.get("introducer_id", type=int),
+    )
+    if introducer.new_name and fold(request.form.get("add_introducer", "")) == fold(
+        introducer.new_name
+    ):
+        # The person said yes to "add them": the introducer is created with this save.
+        introducer.contact = add_introducer(current_user.id, introducer.new_name)
+        introducer.error = None
+        flash(
+            f"{introducer.contact.full_name} is in your contacts too; "
+            "add their details when you have a moment.",
+            "info",
+        )
     if introducer.error:
         form.introduced_by.errors = [*form.introduced_by.errors, introducer.error]
+        form.introducer = introducer
         return False
-    apply_form(contact, form.data, introducer.contact)
+    apply_form(contact, form.data, introducer.contact, clock.user_today(current_user))
     return True
 
 
@@ -83,8 +114,10 @@ def _save(form: ContactForm, contact: Contact) -> bool:
 def create() -> ResponseReturnValue:
     """Add a contact."""
     form = ContactForm()
+    introducer_id = request.form.get("introducer_id", type=int)
     if request.method == "GET" and (intro_id := request.args.get("introduced_by", type=int)):
         form.introduced_by.data = get_contact_or_404(intro_id).full_name
+        introducer_id = intro_id
     if form.validate_on_submit():
         contact = Contact(user_id=current_user.id)
         if _save(form, contact):
@@ -93,7 +126,31 @@ def create() -> ResponseReturnValue:
             flash(f"{contact.full_name} is in your contacts.", "success")
             return redirect(url_for("contacts.show", contact_id=contact.id))
         db.session.rollback()
-    return render_template("contacts/form.html", form=form, contact=None)
+    return _render_form(form, None, introducer_id)
+
+
+def _render_form(
+    form: ContactForm, contact: Contact | None, introducer_id: int | None
+) -> ResponseReturnValue:
+    """The contact form; "Introduced by" may offer to add a person or ask which namesake."""
+    return render_template(
+        "contacts/form.html",
+        form=form,
+        contact=contact,
+        introducer=getattr(form, "introducer", None),
+        introducer_id=introducer_id,
+    )
+
+
+@bp.route("/names")
+def names() -> ResponseReturnValue:
+    """Suggestions for "Introduced by": the user's contacts whose names match what is typed."""
+    return jsonify(
+        [
+            {"name": contact.full_name, "detail": detail}
+            for contact, detail in name_suggestions(current_user.id, request.args.get("q", ""))
+        ]
+    )
 
 
 @bp.route("/<int:contact_id>")
@@ -107,17 +164,19 @@ def edit(contact_id: int) -> ResponseReturnValue:
     """Edit a contact."""
     contact = get_contact_or_404(contact_id)
     form = ContactForm(obj=contact if request.method == "GET" else None)
+    introducer_id = request.form.get("introducer_id", type=int)
     if request.method == "GET":
         form.company.data = contact.company_name or ""
         form.tags.data = ", ".join(contact.tag_names)
         form.introduced_by.data = contact.introduced_by.full_name if contact.introduced_by else ""
+        introducer_id = contact.introduced_by_id
     if form.validate_on_submit():
         if _save(form, contact):
             db.session.commit()
             flash("Saved.", "success")
             return redirect(url_for("contacts.show", contact_id=contact.id))
         db.session.rollback()
-    return render_template("contacts/form.html", form=form, contact=contact)
+    return _render_form(form, contact, introducer_id)
 
 
 @bp.route("/<int:contact_id>/delete", methods=["GET", "POST"])
@@ -131,7 +190,9 @@ def delete(contact_id: int) -> ResponseReturnValue:
         db.session.commit()
         flash(f"{name} was deleted.", "info")
         return redirect(url_for("contacts.index"))
-    return render_template("contacts/delete.html", contact=contact, form=form)
+    return render_template(
+        "contacts/delete.html", contact=contact, form=form, goes=what_goes_with(contact)
+    )
 
 
 @bp.route("/<int:contact_id>/cadence", methods=["GET", "POST"])

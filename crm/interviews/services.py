@@ -176,3 +176,31 @@ def to_wrap_up(user_id: int, now: datetime, limit: int = 5) -> list[Interview]:
     """Interviews still marked scheduled though their time has passed: did they happen?"""
     stmt = _scheduled(user_id).where(Interview.starts_at < now - timedelta(hours=2))
     return list(db.session.scalars(stmt.order_by(Interview.starts_at.desc()).limit(limit)))
+
+
+# The Interviews page lists this many on each side of now; older ones stay on contacts' pages.
+LIST_LIMIT = 200
+
+
+def listing(
+    user_id: int, now: datetime, contact_id: int | None = None, limit: int = LIST_LIMIT
+) -> tuple[list[Interview], list[Interview]]:
+    """Coming interviews (soonest first) and past ones (latest first), contacts loaded."""
+    stmt = (
+        select(Interview)
+        .join(Interview.contact)
+        .options(contains_eager(Interview.contact))
+        .where(Interview.user_id == user_id)
+    )
+    if contact_id is not None:
+        stmt = stmt.where(Interview.contact_id == contact_id)
+    coming = stmt.where(Interview.starts_at > now)
+    past = stmt.where(Interview.starts_at <= now)
+    return (
+        list(db.session.scalars(coming.order_by(Interview.starts_at, Interview.id).limit(limit))),
+        list(
+            db.session.scalars(
+                past.order_by(Interview.starts_at.desc(), Interview.id.desc()).limit(limit)
+            )
+        ),
+    )

@@ -12,13 +12,14 @@ from crm import clock
 from crm.access import get_contact_or_404, owned_or_404
 from crm.extensions import db
 from crm.formatting import starts_in
-from crm.interviews import bp
 from crm.interviews.forms import InterviewForm, InterviewNotesForm
 from crm.interviews.services import (
+    LIST_LIMIT,
     InterviewError,
     cancel,
     carries_notes,
     has_started,
+    listing,
     local_start,
     mark_done,
     record_thank_you,
@@ -71,6 +72,26 @@ def create(contact_id: int) -> ResponseReturnValue:
             _warn_if_twice(form)
             return redirect(url_for("interviews.show", interview_id=interview.id))
     return render_template("interviews/form.html", form=form, contact=contact, interview=None)
+
+
+@bp.route("/interviews")
+def index():
+    """Every interview, coming and past, so one is found without remembering whose it was."""
+    contact = None
+    if (contact_id := request.args.get("contact", type=int)) is not None:
+        contact = get_contact_or_404(contact_id)
+    now = clock.now()
+    coming, past = listing(current_user.id, now, contact.id if contact else None)
+    return render_template(
+        "interviews/index.html",
+        contact=contact,
+        coming=coming,
+        past=past,
+        limit=LIST_LIMIT,
+        now=now,
+        zone=clock.user_zone(current_user),
+        today=clock.user_today(current_user),
+    )
 
 
 @bp.route("/interviews/<int:interview_id>")

@@ -81,7 +81,7 @@ def test_bad_input_gets_messages_beside_fields_and_nothing_is_written(client, us
         ({"phone": "call me maybe"}, "Use digits"),
         ({"network": "enemies"}, "Not a valid choice"),
         ({"tags": "x" * 60}, "at most 50 characters"),
-        ({"introduced_by": "Nobody Known"}, "No contact is named"),
+        ({"introduced_by": "Nobody Known"}, "None of your contacts is named"),
     ]
     for overrides, message in cases:
         response = add_contact(client, **overrides)
@@ -201,7 +201,7 @@ def test_another_users_contact_answers_404_everywhere(client, auth, app):
     response = add_contact(
         client, first_name="X", email="", linkedin_url="", introduced_by="Jane Doe, MSc"
     )
-    assert "No contact is named" in response.get_data(as_text=True)
+    assert "None of your contacts is named" in response.get_data(as_text=True)
     # Same email and LinkedIn URL are fine in another account: duplicates are per user.
     assert add_contact(client).status_code == 302
     assert len(contacts_in_db(app)) == 2

@@ -29,6 +29,8 @@ def _pages(app, email: str) -> list[str]:
         "/follow-ups",
         f"/interviews/{interview_id}",
         f"/interviews/{interview_id}/edit",
+        "/interviews",
+        f"/interviews?contact={contact_id}",
         "/settings",
         "/import",
         "/calendar",

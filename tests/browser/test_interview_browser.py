@@ -155,3 +155,28 @@ def test_leaving_with_unsaved_long_text_asks_first(page, live_server, check_a11y
     page.get_by_role("button", name="Save").click()
     expect(page.get_by_text("Met at the Data Club")).to_be_visible()
     assert dialogs == ["beforeunload"] * 3
+
+
+def test_interviews_page_from_the_dashboard_and_a_contact(page, live_server, check_a11y, app):
+    register(page, live_server, check_a11y, "list@example.com")
+    page.goto(live_server + "/interviews")
+    expect(page.get_by_role("heading", name="No interviews yet")).to_be_visible()
+    check_a11y(page)
+    page.screenshot(path=str(SCREENSHOTS / "interviews-empty.png"), full_page=True)
+
+    today = browser_today(page)
+    jane = add_jane(page, live_server)
+    schedule(page, jane, today + timedelta(days=2), "11:00", check_a11y)
+    schedule(page, jane, today - timedelta(days=2), "16:00", check_a11y)
+    page.get_by_role("link", name="Dashboard").click()
+    page.get_by_role("link", name="All interviews, coming and past").click()
+    expect(page.get_by_role("heading", name="Interviews", exact=True)).to_be_visible()
+    expect(page.get_by_role("link", name="Jane Doe")).to_have_count(2)
+    expect(page.get_by_role("link", name="did it happen?")).to_be_visible()
+    check_a11y(page)
+    page.screenshot(path=str(SCREENSHOTS / "interviews.png"), full_page=True)
+
+    page.goto(jane)
+    page.get_by_role("link", name="Interviews with Jane").click()
+    expect(page.get_by_role("heading", name="Interviews with Jane Doe")).to_be_visible()
+    check_a11y(page)
