@@ -168,8 +168,10 @@ def find_introducer(
             error=f"{len(found)} of your contacts are named “{typed}”: pick the one you mean.",
             choices=found[:NAMESAKES_SHOWN],
         )
-    if exclude_id is not None and same_name(db.session.get(Contact, exclude_id), typed):
-        return IntroducerLookup(error="A person cannot introduce themselves.")
+    if exclude_id is not None:
+        themselves = db.session.get(Contact, exclude_id)
+        if themselves is not None and same_name(themselves, typed):
+            return IntroducerLookup(error="A person cannot introduce themselves.")
     return IntroducerLookup(
         error=f"None of your contacts is named “{typed}”.",
         new_name=typed,
@@ -444,7 +446,9 @@ class WhatGoes:
 def what_goes_with(contact: Contact) -> WhatGoes:
     """Counts for the delete question, in one round trip."""
 
-    def count(model, *where) -> ScalarSelect:
+    def count(
+        model: type[Outreach | Interview | FollowUp | Note | Contact], *where: ColumnElement[bool]
+    ) -> ScalarSelect[int]:
         return (
             select(func.count())
             .select_from(model)

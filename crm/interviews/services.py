@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import UTC, date, datetime, time, timedelta
 
 from sqlalchemy import Select, select
@@ -92,7 +93,7 @@ def _apply(interview: Interview, data: dict, starts_at: datetime) -> None:
 NOTE_SECTIONS = ("career_path", "advice", "resources", "assignments", "referrals")
 
 
-def carries_notes(form_data) -> bool:
+def carries_notes(form_data: Mapping[str, str]) -> bool:
     """True when a request came from the interview page's notes form (not a bare button)."""
     return any(section in form_data for section in NOTE_SECTIONS)
 

@@ -75,7 +75,7 @@ def create(contact_id: int) -> ResponseReturnValue:
 
 
 @bp.route("/interviews")
-def index():
+def index() -> ResponseReturnValue:
     """Every interview, coming and past, so one is found without remembering whose it was."""
     contact = None
     if (contact_id := request.args.get("contact", type=int)) is not None:
