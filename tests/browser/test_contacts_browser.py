@@ -68,7 +68,9 @@ def test_contact_story(page, live_server, check_a11y, app, browser):
     page.get_by_role("button", name="Edit").click()
     page.get_by_label("Title").fill("Head of Analytics")
     page.get_by_role("button", name="Save").click()
-    expect(page.get_by_text("Head of Analytics")).to_be_visible()
+    expect(page.get_by_text("Head of Analytics at Acme, Inc.", exact=True)).to_be_visible()
+    # A new title typed by hand is a job change on the timeline, as a re-import records it.
+    expect(page.locator(".timeline")).to_contain_text("Changed jobs")
 
     # The second user, in a separate browser context, never sees Jane.
     other = browser.new_context()
