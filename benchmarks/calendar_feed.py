@@ -15,72 +15,46 @@ from __future__ import annotations
 
 import argparse
 import http.client
-import random
 import statistics
 import sys
 import tempfile
 import time
 from collections.abc import Callable
-from datetime import UTC, date, datetime, timedelta
 from datetime import time as time_of_day
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
 from icalendar import Alarm, Calendar, Event
 from icalendar.enums import TRANSP
 from serving import serve  # benchmarks/serving.py
-from sqlalchemy import insert, select
+from sqlalchemy import select
 
-from crm import create_app
-from crm.auth.services import create_user
-from crm.extensions import db
-from crm.models import Contact, FollowUp, User
-from crm.sync.services import issue_feed_token
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from crm import create_app  # noqa: E402
+from crm.auth.services import create_user  # noqa: E402
+from crm.extensions import db  # noqa: E402
+from crm.models import Contact, FollowUp, User  # noqa: E402
+from crm.sync.services import issue_feed_token  # noqa: E402
+from tests.seed import seed as seed_rows  # noqa: E402
 
 RATIO_BUDGET = 1.5
 CONDITIONAL_BUDGET_S = 0.050
-KINDS = ["3b", "7b", "thank_you", "update", "referral_ask", "keep_in_touch"]
 
 
 def seed(app, followups: int) -> str:
-    """Insert a user with 300 contacts and the open follow-ups; return the feed token."""
-    rng = random.Random(5)
-    now = datetime.now(UTC)
+    """A user with 300 Unicode-named contacts and the open follow-ups; return the feed token."""
     with app.app_context():
         user = create_user("bench@example.com", "benchmark password")
         user.reminder_time = time_of_day(9, 0)
-        db.session.execute(
-            insert(Contact),
-            [
-                {
-                    "user_id": user.id,
-                    "uid": f"contact-{n}@benchmark",
-                    "first_name": rng.choice(["Jane", "美玲", "🟢 Max", "Søren"]),
-                    "last_name": f"Doe, MSc {n}",
-                    "created_at": now,
-                    "updated_at": now,
-                }
-                for n in range(300)
-            ],
-        )
-        contact_ids = list(db.session.scalars(select(Contact.id)))
-        db.session.execute(
-            insert(FollowUp),
-            [
-                {
-                    "user_id": user.id,
-                    "contact_id": rng.choice(contact_ids),
-                    "uid": f"follow-up-{n}@benchmark",
-                    "sequence": n % 3,
-                    "kind": rng.choice(KINDS),
-                    "reason": "No reply yet. That is normal: nudge once, kindly; then try Ana.",
-                    "due_on": date.today() + timedelta(days=n % 60),
-                    "status": "open",
-                    "created_at": now,
-                    "updated_at": now,
-                }
-                for n in range(followups)
-            ],
+        seed_rows(
+            user.id,
+            300,
+            followups=followups,
+            unicode=True,
+            open_followups=True,
+            interviews_and_notes=False,
         )
         token = issue_feed_token(user, app.config["SECRET_KEY"])
         db.session.commit()

@@ -15,83 +15,35 @@ from __future__ import annotations
 import argparse
 import http.client
 import logging
-import random
 import statistics
 import sys
 import tempfile
 import time
 import urllib.parse
 from collections.abc import Callable
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 import vobject
 from serving import serve  # benchmarks/serving.py
-from sqlalchemy import insert, select
 
-from crm import create_app
-from crm.auth.services import create_user
-from crm.extensions import db
-from crm.models import Company, Contact, Tag, contact_tag
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from crm import create_app  # noqa: E402
+from crm.auth.services import create_user  # noqa: E402
+from crm.extensions import db  # noqa: E402
+from tests.seed import seed as seed_rows  # noqa: E402
 
 TTFB_BUDGET_S = 0.200
 RATIO_BUDGET = 1.5
 PASSWORD = "benchmark password"
-FIRST = ["Jane", "Ana", "Li", "Mohammed", "Zoë", "美玲", "🟢 Max", "Oluwaseun", "Søren", "Priya"]
-LAST = ["Doe, MSc", "Lima", "陳", "Nayak, MSc, MBA", "Sandvig, CFP®", "Parker🏳️‍🌈", "O'Brien"]
-TITLES = ["Principal, Data and AI", "Engineering Manager", "風險管理部 高級經理", "Analyst"]
-NETWORKS = ["friend", "family", "work", "alumni", "other"]
-TAGS = ["mentor", "data", "ai", "hiring", "香港", "bootcamp", "alumni-board", "referral"]
 
 
 def seed(app, email: str, count: int) -> None:
-    """Insert the user's companies, tags and contacts in a few bulk statements."""
-    rng = random.Random(5)
-    now = datetime.now(UTC)
+    """The user and their Unicode-heavy contacts, two tags on every third (tests/seed.py)."""
     with app.app_context():
         user = create_user(email, PASSWORD)
-        companies = [
-            {"user_id": user.id, "name": f"Company {n}, Inc.", "name_key": f"company {n}, inc."}
-            for n in range(2_000)
-        ]
-        db.session.execute(insert(Company), companies)
-        company_ids = list(db.session.scalars(select(Company.id)))
-        db.session.execute(
-            insert(Tag), [{"user_id": user.id, "name": t, "name_key": t.casefold()} for t in TAGS]
-        )
-        tag_ids = list(db.session.scalars(select(Tag.id)))
-        rows = []
-        for n in range(count):
-            rows.append(
-                {
-                    "user_id": user.id,
-                    "uid": f"contact-{n:08d}@benchmark",
-                    "first_name": rng.choice(FIRST),
-                    "last_name": f"{rng.choice(LAST)} {n}",
-                    "email": f"person{n}@example.org" if n % 10 == 0 else None,
-                    "phone": f"+1 415 555 {n % 10_000:04d}" if n % 4 == 0 else None,
-                    "company_id": rng.choice(company_ids) if n % 5 else None,
-                    "title": rng.choice(TITLES),
-                    "network": rng.choice(NETWORKS),
-                    "linkedin_url": f"https://www.linkedin.com/in/person-{n}",
-                    "notes": "Met at the alumni mixer.\nAsk about the move; kindly."
-                    if n % 3
-                    else None,
-                    "source": "linkedin",
-                    "created_at": now,
-                    "updated_at": now,
-                }
-            )
-        db.session.execute(insert(Contact), rows)
-        contact_ids = list(db.session.scalars(select(Contact.id)))
-        links = [
-            {"contact_id": cid, "tag_id": tid}
-            for cid in contact_ids[::3]
-            for tid in rng.sample(tag_ids, 2)
-        ]
-        db.session.execute(insert(contact_tag), links)
-        db.session.commit()
+        seed_rows(user.id, count, unicode=True, companies=max(1, count // 15), tags_per_contact=2)
 
 
 def vobject_cards(app, email: str) -> list[dict[str, Any]]:

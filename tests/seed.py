@@ -1,10 +1,19 @@
-"""Bulk test data for query-count tests and benchmarks: fast core INSERTs, no ORM per row."""
+"""Bulk data for the query-count tests and every benchmark: fast Core INSERTs, no ORM per row.
+
+The one seeder: tests/app/test_query_counts.py, benchmarks/pages.py, benchmarks/export_vcards.py
+and benchmarks/calendar_feed.py all call `seed` (benchmarks put the repository root on sys.path
+to import it). Plain rows (First0 Last0) suit query counts and page timings; `unicode=True`
+gives the names exporters must escape and fold: emoji and ZWJ sequences, CJK, accents, commas
+and semicolons, post-nominals, multi-line notes, phones and LinkedIn URLs.
+"""
 
 from __future__ import annotations
 
 import random
 import uuid
+from collections.abc import Iterator
 from datetime import date, timedelta
+from typing import Any
 
 from sqlalchemy import insert, select, text
 
@@ -21,13 +30,54 @@ from crm.enums import (
 )
 from crm.extensions import db
 from crm.models import Company, Contact, FollowUp, Interview, Note, Outreach, Tag, contact_tag
+from crm.normalize import fold, search_text, sort_name
 
 CHUNK = 5_000
 
+PLAIN_TITLES = ["Engineer", "Designer", "Analyst", "Manager"]
+PLAIN_TAGS = ["mentor", "data", "design"]
+PLAIN_KINDS = [
+    FollowUpKind.SECOND_PERSON,
+    FollowUpKind.NUDGE,
+    FollowUpKind.MANUAL,
+    FollowUpKind.THANK_YOU,
+]
+UNICODE_FIRST = [
+    "Jane",
+    "Ana",
+    "Li",
+    "Mohammed",
+    "Zoë",
+    "美玲",
+    "🟢 Max",
+    "Oluwaseun",
+    "Søren",
+    "Priya",
+]
+UNICODE_LAST = [
+    "Doe, MSc",
+    "Lima",
+    "陳",
+    "Nayak, MSc, MBA",
+    "Sandvig, CFP®",
+    "Parker🏳️‍🌈",
+    "O'Brien",
+]
+UNICODE_TITLES = ["Principal, Data and AI", "Engineering Manager", "風險管理部 高級經理", "Analyst"]
+UNICODE_TAGS = ["mentor", "data", "ai", "hiring", "香港", "bootcamp", "alumni-board", "referral"]
+UNICODE_NOTE = "Met at the alumni mixer.\nAsk about the move; kindly."
+UNICODE_REASON = "No reply yet. That is normal: nudge once, kindly; then try Ana."
 
-def _chunks(rows: list[dict]):
+
+def _chunks(rows: list[dict[str, Any]]) -> Iterator[list[dict[str, Any]]]:
     for start in range(0, len(rows), CHUNK):
         yield rows[start : start + CHUNK]
+
+
+def _insert(table: Any, rows: list[dict[str, Any]]) -> None:
+    """Core INSERTs of a model's or table's rows, CHUNK at a time."""
+    for chunk in _chunks(rows):
+        db.session.execute(insert(table), chunk)
 
 
 def seed(
@@ -37,127 +87,184 @@ def seed(
     followups: int = 0,
     today: date | None = None,
     rng: random.Random | None = None,
+    *,
+    unicode: bool = False,
+    companies: int | None = None,
+    tags_per_contact: int = 1,
+    open_followups: bool = False,
+    interviews_and_notes: bool = True,
 ) -> list[int]:
-    """Insert contacts (with companies and tags), outreach, follow-ups, interviews and notes."""
+    """Insert the user's contacts (with companies and tags), outreach, follow-ups, interviews
+    and notes; commit; return the contact ids.
+
+    unicode: Unicode-heavy names, titles, company names and tags, plus phones (every 4th),
+        emails (every 10th), notes (2 in 3) and LinkedIn URLs, as an export must escape them.
+    companies: how many companies (one per 20 contacts by default); 1 in 5 contacts has none
+        in unicode mode.
+    tags_per_contact: tags on every third contact.
+    open_followups: every follow-up open (a calendar feed shows them all), instead of 3 in 4.
+    interviews_and_notes: an interview and a note on every 50th-ish contact (off for a feed
+        that should hold follow-ups only).
+    """
     rng = rng or random.Random(7)
     now = clock.now()
     today = today or now.date()
-    company_count = max(1, contacts // 20)
-    db.session.execute(
-        insert(Company),
+    titles = UNICODE_TITLES if unicode else PLAIN_TITLES
+    tags = UNICODE_TAGS if unicode else PLAIN_TAGS
+    company_count = companies if companies is not None else max(1, contacts // 20)
+    _insert(
+        Company,
         [
             {
                 "user_id": user_id,
-                "name": f"Company {i}",
-                "name_key": f"company {i}",
+                "name": name,
+                "name_key": fold(name),
                 "is_target": False,
                 "created_at": now,
             }
-            for i in range(company_count)
+            for name in (
+                f"Company {i}, Inc." if unicode else f"Company {i}" for i in range(company_count)
+            )
         ],
     )
-    company_ids = list(db.session.scalars(select(Company.id).where(Company.user_id == user_id)))
+    company_names: dict[int, str] = {
+        cid: name
+        for cid, name in db.session.execute(
+            select(Company.id, Company.name).where(Company.user_id == user_id)
+        )
+    }
+    company_ids = list(company_names)
     db.session.execute(
-        insert(Tag),
-        [{"user_id": user_id, "name": n, "name_key": n} for n in ("mentor", "data", "design")],
+        insert(Tag), [{"user_id": user_id, "name": n, "name_key": fold(n)} for n in tags]
     )
     tag_ids = list(db.session.scalars(select(Tag.id).where(Tag.user_id == user_id)))
-    rows = [
-        {
-            "user_id": user_id,
-            "uid": f"contact-{uuid.uuid4()}",
-            "first_name": f"First{i}",
-            "last_name": f"Last{i}",
-            "email": f"person{i}@example.com",
-            "company_id": rng.choice(company_ids),
-            "title": rng.choice(["Engineer", "Designer", "Analyst", "Manager"]),
-            "network": rng.choice(Network.values()),
-            "notes": f"Talked about career path number {i}",
-            "search_text": f"first{i} last{i} person{i}@example.com talked about career path {i}",
-            "sort_name": f"last{i} first{i}",
-            "source": Source.MANUAL,
-            "cadence": rng.choice([Cadence.NONE, Cadence.MONTHLY]),
-            "keep_in_touch_due": today - timedelta(days=rng.randint(-30, 30)),
-            "last_interaction_on": today - timedelta(days=rng.randint(0, 60)),
-            "created_at": now - timedelta(minutes=i),
-            "updated_at": now,
-        }
-        for i in range(contacts)
-    ]
-    for chunk in _chunks(rows):
-        db.session.execute(insert(Contact), chunk)
-    contact_ids = list(db.session.scalars(select(Contact.id).where(Contact.user_id == user_id)))
-    links = [{"contact_id": cid, "tag_id": rng.choice(tag_ids)} for cid in contact_ids[::3]]
-    for chunk in _chunks(links):
-        db.session.execute(insert(contact_tag), chunk)
-    outreach_rows = [
-        {
-            "user_id": user_id,
-            "contact_id": rng.choice(contact_ids),
-            "channel": Channel.EMAIL,
-            "sent_on": today - timedelta(days=rng.randint(0, 90)),
-            "status": rng.choice(list(OutreachStatus)),
-            "summary": "Hello",
-            "created_at": now,
-        }
-        for _ in range(outreach)
-    ]
-    for chunk in _chunks(outreach_rows):
-        db.session.execute(insert(Outreach), chunk)
-    db.session.execute(
-        text(
-            "UPDATE contact SET first_outreach_on = (SELECT min(sent_on) FROM outreach "
-            "WHERE outreach.contact_id = contact.id), replied_on = (SELECT min(sent_on) "
-            "FROM outreach WHERE outreach.contact_id = contact.id AND status = 'replied') "
-            "WHERE user_id = :user_id"
-        ),
-        {"user_id": user_id},
+    rows: list[dict[str, Any]] = []
+    for i in range(contacts):
+        if unicode:
+            first, last = rng.choice(UNICODE_FIRST), f"{rng.choice(UNICODE_LAST)} {i}"
+            email = f"person{i}@example.org" if i % 10 == 0 else None
+            notes = UNICODE_NOTE if i % 3 else None
+        else:
+            first, last = f"First{i}", f"Last{i}"
+            email = f"person{i}@example.com"
+            notes = f"Talked about career path number {i}"
+        company_id = rng.choice(company_ids) if not unicode or i % 5 else None
+        title = rng.choice(titles)
+        company = company_names.get(company_id) if company_id else None
+        rows.append(
+            {
+                "user_id": user_id,
+                "uid": f"contact-{uuid.uuid4()}",
+                "first_name": first,
+                "last_name": last,
+                "email": email,
+                "phone": f"+1 415 555 {i % 10_000:04d}" if unicode and i % 4 == 0 else None,
+                "company_id": company_id,
+                "title": title,
+                "network": rng.choice(Network.values()),
+                "linkedin_url": f"https://www.linkedin.com/in/person-{i}" if unicode else None,
+                "notes": notes,
+                # As refresh_search_text writes them, tags aside.
+                "search_text": search_text(first, last, email, title, company, notes),
+                "sort_name": sort_name(last, first),
+                "source": Source.LINKEDIN if unicode else Source.MANUAL,
+                "cadence": rng.choice([Cadence.NONE, Cadence.MONTHLY]),
+                "keep_in_touch_due": today - timedelta(days=rng.randint(-30, 30)),
+                "last_interaction_on": today - timedelta(days=rng.randint(0, 60)),
+                "created_at": now - timedelta(minutes=i),
+                "updated_at": now,
+            }
+        )
+    _insert(Contact, rows)
+    contact_ids = list(
+        db.session.scalars(
+            select(Contact.id).where(Contact.user_id == user_id).order_by(Contact.id)
+        )
     )
-    followup_rows = [
-        {
-            "user_id": user_id,
-            "contact_id": rng.choice(contact_ids),
-            "uid": f"follow-up-{uuid.uuid4()}",
-            "sequence": 0,
-            "kind": rng.choice(
-                [
-                    FollowUpKind.SECOND_PERSON,
-                    FollowUpKind.NUDGE,
-                    FollowUpKind.MANUAL,
-                    FollowUpKind.THANK_YOU,
-                ]
-            ),
-            "reason": "Nudge once, politely.",
-            "due_on": today + timedelta(days=rng.randint(-20, 40)),
-            "status": rng.choice([FollowUpState.OPEN] * 3 + [FollowUpState.DONE]),
-            "created_at": now,
-            "updated_at": now,
-        }
-        for _ in range(followups)
-    ]
-    for chunk in _chunks(followup_rows):
-        db.session.execute(insert(FollowUp), chunk)
-    interview_rows = [
-        {
-            "user_id": user_id,
-            "contact_id": cid,
-            "uid": f"interview-{uuid.uuid4()}",
-            "sequence": 0,
-            "starts_at": now + timedelta(days=rng.randint(-30, 30)),
-            "duration_minutes": 30,
-            "status": rng.choice([InterviewStatus.SCHEDULED, InterviewStatus.DONE]),
-            "created_at": now,
-            "updated_at": now,
-        }
-        for cid in contact_ids[:: max(1, len(contact_ids) // 50)]
-    ]
-    db.session.execute(insert(Interview), interview_rows)
-    db.session.execute(
-        insert(Note),
+    _insert(
+        contact_tag,
         [
-            {"user_id": user_id, "contact_id": cid, "body": "A note", "created_at": now}
-            for cid in contact_ids[:: max(1, len(contact_ids) // 50)]
+            {"contact_id": cid, "tag_id": tid}
+            for cid in contact_ids[::3]
+            for tid in (
+                [rng.choice(tag_ids)]
+                if tags_per_contact == 1
+                else rng.sample(tag_ids, min(tags_per_contact, len(tag_ids)))
+            )
         ],
     )
+    _insert(
+        Outreach,
+        [
+            {
+                "user_id": user_id,
+                "contact_id": rng.choice(contact_ids),
+                "channel": Channel.EMAIL,
+                "sent_on": today - timedelta(days=rng.randint(0, 90)),
+                "status": rng.choice(list(OutreachStatus)),
+                "summary": "Hello",
+                "created_at": now,
+            }
+            for _ in range(outreach)
+        ],
+    )
+    if outreach:
+        db.session.execute(
+            text(
+                "UPDATE contact SET first_outreach_on = (SELECT min(sent_on) FROM outreach "
+                "WHERE outreach.contact_id = contact.id), replied_on = (SELECT min(sent_on) "
+                "FROM outreach WHERE outreach.contact_id = contact.id AND status = 'replied') "
+                "WHERE user_id = :user_id"
+            ),
+            {"user_id": user_id},
+        )
+    kinds = list(FollowUpKind) if unicode else PLAIN_KINDS
+    states = (
+        [FollowUpState.OPEN] if open_followups else [FollowUpState.OPEN] * 3 + [FollowUpState.DONE]
+    )
+    _insert(
+        FollowUp,
+        [
+            {
+                "user_id": user_id,
+                "contact_id": rng.choice(contact_ids),
+                "uid": f"follow-up-{uuid.uuid4()}",
+                "sequence": n % 3 if unicode else 0,
+                "kind": rng.choice(kinds),
+                "reason": UNICODE_REASON if unicode else "Nudge once, politely.",
+                "due_on": today + timedelta(days=rng.randint(-20, 40)),
+                "status": rng.choice(states),
+                "created_at": now,
+                "updated_at": now,
+            }
+            for n in range(followups)
+        ],
+    )
+    if interviews_and_notes and contact_ids:
+        every = contact_ids[:: max(1, len(contact_ids) // 50)]
+        _insert(
+            Interview,
+            [
+                {
+                    "user_id": user_id,
+                    "contact_id": cid,
+                    "uid": f"interview-{uuid.uuid4()}",
+                    "sequence": 0,
+                    "starts_at": now + timedelta(days=rng.randint(-30, 30)),
+                    "duration_minutes": 30,
+                    "status": rng.choice([InterviewStatus.SCHEDULED, InterviewStatus.DONE]),
+                    "created_at": now,
+                    "updated_at": now,
+                }
+                for cid in every
+            ],
+        )
+        _insert(
+            Note,
+            [
+                {"user_id": user_id, "contact_id": cid, "body": "A note", "created_at": now}
+                for cid in every
+            ],
+        )
     db.session.commit()
     return contact_ids
