@@ -23,7 +23,7 @@ from sqlalchemy import select  # noqa: E402
 from crm import create_app  # noqa: E402
 from crm.extensions import db  # noqa: E402
 from crm.models import Contact, Interview, User  # noqa: E402
-from tests.seed import seed  # noqa: E402
+from tests.seed import seed, seed_plan  # noqa: E402
 
 BUDGET_MS = 50.0
 
@@ -50,6 +50,7 @@ def main() -> int:
     with app.app_context():
         user_id = db.session.scalar(select(User.id).where(User.email == "bench@example.com"))
         seed(user_id, args.contacts, outreach=args.outreach, followups=args.followups)
+        seed_plan(user_id)
         contact_id = db.session.scalar(select(Contact.id).where(Contact.user_id == user_id))
         interview_id = db.session.scalar(select(Interview.id).where(Interview.user_id == user_id))
         if db.engine.dialect.name == "sqlite":
@@ -75,6 +76,7 @@ def main() -> int:
     client.post("/login", data={"email": "bench@example.com", "password": "benchmark pw"})
     pages = [
         "/dashboard",
+        "/plan/",
         "/contacts/",
         "/contacts/?q=career&sort=company",
         "/contacts/?q=Last12345",

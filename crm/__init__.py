@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import secrets
 from datetime import timedelta
+from importlib import import_module
 from pathlib import Path
 from typing import Any
 
@@ -110,6 +111,7 @@ def _register_blueprints(app: Flask) -> None:
 
     app.register_blueprint(auth_bp)
     app.register_blueprint(main_bp)
+    app.register_blueprint(import_module("crm.plan.views").bp)
     app.register_blueprint(contacts_bp)
     app.register_blueprint(followups_bp)
     app.register_blueprint(outreach_bp)

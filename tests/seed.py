@@ -252,7 +252,16 @@ def seed(
                     "sequence": 0,
                     "starts_at": now + timedelta(days=rng.randint(-30, 30)),
                     "duration_minutes": 30,
-                    "status": rng.choice([InterviewStatus.SCHEDULED, InterviewStatus.DONE]),
+                    "status": (
+                        status := rng.choice([InterviewStatus.SCHEDULED, InterviewStatus.DONE])
+                    ),
+                    # No random draw here, so every other row stays as it was.
+                    "done_on": (
+                        today - timedelta(days=cid % 60) if status == InterviewStatus.DONE else None
+                    ),
+                    "career_path": (
+                        "Support, then analytics" if status == InterviewStatus.DONE else None
+                    ),
                     "created_at": now,
                     "updated_at": now,
                 }
@@ -268,3 +277,64 @@ def seed(
         )
     db.session.commit()
     return contact_ids
+
+
+def seed_plan(user_id: int, today: date | None = None) -> None:
+    """A filled-in plan: check-ins, obstacles with proof, answers, roles, people to reach and a
+    target employer, linked to the user's first contacts."""
+    from crm.plan.models import (
+        Obstacle,
+        ObstacleProof,
+        PersonToReach,
+        RoleContact,
+        RutCheckIn,
+        StrategicAnswer,
+        TargetRole,
+    )
+
+    today = today or clock.now().date()
+    contact_ids = list(
+        db.session.scalars(
+            select(Contact.id).where(Contact.user_id == user_id).order_by(Contact.id).limit(6)
+        )
+    )
+    db.session.execute(
+        insert(RutCheckIn),
+        [
+            {"user_id": user_id, "checked_on": today - timedelta(weeks=4 * n), "signs": "underpaid"}
+            for n in range(1, 6)
+        ],
+    )
+    now = clock.now()
+    for n, text_ in enumerate(("Too old", "No degree", "Not good at networking")):
+        obstacle = Obstacle(user_id=user_id, text=text_, text_key=text_.lower())
+        db.session.add(obstacle)
+        db.session.flush()
+        for cid in contact_ids[: n * 2]:
+            db.session.add(ObstacleProof(user_id=user_id, obstacle_id=obstacle.id, contact_id=cid))
+    for question in ("clear", "skills", "who"):
+        for version in range(3):
+            db.session.add(
+                StrategicAnswer(
+                    user_id=user_id, question=question, body=f"Version {version}", saved_on=today
+                )
+            )
+    for cid in contact_ids[:3]:
+        db.session.add(
+            PersonToReach(user_id=user_id, contact_id=cid, added_on=today, created_at=now)
+        )
+    roles = [
+        TargetRole(user_id=user_id, title="Engineer", title_key="engineer"),
+        TargetRole(user_id=user_id, title="Product Manager", title_key="manager product"),
+    ]
+    db.session.add_all(roles)
+    db.session.flush()
+    db.session.add(RoleContact(user_id=user_id, role_id=roles[1].id, contact_id=contact_ids[-1]))
+    db.session.execute(
+        text(
+            "UPDATE company SET is_target = true WHERE id IN (SELECT id FROM company "
+            "WHERE user_id = :user_id ORDER BY id LIMIT 2)"
+        ),
+        {"user_id": user_id},
+    )
+    db.session.commit()

@@ -2,8 +2,9 @@
 
 The contacts feature owns the page. Outreach and follow-ups hand over their forms through
 plain functions (`crm.outreach.forms.outreach_form`, `crm.followups.forms.followup_form`),
-so no view imports another feature's view. A view whose form failed passes it back in to
-show its errors.
+so no view imports another feature's view; the plan says which doubts the person disproves
+and which target roles they hold (`crm.plan.services.contact_in_plan`). A view whose form
+failed passes it back in to show its errors.
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from crm.enums import Channel, FollowUpKind, FollowUpState, OutreachStatus
 from crm.followups.forms import followup_form
 from crm.models import Contact, FollowUp
 from crm.outreach.forms import outreach_form
+from crm.plan.services import contact_in_plan
 
 
 def _is_open_followup(entry: TimelineEntry) -> bool:
@@ -55,5 +57,6 @@ def render_contact_page(
         kind_labels=FollowUpKind.labels(),
         channel_labels=Channel.labels(),
         status_labels=OutreachStatus.labels(),
+        in_plan=contact_in_plan(current_user.id, contact),
     )
     return page, status

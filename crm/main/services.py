@@ -13,7 +13,8 @@ from crm.extensions import db
 from crm.followups import rules
 from crm.followups.services import coming_up, open_followups
 from crm.interviews.services import to_wrap_up, upcoming
-from crm.models import Contact, FollowUp, Interview, JobChange, Outreach, User
+from crm.models import Contact, FollowUp, Interview, JobChange, User
+from crm.plan.progress import daily_outreach, streak_start
 
 DASHBOARD_LIST = 10
 
@@ -48,6 +49,7 @@ class Dashboard:
     losing_touch: int = 0
     job_changes: int = 0
     latest_changes: list[JobChange] = field(default_factory=list)
+    daily_outreach: dict[date, int] = field(default_factory=dict)
 
     @property
     def goal_percent(self) -> int:
@@ -104,11 +106,9 @@ def build_dashboard(user: User, today: date, now: datetime) -> Dashboard:
     uid = user.id
     groups = open_followups(uid, today, names=(Due.OVERDUE, Due.TODAY))
     monday, sunday = rules.week_bounds(today)
-    week_outreach = db.session.scalar(
-        select(func.count(Outreach.id)).where(
-            Outreach.user_id == uid, Outreach.sent_on >= monday, Outreach.sent_on <= sunday
-        )
-    )
+    # One read of outreach per day serves this week's count and the plan card's streak.
+    daily = daily_outreach(uid, streak_start(today))
+    week_outreach = sum(n for day, n in daily.items() if monday <= day <= sunday)
     stats = contact_stats(uid, today)
     rates = stats.rates
     overall = NetworkRate("all", sum(r.reached for r in rates), sum(r.replied for r in rates))
@@ -151,4 +151,5 @@ def build_dashboard(user: User, today: date, now: datetime) -> Dashboard:
         losing_touch=losing,
         job_changes=job_changes or 0,
         latest_changes=list(latest_changes),
+        daily_outreach=daily,
     )

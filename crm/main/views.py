@@ -9,6 +9,7 @@ from flask_login import current_user, login_required
 from crm import clock
 from crm.enums import FollowUpKind
 from crm.main.services import build_dashboard
+from crm.plan.next_step import plan_card
 
 bp = Blueprint("main", __name__)
 
@@ -25,10 +26,12 @@ def home() -> ResponseReturnValue:
 @login_required
 def dashboard() -> ResponseReturnValue:
     """The morning page: what to do next."""
-    dashboard = build_dashboard(current_user, clock.user_today(current_user), clock.now())
+    today = clock.user_today(current_user)
+    dashboard = build_dashboard(current_user, today, clock.now())
     return render_template(
         "main/dashboard.html",
         d=dashboard,
+        plan=plan_card(current_user.id, current_user.weekly_goal, today, dashboard.daily_outreach),
         kind_labels=FollowUpKind.labels(),
         user_zone=clock.user_zone(current_user),
     )

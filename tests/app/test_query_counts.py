@@ -9,7 +9,7 @@ from sqlalchemy import select
 from crm.extensions import db
 from crm.models import Contact, FollowUp, Interview, User
 from tests.conftest import counting_statements
-from tests.seed import seed
+from tests.seed import seed, seed_plan
 
 
 def _pages(app, email: str) -> list[str]:
@@ -21,6 +21,7 @@ def _pages(app, email: str) -> list[str]:
         interview_id = db.session.scalar(select(Interview.id).where(Interview.user_id == user_id))
     return [
         "/dashboard",
+        "/plan/",
         "/contacts/",
         "/contacts/?q=career&sort=company",
         "/contacts/?sort=recent&page=2",
@@ -41,6 +42,7 @@ def _counts(app, client, email: str, contacts: int) -> dict[str, int]:
     with app.app_context():
         user_id = db.session.scalar(select(User.id).where(User.email == email))
         seed(user_id, contacts, outreach=contacts * 3, followups=contacts)
+        seed_plan(user_id)
         owned = select(FollowUp.id).where(FollowUp.user_id == user_id)
         assert len(db.session.scalars(owned).all()) == contacts
     result = {}

@@ -1,0 +1,85 @@
+"""The Plan page's forms: each field has its visible label and a length limit."""
+
+from __future__ import annotations
+
+from flask_wtf import FlaskForm
+from wtforms import SelectMultipleField, StringField, SubmitField, TextAreaField
+from wtforms.fields.choices import SelectChoice
+from wtforms.validators import DataRequired, Length
+from wtforms.widgets import CheckboxInput, ListWidget
+
+from crm.plan.method import QUESTIONS, RUT_SIGNS
+
+NAME_MAX = 200
+ANSWER_MAX = 10_000
+
+
+class CheckInForm(FlaskForm):
+    signs = SelectMultipleField(
+        "Which of these are true for you today?",
+        choices=[SelectChoice(sign.value, text) for sign, text in RUT_SIGNS.items()],
+        widget=ListWidget(prefix_label=False),
+        option_widget=CheckboxInput(),
+        validate_choice=False,  # unknown keys are dropped by the service, not an error
+    )
+    submit = SubmitField("Save check-in")
+
+
+class ObstacleForm(FlaskForm):
+    text = StringField(
+        "Obstacle",
+        validators=[
+            DataRequired(message="Write the obstacle in a few words, or pick a suggestion."),
+            Length(max=300, message="Keep it under 300 characters."),
+        ],
+    )
+    submit = SubmitField("Add")
+
+
+class NameForm(FlaskForm):
+    """A contact picked by name: the proof of an obstacle, a person to reach, a role's holder."""
+
+    name = StringField(
+        "Who got there despite this?",
+        validators=[
+            DataRequired(message="Type the person's name, as it is in your contacts."),
+            Length(max=NAME_MAX, message="That is longer than any name in your contacts."),
+        ],
+    )
+
+
+class AnswersForm(FlaskForm):
+    submit = SubmitField("Save answers")
+
+
+for _question, _text in QUESTIONS.items():
+    setattr(
+        AnswersForm,
+        _question.value,
+        TextAreaField(
+            _text, validators=[Length(max=ANSWER_MAX, message="Keep it under 10,000 characters.")]
+        ),
+    )
+
+
+class RoleForm(FlaskForm):
+    title = StringField(
+        "Role",
+        validators=[
+            DataRequired(message="Write the role's title, like Product Manager."),
+            Length(max=200, message="Keep the title under 200 characters."),
+        ],
+        description="A job title you want, like Product Manager.",
+    )
+    submit = SubmitField("Add role")
+
+
+class EmployerForm(FlaskForm):
+    company = StringField(
+        "Target employer",
+        validators=[
+            DataRequired(message="Write the company's name."),
+            Length(max=200, message="Keep the name under 200 characters."),
+        ],
+    )
+    submit = SubmitField("Star as a target")

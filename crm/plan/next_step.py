@@ -1,0 +1,115 @@
+"""The dashboard's "Next step in your plan": the one most useful thing to do now, and the
+streak. Each check runs only when the ones before it found nothing to do."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+
+from sqlalchemy import func, select
+
+from crm.extensions import db
+from crm.plan import method, roles, services
+from crm.plan.models import Obstacle, ObstacleProof, RutCheckIn
+
+
+@dataclass
+class NextStep:
+    """What to do, why, and where: `anchor` is a place on the Plan page."""
+
+    text: str
+    why: str
+    anchor: str
+    action: str
+
+
+@dataclass
+class PlanCard:
+    step: NextStep | None
+    streak: int
+    goal: int
+    to_reach: list[services.ToReach] = field(default_factory=list)
+
+
+def _first_steps(user_id: int, today: date) -> NextStep | None:
+    """A check-in due, or else the first open obstacle with nobody linked (one statement)."""
+    has_proof = select(ObstacleProof.id).where(ObstacleProof.obstacle_id == Obstacle.id).exists()
+    unproven = (
+        select(Obstacle.id, Obstacle.text)
+        .where(Obstacle.user_id == user_id, Obstacle.resolved_on.is_(None), ~has_proof)
+        .order_by(Obstacle.created_at, Obstacle.id)
+        .limit(1)
+        .subquery()
+    )
+    last_check_in = (
+        select(func.max(RutCheckIn.checked_on))
+        .where(RutCheckIn.user_id == user_id)
+        .scalar_subquery()
+    )
+    last, obstacle_id, obstacle_text = db.session.execute(
+        select(
+            last_check_in,
+            select(unproven.c.id).scalar_subquery(),
+            select(unproven.c.text).scalar_subquery(),
+        )
+    ).one()
+    if last is None:
+        return NextStep(
+            "Check in: are you in a rut?",
+            "Eight quick questions. Noticing the rut is the first step out of it.",
+            "rut",
+            "Check in",
+        )
+    if method.check_in_due(last, today) <= today:
+        return NextStep(
+            "Time for your four-weekly check-in",
+            f"Your last one was {(today - last).days} days ago. See what has changed.",
+            "rut",
+            "Check in",
+        )
+    if obstacle_id is not None:
+        return NextStep(
+            f"Who got there despite “{obstacle_text}”?",
+            "Link someone you know who proves it need not stop you.",
+            f"obstacle-{obstacle_id}",
+            "Find someone",
+        )
+    return None
+
+
+def _role_step(user_id: int) -> NextStep | None:
+    wanted = roles.target_roles(user_id)
+    for view in roles.role_views(user_id, wanted):
+        if not view.people:
+            return NextStep(
+                f"Find someone who is a {view.role.title}",
+                "Ask friends, family, colleagues and alumni who knows one.",
+                f"role-{view.role.id}",
+                "See the role",
+            )
+    if not wanted:
+        return NextStep(
+            "Name a role you want",
+            "Then see who you already know in it, and ask about their path.",
+            "roles",
+            "Add a role",
+        )
+    return None
+
+
+def plan_card(user_id: int, goal: int, today: date, daily: dict[date, int]) -> PlanCard:
+    """The next step (check-in due, an obstacle with no proof, a role with nobody, people to
+    reach), the streak (from the outreach per day the dashboard read) and the people picked
+    to reach."""
+    to_reach = [r for r in services.people_to_reach(user_id, limit=5) if r.reached_on is None]
+    step = _first_steps(user_id, today)
+    if step is None and to_reach:
+        person = to_reach[0].entry.contact
+        step = NextStep(
+            f"Reach out to {person.full_name}",
+            "You picked them as someone who could help. A short note about their path is enough.",
+            "reach",
+            "See your list",
+        )
+    step = step or _role_step(user_id)
+    return PlanCard(step, method.streak(daily, goal, today), goal, to_reach)

@@ -1,0 +1,205 @@
+"""Step 5, keeping on track: the weekly goal's streak, the 12-week chart and the wins so far.
+A fixed number of statements, each reading only the user's rows."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, time, timedelta
+
+from sqlalchemy import ColumnElement, CompoundSelect, Date, String, func, literal, select, union_all
+from sqlalchemy.orm import aliased
+
+from crm.enums import InterviewStatus, OutreachStatus
+from crm.extensions import db
+from crm.models import Contact, Interview, Outreach
+from crm.plan import method
+
+# The streak looks back at most this far; a longer one reads "52 weeks".
+STREAK_WEEKS = 52
+WINS_SHOWN = 5
+SERIES = ("Outreach", "Replies", "Interviews", "Referrals")
+
+
+def _as_date(value: object) -> date:
+    """SQLite's date() gives text, PostgreSQL's a date."""
+    return value if isinstance(value, date) else date.fromisoformat(str(value)[:10])
+
+
+def daily_outreach(user_id: int, since: date) -> dict[date, int]:
+    """Outreach sent per day since a date (one statement over the user's sent_on index)."""
+    rows = db.session.execute(
+        select(Outreach.sent_on, func.count())
+        .where(Outreach.user_id == user_id, Outreach.sent_on >= since)
+        .group_by(Outreach.sent_on)
+    ).all()
+    return {day: n for day, n in rows}
+
+
+def streak_start(today: date) -> date:
+    """The first day the streak and the chart look at."""
+    return method.week_start(today) - timedelta(weeks=STREAK_WEEKS)
+
+
+@dataclass
+class Win:
+    day: date
+    contact_id: int
+    name: str
+    what: str
+
+
+@dataclass
+class Progress:
+    goal: int
+    streak: int
+    weeks: list[date]
+    series: dict[str, list[int]]
+    wins: list[Win] = field(default_factory=list)
+    totals: dict[str, int] = field(default_factory=dict)
+
+    @property
+    def this_week(self) -> int:
+        return self.series["Outreach"][-1]
+
+    @property
+    def rows(self) -> list[tuple[date, list[int]]]:
+        """The chart as a table: each week with its four numbers."""
+        return [(w, [self.series[s][i] for s in SERIES]) for i, w in enumerate(self.weeks)]
+
+
+def _name(first: str, last: str) -> str:
+    return f"{first} {last}".strip() or "(no name)"
+
+
+def _created_day() -> ColumnElement[date]:
+    """The UTC day a contact was added (SQLite's date() gives text, read back as a date)."""
+    return func.date(Contact.created_at)
+
+
+def _other_series(user_id: int, start: date) -> tuple[dict[str, dict[date, int]], dict[str, int]]:
+    """Replies, interviews held and referrals per day since start, and each one's total so
+    far, in one statement."""
+    since = datetime.combine(start, time.min, UTC)
+    replied = (Outreach.user_id == user_id, Outreach.status == OutreachStatus.REPLIED)
+    held = (Interview.user_id == user_id, Interview.status == InterviewStatus.DONE)
+    referred = (Contact.user_id == user_id, Contact.introduced_by_id.is_not(None))
+    no_day = literal(None, Date)
+    statement: CompoundSelect[str, date | None, int] = union_all(
+        select(literal("Replies"), Outreach.reply_on, func.count())
+        .where(*replied, Outreach.reply_on >= start)
+        .group_by(Outreach.reply_on),
+        select(literal("Interviews"), Interview.done_on, func.count())
+        .where(*held, Interview.done_on >= start)
+        .group_by(Interview.done_on),
+        select(literal("Referrals"), _created_day(), func.count())
+        .where(*referred, Contact.created_at >= since)
+        .group_by(_created_day()),
+        select(literal("Replies"), no_day, func.count(Outreach.id)).where(*replied),
+        select(literal("Interviews held"), no_day, func.count(Interview.id)).where(*held),
+        select(literal("Referrals"), no_day, func.count(Contact.id)).where(*referred),
+    )
+    rows = db.session.execute(statement).all()
+    daily: dict[str, dict[date, int]] = {"Replies": {}, "Interviews": {}, "Referrals": {}}
+    totals: dict[str, int] = {"Replies": 0, "Interviews held": 0, "Referrals": 0}
+    for series, day, n in rows:
+        if day is None:
+            totals[series] = n
+        else:
+            daily[series][_as_date(day)] = n
+    return daily, totals
+
+
+def build_progress(
+    user_id: int, goal: int, today: date, daily: dict[date, int] | None = None
+) -> Progress:
+    """Streak, the four weekly series for the last 12 weeks, and the latest wins."""
+    weeks = method.recent_weeks(today)
+    if daily is None:
+        daily = daily_outreach(user_id, streak_start(today))
+    others, totals = _other_series(user_id, weeks[0])
+    series = {
+        "Outreach": method.per_week(daily, weeks),
+        "Replies": method.per_week(others["Replies"], weeks),
+        "Interviews": method.per_week(others["Interviews"], weeks),
+        "Referrals": method.per_week(others["Referrals"], weeks),
+    }
+    return Progress(
+        goal=goal,
+        streak=method.streak(daily, goal, today),
+        weeks=weeks,
+        series=series,
+        wins=_wins(user_id),
+        totals=totals,
+    )
+
+
+def _wins(user_id: int) -> list[Win]:
+    """The latest replies, interviews held and referrals, newest first (one statement)."""
+    introducer = aliased(Contact)
+    no_name = literal(None, String)
+    replies = (
+        select(
+            Outreach.reply_on.label("day"),
+            literal("replied").label("what"),
+            Contact.id,
+            Contact.first_name,
+            Contact.last_name,
+            no_name.label("by_first"),
+            no_name.label("by_last"),
+        )
+        .join(Contact, Contact.id == Outreach.contact_id)
+        .where(
+            Outreach.user_id == user_id,
+            Outreach.status == OutreachStatus.REPLIED,
+            Outreach.reply_on.is_not(None),
+        )
+        .order_by(Outreach.reply_on.desc(), Outreach.id.desc())
+        .limit(WINS_SHOWN)
+        .subquery()
+    )
+    held = (
+        select(
+            Interview.done_on.label("day"),
+            literal("talked with you about their path").label("what"),
+            Contact.id,
+            Contact.first_name,
+            Contact.last_name,
+            no_name.label("by_first"),
+            no_name.label("by_last"),
+        )
+        .join(Contact, Contact.id == Interview.contact_id)
+        .where(
+            Interview.user_id == user_id,
+            Interview.status == InterviewStatus.DONE,
+            Interview.done_on.is_not(None),
+        )
+        .order_by(Interview.done_on.desc(), Interview.id.desc())
+        .limit(WINS_SHOWN)
+        .subquery()
+    )
+    referred = (
+        select(
+            _created_day().label("day"),
+            literal("introduced by").label("what"),
+            Contact.id,
+            Contact.first_name,
+            Contact.last_name,
+            introducer.first_name.label("by_first"),
+            introducer.last_name.label("by_last"),
+        )
+        .join(introducer, introducer.id == Contact.introduced_by_id)
+        .where(Contact.user_id == user_id, Contact.introduced_by_id.is_not(None))
+        .order_by(Contact.created_at.desc(), Contact.id.desc())
+        .limit(WINS_SHOWN)
+        .subquery()
+    )
+    rows = db.session.execute(
+        union_all(*(select(*sub.c) for sub in (replies, held, referred)))
+    ).all()
+    wins = []
+    for day, what, cid, first, last, by_first, by_last in rows:
+        if what == "introduced by":
+            what = f"introduced by {_name(by_first or '', by_last or '')}"
+        wins.append(Win(_as_date(day), cid, _name(first, last), what))
+    wins.sort(key=lambda w: w.day, reverse=True)
+    return wins[: WINS_SHOWN * 2]

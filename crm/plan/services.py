@@ -1,0 +1,301 @@
+"""The plan's reads and writes. Writes flush; the views commit. Every query is scoped to
+one user, and every page's reads are a fixed number of statements."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date
+
+from sqlalchemy import ColumnElement, and_, func, or_, select
+from sqlalchemy.orm import QueryableAttribute, aliased, contains_eager, joinedload
+
+from crm.extensions import db
+from crm.models import Contact, Outreach
+from crm.normalize import fold, name_key, squash
+from crm.plan import method
+from crm.plan.models import (
+    Obstacle,
+    ObstacleProof,
+    PersonToReach,
+    RutCheckIn,
+    StrategicAnswer,
+    TargetRole,
+)
+
+CHECK_IN_HISTORY = 12
+NAME_SUGGESTIONS = 100
+
+
+class PlanError(ValueError):
+    """A plan change that cannot be made; the message says why, in the user's words."""
+
+
+def contains_folded(column: QueryableAttribute[str], word: str) -> ColumnElement[bool]:
+    """A case-insensitive substring test with one escaped pattern (folded text on both sides)."""
+    escaped = word.replace("/", "//").replace("%", "/%").replace("_", "/_")
+    return column.like(f"%{escaped}%", escape="/")
+
+
+# --- 1. Am I in a rut? ---------------------------------------------------------------------
+
+
+def save_check_in(user_id: int, sign_keys: Iterable[str], today: date) -> RutCheckIn:
+    """Record today's check-in; a second one the same day replaces the first."""
+    signs = method.signs_from_keys(sign_keys)
+    check_in = db.session.scalar(
+        select(RutCheckIn).where(RutCheckIn.user_id == user_id, RutCheckIn.checked_on == today)
+    )
+    if check_in is None:
+        check_in = RutCheckIn(user_id=user_id, checked_on=today)
+        db.session.add(check_in)
+    check_in.signs = ",".join(signs)
+    db.session.flush()
+    return check_in
+
+
+def recent_check_ins(user_id: int) -> list[RutCheckIn]:
+    """The latest check-ins, newest first."""
+    stmt = (
+        select(RutCheckIn)
+        .where(RutCheckIn.user_id == user_id)
+        .order_by(RutCheckIn.checked_on.desc())
+        .limit(CHECK_IN_HISTORY)
+    )
+    return list(db.session.scalars(stmt))
+
+
+# --- 2. Obstacles and the people who disprove them ------------------------------------------
+
+
+def add_obstacle(user_id: int, text: str) -> Obstacle:
+    """Add an obstacle; the same words twice (ignoring case and spaces) are one obstacle."""
+    text = squash(text)
+    if not text:
+        raise PlanError("Write the obstacle in a few words, or pick one of the suggestions.")
+    key = name_key(text)
+    existing = db.session.scalar(
+        select(Obstacle).where(Obstacle.user_id == user_id, Obstacle.text_key == key)
+    )
+    if existing is not None:
+        if existing.resolved_on is None:
+            raise PlanError("That obstacle is already on your list.")
+        existing.resolved_on = None  # it is back: show it again
+        db.session.flush()
+        return existing
+    obstacle = Obstacle(user_id=user_id, text=text, text_key=key)
+    db.session.add(obstacle)
+    db.session.flush()
+    return obstacle
+
+
+@dataclass
+class NameLookup:
+    contact: Contact | None = None
+    error: str | None = None
+
+
+def find_contact_by_name(user_id: int, typed: str | None) -> NameLookup:
+    """One of the user's contacts from a typed full name, ignoring case, accents and spacing
+    (and "Last First" order); a clear message when there is none or several."""
+    shown = squash(typed)
+    key = " ".join(fold(shown).split())
+    if not key:
+        return NameLookup(error="Type the person's name, as it is in your contacts.")
+    # search_text starts with the folded first and last name; sort_name is "last first".
+    candidates = db.session.scalars(
+        select(Contact)
+        .where(
+            Contact.user_id == user_id,
+            or_(Contact.search_text.like(_prefix(key), escape="/"), Contact.sort_name == key),
+        )
+        .limit(50)
+    ).all()
+
+    def names(contact: Contact) -> set[str]:
+        first, last = fold(contact.first_name).split(), fold(contact.last_name).split()
+        return {" ".join(first + last), " ".join(last + first)}
+
+    found = [c for c in candidates if key in names(c)]
+    if not found:
+        return NameLookup(
+            error=f"No contact is named “{shown[:100]}”. Pick a name from the list, "
+            "or add them as a contact first."
+        )
+    if len(found) > 1:
+        return NameLookup(
+            error=f"Several contacts are named “{shown[:100]}”. Link the right one from "
+            "their contact page, or tell them apart by name first."
+        )
+    return NameLookup(contact=found[0])
+
+
+def _prefix(key: str) -> str:
+    escaped = key.replace("/", "//").replace("%", "/%").replace("_", "/_")
+    return f"{escaped}%"
+
+
+def link_proof(obstacle: Obstacle, contact: Contact) -> bool:
+    """Link a contact as proof against an obstacle; False when already linked."""
+    if any(proof.contact_id == contact.id for proof in obstacle.proofs):
+        return False
+    obstacle.proofs.append(ObstacleProof(user_id=obstacle.user_id, contact=contact))
+    db.session.flush()
+    return True
+
+
+def obstacles_with_proof(user_id: int) -> list[Obstacle]:
+    """Every obstacle, open ones first, with its proof contacts loaded (one statement)."""
+    stmt = (
+        select(Obstacle)
+        .where(Obstacle.user_id == user_id)
+        .options(joinedload(Obstacle.proofs).joinedload(ObstacleProof.contact))
+        .order_by(Obstacle.resolved_on.is_not(None), Obstacle.created_at, Obstacle.id)
+    )
+    return list(db.session.scalars(stmt).unique())
+
+
+def doubts_disproved(user_id: int, contact_id: int) -> list[Obstacle]:
+    """The obstacles this contact disproves, for their contact page."""
+    stmt = (
+        select(Obstacle)
+        .join(ObstacleProof, ObstacleProof.obstacle_id == Obstacle.id)
+        .where(Obstacle.user_id == user_id, ObstacleProof.contact_id == contact_id)
+        .order_by(Obstacle.created_at, Obstacle.id)
+    )
+    return list(db.session.scalars(stmt))
+
+
+def name_suggestions(user_id: int, typed: str = "", limit: int = NAME_SUGGESTIONS) -> list[str]:
+    """Contact names to suggest as the user types, in the list's name order (its index)."""
+    stmt = select(Contact.first_name, Contact.last_name).where(Contact.user_id == user_id)
+    for word in fold(typed).split()[:5]:
+        stmt = stmt.where(contains_folded(Contact.search_text, word))
+    stmt = stmt.order_by(Contact.sort_name, Contact.id).limit(limit)
+    names: list[str] = []
+    for first, last in db.session.execute(stmt):
+        name = f"{first} {last}".strip()
+        if name and name not in names:
+            names.append(name)
+    return names
+
+
+# --- 3. Strategic questions -------------------------------------------------------------
+
+
+@dataclass
+class Answer:
+    question: method.Question
+    text: str
+    current: StrategicAnswer | None
+    versions: int
+
+
+def current_answers(user_id: int) -> list[Answer]:
+    """Each question with its newest answer and how many versions it has (one statement)."""
+    newest = (
+        select(func.max(StrategicAnswer.id))
+        .where(StrategicAnswer.user_id == user_id)
+        .group_by(StrategicAnswer.question)
+    )
+    older = aliased(StrategicAnswer)
+    versions = (
+        select(func.count(older.id))
+        .where(older.user_id == user_id, older.question == StrategicAnswer.question)
+        .correlate(StrategicAnswer)
+        .scalar_subquery()
+    )
+    rows = {
+        answer.question: (answer, count)
+        for answer, count in db.session.execute(
+            select(StrategicAnswer, versions).where(
+                StrategicAnswer.user_id == user_id, StrategicAnswer.id.in_(newest)
+            )
+        )
+    }
+    return [Answer(q, method.QUESTIONS[q], *rows.get(q.value, (None, 0))) for q in method.Question]
+
+
+def save_answers(user_id: int, answers: dict[str, str], today: date) -> int:
+    """Keep a new dated version of each answer that changed; return how many changed."""
+    current = {a.question.value: a.current for a in current_answers(user_id)}
+    changed = 0
+    for question in method.Question:
+        body = (answers.get(question.value) or "").strip()
+        before = current.get(question.value)
+        if body == (before.body if before else ""):
+            continue
+        db.session.add(
+            StrategicAnswer(user_id=user_id, question=question.value, body=body, saved_on=today)
+        )
+        changed += 1
+    db.session.flush()
+    return changed
+
+
+def answer_history(user_id: int, question: method.Question) -> list[StrategicAnswer]:
+    """Every saved version of one answer, newest first."""
+    stmt = (
+        select(StrategicAnswer)
+        .where(StrategicAnswer.user_id == user_id, StrategicAnswer.question == question.value)
+        .order_by(StrategicAnswer.id.desc())
+    )
+    return list(db.session.scalars(stmt))
+
+
+def add_person_to_reach(user_id: int, contact: Contact, today: date) -> bool:
+    """Put a contact on the "People to reach" list; False when already on it."""
+    exists = db.session.scalar(
+        select(PersonToReach.id).where(
+            PersonToReach.user_id == user_id, PersonToReach.contact_id == contact.id
+        )
+    )
+    if exists:
+        return False
+    db.session.add(PersonToReach(user_id=user_id, contact_id=contact.id, added_on=today))
+    db.session.flush()
+    return True
+
+
+@dataclass
+class ToReach:
+    entry: PersonToReach
+    reached_on: date | None
+
+
+def people_to_reach(user_id: int, limit: int = 20) -> list[ToReach]:
+    """The people picked to reach, those not yet reached first, with their latest outreach."""
+    last_outreach = (
+        select(func.max(Outreach.sent_on))
+        .where(Outreach.contact_id == PersonToReach.contact_id, Outreach.user_id == user_id)
+        .correlate(PersonToReach)
+        .scalar_subquery()
+    )
+    reached = and_(last_outreach.is_not(None), last_outreach >= PersonToReach.added_on)
+    stmt = (
+        select(PersonToReach, last_outreach)
+        .join(PersonToReach.contact)
+        .options(contains_eager(PersonToReach.contact))
+        .where(PersonToReach.user_id == user_id)
+        .order_by(reached, PersonToReach.added_on, PersonToReach.id)
+        .limit(limit)
+    )
+    rows = []
+    for entry, sent_on in db.session.execute(stmt):
+        rows.append(ToReach(entry, sent_on if sent_on and sent_on >= entry.added_on else None))
+    return rows
+
+
+@dataclass
+class ContactInPlan:
+    """What a contact's page shows of the plan: the doubts they disprove, the roles they hold."""
+
+    disproves: list[Obstacle]
+    roles: list[TargetRole]
+
+
+def contact_in_plan(user_id: int, contact: Contact) -> ContactInPlan:
+    from crm.plan.roles import roles_of_contact
+
+    """For the contact page (called as a plain function; three statements at most)."""
+    return ContactInPlan(doubts_disproved(user_id, contact.id), roles_of_contact(user_id, contact))

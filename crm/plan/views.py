@@ -1,0 +1,313 @@
+"""The Plan page and its forms: thin views that call crm.plan.services and commit once."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Blueprint, flash, jsonify, redirect, render_template, request, url_for
+from flask.typing import ResponseReturnValue
+from flask_login import current_user, login_required
+
+from crm import clock
+from crm.access import owned_or_404
+from crm.extensions import db
+from crm.forms import ConfirmForm
+from crm.models import Company, Contact
+from crm.plan import method, progress, roles, services
+from crm.plan.forms import AnswersForm, CheckInForm, EmployerForm, NameForm, ObstacleForm, RoleForm
+from crm.plan.models import Obstacle, PersonToReach, RoleContact, TargetRole
+
+bp = Blueprint("plan", __name__, url_prefix="/plan")
+
+
+@bp.before_request
+@login_required
+def require_login() -> None:
+    """Every plan page needs a logged-in user."""
+
+
+def render_plan(status: int = 200, **forms: Any) -> ResponseReturnValue:
+    """The Plan page, with any form that failed validation passed in to show its errors."""
+    uid = current_user.id
+    today = clock.user_today(current_user)
+    check_ins = services.recent_check_ins(uid)
+    latest = check_ins[0] if check_ins else None
+    answers = services.current_answers(uid)
+    answers_form = forms.get("answers_form")
+    if answers_form is None:
+        answers_form = AnswersForm(
+            formdata=None,
+            data={a.question.value: a.current.body if a.current else "" for a in answers},
+        )
+    check_in_form = forms.get("check_in_form") or CheckInForm(
+        formdata=None,
+        signs=latest.sign_keys if latest and latest.checked_on == today else [],
+    )
+    wanted = roles.target_roles(uid)
+    page = render_template(
+        "plan/index.html",
+        today=today,
+        check_ins=check_ins,
+        latest=latest,
+        check_in_due=method.check_in_due(latest.checked_on if latest else None, today),
+        chart=method.bar_chart([len(c.sign_keys) for c in reversed(check_ins)], height=40),
+        sign_count=len(method.RUT_SIGNS),
+        check_in_form=check_in_form,
+        obstacles=services.obstacles_with_proof(uid),
+        suggestions=method.OBSTACLE_SUGGESTIONS,
+        obstacle_form=forms.get("obstacle_form") or ObstacleForm(formdata=None),
+        name_error=forms.get("name_error"),
+        answers=answers,
+        answers_form=answers_form,
+        to_reach=services.people_to_reach(uid),
+        roles=roles.role_views(uid, wanted),
+        role_form=forms.get("role_form") or RoleForm(formdata=None),
+        employers=roles.target_employers(uid),
+        employer_form=forms.get("employer_form") or EmployerForm(formdata=None),
+        names=services.name_suggestions(uid),
+        progress=progress.build_progress(uid, current_user.weekly_goal, today),
+        series=progress.SERIES,
+    )
+    return page, status
+
+
+@bp.route("/")
+def index() -> ResponseReturnValue:
+    """The five steps: rut check, obstacles, strategic questions, target roles, keeping on track."""
+    return render_plan()
+
+
+def _back(anchor: str) -> ResponseReturnValue:
+    return redirect(url_for("plan.index", _anchor=anchor))
+
+
+@bp.route("/check-in", methods=["POST"])
+def check_in() -> ResponseReturnValue:
+    """Save today's rut check-in."""
+    form = CheckInForm()
+    if not form.validate_on_submit():
+        return render_plan(400, check_in_form=form)
+    saved = services.save_check_in(
+        current_user.id, form.signs.data or [], clock.user_today(current_user)
+    )
+    db.session.commit()
+    count = len(saved.sign_keys)
+    flash(
+        f"Check-in saved: {count} of {len(method.RUT_SIGNS)} today. "
+        "Noticing the rut is the first step out of it.",
+        "success",
+    )
+    return _back("rut")
+
+
+@bp.route("/obstacles", methods=["POST"])
+def add_obstacle() -> ResponseReturnValue:
+    """Add an obstacle, typed or picked from the suggestions."""
+    form = ObstacleForm()
+    if form.validate_on_submit():
+        try:
+            services.add_obstacle(current_user.id, form.text.data)
+        except services.PlanError as error:
+            db.session.rollback()
+            form.text.errors = [*form.text.errors, str(error)]
+        else:
+            db.session.commit()
+            flash("Added. Now think of someone who got there despite it.", "success")
+            return _back("obstacles")
+    return render_plan(400, obstacle_form=form)
+
+
+def _contact_from_name(form: NameForm, where: str, target_id: int) -> Contact | ResponseReturnValue:
+    """The contact the form names, or the page again with the reason beside the field."""
+    if not form.validate_on_submit():
+        return render_plan(400, name_error=(where, target_id, form.name.data, form.name.errors))
+    found = services.find_contact_by_name(current_user.id, form.name.data)
+    if found.contact is None:
+        return render_plan(400, name_error=(where, target_id, form.name.data, [found.error]))
+    return found.contact
+
+
+@bp.route("/obstacles/<int:obstacle_id>/proof", methods=["POST"])
+def link_proof(obstacle_id: int) -> ResponseReturnValue:
+    """Link a contact who got there despite the obstacle."""
+    obstacle = owned_or_404(Obstacle, obstacle_id)
+    contact = _contact_from_name(NameForm(), "proof", obstacle.id)
+    if not isinstance(contact, Contact):
+        return contact
+    if services.link_proof(obstacle, contact):
+        db.session.commit()
+        flash(f"{contact.full_name} is proof that “{obstacle.text}” need not stop you.", "success")
+    else:
+        flash(f"{contact.full_name} is already linked there.", "info")
+    return _back(f"obstacle-{obstacle.id}")
+
+
+@bp.route("/obstacles/<int:obstacle_id>/resolve", methods=["POST"])
+def resolve(obstacle_id: int) -> ResponseReturnValue:
+    """Mark an obstacle as no longer holding the user back (or bring it back)."""
+    obstacle = owned_or_404(Obstacle, obstacle_id)
+    if ConfirmForm().validate_on_submit():
+        if obstacle.resolved_on is None:
+            obstacle.resolved_on = clock.user_today(current_user)
+            flash(f"“{obstacle.text}” no longer holds you back. Well done.", "success")
+        else:
+            obstacle.resolved_on = None
+            flash(f"“{obstacle.text}” is back on your list.", "info")
+        db.session.commit()
+    return _back("obstacles")
+
+
+@bp.route("/answers", methods=["POST"])
+def save_answers() -> ResponseReturnValue:
+    """Save the strategic answers; each changed one becomes a new dated version."""
+    form = AnswersForm()
+    if not form.validate_on_submit():
+        return render_plan(400, answers_form=form)
+    changed = services.save_answers(
+        current_user.id,
+        {q.value: getattr(form, q.value).data for q in method.Question},
+        clock.user_today(current_user),
+    )
+    db.session.commit()
+    if changed:
+        flash(
+            f"Saved {changed} answer{'' if changed == 1 else 's'}. Earlier versions are kept.",
+            "success",
+        )
+    else:
+        flash("Nothing changed since you last saved.", "info")
+    return _back("questions")
+
+
+@bp.route("/answers/<question>")
+def answer_history(question: str) -> ResponseReturnValue:
+    """Every saved version of one strategic answer."""
+    try:
+        asked = method.Question(question)
+    except ValueError:
+        return render_template("error.html", code=404, message="We could not find that page."), 404
+    return render_template(
+        "plan/history.html",
+        question=method.QUESTIONS[asked],
+        versions=services.answer_history(current_user.id, asked),
+        today=clock.user_today(current_user),
+    )
+
+
+@bp.route("/people-to-reach", methods=["POST"])
+def add_person_to_reach() -> ResponseReturnValue:
+    """Pick a contact to reach, under "Who do I know that I could connect with?"."""
+    contact = _contact_from_name(NameForm(), "reach", 0)
+    if not isinstance(contact, Contact):
+        return contact
+    if services.add_person_to_reach(current_user.id, contact, clock.user_today(current_user)):
+        db.session.commit()
+        flash(f"{contact.full_name} is on your People to reach list.", "success")
+    else:
+        flash(f"{contact.full_name} is already on your list.", "info")
+    return _back("reach")
+
+
+@bp.route("/people-to-reach/<int:entry_id>/remove", methods=["POST"])
+def remove_person_to_reach(entry_id: int) -> ResponseReturnValue:
+    """Take someone off the People to reach list."""
+    entry = owned_or_404(PersonToReach, entry_id)
+    if ConfirmForm().validate_on_submit():
+        db.session.delete(entry)
+        db.session.commit()
+        flash("Taken off the list.", "info")
+    return _back("reach")
+
+
+@bp.route("/roles", methods=["POST"])
+def add_role() -> ResponseReturnValue:
+    """Add a target role."""
+    form = RoleForm()
+    if form.validate_on_submit():
+        try:
+            roles.add_role(current_user.id, form.title.data)
+        except services.PlanError as error:
+            db.session.rollback()
+            form.title.errors = [*form.title.errors, str(error)]
+        else:
+            db.session.commit()
+            flash(f"Added {form.title.data.strip()}.", "success")
+            return _back("roles")
+    return render_plan(400, role_form=form)
+
+
+@bp.route("/roles/<int:role_id>/people", methods=["POST"])
+def tag_in_role(role_id: int) -> ResponseReturnValue:
+    """Tag a contact by hand as holding a role."""
+    role = owned_or_404(TargetRole, role_id)
+    contact = _contact_from_name(NameForm(), "role", role.id)
+    if not isinstance(contact, Contact):
+        return contact
+    if roles.tag_in_role(role, contact):
+        db.session.commit()
+        flash(f"{contact.full_name} is now counted as a {role.title}.", "success")
+    else:
+        flash(f"{contact.full_name} is already counted there.", "info")
+    return _back(f"role-{role.id}")
+
+
+@bp.route("/roles/<int:role_id>/people/<int:contact_id>/untag", methods=["POST"])
+def untag(role_id: int, contact_id: int) -> ResponseReturnValue:
+    """Stop counting a hand-tagged contact in a role."""
+    role = owned_or_404(TargetRole, role_id)
+    contact = owned_or_404(Contact, contact_id)
+    if ConfirmForm().validate_on_submit():
+        for link in db.session.scalars(
+            db.select(RoleContact).where(
+                RoleContact.role_id == role.id, RoleContact.contact_id == contact.id
+            )
+        ):
+            db.session.delete(link)
+        db.session.commit()
+    return _back(f"role-{role.id}")
+
+
+@bp.route("/roles/<int:role_id>/remove", methods=["POST"])
+def remove_role(role_id: int) -> ResponseReturnValue:
+    """Remove a target role (the contacts stay)."""
+    role = owned_or_404(TargetRole, role_id)
+    if ConfirmForm().validate_on_submit():
+        db.session.delete(role)
+        db.session.commit()
+        flash(f"Removed {role.title} from your target roles.", "info")
+    return _back("roles")
+
+
+@bp.route("/employers", methods=["POST"])
+def star_employer() -> ResponseReturnValue:
+    """Star a company as a target employer."""
+    form = EmployerForm()
+    if form.validate_on_submit():
+        try:
+            company = roles.star_employer(current_user.id, form.company.data)
+        except services.PlanError as error:
+            db.session.rollback()
+            form.company.errors = [*form.company.errors, str(error)]
+        else:
+            db.session.commit()
+            flash(f"{company.name} is a target employer.", "success")
+            return _back("employers")
+    return render_plan(400, employer_form=form)
+
+
+@bp.route("/employers/<int:company_id>/unstar", methods=["POST"])
+def unstar_employer(company_id: int) -> ResponseReturnValue:
+    """Stop targeting a company."""
+    company = owned_or_404(Company, company_id)
+    if ConfirmForm().validate_on_submit():
+        company.is_target = False
+        db.session.commit()
+        flash(f"{company.name} is no longer a target.", "info")
+    return _back("employers")
+
+
+@bp.route("/contact-names")
+def contact_names() -> ResponseReturnValue:
+    """Names of the user's contacts matching what is typed, for the name fields' suggestions."""
+    typed = request.args.get("q", "")[:100]
+    return jsonify(services.name_suggestions(current_user.id, typed, limit=20))

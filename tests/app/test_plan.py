@@ -1,0 +1,378 @@
+"""The Plan page through its forms: what the user sees, what the database keeps, bad input."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, timedelta
+
+import pytest
+from sqlalchemy import func, select
+
+from crm.extensions import db
+from crm.models import Company, User
+from crm.plan.models import (
+    Obstacle,
+    ObstacleProof,
+    PersonToReach,
+    RoleContact,
+    RutCheckIn,
+    StrategicAnswer,
+    TargetRole,
+)
+
+SCRIPT = "<script>alert(1)</script>"
+
+
+def add_contact(client, first, last, title="", company=""):
+    data = {"first_name": first, "last_name": last, "title": title, "company": company}
+    response = client.post("/contacts/new", data={**data, "network": "work"})
+    assert response.status_code == 302, response.get_data(as_text=True)
+    return int(response.headers["Location"].rsplit("/", 1)[1])
+
+
+def count(app, model) -> int:
+    with app.app_context():
+        return db.session.scalar(select(func.count()).select_from(model))
+
+
+def page(client) -> str:
+    response = client.get("/plan/")
+    assert response.status_code == 200
+    return response.get_data(as_text=True)
+
+
+@pytest.fixture
+def other_users_rows(app, client, auth):
+    """Another user's obstacle, role, company, contact and list entry; then log back in as Jo."""
+    auth.register(email="other@example.com")
+    contact_id = add_contact(client, "Olga", "Other", "Product Manager", "Othercorp")
+    client.post("/plan/obstacles", data={"text": "Too shy"})
+    client.post("/plan/roles", data={"title": "Product Manager"})
+    client.post("/plan/people-to-reach", data={"name": "Olga Other"})
+    client.post("/plan/employers", data={"company": "Othercorp"})
+    with app.app_context():
+        rows = {
+            "obstacle": db.session.scalar(select(Obstacle.id)),
+            "role": db.session.scalar(select(TargetRole.id)),
+            "company": db.session.scalar(select(Company.id)),
+            "reach": db.session.scalar(select(PersonToReach.id)),
+            "contact": contact_id,
+        }
+    assert all(rows.values()), rows
+    auth.logout()
+    auth.register()
+    return rows
+
+
+def test_the_plan_page_shows_five_steps_each_saying_what_to_do_first(client, user):
+    html = page(client)
+    for heading in (
+        "1. Am I in a rut?",
+        "2. Obstacles",
+        "3. Strategic questions",
+        "4. Target roles",
+        "5. Keep on track",
+    ):
+        assert heading in html
+    assert "Start here: tick the signs" in html
+    assert "No obstacles yet" in html
+    assert "No target roles yet" in html
+    assert ">Plan</a>" in client.get("/dashboard").get_data(as_text=True)
+
+
+def test_a_check_in_shows_3_of_8_today_and_a_second_replaces_it(client, user, app):
+    signs = ["underpaid", "no_room", "not_asking"]
+    assert client.post("/plan/check-in", data={"signs": signs}).status_code == 302
+    assert "3 of 8 today." in page(client)
+    client.post("/plan/check-in", data={"signs": ["underpaid", "bogus", SCRIPT]})
+    with app.app_context():
+        rows = db.session.scalars(select(RutCheckIn)).all()
+        assert [r.sign_keys for r in rows] == [["underpaid"]]
+    assert "1 of 8 today." in page(client)
+
+
+def test_an_empty_check_in_is_a_good_day_not_an_error(client, user):
+    assert client.post("/plan/check-in", data={}).status_code == 302
+    assert "0 of 8 today." in page(client)
+
+
+def test_earlier_check_ins_are_listed_with_a_chart(client, user, app):
+    with app.app_context():
+        user_id = db.session.scalar(select(User.id))
+        db.session.add(
+            RutCheckIn(user_id=user_id, checked_on=date(2026, 1, 5), signs="underpaid,no_room")
+        )
+        db.session.commit()
+    html = page(client)
+    assert "Earlier check-ins" in html
+    assert "2 of 8" in html
+    assert "A new check-in is due." in html
+    assert '<svg class="chart"' in html
+
+
+def test_an_obstacle_is_added_once_whatever_the_case(client, user, app):
+    client.post("/plan/obstacles", data={"text": "I didn't go to the right school"})
+    response = client.post("/plan/obstacles", data={"text": "  i DIDN'T go to the right   school"})
+    assert response.status_code == 400
+    assert "That obstacle is already on your list." in response.get_data(as_text=True)
+    assert count(app, Obstacle) == 1
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [("", "Write the obstacle"), ("   ", "Write the obstacle"), ("x" * 301, "under 300")],
+)
+def test_a_bad_obstacle_gets_a_message_and_nothing_is_written(client, user, app, text, message):
+    response = client.post("/plan/obstacles", data={"text": text})
+    assert response.status_code == 400
+    assert message in response.get_data(as_text=True)
+    assert count(app, Obstacle) == 0
+
+
+def test_script_in_an_obstacle_is_shown_as_text(client, user):
+    client.post("/plan/obstacles", data={"text": SCRIPT})
+    html = page(client)
+    assert SCRIPT not in html
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
+
+
+def test_an_obstacle_with_nobody_says_so_kindly_and_points_to_the_target_roles(client, user):
+    client.post("/plan/obstacles", data={"text": "I'm not good at networking"})
+    html = page(client)
+    assert "Nobody linked yet, and that is fine" in html
+    assert "Add a target role" in html
+    client.post("/plan/roles", data={"title": "Product Manager"})
+    html = page(client)
+    assert 'href="/contacts/?q=Product+Manager"' in html
+
+
+def test_linking_proof_by_typed_name_ignores_case_and_accents(client, user, app):
+    ana = add_contact(client, "Ana", "García", "Product Manager")
+    client.post("/plan/obstacles", data={"text": "I didn't go to the right school"})
+    with app.app_context():
+        obstacle_id = db.session.scalar(select(Obstacle.id))
+    response = client.post(f"/plan/obstacles/{obstacle_id}/proof", data={"name": " ANA  garcia "})
+    assert response.status_code == 302
+    html = page(client)
+    assert f'href="/contacts/{ana}">Ana García</a>' in html
+    assert "Nobody linked yet" not in html
+    contact_page = client.get(f"/contacts/{ana}").get_data(as_text=True)
+    assert "In your plan" in contact_page
+    assert "“I didn&#39;t go to the right school”" in contact_page
+    # Linking twice keeps one link.
+    client.post(f"/plan/obstacles/{obstacle_id}/proof", data={"name": "Ana García"})
+    assert count(app, ObstacleProof) == 1
+
+
+@pytest.mark.parametrize(
+    ("name", "message"),
+    [
+        ("", "Type the person&#39;s name"),
+        ("Nobody Known", "No contact is named “Nobody Known”"),
+        ("y" * 201, "longer than any name"),
+        (SCRIPT, "No contact is named “&lt;script&gt;"),
+    ],
+)
+def test_a_bad_proof_name_gets_a_message_and_nothing_is_linked(client, user, app, name, message):
+    add_contact(client, "Ana", "García")
+    client.post("/plan/obstacles", data={"text": "Too old"})
+    with app.app_context():
+        obstacle_id = db.session.scalar(select(Obstacle.id))
+    response = client.post(f"/plan/obstacles/{obstacle_id}/proof", data={"name": name})
+    assert response.status_code == 400
+    html = response.get_data(as_text=True)
+    assert message in html
+    assert SCRIPT not in html
+    assert count(app, ObstacleProof) == 0
+
+
+def test_two_contacts_with_one_name_are_not_guessed_between(client, user, app):
+    add_contact(client, "Sam", "Lee", company="Acme")
+    add_contact(client, "Sam", "Lee", company="Initech")
+    client.post("/plan/obstacles", data={"text": "Too old"})
+    with app.app_context():
+        obstacle_id = db.session.scalar(select(Obstacle.id))
+    response = client.post(f"/plan/obstacles/{obstacle_id}/proof", data={"name": "sam lee"})
+    assert response.status_code == 400
+    assert "Several contacts are named “sam lee”" in response.get_data(as_text=True)
+    assert count(app, ObstacleProof) == 0
+
+
+def test_no_longer_holding_me_back_and_back_again(client, user, app):
+    client.post("/plan/obstacles", data={"text": "Too old"})
+    with app.app_context():
+        obstacle_id = db.session.scalar(select(Obstacle.id))
+    client.post(f"/plan/obstacles/{obstacle_id}/resolve")
+    assert "No longer holding you back since" in page(client)
+    with app.app_context():
+        assert db.session.get(Obstacle, obstacle_id).resolved_on is not None
+    client.post(f"/plan/obstacles/{obstacle_id}/resolve")
+    with app.app_context():
+        assert db.session.get(Obstacle, obstacle_id).resolved_on is None
+
+
+def test_answers_are_kept_dated_with_earlier_versions_viewable(client, user, app):
+    client.post("/plan/answers", data={"skills": "Research"})
+    client.post("/plan/answers", data={"skills": "Research"})  # unchanged: no new version
+    client.post("/plan/answers", data={"skills": "Research and writing", "who": SCRIPT})
+    with app.app_context():
+        assert count(app, StrategicAnswer) == 3
+    html = page(client)
+    assert "Research and writing</textarea>" in html
+    assert "1 earlier version" in html
+    history = client.get("/plan/answers/skills").get_data(as_text=True)
+    assert history.index("Research and writing") < history.index("Research</p>")
+    assert SCRIPT not in page(client)
+    assert client.get("/plan/answers/nonsense").status_code == 404
+
+
+def test_an_answer_too_long_is_refused_and_nothing_is_kept(client, user, app):
+    response = client.post("/plan/answers", data={"skills": "x" * 10_001, "who": "Ana"})
+    assert response.status_code == 400
+    assert "Keep it under 10,000 characters." in response.get_data(as_text=True)
+    assert count(app, StrategicAnswer) == 0
+
+
+def test_people_to_reach_show_on_the_dashboard_with_log_outreach(client, user, app):
+    ana = add_contact(client, "Ana", "García")
+    assert client.post("/plan/people-to-reach", data={"name": "ana garcia"}).status_code == 302
+    dashboard = client.get("/dashboard").get_data(as_text=True)
+    assert "People to reach" in dashboard
+    assert f'href="/contacts/{ana}?log=1#log-outreach">Log outreach</a>' in dashboard
+    contact_page = client.get(f"/contacts/{ana}?log=1").get_data(as_text=True)
+    assert 'id="log-outreach" open' in contact_page
+    response = client.post("/plan/people-to-reach", data={"name": "Nobody"})
+    assert response.status_code == 400
+    assert count(app, PersonToReach) == 1
+
+
+def test_a_target_role_finds_contacts_by_title_in_any_order_and_case(client, user, app):
+    ana = add_contact(client, "Ana", "García", "Senior Manager, Product")
+    add_contact(client, "Ben", "Okafor", "Project Manager")
+    eve = add_contact(client, "Eve", "Ng", "Data Analyst")
+    client.post("/plan/roles", data={"title": "product manager"})
+    html = page(client)
+    assert f'href="/contacts/{ana}">Ana García</a>' in html
+    assert "Ben Okafor" not in html.split('id="roles-h"')[1].split('id="employers"')[0]
+    with app.app_context():
+        role_id = db.session.scalar(select(TargetRole.id))
+    # Eve is tagged by hand: her title says it differently.
+    assert client.post(f"/plan/roles/{role_id}/people", data={"name": "Eve Ng"}).status_code == 302
+    html = page(client)
+    assert f'href="/contacts/{eve}">Eve Ng</a>' in html
+    assert "<strong>2</strong>you know" in html
+    assert 'Holds a role you want: <a href="/plan/#role-1">product manager</a>' in client.get(
+        f"/contacts/{eve}"
+    ).get_data(as_text=True)
+    client.post(f"/plan/roles/{role_id}/people/{eve}/untag")
+    assert count(app, RoleContact) == 0
+
+
+@pytest.mark.parametrize(
+    ("title", "message"),
+    [("", "Write the role"), ("of the", "Write the role"), ("z" * 201, "under 200")],
+)
+def test_a_bad_role_gets_a_message_and_nothing_is_written(client, user, app, title, message):
+    response = client.post("/plan/roles", data={"title": title})
+    assert response.status_code == 400
+    assert message in response.get_data(as_text=True)
+    assert count(app, TargetRole) == 0
+
+
+def test_the_same_role_in_another_word_order_is_refused(client, user, app):
+    client.post("/plan/roles", data={"title": "Product Manager"})
+    response = client.post("/plan/roles", data={"title": "manager, PRODUCT"})
+    assert response.status_code == 400
+    assert "already one of your target roles" in response.get_data(as_text=True)
+    assert count(app, TargetRole) == 1
+
+
+def test_target_employers_count_contacts_and_prompt_when_nobody_is_there(client, user, app):
+    add_contact(client, "Ana", "García", company="Acme")
+    client.post("/plan/employers", data={"company": "acme"})
+    client.post("/plan/employers", data={"company": "Globex"})
+    html = page(client)
+    assert "1 contact there" in html
+    assert "Globex</strong>:\n      nobody there yet" in html
+    response = client.post("/plan/employers", data={"company": "ACME"})
+    assert response.status_code == 400
+    assert "already a target employer" in response.get_data(as_text=True)
+    assert client.post("/plan/employers", data={"company": ""}).status_code == 400
+    with app.app_context():
+        assert db.session.scalar(select(func.count()).where(Company.is_target)) == 2
+
+
+def test_other_users_rows_answer_404_and_are_left_alone(client, app, other_users_rows):
+    rows = other_users_rows
+    for url in (
+        f"/plan/obstacles/{rows['obstacle']}/proof",
+        f"/plan/obstacles/{rows['obstacle']}/resolve",
+        f"/plan/roles/{rows['role']}/people",
+        f"/plan/roles/{rows['role']}/remove",
+        f"/plan/roles/{rows['role']}/people/{rows['contact']}/untag",
+        f"/plan/employers/{rows['company']}/unstar",
+        f"/plan/people-to-reach/{rows['reach']}/remove",
+    ):
+        assert client.post(url, data={"name": "Olga Other"}).status_code == 404, url
+    # Another user's contact is no one to this user.
+    client.post("/plan/obstacles", data={"text": "Too shy"})
+    with app.app_context():
+        mine = db.session.scalar(select(Obstacle.id).order_by(Obstacle.id.desc()))
+    response = client.post(f"/plan/obstacles/{mine}/proof", data={"name": "Olga Other"})
+    assert response.status_code == 400
+    assert client.get("/plan/contact-names?q=olga").json == []
+    html = page(client)
+    assert "Olga" not in html and "Othercorp" not in html
+    with app.app_context():
+        assert db.session.get(Obstacle, rows["obstacle"]).resolved_on is None
+        assert db.session.get(Company, rows["company"]).is_target
+        assert count(app, PersonToReach) == 1 and count(app, TargetRole) == 1
+
+
+def test_the_dashboard_card_walks_the_steps_in_order(client, user, app):
+    def card() -> str:
+        html = client.get("/dashboard").get_data(as_text=True)
+        return html.split('id="next-step-h"')[1].split("</article>")[0]
+
+    add_contact(client, "Ana", "García", "Designer")
+    assert "Check in: are you in a rut?" in card()
+    client.post("/plan/check-in", data={"signs": ["underpaid"]})
+    assert "Name a role you want" in card()
+    client.post("/plan/obstacles", data={"text": "Too old"})
+    assert "Who got there despite “Too old”?" in card()
+    with app.app_context():
+        obstacle_id = db.session.scalar(select(Obstacle.id))
+    client.post(f"/plan/obstacles/{obstacle_id}/proof", data={"name": "Ana García"})
+    client.post("/plan/people-to-reach", data={"name": "Ana García"})
+    assert "Reach out to Ana García" in card()
+    client.post("/plan/people-to-reach/1/remove")
+    client.post("/plan/roles", data={"title": "Product Manager"})
+    assert "Find someone who is a Product Manager" in card()
+    with app.app_context():
+        check_in = db.session.scalar(select(RutCheckIn))
+        check_in.checked_on -= timedelta(weeks=4)
+        db.session.commit()
+    assert "Time for your four-weekly check-in" in card()
+
+
+def test_keep_on_track_shows_the_week_the_streak_and_the_wins(client, user, app, clock):
+    clock.set(datetime(2026, 11, 25, 12, 0, tzinfo=UTC))
+    ana = add_contact(client, "Ana", "García")
+    today = date(2026, 11, 25)
+    for back in (0, 1):
+        for n in range(5):
+            client.post(
+                f"/contacts/{ana}/outreach",
+                data={
+                    "channel": "email",
+                    "sent_on": (today - timedelta(weeks=back)).isoformat(),
+                    "status": "replied" if back == 1 and n == 0 else "awaiting",
+                    "summary": f"Hello {back} {n}",
+                },
+            )
+    html = page(client)
+    assert "5 of 5 outreach this week." in html
+    assert "2 weeks in a row" in html
+    assert 'class="week-chart"' in html and "<table" in html
+    assert "1 replies" in html
+    assert f'<a href="/contacts/{ana}">Ana García</a> replied' in html
+    assert "2 weeks in a row" in client.get("/dashboard").get_data(as_text=True)

@@ -1,0 +1,149 @@
+"""The plan's pure rules: title matching, the streak, the check-in rhythm, the week buckets."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+import pytest
+
+from crm.normalize import fold
+from crm.plan.method import (
+    RUT_SIGNS,
+    RutSign,
+    bar_chart,
+    check_in_due,
+    per_week,
+    recent_weeks,
+    search_stems,
+    signs_from_keys,
+    streak,
+    title_matches,
+    title_words,
+)
+
+WEDNESDAY = date(2026, 11, 25)
+
+
+@pytest.mark.parametrize(
+    "title",
+    [
+        "Product Manager",
+        "product manager",
+        "PRODUCT MANAGER",
+        "Senior Product Manager",
+        "Manager, Product",
+        "Manager of Product",
+        "Sr. Product Mgr",
+        "product-manager",
+        "Product Managers",
+        "Group Product Manager at Acme",
+    ],
+)
+def test_product_manager_is_found_whatever_the_case_order_or_abbreviation(title):
+    assert title_matches("Product Manager", title)
+
+
+@pytest.mark.parametrize(
+    "title",
+    ["Project Manager", "Product Designer", "Manager", "", None, "Production Manager"],
+)
+def test_other_titles_are_not_product_managers(title):
+    assert not title_matches("Product Manager", title)
+
+
+def test_accents_do_not_matter_either_way():
+    assert title_matches("Ingénieure logiciel", "INGENIEURE LOGICIEL senior")
+    assert title_matches("ingenieure logiciel", "Ingénieure Logiciel")
+    assert title_matches("Directeur Général", "directeur general adjoint")
+
+
+def test_an_empty_or_filler_only_role_matches_nobody():
+    assert not title_matches("", "Product Manager")
+    assert not title_matches("  of the ", "Head of the Lab")
+    assert title_words(" of the , ") == frozenset()
+
+
+def test_words_of_a_title_ignore_punctuation_and_filler():
+    assert title_words("Head of R&D, Europe") == {"head", "r", "d", "europe"}
+
+
+def test_search_stems_cover_every_title_the_exact_match_accepts():
+    # The database pre-filter must never drop a contact title_matches would accept.
+    for role, title in [
+        ("Senior Engineer", "Sr. Eng, Platform"),
+        ("Product Managers", "product manager"),
+        ("Developer", "Dev Lead"),
+        ("Ingénieure", "INGENIEURE"),
+    ]:
+        assert title_matches(role, title)
+        folded = fold(title)
+        assert all(any(stem in folded for stem in stems) for stems in search_stems(role))
+
+
+def daily(*pairs: tuple[date, int]) -> dict[date, int]:
+    return dict(pairs)
+
+
+def weeks_ago(n: int, day: date = WEDNESDAY) -> date:
+    return day - timedelta(weeks=n)
+
+
+def test_streak_counts_weeks_in_a_row_back_from_last_week():
+    outreach = daily((weeks_ago(1), 5), (weeks_ago(2), 3), (weeks_ago(2) + timedelta(1), 2))
+    outreach[weeks_ago(3)] = 5
+    assert streak(outreach, goal=5, today=WEDNESDAY) == 3
+
+
+def test_an_unfinished_week_does_not_break_the_streak():
+    outreach = daily((weeks_ago(1), 5), (WEDNESDAY, 1))
+    assert streak(outreach, goal=5, today=WEDNESDAY) == 1
+
+
+def test_this_week_counts_once_the_goal_is_met():
+    outreach = daily((weeks_ago(1), 5), (WEDNESDAY, 5))
+    assert streak(outreach, goal=5, today=WEDNESDAY) == 2
+
+
+def test_a_week_short_of_the_goal_ends_the_streak():
+    outreach = daily((weeks_ago(1), 5), (weeks_ago(2), 4), (weeks_ago(3), 9))
+    assert streak(outreach, goal=5, today=WEDNESDAY) == 1
+
+
+def test_no_outreach_is_no_streak_even_with_a_goal_of_zero():
+    assert streak({}, goal=5, today=WEDNESDAY) == 0
+    assert streak({}, goal=0, today=WEDNESDAY) == 0
+    assert streak(daily((weeks_ago(1), 1)), goal=0, today=WEDNESDAY) == 1
+
+
+def test_weeks_start_on_monday_for_the_streak():
+    monday = date(2026, 11, 23)
+    outreach = daily((monday - timedelta(days=1), 3), (monday - timedelta(days=2), 2))
+    # Sat and Sun belong to last week: 5 together meet the goal.
+    assert streak(outreach, goal=5, today=monday) == 1
+
+
+def test_the_chart_has_twelve_weeks_ending_this_week():
+    weeks = recent_weeks(WEDNESDAY)
+    assert len(weeks) == 12
+    assert weeks[-1] == date(2026, 11, 23)
+    assert all(w.weekday() == 0 for w in weeks)
+    counts = per_week({date(2026, 11, 24): 2, date(2026, 11, 29): 1, date(2020, 1, 1): 9}, weeks)
+    assert counts[-1] == 3 and sum(counts) == 3
+
+
+def test_bars_scale_to_the_tallest():
+    bars = bar_chart([0, 4, 8], height=40)
+    assert [b.height for b in bars] == [0, 20, 40]
+    assert bars[2].y == 0 and bars[0].y == 40
+    assert [b.height for b in bar_chart([0, 0])] == [0, 0]
+
+
+def test_a_check_in_is_due_every_four_weeks_and_at_once_for_a_new_user():
+    assert check_in_due(None, WEDNESDAY) == WEDNESDAY
+    assert check_in_due(date(2026, 11, 1), WEDNESDAY) == date(2026, 11, 29)
+
+
+def test_signs_keep_the_method_order_and_drop_unknown_keys():
+    assert len(RUT_SIGNS) == 8
+    keys = ["no_room", "nonsense", "underpaid", "underpaid", "<script>"]
+    assert signs_from_keys(keys) == [RutSign.UNDERPAID, RutSign.NO_ROOM]
