@@ -14,3 +14,8 @@ def day_label(value: date | datetime | None, today: date) -> str:
         return ""
     day = value.date() if isinstance(value, datetime) else value
     return f"{day:%a %d %b}" if day.year == today.year else f"{day:%a %d %b %Y}"
+
+
+def long_day(value: date) -> str:
+    """'Monday 30 November', the way a person says a date in a sentence."""
+    return f"{value:%A} {value.day} {value:%B}"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 from typing import Any, cast
 
 from sqlalchemy import ColumnElement, CursorResult, func, select, update
@@ -200,14 +200,13 @@ class FollowUpGroups:
 
 def group_bounds(today: date) -> dict[str, tuple[date | None, date | None]]:
     """Each list's due-date range: [start, end) with None for open ends."""
-    _, sunday = rules.week_bounds(today)
-    after_sunday = date.fromordinal(sunday.toordinal() + 1)
-    tomorrow = date.fromordinal(today.toordinal() + 1)
+    tomorrow = today + timedelta(days=1)
+    after_week = rules.coming_week_end(today) + timedelta(days=1)
     return {
         Due.OVERDUE: (None, today),
         Due.TODAY: (today, tomorrow),
-        Due.THIS_WEEK: (tomorrow, after_sunday),
-        Due.LATER: (after_sunday, None),
+        Due.THIS_WEEK: (tomorrow, after_week),
+        Due.LATER: (after_week, None),
     }
 
 

@@ -136,5 +136,11 @@ def snooze_view(followup_id: int) -> ResponseReturnValue:
             flash(str(error), "warning")
         else:
             db.session.commit()
-            flash(f"Snoozed to {day_label(row.due_on, today)}.", "success")
+            moved = target is not None and row.due_on != target
+            flash(
+                f"{target:%A} is not a working day, so snoozed to {day_label(row.due_on, today)}."
+                if moved
+                else f"Snoozed to {day_label(row.due_on, today)}.",
+                "success",
+            )
     return _back(url_for("followups.index"))

@@ -16,6 +16,7 @@ from crm.interviews.forms import InterviewForm, InterviewNotesForm
 from crm.interviews.services import (
     InterviewError,
     cancel,
+    done_message,
     local_start,
     mark_done,
     record_thank_you,
@@ -150,11 +151,17 @@ def _action(
 @bp.route("/interviews/<int:interview_id>/done", methods=["POST"])
 def done(interview_id: int) -> ResponseReturnValue:
     """Mark held: thank-you, update and referral-ask follow-ups are planned."""
-    return _action(
-        interview_id,
-        lambda interview: mark_done(current_user, interview, clock.user_today(current_user)),
-        "Well done! Send {name} a thank-you today; the next steps are on your follow-ups.",
-    )
+    interview = get_interview_or_404(interview_id)
+    if ConfirmForm().validate_on_submit():
+        try:
+            planned = mark_done(current_user, interview, clock.user_today(current_user))
+        except InterviewError as error:
+            db.session.rollback()
+            flash(str(error), "info")
+        else:
+            db.session.commit()
+            flash(done_message(interview.contact.full_name, planned), "success")
+    return redirect(url_for("interviews.show", interview_id=interview.id))
 
 
 @bp.route("/interviews/<int:interview_id>/thank-you", methods=["POST"])

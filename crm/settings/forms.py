@@ -48,9 +48,13 @@ class SettingsForm(FlaskForm):
         "With no reply, try someone else at the same company.",
     )
     nudge_days = _days("Nudge once after (business days)", "One polite nudge to the same person.")
-    thank_you_days = _days("Send a thank-you within (days)", "After an informational interview.")
+    thank_you_days = _days(
+        "Send a thank-you within (days)",
+        "After an informational interview. A weekend date moves to the Monday.",
+    )
     update_days = _days(
-        "Send a progress update after (days)", "Tell them how you used their advice."
+        "Send a progress update after (days)",
+        "Tell them how you used their advice. Always on a later day than the thank-you.",
     )
     referral_ask_weeks = _days(
         "Ask for a referral after (weeks)",
