@@ -144,3 +144,53 @@ def test_outreach_logged_on_a_sunday_plans_3b_and_7b_on_weekdays(client, user, a
         contact = db.session.get(Contact, jane)
     assert sorted(planned) == [("3b", date(2026, 12, 2)), ("7b", date(2026, 12, 8))]
     assert contact.keep_in_touch_due is None
+
+
+def log_awaiting(client, contact_id: int, day: str = "2026-11-27") -> None:
+    client.post(
+        f"/contacts/{contact_id}/outreach",
+        data={"channel": "email", "sent_on": day, "status": "awaiting", "summary": "Hi"},
+    )
+
+
+def test_reach_a_second_person_names_the_others_at_the_company(client, auth, app, on_sunday):
+    # Another user's contact at their own "Acme" is never named.
+    auth.register(email="other@example.com")
+    add(client, "Secret")
+    auth.logout()
+    auth.register()
+    jane = add(client, "Jane")
+    add(client, "Ravi", company="ACME")  # sorts after Dee: not among the first three
+    names = ["Abe", "Bea", "Cal", "Dee"]
+    others = [add(client, name) for name in names]
+    log_awaiting(client, jane)
+    page = client.get("/follow-ups").get_data(as_text=True)
+    people = page.split('class="followup-people"')[1].split("</p>")[0]
+    assert "At Acme:" in people
+    # The first three by name, each linked, then how many more with a link to all of them.
+    for contact_id, name in zip(others[:2], names[:2], strict=True):
+        assert f'<a href="/contacts/{contact_id}">{name} Tester</a>' in people
+    assert "Dee Tester" not in people and "Ravi" not in people and "Jane" not in people
+    assert f'<a href="/contacts/{others[2]}">Cal Tester</a>' in people
+    assert '<a href="/contacts/?company=Acme">2 more</a>' in people
+    # (The first page showed the flashes left from adding; a second shows only the lists.)
+    assert "Secret Tester" not in client.get("/follow-ups").get_data(as_text=True)
+
+
+def test_reach_a_second_person_alone_at_a_company_offers_to_add_one(client, user, on_sunday):
+    olga = add(client, "Olga", company="Globex & Sons")
+    log_awaiting(client, olga)
+    page = client.get("/follow-ups").get_data(as_text=True)
+    assert "Nobody else at Globex &amp; Sons yet." in page
+    link = "/contacts/new?company=Globex+%26+Sons"
+    assert f'<a href="{link}">Add someone at Globex &amp; Sons</a>' in page
+    form = client.get(link).get_data(as_text=True)
+    assert 'name="company" type="text" value="Globex &amp; Sons"' in form
+
+
+def test_new_contact_company_prefill_is_trimmed_and_escaped(client, user):
+    form = client.get("/contacts/new?company=%20%3Cscript%3Ex%3C/script%3E" + "y" * 300)
+    page = form.get_data(as_text=True)
+    assert "<script>x" not in page and "&lt;script&gt;x" in page
+    value = page.split('name="company" type="text" value="')[1].split('"')[0]
+    assert len(value.replace("&lt;", "<").replace("&gt;", ">")) == 200
