@@ -39,11 +39,13 @@ class TimeZoneField(SelectField):
     def process_formdata(self, valuelist: list[Any]) -> None:
         """A posted alias is saved as its canonical zone."""
         super().process_formdata(valuelist)
-        self.data = canonical(self.data) or self.data
+        posted: str | None = getattr(self, "data", None)  # untyped in WTForms
+        self.data = canonical(posted) or posted
 
     def pre_validate(self, form: Any) -> None:
         """Refuse a zone that is not in the list, in plain words."""
-        if self.data not in {choice.value for choice in self.choices}:  # type: ignore[union-attr]
+        listed: list[SelectChoice] = list(self.choices or [])
+        if self.data not in {choice.value for choice in listed}:
             raise ValidationError("Pick a time zone from the list.")
 
     def keep(self, current: str | None) -> None:
