@@ -15,11 +15,9 @@ PHONE = {"width": 390, "height": 844}
 
 
 @pytest.fixture
-def on_sunday(monkeypatch):
+def on_sunday(clock):
     """The server's clock reads Sunday 29 November 2026, 18:00 UTC."""
-    import crm.followups.services as services
-
-    monkeypatch.setattr(services, "utcnow", lambda: datetime(2026, 11, 29, 18, 0, tzinfo=UTC))
+    clock.set(datetime(2026, 11, 29, 18, 0, tzinfo=UTC))
 
 
 def add_contact(page, live_server, first: str, company: str) -> None:
