@@ -57,3 +57,8 @@ def starts_in(start: datetime, now: datetime) -> str:
     if minutes > 0:
         return f"{when}, in {minutes} minute{'' if minutes == 1 else 's'}"
     return f"{when}, now"
+
+
+def long_day(value: date) -> str:
+    """'Monday 30 November', the way a person says a date in a sentence."""
+    return f"{value:%A} {value.day} {value:%B}"

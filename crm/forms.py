@@ -1,7 +1,57 @@
-"""Forms shared by several features."""
+"""Forms and fields shared by several features."""
+
+import json
+from typing import Any
 
 from flask_wtf import FlaskForm
+from wtforms import SelectField
+from wtforms.fields.choices import SelectChoice
+from wtforms.validators import ValidationError
+
+from crm.timezones import UTC, aliases, canonical, grouped_choices
 
 
 class ConfirmForm(FlaskForm):
     """An empty form: gives one-button POSTs (delete, log out) their CSRF token."""
+
+
+def _zone_choices() -> list[SelectChoice]:
+    """The zones as <option>s inside an <optgroup> per region."""
+    return [
+        SelectChoice(value, label, optgroup=region)
+        for region, zones in grouped_choices().items()
+        for value, label in zones
+    ]
+
+
+class TimeZoneField(SelectField):
+    """Canonical time zones grouped by region; an old alias (US/Eastern) reads as its zone."""
+
+    def __init__(self, label: str = "Time zone", **kwargs: Any) -> None:
+        # The alias table lets timezone.js choose the browser's zone when it uses an old name.
+        render_kw = {"data-aliases": json.dumps(aliases(), separators=(",", ":"))}
+        super().__init__(label, choices=_zone_choices(), default=UTC, render_kw=render_kw, **kwargs)
+
+    def process_data(self, value: Any) -> None:
+        """A stored alias shows its canonical zone selected."""
+        super().process_data(canonical(value) or value)
+
+    def process_formdata(self, valuelist: list[Any]) -> None:
+        """A posted alias is saved as its canonical zone."""
+        super().process_formdata(valuelist)
+        posted: str | None = getattr(self, "data", None)  # untyped in WTForms
+        self.data = canonical(posted) or posted
+
+    def pre_validate(self, form: Any) -> None:
+        """Refuse a zone that is not in the list, in plain words."""
+        listed: list[SelectChoice] = list(self.choices or [])
+        if self.data not in {choice.value for choice in listed}:
+            raise ValidationError("Pick a time zone from the list.")
+
+    def keep(self, current: str | None) -> None:
+        """Keep a zone the user has that is not in the list (e.g. Etc/GMT+5) selectable."""
+        if current and canonical(current) is None:
+            self.choices = [
+                *_zone_choices(),
+                SelectChoice(current, current, optgroup="Your current setting"),
+            ]

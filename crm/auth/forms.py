@@ -1,10 +1,11 @@
 """Account forms."""
 
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, EmailField, Field, HiddenField, PasswordField, SubmitField
+from wtforms import BooleanField, EmailField, Field, PasswordField, SubmitField
 from wtforms.validators import DataRequired, Email, EqualTo, Length, ValidationError
 
 from crm.auth.services import MIN_PASSWORD_LENGTH, password_problem
+from crm.forms import TimeZoneField
 
 EMAIL_MESSAGE = "Enter an email address, like jo@example.com."
 
@@ -37,8 +38,8 @@ class RegisterForm(FlaskForm):
     )
     password = new_password_field("Password")
     confirm = repeat_field("Repeat password")
-    # Filled by the browser (Intl API) so dates and reminders land on the user's own day.
-    time_zone = HiddenField()
+    # timezone.js preselects the browser's own zone, so due dates land on the user's own day.
+    time_zone = TimeZoneField(description="Due dates and reminders follow your own calendar day.")
     submit = SubmitField("Register")
 
 

@@ -12,6 +12,7 @@ from crm import clock
 from crm.extensions import db
 from crm.models import User
 from crm.normalize import email_key
+from crm.timezones import canonical
 
 MIN_PASSWORD_LENGTH = 8
 MAX_PASSWORD_LENGTH = 200
@@ -57,7 +58,8 @@ def create_user(email: str, password: str, time_zone: str | None = None) -> User
     user = User(
         email=email_key(email),
         password_hash=generate_password_hash(password),
-        time_zone=clock.zone_name(time_zone),
+        # A listed zone, or its alias's (Asia/Calcutta is Asia/Kolkata); else the fallback.
+        time_zone=canonical(time_zone) or clock.zone_name(None),
     )
     db.session.add(user)
     db.session.flush()

@@ -320,6 +320,11 @@ class ContactFilters:
     def active(self) -> bool:
         return bool(self.q or self.network or self.tag or self.company)
 
+    @property
+    def filtering(self) -> bool:
+        """A filter or a sort other than by name is set, so the Filter panel shows open."""
+        return bool(self.network or self.tag or self.company or self.sort != "name")
+
 
 def _tagged(user_id: int, condition: ColumnElement[bool]) -> ColumnElement[bool]:
     """Contacts carrying a tag that meets the condition (one subquery, not one per row)."""

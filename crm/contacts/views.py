@@ -118,6 +118,9 @@ def create() -> ResponseReturnValue:
     if request.method == "GET" and (intro_id := request.args.get("introduced_by", type=int)):
         form.introduced_by.data = get_contact_or_404(intro_id).full_name
         introducer_id = intro_id
+    if request.method == "GET" and (company := request.args.get("company", "").strip()):
+        # "Reach a second person" offers to add someone at the same company.
+        form.company.data = company[:200]
     if form.validate_on_submit():
         contact = Contact(user_id=current_user.id)
         if _save(form, contact):

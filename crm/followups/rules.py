@@ -135,27 +135,46 @@ def week_start(d: date) -> date:
     return d - timedelta(days=d.weekday())
 
 
+def _next_business_day_after(d: date) -> date:
+    """Return the first business day strictly after d."""
+    return next_business_day(d + timedelta(days=1))
+
+
 def interview_done_followups(
     done_on: date, settings: RuleSettings, contact_name: str
 ) -> list[PlannedFollowUp]:
-    """Plan the thank-you, progress update and referral ask after an interview."""
+    """Plan the thank-you, progress update and referral ask, each on its own business day."""
+    thank_you_due = next_business_day(done_on + timedelta(days=settings.thank_you_days))
+    update_due = next_business_day(done_on + timedelta(days=settings.update_days))
     referral_due = week_start(done_on) + timedelta(weeks=settings.referral_ask_weeks)
     # With 0 weeks the Monday of this week may already be past; ask no earlier than the interview.
     referral_due = max(referral_due, next_business_day(done_on))
+    # The thank-you comes first; the other two follow on later days of their own, soonest first.
+    taken = {thank_you_due}
+    later: dict[FollowUpKind, date] = {}
+    for kind, wanted in sorted(
+        ((FollowUpKind.UPDATE, update_due), (FollowUpKind.REFERRAL_ASK, referral_due)),
+        key=lambda pair: pair[1],
+    ):
+        due = max(wanted, _next_business_day_after(thank_you_due))
+        while due in taken:
+            due = _next_business_day_after(due)
+        taken.add(due)
+        later[kind] = due
     return [
         PlannedFollowUp(
             kind=FollowUpKind.THANK_YOU,
-            due=done_on + timedelta(days=settings.thank_you_days),
+            due=thank_you_due,
             reason=f"Thank {contact_name} for their time while the conversation is fresh.",
         ),
         PlannedFollowUp(
             kind=FollowUpKind.UPDATE,
-            due=done_on + timedelta(days=settings.update_days),
+            due=later[FollowUpKind.UPDATE],
             reason=f"Tell {contact_name} how you have used their advice.",
         ),
         PlannedFollowUp(
             kind=FollowUpKind.REFERRAL_ASK,
-            due=referral_due,
+            due=later[FollowUpKind.REFERRAL_ASK],
             reason=f"Ask {contact_name} if there is someone else you should talk to.",
         ),
     ]
@@ -189,9 +208,13 @@ def add_cadence(d: date, cadence: str) -> date | None:
 
 
 def keep_in_touch_due(last_interaction: date | None, cadence: str, created_on: date) -> date | None:
-    """Return when to get back in touch: the last interaction (or creation) plus the cadence."""
+    """Return when to get back in touch: the last interaction (or creation) plus the cadence.
+
+    A date that falls on a weekend rolls forward to the Monday.
+    """
     since = last_interaction if last_interaction is not None else created_on
-    return add_cadence(since, cadence)
+    due = add_cadence(since, cadence)
+    return None if due is None else next_business_day(due)
 
 
 def is_losing_touch(due: date | None, today: date) -> bool:
@@ -207,10 +230,18 @@ def snooze_business_days(today: date, n: int) -> date:
 
 
 def validate_snooze_date(target: date, today: date) -> date:
-    """Return target if it is today or later, else raise ValueError."""
+    """Return target (a weekend rolls forward to the Monday) if it is today or later.
+
+    Raise ValueError for a date in the past.
+    """
     if target < today:
         raise ValueError("Pick today or a later date.")
-    return target
+    return next_business_day(target)
+
+
+def coming_week_end(today: date) -> date:
+    """Return the last day of "This week": the seventh day after today."""
+    return today + timedelta(days=7)
 
 
 def week_bounds(today: date) -> tuple[date, date]:
@@ -225,7 +256,8 @@ def bucket(due: date, today: date) -> Due:
         return Due.OVERDUE
     if due == today:
         return Due.TODAY
-    if due <= week_bounds(today)[1]:
+    # The next seven days, so on a Sunday "This week" holds Monday to Friday's items.
+    if due <= coming_week_end(today):
         return Due.THIS_WEEK
     return Due.LATER
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 from typing import Any, cast
 
 from sqlalchemy import ColumnElement, CursorResult, func, select, update
@@ -14,7 +14,7 @@ from crm import clock
 from crm.enums import Due, FollowUpKind, FollowUpState
 from crm.extensions import db
 from crm.followups import rules
-from crm.models import Contact, FollowUp, User
+from crm.models import Company, Contact, FollowUp, User
 
 GROUP_LIMIT = 25
 
@@ -200,14 +200,13 @@ class FollowUpGroups:
 
 def group_bounds(today: date) -> dict[str, tuple[date | None, date | None]]:
     """Each list's due-date range: [start, end) with None for open ends."""
-    _, sunday = rules.week_bounds(today)
-    after_sunday = date.fromordinal(sunday.toordinal() + 1)
-    tomorrow = date.fromordinal(today.toordinal() + 1)
+    tomorrow = today + timedelta(days=1)
+    after_week = rules.coming_week_end(today) + timedelta(days=1)
     return {
         Due.OVERDUE: (None, today),
         Due.TODAY: (today, tomorrow),
-        Due.THIS_WEEK: (tomorrow, after_sunday),
-        Due.LATER: (after_sunday, None),
+        Due.THIS_WEEK: (tomorrow, after_week),
+        Due.LATER: (after_week, None),
     }
 
 
@@ -234,6 +233,64 @@ def open_followups(
         ).all()
         result.groups[name] = list(rows)
     result.counts = count_open(user_id, today)
+    return result
+
+
+COLLEAGUES_SHOWN = 3
+
+
+@dataclass
+class Colleagues:
+    """The people at one company, for a "Reach a second person" follow-up."""
+
+    company_id: int
+    company_name: str
+    people: list[Contact] = field(default_factory=list)
+    total: int = 0
+
+    def others(self, contact_id: int) -> list[Contact]:
+        """The first few people at the company other than the one who has not replied."""
+        return [c for c in self.people if c.id != contact_id][:COLLEAGUES_SHOWN]
+
+    def more(self, contact_id: int) -> int:
+        """How many more people there are at the company beyond those shown."""
+        # The contact is one of the company's people: that is how the group was chosen.
+        return max(0, self.total - 1 - len(self.others(contact_id)))
+
+
+def colleagues_for(user_id: int, followups: list[FollowUp]) -> dict[int, Colleagues]:
+    """The first people at each company a "second person" follow-up is about, in one query."""
+    company_ids = {
+        f.contact.company_id
+        for f in followups
+        if f.kind == FollowUpKind.SECOND_PERSON and f.contact.company_id is not None
+    }
+    if not company_ids:
+        return {}
+    # One more than shown, so the follow-up's own contact can be left out and still fill the list.
+    ranked = (
+        select(
+            Contact.id.label("contact_id"),
+            func.row_number()
+            .over(partition_by=Contact.company_id, order_by=(Contact.sort_name, Contact.id))
+            .label("rank"),
+            func.count().over(partition_by=Contact.company_id).label("total"),
+        )
+        .where(Contact.user_id == user_id, Contact.company_id.in_(company_ids))
+        .subquery()
+    )
+    rows = db.session.execute(
+        select(Contact, Company.name, ranked.c.total)
+        .join(ranked, ranked.c.contact_id == Contact.id)
+        .join(Company, Company.id == Contact.company_id)
+        .where(ranked.c.rank <= COLLEAGUES_SHOWN + 1)
+        .order_by(Contact.company_id, ranked.c.rank)
+    ).all()
+    result: dict[int, Colleagues] = {}
+    for contact, company_name, total in rows:
+        company_id = contact.company_id
+        group = result.setdefault(company_id, Colleagues(company_id, company_name, total=total))
+        group.people.append(contact)
     return result
 
 

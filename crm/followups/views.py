@@ -17,6 +17,7 @@ from crm.followups.forms import FollowUpForm, SnoozeForm
 from crm.followups.services import (
     FollowUpError,
     add_manual,
+    colleagues_for,
     complete,
     dismiss,
     losing_touch,
@@ -48,6 +49,7 @@ def index() -> ResponseReturnValue:
 
     today = clock.user_today(current_user)
     groups = open_followups(current_user.id, today)
+    shown = [row for rows in groups.groups.values() for row in rows]
     drifting, drifting_total = losing_touch(current_user.id, today)
     shown = [row for rows in groups.groups.values() for row in rows]
     return render_template(
@@ -55,6 +57,7 @@ def index() -> ResponseReturnValue:
         groups=groups,
         labels=Due.labels(),
         kind_labels=FollowUpKind.labels(),
+        colleagues=colleagues_for(current_user.id, shown),
         losing=drifting,
         losing_total=drifting_total,
         action_form=ConfirmForm(),
@@ -136,5 +139,11 @@ def snooze_view(followup_id: int) -> ResponseReturnValue:
             flash(str(error), "warning")
         else:
             db.session.commit()
-            flash(f"Snoozed to {day_label(row.due_on, today)}.", "success")
+            moved = target is not None and row.due_on != target
+            flash(
+                f"{target:%A} is not a working day, so snoozed to {day_label(row.due_on, today)}."
+                if moved
+                else f"Snoozed to {day_label(row.due_on, today)}.",
+                "success",
+            )
     return _back(url_for("followups.index"))

@@ -19,6 +19,7 @@ from crm.followups.services import (
     record_interaction,
     settings_for,
 )
+from crm.formatting import long_day
 from crm.models import Contact, Interview, User
 
 UPCOMING_LIMIT = 20
@@ -114,7 +115,7 @@ def has_started(interview: Interview, now: datetime) -> bool:
     return interview.starts_at <= now
 
 
-def mark_done(user: User, interview: Interview, today: date, now: datetime) -> int:
+def mark_done(user: User, interview: Interview, now: datetime) -> list[rules.PlannedFollowUp]:
     """Done: plan thank-you, update and referral ask; keep in touch monthly from now on."""
     if interview.status != InterviewStatus.SCHEDULED:
         raise InterviewError(f"This interview is already {interview.status}.")
@@ -136,7 +137,24 @@ def mark_done(user: User, interview: Interview, today: date, now: datetime) -> i
     contact.cadence = rules.cadence_after_interview(contact.cadence, settings)
     record_interaction(contact, held_on)
     close_company_followups(contact, f"Interviewed {contact.full_name}", whole_company=False)
-    return len(planned)
+    return planned
+
+
+def done_message(name: str, planned: list[rules.PlannedFollowUp]) -> str:
+    """What to do next after an interview, with the real due dates, soonest first."""
+    steps = {
+        FollowUpKind.THANK_YOU: f"send {name} a thank-you by {{day}}",
+        FollowUpKind.UPDATE: "send a progress update on {day}",
+        FollowUpKind.REFERRAL_ASK: "ask for a referral on {day}",
+    }
+    said = [
+        steps[plan.kind].format(day=long_day(plan.due))
+        for plan in sorted(planned, key=lambda plan: plan.due)
+        if plan.kind in steps
+    ]
+    first, *rest = said
+    then = f" Then {', and '.join(rest)}." if rest else ""
+    return f"Well done! {first[0].upper()}{first[1:]}.{then} They are on your follow-ups."
 
 
 def cancel(interview: Interview) -> None:

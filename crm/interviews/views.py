@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
@@ -18,6 +19,7 @@ from crm.interviews.services import (
     InterviewError,
     cancel,
     carries_notes,
+    done_message,
     has_started,
     listing,
     local_start,
@@ -169,7 +171,9 @@ def notes(interview_id: int) -> ResponseReturnValue:
 
 
 def _action(
-    interview_id: int, action: Callable[[Interview], object], success: str
+    interview_id: int,
+    action: Callable[[Interview], Any],
+    success: str | Callable[[Interview, Any], str],
 ) -> ResponseReturnValue:
     """Do a one-button action, keeping any notes typed on the page that sent it."""
     interview = get_interview_or_404(interview_id)
@@ -180,12 +184,17 @@ def _action(
             return redirect(url_for("interviews.show", interview_id=interview.id))
         return _render_show(interview, form, status=400)
     try:
-        action(interview)
+        result = action(interview)
     except InterviewError as error:
         db.session.rollback()
         flash(str(error), "info")
     else:
-        flash(success.format(name=interview.contact.full_name), "success")
+        said = (
+            success.format(name=interview.contact.full_name)
+            if isinstance(success, str)
+            else success(interview, result)
+        )
+        flash(said, "success")
     # The notes go with the click whether or not the action could be done.
     if carries_notes(request.form) and save_notes(interview, form.data):
         flash("Notes saved.", "success")
@@ -198,10 +207,8 @@ def done(interview_id: int) -> ResponseReturnValue:
     """Mark held: thank-you, update and referral-ask follow-ups are planned."""
     return _action(
         interview_id,
-        lambda interview: mark_done(
-            current_user, interview, clock.user_today(current_user), clock.now()
-        ),
-        "Well done! Send {name} a thank-you today; the next steps are on your follow-ups.",
+        lambda interview: mark_done(current_user, interview, clock.now()),
+        lambda interview, planned: done_message(interview.contact.full_name, planned),
     )
 
 

@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-from functools import cache
 from typing import Any
-from zoneinfo import available_timezones
 
 from flask_wtf import FlaskForm
 from wtforms import IntegerField, SelectField, SubmitField
@@ -13,18 +11,7 @@ from wtforms.validators import InputRequired, NumberRange
 
 from crm.enums import Cadence
 from crm.followups.rules import MAX_BUSINESS_DAYS, MAX_REFERRAL_ASK_WEEKS
-
-
-@cache
-def zone_names() -> tuple[str, ...]:
-    """Every IANA zone this machine knows, sorted."""
-    # Region/City names only (plus UTC): "localtime", "Factory" and bare aliases confuse people.
-    names = {
-        name
-        for name in available_timezones()
-        if "/" in name and not name.startswith(("Etc/", "SystemV/", "posix/", "right/"))
-    }
-    return tuple(sorted(names | {"UTC"}))
+from crm.forms import TimeZoneField
 
 
 def _days(label: str, description: str, high: int = MAX_BUSINESS_DAYS) -> IntegerField:
@@ -39,7 +26,7 @@ def _days(label: str, description: str, high: int = MAX_BUSINESS_DAYS) -> Intege
 
 
 class SettingsForm(FlaskForm):
-    time_zone = SelectField("Time zone")
+    time_zone = TimeZoneField()
     weekly_goal = _days(
         "Weekly outreach goal", "How many people you aim to reach each week.", high=200
     )
@@ -48,9 +35,13 @@ class SettingsForm(FlaskForm):
         "With no reply, try someone else at the same company.",
     )
     nudge_days = _days("Nudge once after (business days)", "One polite nudge to the same person.")
-    thank_you_days = _days("Send a thank-you within (days)", "After an informational interview.")
+    thank_you_days = _days(
+        "Send a thank-you within (days)",
+        "After an informational interview. A weekend date moves to the Monday.",
+    )
     update_days = _days(
-        "Send a progress update after (days)", "Tell them how you used their advice."
+        "Send a progress update after (days)",
+        "Tell them how you used their advice. Always on a later day than the thank-you.",
     )
     referral_ask_weeks = _days(
         "Ask for a referral after (weeks)",
@@ -65,9 +56,4 @@ class SettingsForm(FlaskForm):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        names = list(zone_names())
-        # Keep a zone the user already has (e.g. from the browser at registration) selectable.
-        current = getattr(kwargs.get("obj"), "time_zone", None)
-        if current and current not in names:
-            names.append(current)
-        self.time_zone.choices = [SelectChoice(name, name.replace("_", " ")) for name in names]
+        self.time_zone.keep(getattr(kwargs.get("obj"), "time_zone", None))

@@ -63,10 +63,11 @@ def test_register_twice_with_same_email_is_refused(client, auth, app):
         assert len(db.session.scalars(select(User)).all()) == 1
 
 
-def test_unknown_time_zone_falls_back_to_utc(auth, app):
-    auth.register(time_zone="Mars/Olympus_Mons")
+def test_unknown_time_zone_is_refused_and_nothing_is_written(auth, app):
+    response = auth.register(time_zone="Mars/Olympus_Mons")
+    assert "Pick a time zone from the list." in response.get_data(as_text=True)
     with app.app_context():
-        assert db.session.scalar(select(User.time_zone)) == "UTC"
+        assert db.session.scalar(select(User.time_zone)) is None
 
 
 def test_wrong_login_does_not_say_which_half_was_wrong(client, auth):

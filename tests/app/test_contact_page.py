@@ -16,10 +16,11 @@ def test_cadence_and_losing_touch(client, user, app, fixed_today):
     log(client, jane, sent_on=date(2026, 10, 1), status="replied")
     client.post(f"/contacts/{jane}/cadence", data={"cadence": "1m"})
     with app.app_context():
-        assert db.session.get(Contact, jane).keep_in_touch_due == date(2026, 11, 1)
+        # A month after 1 Oct is Sunday 1 Nov: due the Monday after.
+        assert db.session.get(Contact, jane).keep_in_touch_due == date(2026, 11, 2)
     page = client.get("/follow-ups").get_data(as_text=True)
     losing = page.split('id="losing"')[1]
-    assert "Jane Tester" in losing and "due since Sun 01 Nov 2026" in losing
+    assert "Jane Tester" in losing and "due since Mon 02 Nov 2026" in losing
     # Any new outreach resets it.
     log(client, jane, sent_on=TODAY, status="replied", summary="Coffee?")
     with app.app_context():

@@ -15,7 +15,9 @@ def test_followups_page_groups_and_actions(client, user, app, fixed_today):
     jane = add(client, "Jane")
     log(client, jane, sent_on=date(2026, 11, 13))  # 3B due Wed 18 (overdue), 7B Tue 24 (overdue)
     ravi = add(client, "Ravi", company="Globex")
-    log(client, ravi, sent_on=date(2026, 11, 20))  # 3B due Wed 25 (today), 7B Tue 1 Dec (later)
+    log(client, ravi, sent_on=date(2026, 11, 20))  # 3B due Wed 25 (today), 7B Tue 1 Dec (week)
+    olga = add(client, "Olga", company="Initech")
+    log(client, olga, sent_on=date(2026, 11, 25))  # 3B due Mon 30 (week), 7B Fri 4 Dec (later)
     page = client.get("/follow-ups").get_data(as_text=True)
     sections = {
         name: page.split(f'id="group-{name}"')[1].split("</section>")[0]
@@ -24,15 +26,17 @@ def test_followups_page_groups_and_actions(client, user, app, fixed_today):
     assert sections["overdue"].count('class="followup"') == 2
     assert "due since Wed 18 Nov (7 days ago)" in sections["overdue"]
     assert "Ravi Tester" in sections["today"] and "due today" in sections["today"]
-    assert "Nothing here" in sections["this_week"]
-    assert "Tue 01 Dec" in sections["later"]
+    # "This week" is the next seven days (Thu 26 Nov to Wed 2 Dec), not the calendar week.
+    assert sections["this_week"].count('class="followup"') == 2
+    assert "Mon 30 Nov" in sections["this_week"] and "Tue 01 Dec" in sections["this_week"]
+    assert sections["later"].count('class="followup"') == 1 and "Fri 04 Dec" in sections["later"]
 
     ids = {kind_contact: fid for fid, kind_contact in _ids(app)}
     client.post(f"/follow-ups/{ids[('3b', jane)]}/done")
     client.post(f"/follow-ups/{ids[('7b', jane)]}/dismiss")
     # +1 business day from Wednesday is Thursday; +3 is Monday (over the weekend).
     client.post(f"/follow-ups/{ids[('3b', ravi)]}/snooze", data={"days": "3"})
-    states = {(c, k): (d, s) for c, k, d, s in followups(app)}
+    states = {(c, k): (d, s) for c, k, d, s in followups(app) if c != olga}
     assert states[(jane, "3b")][1] == "done" and states[(jane, "7b")][1] == "dismissed"
     assert states[(ravi, "3b")] == (date(2026, 11, 30), "open")
     with app.app_context():

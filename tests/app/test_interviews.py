@@ -45,6 +45,11 @@ def test_interview_story_plans_thank_you_update_referral_and_monthly_cadence(
         (jane, "referral_ask", date(2026, 11, 30), "open"),  # Monday of the next week
         (jane, "update", date(2026, 12, 2), "open"),
     ]
+    done_page = client.get(f"/interviews/{interview_id}").get_data(as_text=True)
+    assert (
+        "Send Jane Tester a thank-you by Thursday 26 November. Then ask for a referral on "
+        "Monday 30 November, and send a progress update on Wednesday 2 December." in done_page
+    )
     with app.app_context():
         contact = db.session.get(Contact, jane)
         assert contact.cadence == "1m"
@@ -130,7 +135,9 @@ def test_a_future_interview_cannot_be_marked_done_and_past_ones_time_from_their_
     ).headers["Location"]
     client.post(f"{past}/done")
     assert followups(app, status="open") == [
-        (jane, "thank_you", date(2026, 11, 21), "open"),  # overdue, honestly
-        (jane, "referral_ask", date(2026, 11, 23), "open"),  # Monday after the interview's week
+        # Held on Friday 20: the thank-you rolls to Monday 23 (overdue, honestly), so the
+        # referral ask takes Tuesday 24; the update stays a week after, on Friday 27.
+        (jane, "thank_you", date(2026, 11, 23), "open"),
+        (jane, "referral_ask", date(2026, 11, 24), "open"),
         (jane, "update", date(2026, 11, 27), "open"),
     ]

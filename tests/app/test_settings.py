@@ -28,7 +28,7 @@ def test_settings_change_the_rules(client, user, app, fixed_today):
     for bad, message in [
         ({"nudge_days": "61"}, "from 0 to 60"),
         ({"weekly_goal": "-1"}, "from 0 to 200"),
-        ({"time_zone": "Mars/Base"}, "Not a valid choice"),
+        ({"time_zone": "Mars/Base"}, "Pick a time zone from the list."),
         ({"nudge_days": ""}, "whole number"),
     ]:
         response = client.post("/settings", data={**data, **bad})

@@ -1,6 +1,6 @@
 """Tests for the follow-up rules; every expected date was checked against a calendar."""
 
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 
@@ -222,6 +222,21 @@ def test_outreach_uses_the_users_own_numbers() -> None:
     assert _due_by_kind(planned) == {"3b": NEXT_MON, "7b": date(2026, 12, 3)}
 
 
+@pytest.mark.parametrize("offset", range(7))
+@pytest.mark.parametrize("days", [0, 1, 3, 5, 7, 10])
+def test_outreach_followups_are_never_due_at_the_weekend(offset: int, days: int) -> None:
+    sent_on = MON + timedelta(days=offset)
+    settings = RuleSettings(second_person_days=days, nudge_days=days)
+    planned = outreach_followups(sent_on, settings, "Jane Doe", "Acme")
+    assert all(is_business_day(p.due) for p in planned)
+
+
+def test_outreach_on_sunday_with_zero_days_is_due_on_monday() -> None:
+    settings = RuleSettings(second_person_days=0, nudge_days=0)
+    planned = outreach_followups(SUN, settings, "Jane Doe", "Acme")
+    assert _due_by_kind(planned) == {"3b": NEXT_MON, "7b": NEXT_MON}
+
+
 def test_a_reply_on_the_due_date_closes_both_outreach_followups() -> None:
     planned = outreach_followups(FRI, DEFAULTS, "Jane Doe", "Acme")
     reply_day = date(2026, 12, 2)  # the day the 3B is due
@@ -260,13 +275,61 @@ def test_interview_on_thursday_plans_thanks_update_and_referral() -> None:
     assert all("Jane Doe" in p.reason for p in planned)
 
 
-def test_interview_on_sunday_counts_calendar_days_and_asks_next_monday() -> None:
-    planned = interview_done_followups(SUN, DEFAULTS, "Jane Doe")
-    assert _due_by_kind(planned) == {
-        "thank_you": NEXT_MON,
-        "update": date(2026, 12, 6),
-        "referral_ask": NEXT_MON,
-    }
+@pytest.mark.parametrize(
+    ("done_on", "expected"),
+    [
+        # Friday: the thank-you rolls from Saturday to Monday; the ask takes the Tuesday.
+        (
+            FRI,
+            {"thank_you": NEXT_MON, "update": date(2026, 12, 4), "referral_ask": date(2026, 12, 1)},
+        ),
+        # Saturday and Sunday: the update's Saturday/Sunday rolls to the Monday after.
+        (
+            SAT,
+            {"thank_you": NEXT_MON, "update": date(2026, 12, 7), "referral_ask": date(2026, 12, 1)},
+        ),
+        (
+            SUN,
+            {"thank_you": NEXT_MON, "update": date(2026, 12, 7), "referral_ask": date(2026, 12, 1)},
+        ),
+    ],
+    ids=["friday", "saturday", "sunday"],
+)
+def test_interview_at_the_weekend_plans_each_step_on_its_own_business_day(
+    done_on: date, expected: dict[str, date]
+) -> None:
+    planned = interview_done_followups(done_on, DEFAULTS, "Jane Doe")
+    assert _due_by_kind(planned) == expected
+
+
+@pytest.mark.parametrize("offset", range(14))
+@pytest.mark.parametrize(
+    "settings",
+    [
+        DEFAULTS,
+        RuleSettings(thank_you_days=0, update_days=0, referral_ask_weeks=0),
+        RuleSettings(thank_you_days=2, update_days=1, referral_ask_weeks=0),
+        RuleSettings(thank_you_days=5, update_days=5, referral_ask_weeks=1),
+        RuleSettings(thank_you_days=1, update_days=14, referral_ask_weeks=2),
+    ],
+    ids=["defaults", "all-zero", "update-before-thanks", "same-day", "spread"],
+)
+def test_after_any_interview_the_thank_you_comes_first_and_no_two_share_a_day(
+    offset: int, settings: RuleSettings
+) -> None:
+    done_on = MON + timedelta(days=offset)
+    due = _due_by_kind(interview_done_followups(done_on, settings, "Jane Doe"))
+    assert all(is_business_day(d) for d in due.values())
+    assert due["thank_you"] < due["update"]
+    assert due["thank_you"] < due["referral_ask"]
+    assert due["update"] != due["referral_ask"]
+
+
+@pytest.mark.parametrize("offset", range(7))
+def test_with_default_settings_the_thank_you_is_due_by_the_next_business_day(offset: int) -> None:
+    done_on = MON + timedelta(days=offset)
+    due = _due_by_kind(interview_done_followups(done_on, DEFAULTS, "Jane Doe"))
+    assert due["thank_you"] == business_days_after(done_on, 1)
 
 
 def test_interview_thank_you_crosses_the_year() -> None:
@@ -286,10 +349,11 @@ def test_referral_ask_two_weeks_later_lands_on_a_monday() -> None:
 
 @pytest.mark.parametrize(
     ("done_on", "expected"),
-    [(WED, WED), (SAT, NEXT_MON)],
+    # After the thank-you (Thursday; Monday), on a day of its own.
+    [(WED, FRI), (SAT, date(2026, 12, 1))],
     ids=["weekday", "weekend"],
 )
-def test_referral_ask_with_zero_weeks_is_never_before_the_interview(
+def test_referral_ask_with_zero_weeks_comes_after_the_thank_you(
     done_on: date, expected: date
 ) -> None:
     settings = RuleSettings(referral_ask_weeks=0)
@@ -297,10 +361,10 @@ def test_referral_ask_with_zero_weeks_is_never_before_the_interview(
     assert _due_by_kind(planned)["referral_ask"] == expected
 
 
-def test_interview_with_zero_day_settings_is_due_the_same_day() -> None:
+def test_interview_with_zero_day_settings_thanks_the_same_day_and_updates_the_next() -> None:
     settings = RuleSettings(thank_you_days=0, update_days=0)
     due = _due_by_kind(interview_done_followups(THU, settings, "Jane Doe"))
-    assert (due["thank_you"], due["update"]) == (THU, THU)
+    assert (due["thank_you"], due["update"]) == (THU, FRI)
 
 
 @pytest.mark.parametrize(
@@ -355,7 +419,27 @@ def test_add_cadence_refuses_unknown_cadence() -> None:
 
 
 def test_keep_in_touch_counts_from_the_last_interaction() -> None:
-    assert keep_in_touch_due(FRI, "1m", created_on=date(2026, 1, 5)) == date(2026, 12, 27)
+    # A month after Fri 27 Nov is Sun 27 Dec: due the Monday after.
+    assert keep_in_touch_due(FRI, "1m", created_on=date(2026, 1, 5)) == date(2026, 12, 28)
+
+
+@pytest.mark.parametrize(
+    ("last", "cadence", "expected"),
+    [
+        (SAT, "1w", date(2026, 12, 7)),  # Sat 5 Dec -> Mon 7 Dec
+        (SUN, "2w", date(2026, 12, 14)),  # Sun 13 Dec -> Mon 14 Dec
+        (date(2026, 10, 28), "1m", NEXT_MON),  # Sat 28 Nov -> Mon 30 Nov
+        (date(2026, 8, 29), "3m", NEXT_MON),  # Sun 29 Nov -> Mon 30 Nov
+        (date(2026, 6, 28), "6m", date(2026, 12, 28)),  # Mon 28 Dec stays
+        (WED, "1w", date(2026, 12, 2)),  # a weekday stays
+    ],
+)
+def test_keep_in_touch_cadences_landing_on_a_weekend_move_to_monday(
+    last: date, cadence: str, expected: date
+) -> None:
+    due = keep_in_touch_due(last, cadence, created_on=date(2026, 1, 5))
+    assert due == expected
+    assert due is not None and is_business_day(due)
 
 
 def test_keep_in_touch_counts_from_creation_when_never_in_touch() -> None:
@@ -399,9 +483,18 @@ def test_snooze_must_move_at_least_one_business_day(n: int) -> None:
         snooze_business_days(FRI, n)
 
 
-@pytest.mark.parametrize("target", [FRI, SAT, date(2027, 1, 1)])
-def test_snooze_to_today_or_later_is_kept(target: date) -> None:
+@pytest.mark.parametrize("target", [FRI, NEXT_MON, date(2027, 1, 1)])
+def test_snooze_to_today_or_a_later_weekday_is_kept(target: date) -> None:
     assert validate_snooze_date(target, today=FRI) == target
+
+
+@pytest.mark.parametrize(
+    ("target", "today"),
+    [(SAT, FRI), (SUN, FRI), (SAT, SAT), (SUN, SUN)],
+    ids=["saturday", "sunday", "saturday-on-saturday", "sunday-on-sunday"],
+)
+def test_snooze_to_a_weekend_day_lands_on_the_monday(target: date, today: date) -> None:
+    assert validate_snooze_date(target, today=today) == NEXT_MON
 
 
 @pytest.mark.parametrize("target", [THU, date(2025, 11, 27)])
@@ -434,12 +527,18 @@ def test_week_bounds_run_monday_to_sunday(today: date, expected: tuple[date, dat
         (date(2025, 1, 1), FRI, "overdue"),
         (FRI, FRI, "today"),
         (SAT, FRI, "this_week"),
-        (SUN, FRI, "this_week"),  # Sunday ends the week
-        (NEXT_MON, FRI, "later"),
+        (SUN, FRI, "this_week"),
+        (NEXT_MON, FRI, "this_week"),  # the next seven days, not the calendar week
+        (date(2026, 12, 4), FRI, "this_week"),  # the seventh day after today
+        (date(2026, 12, 5), FRI, "later"),
         (SUN, MON, "this_week"),
         (date(2026, 11, 22), MON, "overdue"),  # the Sunday before
         (SUN, SUN, "today"),
-        (NEXT_MON, SUN, "later"),  # on Sunday, tomorrow is already next week
+        # On a Sunday, "This week" holds Monday to Friday's items (and Sunday's a week on).
+        (NEXT_MON, SUN, "this_week"),
+        (date(2026, 12, 4), SUN, "this_week"),
+        (date(2026, 12, 6), SUN, "this_week"),
+        (date(2026, 12, 7), SUN, "later"),
         (SAT, SUN, "overdue"),
     ],
 )
