@@ -13,6 +13,7 @@ from sqlalchemy import event, select
 from crm.deployment import MAX_ID
 from crm.extensions import db
 from crm.models import Company, Contact, ImportBatch, Note, Outreach
+from crm.plan.models import Obstacle, PersonToReach, TargetRole
 from tests.app.test_sync_downloads import add_contact, add_followup, add_interview, user_id
 from tests.conftest import TEST_PASSWORD, csrf_token_from
 
@@ -33,9 +34,17 @@ def owner_rows(app) -> dict[str, int]:
         )
         batch = ImportBatch(user_id=owner, filename="c.csv", format="linkedin", format_label="L")
         note = Note(user_id=owner, contact_id=contact, body="Private note")
-        db.session.add_all([outreach, batch, note])
+        obstacle = Obstacle(user_id=owner, text="No degree", text_key="no degree")
+        to_reach = PersonToReach(user_id=owner, contact_id=contact, added_on=date(2031, 6, 1))
+        role = TargetRole(user_id=owner, title="Engineer", title_key="engineer")
+        db.session.add_all([outreach, batch, note, obstacle, to_reach, role])
         db.session.commit()
+        company = db.session.scalar(select(Company.id).where(Company.user_id == owner))
         return {
+            "obstacle_id": obstacle.id,
+            "entry_id": to_reach.id,
+            "role_id": role.id,
+            "company_id": company,
             "contact_id": contact,
             "interview_id": interview,
             "followup_id": followup,
