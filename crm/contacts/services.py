@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
@@ -110,97 +110,6 @@ def find_duplicate(
     if exclude_id is not None:
         stmt = stmt.where(Contact.id != exclude_id)
     return db.session.scalars(stmt.order_by(Contact.id).limit(1)).first()
-
-
-@dataclass
-class IntroducerLookup:
-    """Who "Introduced by" names: one contact, nobody yet (offer to add them), or several."""
-
-    contact: Contact | None = None
-    error: str | None = None
-    # The typed name matches nobody: the form offers to add this person.
-    new_name: str | None = None
-    # The typed name matches several: the form asks which.
-    choices: list[Contact] = field(default_factory=list)
-
-
-# Namesakes shown when asking which one; more than this and the user types more of the name.
-NAMESAKES_SHOWN = 10
-
-
-def same_name(contact: Contact, typed: str | None) -> bool:
-    """The contact's full name is the typed one, ignoring case, accents and spacing."""
-    return fold(squash(f"{contact.first_name} {contact.last_name}")) == fold(squash(typed))
-
-
-def namesakes(user_id: int, name: str | None, exclude_id: int | None = None) -> list[Contact]:
-    """The user's contacts whose full name is this one, ignoring case and accents."""
-    words = fold(squash(name)).split()
-    if not words:
-        return []
-    stmt = select(Contact).where(Contact.user_id == user_id)
-    for word in words[:10]:
-        stmt = stmt.where(_contains(Contact.search_text, word))
-    if exclude_id is not None:
-        stmt = stmt.where(Contact.id != exclude_id)
-    # Words can also match a company or notes; the exact name check below sorts that out.
-    found = db.session.scalars(stmt.order_by(Contact.sort_name, Contact.id).limit(200))
-    return [contact for contact in found if same_name(contact, name)]
-
-
-def find_introducer(
-    user_id: int, name: str | None, exclude_id: int | None, chosen_id: int | None = None
-) -> IntroducerLookup:
-    """Resolve a typed name to exactly one of the user's other contacts."""
-    typed = squash(name)
-    if not typed:
-        return IntroducerLookup()
-    if chosen_id is not None and chosen_id != exclude_id:
-        chosen = db.session.get(Contact, chosen_id)
-        # A picked namesake counts only while it is the user's and still has the typed name.
-        if chosen is not None and chosen.user_id == user_id and same_name(chosen, typed):
-            return IntroducerLookup(contact=chosen)
-    found = namesakes(user_id, typed, exclude_id)
-    if len(found) == 1:
-        return IntroducerLookup(contact=found[0])
-    if len(found) > 1:
-        return IntroducerLookup(
-            error=f"{len(found)} of your contacts are named “{typed}”: pick the one you mean.",
-            choices=found[:NAMESAKES_SHOWN],
-        )
-    if exclude_id is not None:
-        themselves = db.session.get(Contact, exclude_id)
-        if themselves is not None and same_name(themselves, typed):
-            return IntroducerLookup(error="A person cannot introduce themselves.")
-    return IntroducerLookup(
-        error=f"None of your contacts is named “{typed}”.",
-        new_name=typed,
-    )
-
-
-def name_suggestions(user_id: int, typed: str, limit: int = 10) -> list[tuple[Contact, str]]:
-    """Contacts whose name holds every typed word (any case or accent), with what tells
-    namesakes apart (title and company)."""
-    words = [word for word in fold(squash(typed[:201])).split() if word][:5]
-    if not words:
-        return []
-    stmt = select(Contact).where(Contact.user_id == user_id)
-    for word in words:
-        stmt = stmt.where(_contains(Contact.sort_name, word))
-    found = db.session.scalars(stmt.order_by(Contact.sort_name, Contact.id).limit(limit))
-    return [
-        (contact, " at ".join(part for part in (contact.title, contact.company_name) if part))
-        for contact in found
-    ]
-
-
-def add_introducer(user_id: int, name: str) -> Contact:
-    """A new contact with just the typed name, to be the introducer (details can follow)."""
-    first, _, last = squash(name).partition(" ")
-    contact = Contact(user_id=user_id, first_name=first[:100], last_name=last[:100])
-    db.session.add(contact)
-    db.session.flush()
-    return contact
 
 
 def apply_form(
@@ -335,7 +244,7 @@ def _tagged(user_id: int, condition: ColumnElement[bool]) -> ColumnElement[bool]
     )
 
 
-def _contains(column: QueryableAttribute[str], word: str) -> ColumnElement[bool]:
+def contains_word(column: QueryableAttribute[str], word: str) -> ColumnElement[bool]:
     """Case-insensitive substring match with one ready-made pattern (no per-row concatenation).
 
     SQLite's LIKE already ignores ASCII case, so it needs no lower() on every row.
@@ -353,13 +262,13 @@ def _filtered(columns: Select, user_id: int, filters: ContactFilters) -> Select:
     if filters.company or filters.sort == "company":
         stmt = stmt.outerjoin(Company, Contact.company_id == Company.id)
     for word in filters.q.split()[:10]:
-        stmt = stmt.where(_contains(Contact.search_text, fold(word)))
+        stmt = stmt.where(contains_word(Contact.search_text, fold(word)))
     if filters.network in Network.values():
         stmt = stmt.where(Contact.network == filters.network)
     if filters.tag:
         stmt = stmt.where(_tagged(user_id, Tag.name_key == name_key(filters.tag)))
     if filters.company:
-        stmt = stmt.where(_contains(Company.name, filters.company))
+        stmt = stmt.where(contains_word(Company.name, filters.company))
     order: tuple[ColumnElement[Any] | QueryableAttribute[Any], ...]
     if filters.sort == "company":
         order = (Company.name_key.is_(None), Company.name_key, Contact.last_name, Contact.id)

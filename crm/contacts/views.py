@@ -18,16 +18,14 @@ from flask_login import current_user, login_required
 from crm import clock
 from crm.access import get_contact_or_404
 from crm.contacts.forms import SORT_CHOICES, CadenceForm, ContactForm, NoteForm
+from crm.contacts.introducers import add_introducer, find_introducer, name_suggestions
 from crm.contacts.page import render_contact_page
 from crm.contacts.services import (
     ContactFilters,
-    add_introducer,
     add_note,
     apply_form,
     contact_page,
     find_duplicate,
-    find_introducer,
-    name_suggestions,
     set_cadence,
     user_tags,
     what_goes_with,
