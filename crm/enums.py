@@ -106,7 +106,9 @@ class InterviewStatus(Words):
 
 
 class FollowUpKind(Words):
-    """Why a follow-up exists: added by hand, or planned by a rule."""
+    """Why a follow-up exists: added by hand, or planned by a rule.
+
+    Every kind is about one contact but the rut check-in, which is about the user."""
 
     MANUAL = "manual", "Follow up"
     SECOND_PERSON = "3b", "Reach a second person"
@@ -115,6 +117,7 @@ class FollowUpKind(Words):
     UPDATE = "update", "Send a progress update"
     REFERRAL_ASK = "referral_ask", "Ask for a referral"
     KEEP_IN_TOUCH = "keep_in_touch", "Keep in touch"
+    CHECK_IN = "check_in", "Check in on your rut"
 
 
 class FollowUpState(Words):
@@ -133,3 +136,13 @@ class Due(Words):
     TODAY = "today", "Today"
     THIS_WEEK = "this_week", "This week"
     LATER = "later", "Later"
+
+
+class TemplateKind(Words):
+    """The kinds of message a user keeps a template for."""
+
+    FIRST_OUTREACH = "first_outreach", "First outreach"
+    NUDGE = "nudge", "Nudge"
+    THANK_YOU = "thank_you", "Thank-you"
+    UPDATE = "update", "Progress update"
+    REFERRAL_ASK = "referral_ask", "Referral ask"

@@ -273,13 +273,16 @@ class Interview(Model):
 
 
 class FollowUp(Model):
-    """A next step due on a day: from the rules, or added by hand."""
+    """A next step due on a day: from the rules, or added by hand.
+
+    About one contact, except the four-weekly rut check-in (FollowUpKind.CHECK_IN), which has
+    none: it is about the user, and its action is on the Plan page."""
 
     __table_args__ = (Index("ix_follow_up_user_open_due", "user_id", "status", "due_on"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("user.id", ondelete="CASCADE"))
-    contact_id: Mapped[int] = mapped_column(
+    contact_id: Mapped[int | None] = mapped_column(
         ForeignKey("contact.id", ondelete="CASCADE"), index=True
     )
     uid: Mapped[str] = mapped_column(String(100), default=lambda: new_uid("follow-up"))
@@ -302,7 +305,7 @@ class FollowUp(Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=clock.now)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=clock.now, onupdate=clock.now)
 
-    contact: Mapped[Contact] = relationship()
+    contact: Mapped[Contact | None] = relationship()
 
 
 class Note(Model):
@@ -367,16 +370,6 @@ class JobChange(Model):
     seen_on: Mapped[date] = mapped_column(Date)
 
     contact: Mapped[Contact] = relationship()
-
-
-class TemplateKind(StrEnum):
-    """The kinds of message a user keeps a template for."""
-
-    FIRST_OUTREACH = "first_outreach"
-    NUDGE = "nudge"
-    THANK_YOU = "thank_you"
-    UPDATE = "update"
-    REFERRAL_ASK = "referral_ask"
 
 
 class MessageTemplate(Model):

@@ -218,7 +218,8 @@ def seed(
             ),
             {"user_id": user_id},
         )
-    kinds = list(FollowUpKind) if unicode else PLAIN_KINDS
+    # Every kind about a contact (the rut check-in, about no one, is seed_plan's).
+    kinds = [k for k in FollowUpKind if k != FollowUpKind.CHECK_IN] if unicode else PLAIN_KINDS
     states = (
         [FollowUpState.OPEN] if open_followups else [FollowUpState.OPEN] * 3 + [FollowUpState.DONE]
     )
@@ -280,8 +281,9 @@ def seed(
 
 
 def seed_plan(user_id: int, today: date | None = None) -> None:
-    """A filled-in plan: check-ins, obstacles with proof, answers, roles, people to reach and a
-    target employer, linked to the user's first contacts."""
+    """A filled-in plan: check-ins with the next one's reminder (a follow-up about no one, due
+    today), obstacles with proof, answers, roles, people to reach and a target employer,
+    linked to the user's first contacts."""
     from crm.plan.models import (
         Obstacle,
         ObstacleProof,
@@ -306,6 +308,15 @@ def seed_plan(user_id: int, today: date | None = None) -> None:
         ],
     )
     now = clock.now()
+    db.session.add(
+        FollowUp(
+            user_id=user_id,
+            contact_id=None,
+            kind=FollowUpKind.CHECK_IN,
+            reason="Four weeks since your last check-in.",
+            due_on=today,
+        )
+    )
     for n, text_ in enumerate(("Too old", "No degree", "Not good at networking")):
         obstacle = Obstacle(user_id=user_id, text=text_, text_key=text_.lower())
         db.session.add(obstacle)

@@ -20,6 +20,8 @@ from crm.contacts.services import introduced_people
 from crm.contacts.timeline import TimelineEntry, contact_timeline
 from crm.enums import Channel, FollowUpKind, FollowUpState, OutreachStatus
 from crm.followups.forms import followup_form
+from crm.followups.services import colleagues_for
+from crm.messages.services import followup_messages
 from crm.models import Contact, FollowUp
 from crm.outreach.forms import outreach_form
 from crm.plan.services import contact_in_plan
@@ -39,14 +41,18 @@ def render_contact_page(
     """The contact page, with any form that failed validation passed in to show its errors."""
     today = clock.user_today(current_user)
     timeline = contact_timeline(contact, clock.user_zone(current_user))
+    open_followups = sorted(
+        (e.item for e in timeline if isinstance(e.item, FollowUp) and _is_open_followup(e)),
+        key=lambda f: (f.due_on, f.id),
+    )
     page = render_template(
         "contacts/show.html",
         contact=contact,
         introduced=introduced_people(contact),
         timeline=[e for e in timeline if not _is_open_followup(e)],
-        open_followups=sorted(
-            (e.item for e in timeline if _is_open_followup(e)), key=lambda f: (f.due_on, f.id)
-        ),
+        open_followups=open_followups,
+        colleagues=colleagues_for(current_user.id, open_followups),
+        messages=followup_messages(current_user, open_followups),
         today=today,
         outreach_form=forms.get("outreach_form") or outreach_form(today),
         message=message or {},

@@ -25,8 +25,11 @@ class FollowUpEntry:
     due_date: date
     reason: str
     kind_label: str
-    contact_name: str
+    # None for a follow-up about no one (the rut check-in): its title is its kind alone.
+    contact_name: str | None
     updated_at: datetime
+    # Where to act on it, when the app knows its own address.
+    url: str | None = None
 
 
 @dataclass(frozen=True)
@@ -71,7 +74,13 @@ def followup_event(fu: FollowUpEntry, alarm_time: time | None = None) -> Event:
     due = fu.due_date.date() if isinstance(fu.due_date, datetime) else fu.due_date
     who = one_line(fu.contact_name)
     label = one_line(fu.kind_label)
-    summary = f"Follow up: {who} — {label}" if label else f"Follow up: {who}"
+    if not who:
+        summary = label or "Follow up"
+    else:
+        summary = f"Follow up: {who} — {label}" if label else f"Follow up: {who}"
+    description = clean_text(fu.reason)
+    if fu.url:
+        description = f"{description}\n\n{fu.url}".strip()
     event = Event.new(
         uid=fu.uid,
         sequence=fu.sequence,
@@ -79,9 +88,11 @@ def followup_event(fu: FollowUpEntry, alarm_time: time | None = None) -> Event:
         start=due,
         end=due + timedelta(days=1),  # DTEND of an all-day event is exclusive
         summary=summary,
-        description=clean_text(fu.reason) or None,
+        description=description or None,
         transparency=TRANSP.TRANSPARENT,
     )
+    if fu.url:
+        event.add("url", fu.url)
     if alarm_time is not None:
         # An all-day event starts at local midnight, so the offset is the time of day.
         offset = timedelta(

@@ -7,14 +7,15 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any, cast
 
-from sqlalchemy import ColumnElement, CursorResult, func, select, update
+from sqlalchemy import ColumnElement, CursorResult, case, func, literal, or_, select, update
 from sqlalchemy.orm import contains_eager
 
 from crm import clock
 from crm.enums import Due, FollowUpKind, FollowUpState
 from crm.extensions import db
 from crm.followups import rules
-from crm.models import Company, Contact, FollowUp, User
+from crm.models import Contact, FollowUp, User
+from crm.plan.employers import CompanyPeople, people_at
 
 GROUP_LIMIT = 25
 
@@ -76,6 +77,29 @@ def add_manual(contact: Contact, due_on: date, reason: str) -> FollowUp:
         due_on=due_on,
     )
     db.session.add(row)
+    db.session.flush()
+    return row
+
+
+def plan_check_in(user_id: int, due_on: date, reason: str) -> FollowUp:
+    """The four-weekly rut check-in, a follow-up with no contact: the open one moves to the new
+    date (one calendar event that moves, its SEQUENCE raised), or a new one is planned."""
+    row = db.session.scalars(
+        select(FollowUp)
+        .where(
+            FollowUp.user_id == user_id,
+            FollowUp.kind == FollowUpKind.CHECK_IN,
+            FollowUp.status == FollowUpState.OPEN,
+        )
+        .order_by(FollowUp.id)
+        .limit(1)
+    ).first()
+    if row is None:
+        row = FollowUp(user_id=user_id, contact_id=None, kind=FollowUpKind.CHECK_IN, reason=reason)
+        db.session.add(row)
+    elif row.due_on != due_on or row.snoozed_from is not None:
+        row.sequence += 1
+    row.due_on, row.snoozed_from, row.reason = due_on, None, reason
     db.session.flush()
     return row
 
@@ -210,88 +234,68 @@ def group_bounds(today: date) -> dict[str, tuple[date | None, date | None]]:
     }
 
 
+def _due_group(today: date) -> ColumnElement[str]:
+    """The list a follow-up falls in by its due date, as SQL."""
+    whens = []
+    for name, (_, end) in group_bounds(today).items():
+        if end is not None:
+            whens.append((FollowUp.due_on < end, literal(name)))
+    return case(*whens, else_=literal(Due.LATER))
+
+
 def open_followups(
     user_id: int, today: date, names: Iterable[str] = Due.values()
 ) -> FollowUpGroups:
-    """The user's open follow-ups, grouped, each group capped at GROUP_LIMIT rows."""
-    result = FollowUpGroups(today=today)
-    bounds = group_bounds(today)
-    for name in names:
-        start, end = bounds[name]
-        stmt = select(FollowUp).where(
-            FollowUp.user_id == user_id, FollowUp.status == FollowUpState.OPEN
-        )
-        if start is not None:
-            stmt = stmt.where(FollowUp.due_on >= start)
-        if end is not None:
-            stmt = stmt.where(FollowUp.due_on < end)
-        rows = db.session.scalars(
-            stmt.join(FollowUp.contact)
-            .options(contains_eager(FollowUp.contact))
-            .order_by(FollowUp.due_on, FollowUp.id)
-            .limit(GROUP_LIMIT)
-        ).all()
-        result.groups[name] = list(rows)
-    result.counts = count_open(user_id, today)
-    return result
-
-
-COLLEAGUES_SHOWN = 3
-
-
-@dataclass
-class Colleagues:
-    """The people at one company, for a "Reach a second person" follow-up."""
-
-    company_id: int
-    company_name: str
-    people: list[Contact] = field(default_factory=list)
-    total: int = 0
-
-    def others(self, contact_id: int) -> list[Contact]:
-        """The first few people at the company other than the one who has not replied."""
-        return [c for c in self.people if c.id != contact_id][:COLLEAGUES_SHOWN]
-
-    def more(self, contact_id: int) -> int:
-        """How many more people there are at the company beyond those shown."""
-        # The contact is one of the company's people: that is how the group was chosen.
-        return max(0, self.total - 1 - len(self.others(contact_id)))
-
-
-def colleagues_for(user_id: int, followups: list[FollowUp]) -> dict[int, Colleagues]:
-    """The first people at each company a "second person" follow-up is about, in one query."""
-    company_ids = {
-        f.contact.company_id
-        for f in followups
-        if f.kind == FollowUpKind.SECOND_PERSON and f.contact.company_id is not None
-    }
-    if not company_ids:
-        return {}
-    # One more than shown, so the follow-up's own contact can be left out and still fill the list.
+    """The user's open follow-ups in the lists named, each capped at GROUP_LIMIT rows, and how
+    many each of the four lists holds: one statement, however many follow-ups."""
+    wanted = list(names)
+    group = _due_group(today)
     ranked = (
         select(
-            Contact.id.label("contact_id"),
+            FollowUp.id.label("id"),
+            group.label("list"),
             func.row_number()
-            .over(partition_by=Contact.company_id, order_by=(Contact.sort_name, Contact.id))
+            .over(partition_by=group, order_by=(FollowUp.due_on, FollowUp.id))
             .label("rank"),
-            func.count().over(partition_by=Contact.company_id).label("total"),
+            func.count().over(partition_by=group).label("total"),
         )
-        .where(Contact.user_id == user_id, Contact.company_id.in_(company_ids))
+        .where(FollowUp.user_id == user_id, FollowUp.status == FollowUpState.OPEN)
         .subquery()
     )
     rows = db.session.execute(
-        select(Contact, Company.name, ranked.c.total)
-        .join(ranked, ranked.c.contact_id == Contact.id)
-        .join(Company, Company.id == Contact.company_id)
-        .where(ranked.c.rank <= COLLEAGUES_SHOWN + 1)
-        .order_by(Contact.company_id, ranked.c.rank)
+        select(FollowUp, ranked.c.list, ranked.c.total)
+        .join(ranked, ranked.c.id == FollowUp.id)
+        # An outer join: the rut check-in has no contact. The introducer fills {introduced_by}.
+        .outerjoin(FollowUp.contact)
+        .options(contains_eager(FollowUp.contact).joinedload(Contact.introduced_by))
+        # The first row of a list not asked for still comes, to carry that list's count.
+        .where(
+            ranked.c.rank <= GROUP_LIMIT,
+            or_(ranked.c.list.in_(wanted), ranked.c.rank == 1),
+        )
+        .order_by(FollowUp.due_on, FollowUp.id)
     ).all()
-    result: dict[int, Colleagues] = {}
-    for contact, company_name, total in rows:
-        company_id = contact.company_id
-        group = result.setdefault(company_id, Colleagues(company_id, company_name, total=total))
-        group.people.append(contact)
+    result = FollowUpGroups(today=today)
+    result.groups = {name: [] for name in wanted}
+    result.counts = dict.fromkeys(Due.values(), 0)
+    for followup, name, total in rows:
+        result.counts[name] = total
+        if name in result.groups:
+            result.groups[name].append(followup)
     return result
+
+
+def colleagues_for(user_id: int, followups: list[FollowUp]) -> dict[int, CompanyPeople]:
+    """The people at each company a "Reach a second person" follow-up is about, by company id:
+    the same list as the Plan page's target employers, in one statement whatever the rows."""
+    company_ids = {
+        f.contact.company_id
+        for f in followups
+        if f.kind == FollowUpKind.SECOND_PERSON
+        and f.contact is not None
+        and f.contact.company_id is not None
+    }
+    return people_at(user_id, company_ids)
 
 
 def coming_up(user_id: int, today: date, limit: int = 5) -> list[FollowUp]:
@@ -299,8 +303,8 @@ def coming_up(user_id: int, today: date, limit: int = 5) -> list[FollowUp]:
     return list(
         db.session.scalars(
             select(FollowUp)
-            .join(FollowUp.contact)
-            .options(contains_eager(FollowUp.contact))
+            .outerjoin(FollowUp.contact)
+            .options(contains_eager(FollowUp.contact).joinedload(Contact.introduced_by))
             .where(
                 FollowUp.user_id == user_id,
                 FollowUp.status == FollowUpState.OPEN,
@@ -310,24 +314,6 @@ def coming_up(user_id: int, today: date, limit: int = 5) -> list[FollowUp]:
             .limit(limit)
         )
     )
-
-
-def count_open(user_id: int, today: date) -> dict[str, int]:
-    """How many open follow-ups fall in each list, in one query."""
-    bounds = group_bounds(today)
-    columns = []
-    for name in Due.values():
-        start, end = bounds[name]
-        condition = []
-        if start is not None:
-            condition.append(FollowUp.due_on >= start)
-        if end is not None:
-            condition.append(FollowUp.due_on < end)
-        columns.append(func.count().filter(*condition).label(name))
-    row = db.session.execute(
-        select(*columns).where(FollowUp.user_id == user_id, FollowUp.status == FollowUpState.OPEN)
-    ).one()
-    return {name: getattr(row, name) or 0 for name in Due.values()}
 
 
 def losing_touch(user_id: int, today: date, limit: int = 50) -> tuple[list[Contact], int]:

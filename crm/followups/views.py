@@ -26,6 +26,7 @@ from crm.followups.services import (
 )
 from crm.formatting import day_label
 from crm.forms import ConfirmForm
+from crm.messages.services import followup_messages
 from crm.models import FollowUp
 
 bp = Blueprint("followups", __name__)
@@ -45,11 +46,8 @@ def _back(default: str) -> ResponseReturnValue:
 @bp.route("/follow-ups")
 def index() -> ResponseReturnValue:
     """Open follow-ups grouped Overdue, Today, This week, Later, and who is losing touch."""
-    from crm.messages.services import followup_messages  # messages imports the follow-up rules
-
     today = clock.user_today(current_user)
     groups = open_followups(current_user.id, today)
-    shown = [row for rows in groups.groups.values() for row in rows]
     drifting, drifting_total = losing_touch(current_user.id, today)
     shown = [row for rows in groups.groups.values() for row in rows]
     return render_template(
@@ -87,8 +85,10 @@ def create(contact_id: int) -> ResponseReturnValue:
 
 
 def _act(
-    followup_id: int, action: Callable[[FollowUp], object], success: str
+    followup_id: int, action: Callable[[FollowUp], object], success: str, check_in: str
 ) -> ResponseReturnValue:
+    """Do one action on a follow-up and say so: `success` names the contact; the rut check-in,
+    which has none, says `check_in`."""
     row = owned_or_404(FollowUp, followup_id)
     form = ConfirmForm()
     if form.validate_on_submit():
@@ -99,20 +99,32 @@ def _act(
             flash(str(error), "warning")
         else:
             db.session.commit()
-            flash(success.format(name=row.contact.full_name), "success")
+            said = success.format(name=row.contact.full_name) if row.contact else check_in
+            flash(said, "success")
     return _back(url_for("followups.index"))
 
 
 @bp.route("/follow-ups/<int:followup_id>/done", methods=["POST"])
 def done(followup_id: int) -> ResponseReturnValue:
     """Mark a follow-up done; it stays in the contact's history."""
-    return _act(followup_id, complete, "Done. Nice work keeping in touch with {name}.")
+    return _act(
+        followup_id,
+        complete,
+        "Done. Nice work keeping in touch with {name}.",
+        "Done. Your next check-in is suggested four weeks after you save one on the Plan page.",
+    )
 
 
 @bp.route("/follow-ups/<int:followup_id>/dismiss", methods=["POST"])
 def dismiss_view(followup_id: int) -> ResponseReturnValue:
     """Dismiss a follow-up that no longer makes sense."""
-    return _act(followup_id, dismiss, "Dismissed the follow-up for {name}.")
+    return _act(
+        followup_id,
+        dismiss,
+        "Dismissed the follow-up for {name}.",
+        "Dismissed the check-in reminder. Check in on the Plan page whenever you like; "
+        "saving one plans the next.",
+    )
 
 
 @bp.route("/follow-ups/<int:followup_id>/snooze", methods=["POST"])

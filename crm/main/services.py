@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
-from sqlalchemy import distinct, func, select
+from sqlalchemy import ColumnElement, distinct, func, select
 from sqlalchemy.orm import contains_eager
 
 from crm.enums import Due, InterviewStatus, Network
@@ -64,7 +64,6 @@ class ContactStats:
 
     rates: list[NetworkRate]
     contacts: int
-    referred: int
     losing_touch: int
 
 
@@ -86,19 +85,44 @@ def contact_stats(user_id: int, today: date) -> ContactStats:
         NetworkRate(n, found[n][2], found[n][3]) if n in found else NetworkRate(n, 0, 0)
         for n in Network.values()
     ]
-    referred = db.session.scalar(
-        select(func.count(distinct(Contact.introduced_by_id))).where(
-            # The NOT NULL lets the planner read the small introduced_by index, not every row.
-            Contact.introduced_by_id.is_not(None),
-            Contact.user_id == user_id,
-        )
-    )
     return ContactStats(
         rates=rates,
         contacts=sum(row[1] for row in rows),
-        referred=referred or 0,
         losing_touch=sum(row[4] for row in rows),
     )
+
+
+@dataclass
+class Counts:
+    """The dashboard's other counts, read together in one statement."""
+
+    referred: int
+    interviewed: int
+    job_changes: int
+
+
+def other_counts(user_id: int, today: date) -> Counts:
+    """People who introduced the user to someone, people interviewed, and job changes seen in
+    the last 30 days: one statement of three counts."""
+    referred = select(func.count(distinct(Contact.introduced_by_id))).where(
+        # The NOT NULL lets the planner read the small introduced_by index, not every row.
+        Contact.introduced_by_id.is_not(None),
+        Contact.user_id == user_id,
+    )
+    interviewed = select(func.count(distinct(Interview.contact_id))).where(
+        Interview.user_id == user_id, Interview.status == InterviewStatus.DONE
+    )
+    job_changes = select(func.count(JobChange.id)).where(*_recent_changes(user_id, today))
+    row = db.session.execute(
+        select(
+            referred.scalar_subquery(), interviewed.scalar_subquery(), job_changes.scalar_subquery()
+        )
+    ).one()
+    return Counts(*(n or 0 for n in row))
+
+
+def _recent_changes(user_id: int, today: date) -> tuple[ColumnElement[bool], ...]:
+    return (JobChange.user_id == user_id, JobChange.seen_on >= today - timedelta(days=30))
 
 
 def build_dashboard(user: User, today: date, now: datetime) -> Dashboard:
@@ -112,19 +136,13 @@ def build_dashboard(user: User, today: date, now: datetime) -> Dashboard:
     stats = contact_stats(uid, today)
     rates = stats.rates
     overall = NetworkRate("all", sum(r.reached for r in rates), sum(r.replied for r in rates))
-    contact_count, referred, losing = stats.contacts, stats.referred, stats.losing_touch
-    interviewed = db.session.scalar(
-        select(func.count(distinct(Interview.contact_id))).where(
-            Interview.user_id == uid, Interview.status == InterviewStatus.DONE
-        )
-    )
-    recent_changes = (JobChange.user_id == uid, JobChange.seen_on >= today - timedelta(days=30))
-    job_changes = db.session.scalar(select(func.count(JobChange.id)).where(*recent_changes))
+    contact_count, losing = stats.contacts, stats.losing_touch
+    counts = other_counts(uid, today)
     latest_changes = db.session.scalars(
         select(JobChange)
         .join(JobChange.contact)
         .options(contains_eager(JobChange.contact))
-        .where(*recent_changes)
+        .where(*_recent_changes(uid, today))
         .order_by(JobChange.seen_on.desc(), JobChange.id.desc())
         .limit(DASHBOARD_LIST)
     ).all()
@@ -145,11 +163,11 @@ def build_dashboard(user: User, today: date, now: datetime) -> Dashboard:
             ("Contacts", contact_count),
             ("Reached out", overall.reached),
             ("Replied", overall.replied),
-            ("Interviewed", interviewed or 0),
-            ("Referred you on", referred),
+            ("Interviewed", counts.interviewed),
+            ("Referred you on", counts.referred),
         ],
         losing_touch=losing,
-        job_changes=job_changes or 0,
+        job_changes=counts.job_changes,
         latest_changes=list(latest_changes),
         daily_outreach=daily,
     )

@@ -8,7 +8,9 @@ from flask_login import current_user, login_required
 
 from crm import clock
 from crm.enums import FollowUpKind
+from crm.followups.services import colleagues_for
 from crm.main.services import build_dashboard
+from crm.messages.services import followup_messages
 from crm.plan.next_step import plan_card
 
 bp = Blueprint("main", __name__)
@@ -28,9 +30,12 @@ def dashboard() -> ResponseReturnValue:
     """The morning page: what to do next."""
     today = clock.user_today(current_user)
     dashboard = build_dashboard(current_user, today, clock.now())
+    shown = [*dashboard.overdue, *dashboard.due_today, *dashboard.next_up]
     return render_template(
         "main/dashboard.html",
         d=dashboard,
+        colleagues=colleagues_for(current_user.id, shown),
+        messages=followup_messages(current_user, shown),
         plan=plan_card(current_user.id, current_user.weekly_goal, today, dashboard.daily_outreach),
         kind_labels=FollowUpKind.labels(),
         user_zone=clock.user_zone(current_user),

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from crm.models import TemplateKind
+from crm.enums import TemplateKind
 
 
 @dataclass(frozen=True)
@@ -15,14 +15,6 @@ class Wording:
     subject: str
     body: str
 
-
-KIND_LABELS: dict[TemplateKind, str] = {
-    TemplateKind.FIRST_OUTREACH: "First outreach",
-    TemplateKind.NUDGE: "Nudge",
-    TemplateKind.THANK_YOU: "Thank-you",
-    TemplateKind.UPDATE: "Progress update",
-    TemplateKind.REFERRAL_ASK: "Referral ask",
-}
 
 DEFAULTS: dict[TemplateKind, Wording] = {
     TemplateKind.FIRST_OUTREACH: Wording(

@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 PLACEHOLDERS: dict[str, str] = {
     "first_name": "their first name",
     "company": "their company",
-    "role": "the role you are aiming for (your first target role)",
+    "role": "the role you are aiming for (the target role their title names, else your first)",
     "introduced_by": "who introduced you",
     "my_name": "your name",
 }

@@ -5,14 +5,14 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from sqlalchemy import delete, select
-from sqlalchemy.orm import aliased
 
-from crm.enums import FollowUpKind
+from crm.enums import FollowUpKind, TemplateKind
 from crm.extensions import db
-from crm.messages.defaults import DEFAULTS, KIND_LABELS, Wording
+from crm.messages.defaults import DEFAULTS, Wording
 from crm.messages.mailto import mailto_link
 from crm.messages.placeholders import TemplateError, fill, one_line, template_problems
-from crm.models import Contact, FollowUp, MessageTemplate, TemplateKind, User
+from crm.models import Contact, FollowUp, MessageTemplate, User
+from crm.plan.roles import message_role, role_for_title, target_roles
 
 MAX_SUBJECT = 200
 MAX_BODY = 5_000
@@ -23,7 +23,7 @@ def user_wordings(user_id: int) -> dict[TemplateKind, Wording]:
     wordings = dict(DEFAULTS)
     rows = db.session.scalars(select(MessageTemplate).where(MessageTemplate.user_id == user_id))
     for row in rows:
-        if row.kind in TemplateKind.__members__.values():
+        if row.kind in TemplateKind.values():
             wordings[TemplateKind(row.kind)] = Wording(subject=row.subject, body=row.body)
     return wordings
 
@@ -74,14 +74,10 @@ def my_name(user: User) -> str:
     return name or user.email.split("@", 1)[0]
 
 
-def target_role(user: User) -> str:
-    """The user's first target role, or blank while they have none."""
-    try:
-        from crm.plan import services as plan_services  # type: ignore[import-not-found,unused-ignore]
-    except ImportError:
-        return ""
-    first_role = getattr(plan_services, "first_target_role", None)
-    return (first_role(user.id) or "") if first_role else ""
+def role_for(user_id: int, contact: Contact) -> str:
+    """{role} in a message to this contact: the target role their title names, else the
+    user's first target role (blank while they have none)."""
+    return message_role(user_id, contact.title)
 
 
 def introducer_name(contact: Contact) -> str | None:
@@ -166,26 +162,20 @@ class FollowUpMessage:
 def followup_messages(user: User, followups: list[FollowUp]) -> dict[int, FollowUpMessage]:
     """For each follow-up that asks for a message, its filled template as a mailto link.
 
-    Always the same three statements (templates, introducers, target role), however many rows.
+    Always the same two statements (templates, target roles), however many rows: the rows come
+    with their contacts and introducers loaded (crm.followups.services.open_followups and
+    coming_up load them; a contact page's rows are all its own contact's).
     """
     wordings = user_wordings(user.id)
-    role = target_role(user)
-    wanted = [row for row in followups if row.kind in FOLLOWUP_TEMPLATES]
-    introducer = aliased(Contact)
-    names = {
-        contact_id: f"{first} {last}".strip() or None
-        for contact_id, first, last in db.session.execute(
-            select(Contact.id, introducer.first_name, introducer.last_name)
-            .join(introducer, Contact.introduced_by_id == introducer.id)
-            .where(
-                Contact.user_id == user.id,
-                Contact.id.in_([row.contact_id for row in wanted] or [-1]),
-            )
-        )
-    }
+    roles = target_roles(user.id)
     result: dict[int, FollowUpMessage] = {}
-    for row in wanted:
+    for row in followups:
+        # Every kind that asks for a message is about someone.
+        if row.kind not in FOLLOWUP_TEMPLATES or row.contact is None:
+            continue
         kind = FOLLOWUP_TEMPLATES[row.kind]
-        message = fill_for(kind, wordings[kind], user, row.contact, role, names.get(row.contact_id))
-        result[row.id] = FollowUpMessage(label=KIND_LABELS[kind], mailto=message.mailto)
+        role = role_for_title(roles, row.contact.title)
+        introduced_by = introducer_name(row.contact)
+        message = fill_for(kind, wordings[kind], user, row.contact, role, introduced_by)
+        result[row.id] = FollowUpMessage(label=kind.label, mailto=message.mailto)
     return result

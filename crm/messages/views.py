@@ -7,10 +7,11 @@ from flask.typing import ResponseReturnValue
 from flask_login import current_user, login_required
 
 from crm.access import owned_or_404
+from crm.enums import TemplateKind
 from crm.extensions import db
 from crm.forms import ConfirmForm
 from crm.messages import bp
-from crm.messages.defaults import DEFAULTS, KIND_LABELS
+from crm.messages.defaults import DEFAULTS
 from crm.messages.forms import TemplateForm
 from crm.messages.mailto import mailto_link
 from crm.messages.placeholders import PLACEHOLDERS, TemplateError, template_problems
@@ -19,11 +20,11 @@ from crm.messages.services import (
     fill_for,
     introducer_name,
     restore_default,
+    role_for,
     save_template,
-    target_role,
     user_wordings,
 )
-from crm.models import Contact, TemplateKind
+from crm.models import Contact
 from crm.outreach.message_check import as_json, check_message
 
 MAX_CHECKED = 10_000  # the outreach form's own limit on a message
@@ -49,7 +50,6 @@ def index() -> ResponseReturnValue:
         "messages/index.html",
         wordings=user_wordings(current_user.id),
         edited=edited_kinds(current_user.id),
-        labels=KIND_LABELS,
     )
 
 
@@ -71,14 +71,14 @@ def edit(kind: str) -> ResponseReturnValue:
             db.session.rollback()
         else:
             db.session.commit()
-            flash(f"Saved your {KIND_LABELS[template_kind].lower()} template.", "success")
+            flash(f"Saved your {template_kind.label.lower()} template.", "success")
             return redirect(url_for("messages.index"))
     status = 400 if request.method == "POST" else 200
     return render_template(
         "messages/edit.html",
         form=form,
         kind=template_kind,
-        label=KIND_LABELS[template_kind],
+        label=template_kind.label,
         placeholders=PLACEHOLDERS,
         edited=template_kind.value in edited_kinds(current_user.id),
         default=DEFAULTS[template_kind],
@@ -92,7 +92,7 @@ def restore(kind: str) -> ResponseReturnValue:
     template_kind = _kind_or_404(kind)
     if ConfirmForm().validate_on_submit() and restore_default(current_user.id, template_kind):
         db.session.commit()
-        flash(f"The {KIND_LABELS[template_kind].lower()} template is the default again.", "success")
+        flash(f"The {template_kind.label.lower()} template is the default again.", "success")
     return redirect(url_for("messages.index"))
 
 
@@ -106,7 +106,7 @@ def filled(contact_id: int, kind: str) -> ResponseReturnValue:
         user_wordings(current_user.id)[template_kind],
         current_user,
         contact,
-        target_role(current_user),
+        role_for(current_user.id, contact),
         introducer_name(contact),
     )
     introducer = contact.introduced_by.full_name if contact.introduced_by else None
@@ -126,7 +126,7 @@ def check(contact_id: int) -> ResponseReturnValue:
     body = request.form.get("message", "")[:MAX_CHECKED]
     subject = request.form.get("subject", "")[:MAX_CHECKED]
     kind = request.form.get("template") or TemplateKind.FIRST_OUTREACH.value
-    if kind not in TemplateKind.__members__.values():
+    if kind not in TemplateKind.values():
         kind = TemplateKind.FIRST_OUTREACH.value
     introducer = contact.introduced_by.full_name if contact.introduced_by else None
     return jsonify(

@@ -9,8 +9,7 @@ from wtforms import DateField, SelectField, StringField, SubmitField, TextAreaFi
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, Optional
 
-from crm.enums import Channel, OutreachStatus, Words
-from crm.messages.defaults import KIND_LABELS
+from crm.enums import Channel, OutreachStatus, TemplateKind, Words
 
 
 def _choices(words: type[Words]) -> list[SelectChoice]:
@@ -18,9 +17,7 @@ def _choices(words: type[Words]) -> list[SelectChoice]:
 
 
 def _template_choices() -> list[SelectChoice]:
-    return [SelectChoice("", "No template")] + [
-        SelectChoice(kind.value, label) for kind, label in KIND_LABELS.items()
-    ]
+    return [SelectChoice("", "No template"), *_choices(TemplateKind)]
 
 
 class OutreachForm(FlaskForm):

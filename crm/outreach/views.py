@@ -9,11 +9,11 @@ from flask_login import current_user, login_required
 from crm import clock
 from crm.access import get_contact_or_404, owned_or_404, safe_next
 from crm.contacts.page import render_contact_page
-from crm.enums import OutreachStatus
+from crm.enums import OutreachStatus, TemplateKind
 from crm.extensions import db
 from crm.forms import ConfirmForm
-from crm.messages.services import fill_for, introducer_name, target_role, user_wordings
-from crm.models import Contact, Outreach, TemplateKind
+from crm.messages.services import fill_for, introducer_name, role_for, user_wordings
+from crm.models import Contact, Outreach
 from crm.outreach.forms import OutreachForm
 from crm.outreach.message_check import check_message
 from crm.outreach.services import (
@@ -84,7 +84,7 @@ def _introducer(contact: Contact) -> str | None:
 
 def _check_summary(contact: Contact, text: str, kind: str) -> str:
     """One line on save: how the message did against the check."""
-    if kind not in TemplateKind.__members__.values():
+    if kind not in TemplateKind.values():
         kind = TemplateKind.FIRST_OUTREACH
     items = check_message(text, kind, _introducer(contact))
     met = sum(item.ok for item in items)
@@ -107,7 +107,7 @@ def _message_view(
     if not text.strip():
         return {"check": None, "notes": notes or [], "mailto": None}
     kind = form.template.data
-    if kind not in TemplateKind.__members__.values():
+    if kind not in TemplateKind.values():
         kind = TemplateKind.FIRST_OUTREACH
     return {
         "check": check_message(text, kind, _introducer(contact)),
@@ -123,7 +123,7 @@ def _use_template(contact: Contact, form: OutreachForm) -> ResponseReturnValue:
         return render_contact_page(contact, status=400, outreach_form=form)
     for field in form:
         field.errors = []
-    if form.template.data not in TemplateKind.__members__.values():
+    if form.template.data not in TemplateKind.values():
         form.template.errors = ["Pick a template from the list first."]
         return render_contact_page(contact, status=400, outreach_form=form)
     kind = TemplateKind(form.template.data)
@@ -132,7 +132,7 @@ def _use_template(contact: Contact, form: OutreachForm) -> ResponseReturnValue:
         user_wordings(current_user.id)[kind],
         current_user,
         contact,
-        target_role(current_user),
+        role_for(current_user.id, contact),
         introducer_name(contact),
     )
     form.subject.data = message.subject

@@ -9,6 +9,8 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from enum import StrEnum
 
+from crm.enums import FollowUpState
+from crm.followups.rules import next_business_day
 from crm.normalize import fold
 
 CHECK_IN_EVERY = timedelta(weeks=4)
@@ -86,11 +88,37 @@ def signs_from_keys(keys: Iterable[str]) -> list[RutSign]:
     return [sign for sign in RutSign if sign.value in wanted]
 
 
+CHECK_IN_REASON = (
+    "Four weeks since your last check-in: tick the signs that are true today "
+    "and see what has changed."
+)
+
+
 def check_in_due(last_check_in: date | None, today: date) -> date:
-    """When the next rut check-in is due: today when there was none, else four weeks on."""
+    """When the next rut check-in is due: today when there was none, else four weeks on,
+    moved off a weekend like every follow-up."""
     if last_check_in is None:
         return today
-    return last_check_in + CHECK_IN_EVERY
+    return next_business_day(last_check_in + CHECK_IN_EVERY)
+
+
+def next_check_in(
+    last_check_in: date | None,
+    today: date,
+    reminder_status: str | None = None,
+    reminder_due: date | None = None,
+) -> date | None:
+    """When to suggest the next check-in, given the user's latest check-in reminder (the
+    follow-up a check-in plans): its due date while open (a snooze moves it); None once the
+    user marked it done or dismissed it, until they check in again; four weeks after the last
+    check-in when there is no reminder; today before the first check-in."""
+    if last_check_in is None:
+        return today
+    if reminder_status == FollowUpState.OPEN and reminder_due is not None:
+        return reminder_due
+    if reminder_status is not None:
+        return None
+    return check_in_due(last_check_in, today)
 
 
 # --- Title matching -------------------------------------------------------------------

@@ -46,9 +46,10 @@ def _first_steps(user_id: int, today: date) -> NextStep | None:
         .where(RutCheckIn.user_id == user_id)
         .scalar_subquery()
     )
-    last, obstacle_id, obstacle_text = db.session.execute(
+    last, reminder_status, reminder_due, obstacle_id, obstacle_text = db.session.execute(
         select(
             last_check_in,
+            *services.check_in_reminder(user_id),
             select(unproven.c.id).scalar_subquery(),
             select(unproven.c.text).scalar_subquery(),
         )
@@ -60,7 +61,8 @@ def _first_steps(user_id: int, today: date) -> NextStep | None:
             "rut",
             "Check in",
         )
-    if method.check_in_due(last, today) <= today:
+    due = method.next_check_in(last, today, reminder_status, reminder_due)
+    if due is not None and due <= today:
         return NextStep(
             "Time for your four-weekly check-in",
             f"Your last one was {(today - last).days} days ago. See what has changed.",

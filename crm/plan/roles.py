@@ -3,9 +3,10 @@ paths their interviews recorded, and target employers. Writes flush; views commi
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from sqlalchemy import ColumnElement, and_, func, or_, select
+from sqlalchemy import ColumnElement, and_, or_, select
 
 from crm.enums import InterviewStatus
 from crm.extensions import db
@@ -186,28 +187,6 @@ def role_views(user_id: int, roles: list[TargetRole]) -> list[RoleView]:
     return views
 
 
-@dataclass
-class EmployerView:
-    company: Company
-    contacts: int
-
-
-def target_employers(user_id: int) -> list[EmployerView]:
-    """Starred companies with how many contacts work there (one statement)."""
-    count = (
-        select(func.count(Contact.id))
-        .where(Contact.company_id == Company.id, Contact.user_id == user_id)
-        .correlate(Company)
-        .scalar_subquery()
-    )
-    rows = db.session.execute(
-        select(Company, count)
-        .where(Company.user_id == user_id, Company.is_target.is_(True))
-        .order_by(Company.name_key)
-    ).all()
-    return [EmployerView(company, n) for company, n in rows]
-
-
 def star_employer(user_id: int, name: str) -> Company:
     """Star a company as a target employer, adding it when the user has no such company."""
     from crm.contacts.services import get_or_create_company
@@ -222,6 +201,20 @@ def star_employer(user_id: int, name: str) -> Company:
     company.is_target = True
     db.session.flush()
     return company
+
+
+def role_for_title(roles: Sequence[TargetRole], title: str | None) -> str:
+    """The role a message to someone with this title is about: the target role their title
+    names, else the first target role; blank while there is none."""
+    for role in roles:
+        if method.title_matches(role.title, title):
+            return role.title
+    return roles[0].title if roles else ""
+
+
+def message_role(user_id: int, title: str | None) -> str:
+    """{role} in a message to someone with this title (one statement)."""
+    return role_for_title(target_roles(user_id), title)
 
 
 def roles_of_contact(user_id: int, contact: Contact) -> list[TargetRole]:

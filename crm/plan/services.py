@@ -6,12 +6,15 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
-from sqlalchemy import ColumnElement, and_, func, or_, select
+from sqlalchemy import ColumnElement, ScalarSelect, and_, func, or_, select
 from sqlalchemy.orm import QueryableAttribute, aliased, contains_eager, joinedload
 
+from crm.enums import FollowUpKind
 from crm.extensions import db
-from crm.models import Contact, Outreach
+from crm.followups.services import plan_check_in
+from crm.models import Contact, FollowUp, Outreach
 from crm.normalize import fold, name_key, squash
 from crm.plan import method
 from crm.plan.models import (
@@ -41,7 +44,8 @@ def contains_folded(column: QueryableAttribute[str], word: str) -> ColumnElement
 
 
 def save_check_in(user_id: int, sign_keys: Iterable[str], today: date) -> RutCheckIn:
-    """Record today's check-in; a second one the same day replaces the first."""
+    """Record today's check-in (a second one the same day replaces the first) and plan the
+    next one four weeks on, as a follow-up of its own kind."""
     signs = method.signs_from_keys(sign_keys)
     check_in = db.session.scalar(
         select(RutCheckIn).where(RutCheckIn.user_id == user_id, RutCheckIn.checked_on == today)
@@ -50,8 +54,31 @@ def save_check_in(user_id: int, sign_keys: Iterable[str], today: date) -> RutChe
         check_in = RutCheckIn(user_id=user_id, checked_on=today)
         db.session.add(check_in)
     check_in.signs = ",".join(signs)
+    plan_check_in(user_id, method.check_in_due(today, today), method.CHECK_IN_REASON)
     db.session.flush()
     return check_in
+
+
+def check_in_reminder(user_id: int) -> tuple[ScalarSelect[str], ScalarSelect[date]]:
+    """The status and due date of the user's latest check-in reminder, as scalar subqueries
+    (for crm.plan.method.next_check_in), to read in one statement with other things."""
+
+    def latest(column: QueryableAttribute[Any]) -> ScalarSelect[Any]:
+        return (
+            select(column)
+            .where(FollowUp.user_id == user_id, FollowUp.kind == FollowUpKind.CHECK_IN)
+            .order_by(FollowUp.id.desc())
+            .limit(1)
+            .scalar_subquery()
+        )
+
+    return latest(FollowUp.status), latest(FollowUp.due_on)
+
+
+def next_check_in(user_id: int, last_check_in: date | None, today: date) -> date | None:
+    """When the Plan page suggests the next check-in (one statement)."""
+    status, due = db.session.execute(select(*check_in_reminder(user_id))).one()
+    return method.next_check_in(last_check_in, today, status, due)
 
 
 def recent_check_ins(user_id: int) -> list[RutCheckIn]:
@@ -295,7 +322,7 @@ class ContactInPlan:
 
 
 def contact_in_plan(user_id: int, contact: Contact) -> ContactInPlan:
-    from crm.plan.roles import roles_of_contact
-
     """For the contact page (called as a plain function; three statements at most)."""
+    from crm.plan.roles import roles_of_contact  # roles builds on this module
+
     return ContactInPlan(doubts_disproved(user_id, contact.id), roles_of_contact(user_id, contact))

@@ -9,11 +9,11 @@ from flask.typing import ResponseReturnValue
 from flask_login import current_user, login_required
 
 from crm import clock
-from crm.access import owned_or_404
+from crm.access import owned_or_404, safe_next
 from crm.extensions import db
 from crm.forms import ConfirmForm
 from crm.models import Company, Contact
-from crm.plan import method, progress, roles, services
+from crm.plan import employers, method, progress, roles, services
 from crm.plan.forms import AnswersForm, CheckInForm, EmployerForm, NameForm, ObstacleForm, RoleForm
 from crm.plan.models import Obstacle, PersonToReach, RoleContact, TargetRole
 
@@ -49,7 +49,7 @@ def render_plan(status: int = 200, **forms: Any) -> ResponseReturnValue:
         today=today,
         check_ins=check_ins,
         latest=latest,
-        check_in_due=method.check_in_due(latest.checked_on if latest else None, today),
+        check_in_due=services.next_check_in(uid, latest.checked_on if latest else None, today),
         chart=method.bar_chart([len(c.sign_keys) for c in reversed(check_ins)], height=40),
         sign_count=len(method.RUT_SIGNS),
         check_in_form=check_in_form,
@@ -62,7 +62,7 @@ def render_plan(status: int = 200, **forms: Any) -> ResponseReturnValue:
         to_reach=services.people_to_reach(uid),
         roles=roles.role_views(uid, wanted),
         role_form=forms.get("role_form") or RoleForm(formdata=None),
-        employers=roles.target_employers(uid),
+        employers=employers.target_employers(uid),
         employer_form=forms.get("employer_form") or EmployerForm(formdata=None),
         names=services.name_suggestions(uid),
         progress=progress.build_progress(uid, current_user.weekly_goal, today),
@@ -295,15 +295,39 @@ def star_employer() -> ResponseReturnValue:
     return render_plan(400, employer_form=form)
 
 
+@bp.route("/employers/<int:company_id>/star", methods=["POST"])
+def star_company(company_id: int) -> ResponseReturnValue:
+    """Star one of the user's companies as a target employer (from the contact page)."""
+    company = owned_or_404(Company, company_id)
+    if ConfirmForm().validate_on_submit():
+        if employers.set_target(company, True):
+            db.session.commit()
+            flash(
+                f"{company.name} is a target employer: it shows on your plan with the people "
+                "you know there.",
+                "success",
+            )
+        else:
+            flash(f"{company.name} is already a target employer.", "info")
+    return _back_to_form("employers")
+
+
 @bp.route("/employers/<int:company_id>/unstar", methods=["POST"])
 def unstar_employer(company_id: int) -> ResponseReturnValue:
     """Stop targeting a company."""
     company = owned_or_404(Company, company_id)
-    if ConfirmForm().validate_on_submit():
-        company.is_target = False
+    if ConfirmForm().validate_on_submit() and employers.set_target(company, False):
         db.session.commit()
         flash(f"{company.name} is no longer a target.", "info")
-    return _back("employers")
+    return _back_to_form("employers")
+
+
+def _back_to_form(anchor: str) -> ResponseReturnValue:
+    """Back to the page the button was on (a contact page); on the Plan page, to the section."""
+    back = safe_next(request.form.get("next"))
+    if back and not back.startswith(url_for("plan.index")):
+        return redirect(back)
+    return _back(anchor)
 
 
 @bp.route("/contact-names")

@@ -15,11 +15,13 @@ import unicodedata
 from collections.abc import Iterator, Mapping
 from datetime import datetime
 
+from flask import current_app, has_request_context
 from sqlalchemy import Select, func, select
 from sqlalchemy.orm import joinedload
 
 from crm import clock
 from crm.contacts.services import ContactFilters, contact_query
+from crm.deployment import absolute_url
 from crm.enums import FollowUpKind, FollowUpState, InterviewStatus
 from crm.exports import one_line
 from crm.exports.ics import (
@@ -37,7 +39,7 @@ from crm.models import Contact, FollowUp, Interview, User
 FEED_NAME = "Networking follow-ups"
 FEED_TOKEN_BYTES = 32
 # Bump when the writers change what they put in a file, so feed ETags change with them.
-FEED_FORMAT = "1"
+FEED_FORMAT = "2"
 # Contacts loaded and written per chunk of a streamed vCard export.
 CARDS_PER_CHUNK = 200
 # A manual follow-up's reason stands in for its kind in the event title, cut to this length.
@@ -52,16 +54,26 @@ class NoEmailError(ValueError):
 
 
 def followup_entry(followup: FollowUp) -> FollowUpEntry:
-    """A follow-up row (its contact loaded) as the writer reads it."""
+    """A follow-up row (its contact loaded) as the writer reads it. The rut check-in has no
+    contact; its event links to the check-in on the Plan page when the app knows its address."""
     return FollowUpEntry(
         uid=followup.uid,
         sequence=followup.sequence,
         due_date=followup.due_on,
         reason=followup.reason,
         kind_label=_kind_label(followup),
-        contact_name=followup.contact.full_name,
+        contact_name=followup.contact.full_name if followup.contact else None,
         updated_at=followup.updated_at,
+        url=None if followup.contact else _check_in_url(),
     )
+
+
+def _check_in_url() -> str | None:
+    """The full address of the Plan page's check-in; None from a command run without
+    CRM_BASE_URL (there is no request to take the host from)."""
+    if not has_request_context() and not current_app.config.get("BASE_URL"):
+        return None
+    return absolute_url("plan.index", _anchor="rut")
 
 
 def interview_entry(interview: Interview) -> InterviewEntry:
@@ -93,9 +105,10 @@ def _kind_label(followup: FollowUp) -> str:
 
 
 def _open_followups_query(user_id: int) -> Select:
+    # An outer join: the rut check-in has no contact.
     return (
         select(FollowUp)
-        .join(Contact, FollowUp.contact_id == Contact.id)
+        .outerjoin(Contact, FollowUp.contact_id == Contact.id)
         .where(FollowUp.user_id == user_id, FollowUp.status == FollowUpState.OPEN)
     )
 
@@ -203,7 +216,7 @@ def feed_etag(user: User, now: datetime) -> str:
             func.max(Contact.updated_at),
             func.sum(FollowUp.id),
         )
-        .join(Contact, FollowUp.contact_id == Contact.id)
+        .outerjoin(Contact, FollowUp.contact_id == Contact.id)
         .where(FollowUp.user_id == user.id, FollowUp.status == FollowUpState.OPEN)
     ).one()
     interviews = db.session.execute(
@@ -316,7 +329,8 @@ def attachment_names(stem: str, extension: str, fallback: str) -> tuple[str, str
 
 def followup_file_names(followup: FollowUp) -> tuple[str, str]:
     """Return the file names of one follow-up's download: who and when."""
-    stem = f"Follow-up {followup.contact.full_name} {followup.due_on:%Y-%m-%d}"
+    who = followup.contact.full_name if followup.contact else FollowUpKind.CHECK_IN.label
+    stem = f"Follow-up {who} {followup.due_on:%Y-%m-%d}"
     return attachment_names(stem, "ics", fallback="follow-up")
 
 

@@ -328,7 +328,9 @@ def test_other_users_rows_answer_404_and_are_left_alone(client, app, other_users
         assert count(app, PersonToReach) == 1 and count(app, TargetRole) == 1
 
 
-def test_the_dashboard_card_walks_the_steps_in_order(client, user, app):
+def test_the_dashboard_card_walks_the_steps_in_order(client, user, app, clock):
+    clock.set(datetime(2026, 11, 25, 12, 0, tzinfo=UTC))
+
     def card() -> str:
         html = client.get("/dashboard").get_data(as_text=True)
         return html.split('id="next-step-h"')[1].split("</article>")[0]
@@ -347,11 +349,9 @@ def test_the_dashboard_card_walks_the_steps_in_order(client, user, app):
     client.post("/plan/people-to-reach/1/remove")
     client.post("/plan/roles", data={"title": "Product Manager"})
     assert "Find someone who is a Product Manager" in card()
-    with app.app_context():
-        check_in = db.session.scalar(select(RutCheckIn))
-        check_in.checked_on -= timedelta(weeks=4)
-        db.session.commit()
+    clock.set(datetime(2026, 12, 23, 9, 0, tzinfo=UTC))  # four weeks on
     assert "Time for your four-weekly check-in" in card()
+    assert "Your last one was 28 days ago." in card()
 
 
 def test_keep_on_track_shows_the_week_the_streak_and_the_wins(client, user, app, clock):

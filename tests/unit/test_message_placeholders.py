@@ -7,7 +7,8 @@ from urllib.parse import parse_qs, unquote, urlsplit
 
 import pytest
 
-from crm.messages.defaults import DEFAULTS, KIND_LABELS
+from crm.enums import TemplateKind
+from crm.messages.defaults import DEFAULTS
 from crm.messages.mailto import mailto_link
 from crm.messages.placeholders import (
     PLACEHOLDERS,
@@ -17,7 +18,6 @@ from crm.messages.placeholders import (
     placeholders_in,
     template_problems,
 )
-from crm.models import TemplateKind
 from crm.outreach.reframe import reframe
 
 VALUES = {
@@ -119,7 +119,7 @@ def test_defaults_are_valid_short_and_ask_for_no_job(kind):
     assert template_problems(wording.body) == []
     assert "{first_name}" in wording.body and "{my_name}" in wording.body
     assert "job" not in wording.body.lower()
-    assert kind in KIND_LABELS
+    assert kind.label and kind.label != kind.value
 
 
 def test_the_first_outreach_puts_the_connection_first():

@@ -12,6 +12,7 @@ from crm.plan.method import (
     RutSign,
     bar_chart,
     check_in_due,
+    next_check_in,
     per_week,
     recent_weeks,
     search_stems,
@@ -138,9 +139,24 @@ def test_bars_scale_to_the_tallest():
     assert [b.height for b in bar_chart([0, 0])] == [0, 0]
 
 
-def test_a_check_in_is_due_every_four_weeks_and_at_once_for_a_new_user():
+def test_a_check_in_is_due_every_four_weeks_on_a_business_day_and_at_once_for_a_new_user():
     assert check_in_due(None, WEDNESDAY) == WEDNESDAY
-    assert check_in_due(date(2026, 11, 1), WEDNESDAY) == date(2026, 11, 29)
+    assert check_in_due(date(2026, 11, 2), WEDNESDAY) == date(2026, 11, 30)  # Monday to Monday
+    # Four weeks after a Saturday check-in is a Saturday: the reminder moves to the Monday.
+    assert check_in_due(date(2026, 11, 7), WEDNESDAY) == date(2026, 12, 7)
+
+
+def test_the_next_check_in_follows_its_reminder_until_the_user_closes_it():
+    last = date(2026, 11, 2)
+    # Before the first check-in: now.
+    assert next_check_in(None, WEDNESDAY) == WEDNESDAY
+    # The open reminder's date, snoozed or not.
+    assert next_check_in(last, WEDNESDAY, "open", date(2026, 12, 4)) == date(2026, 12, 4)
+    # Done or dismissed: nothing is pressed on the user until they check in again.
+    assert next_check_in(last, WEDNESDAY, "dismissed", date(2026, 11, 30)) is None
+    assert next_check_in(last, WEDNESDAY, "done", date(2026, 11, 30)) is None
+    # Check-ins older than the reminders: four weeks after the last one.
+    assert next_check_in(last, WEDNESDAY) == date(2026, 11, 30)
 
 
 def test_signs_keep_the_method_order_and_drop_unknown_keys():

@@ -51,6 +51,7 @@ def test_kinds_are_the_stored_strings() -> None:
         "update",
         "referral_ask",
         "keep_in_touch",
+        "check_in",
     )
 
 
@@ -63,6 +64,7 @@ def test_every_kind_has_a_plain_label() -> None:
         "update": "Send a progress update",
         "referral_ask": "Ask for a referral",
         "keep_in_touch": "Keep in touch",
+        "check_in": "Check in on your rut",
     }
 
 

@@ -1,0 +1,98 @@
+"""Target employers and the people at a company.
+
+One function, `people_at`, lists who the user knows at each of some companies: the Plan page's
+target employers read it, and so does every "Reach a second person" follow-up (on the
+Follow-ups page, the dashboard and the contact page). It imports nothing else from the plan,
+so the follow-up engine can use it. Writes flush; views commit.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy import Select, and_, func, select
+
+from crm.extensions import db
+from crm.models import Company, Contact
+
+PEOPLE_SHOWN = 3
+
+
+@dataclass
+class CompanyPeople:
+    """A company and the first people the user knows there, in name order."""
+
+    company: Company
+    people: list[Contact] = field(default_factory=list)
+    total: int = 0
+
+    @property
+    def company_id(self) -> int:
+        return self.company.id
+
+    @property
+    def company_name(self) -> str:
+        return self.company.name
+
+    def others(self, contact_id: int | None = None) -> list[Contact]:
+        """The first few people there other than this contact (the one who has not replied)."""
+        return [c for c in self.people if c.id != contact_id][:PEOPLE_SHOWN]
+
+    def more(self, contact_id: int | None = None) -> int:
+        """How many more people there are beyond those shown, not counting this contact (who
+        works there: a follow-up's company is its contact's)."""
+        here = 1 if contact_id is not None else 0
+        return max(0, self.total - here - len(self.others(contact_id)))
+
+
+def people_at(user_id: int, company_ids: Collection[int] | Select[Any]) -> dict[int, CompanyPeople]:
+    """Each of the user's companies among company_ids (ids, or a select of them), with how many
+    contacts work there and the first few of them, in company name order: always one
+    statement, however many companies and contacts."""
+    ids = company_ids if isinstance(company_ids, Select) else list(company_ids)
+    # One more than shown, so a follow-up's own contact can be left out and still fill the list.
+    ranked = (
+        select(
+            Contact.id.label("contact_id"),
+            Contact.company_id.label("company_id"),
+            func.row_number()
+            .over(partition_by=Contact.company_id, order_by=(Contact.sort_name, Contact.id))
+            .label("rank"),
+            func.count().over(partition_by=Contact.company_id).label("total"),
+        )
+        .where(Contact.user_id == user_id, Contact.company_id.in_(ids))
+        .subquery()
+    )
+    rows = db.session.execute(
+        select(Company, Contact, ranked.c.total)
+        .outerjoin(
+            ranked, and_(ranked.c.company_id == Company.id, ranked.c.rank <= PEOPLE_SHOWN + 1)
+        )
+        .outerjoin(Contact, Contact.id == ranked.c.contact_id)
+        .where(Company.user_id == user_id, Company.id.in_(ids))
+        .order_by(Company.name_key, Company.id, ranked.c.rank)
+    ).all()
+    result: dict[int, CompanyPeople] = {}
+    for company, contact, total in rows:
+        group = result.setdefault(company.id, CompanyPeople(company))
+        if contact is not None:
+            group.people.append(contact)
+            group.total = total
+    return result
+
+
+def target_employers(user_id: int) -> list[CompanyPeople]:
+    """The starred companies, by name, with the people there (one statement)."""
+    starred = select(Company.id).where(Company.user_id == user_id, Company.is_target.is_(True))
+    return list(people_at(user_id, starred).values())
+
+
+def set_target(company: Company, starred: bool) -> bool:
+    """Star a company as a target employer, or unstar it; False when it already was so."""
+    if company.is_target == starred:
+        return False
+    company.is_target = starred
+    db.session.flush()
+    return True
