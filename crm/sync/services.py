@@ -71,9 +71,13 @@ def followup_entry(followup: FollowUp) -> FollowUpEntry:
 def _check_in_url() -> str | None:
     """The full address of the Plan page's check-in; None from a command run without
     CRM_BASE_URL (there is no request to take the host from)."""
-    if not has_request_context() and not current_app.config.get("BASE_URL"):
+    if has_request_context():
+        return absolute_url("plan.index", _anchor="rut")
+    base_url = current_app.config.get("BASE_URL") or ""
+    if not base_url:
         return None
-    return absolute_url("plan.index", _anchor="rut")
+    # No request to build from: the path from the URL map alone, under CRM_BASE_URL.
+    return base_url + current_app.url_map.bind("localhost").build("plan.index") + "#rut"
 
 
 def interview_entry(interview: Interview) -> InterviewEntry:

@@ -11,7 +11,7 @@ from sqlalchemy import select
 
 from crm.extensions import db
 from crm.models import MessageTemplate, Outreach, User
-from tests.app.networking import add, log
+from tests.app.networking import TODAY, add, log
 from tests.conftest import counting_statements, csrf_token_from
 
 
@@ -378,6 +378,63 @@ def test_followups_page_statements_do_not_grow_with_message_rows(client, user, a
     jane = add(client, "Jane", email="jane@example.com", introduced_by="")
     log(client, jane)
     one = count()
+    # More rows, each introduced by someone (the {introduced_by} of a message): still as many.
     for name in ("Kim", "Lee", "Max"):
-        log(client, add(client, name, email=f"{name}@example.com"))
+        log(client, add(client, name, email=f"{name}@example.com", introduced_by="Jane Tester"))
     assert count() == one
+
+
+# {role}: the target role the contact's title names, else the first
+
+
+def test_role_is_the_target_role_their_title_names_else_the_first(client, user):
+    ana = add(client, "Ana", email="ana@example.com", title="Senior Manager, Product")
+    ben = add(client, "Ben", email="ben@example.com", title="Data Analyst")
+    no_role = client.get(f"/contacts/{ben}/templates/thank_you.json").get_json()
+    assert "a clearer picture of the road into, and" in no_role["body"]
+    assert "You have no target role yet, so {role} was left blank" in " ".join(no_role["notes"])
+    client.post("/plan/roles", data={"title": "Designer"})
+    client.post("/plan/roles", data={"title": "Product Manager"})
+    matched = client.get(f"/contacts/{ana}/templates/thank_you.json").get_json()
+    assert "a clearer picture of the road into Product Manager" in matched["body"]
+    assert matched["notes"] == []
+    first = client.get(f"/contacts/{ben}/templates/thank_you.json").get_json()
+    assert "a clearer picture of the road into Designer" in first["body"]
+    # The form without JavaScript fills the same.
+    text = page_text(use_template(client, ana))
+    assert "as I work toward Product Manager" in text
+    assert "{role} was left blank" not in text
+
+
+def _update_followup(app, contact_id: int) -> None:
+    """A progress update due today for the contact (as after an interview)."""
+    from crm.models import Contact, FollowUp
+
+    with app.app_context():
+        contact = db.session.get(Contact, contact_id)
+        db.session.add(
+            FollowUp(
+                user_id=contact.user_id,
+                contact_id=contact.id,
+                kind="update",
+                reason="Tell them how you used their advice.",
+                due_on=TODAY,
+            )
+        )
+        db.session.commit()
+
+
+def test_open_in_my_email_on_the_contact_page_and_the_dashboard(client, user, app, fixed_today):
+    client.post("/plan/roles", data={"title": "Product Manager"})
+    ana = add(client, "Ana", email="ana@example.com", title="Product Manager")
+    _update_followup(app, ana)
+    for url in (f"/contacts/{ana}", "/dashboard", "/follow-ups"):
+        body = client.get(url).get_data(True)
+        links = [html.unescape(h) for h in re.findall(r'href="(mailto:[^"]+)"', body)]
+        links = [link for link in links if "subject=" in link]
+        assert len(links) == 1, url
+        query = parse_qs(urlsplit(links[0]).query)
+        assert urlsplit(links[0]).path == "ana@example.com"
+        assert query["subject"] == ["An update since we spoke"]
+        assert "my move toward Product Manager" in query["body"][0]
+        assert "(the progress update template, written for Ana)" in page_text(client.get(url))

@@ -116,3 +116,36 @@ def test_reply_dates_are_backfilled_from_existing_outreach(empty_database_url):
             ).one()
             assert [str(value) for value in row] == ["2024-02-01", "2024-02-05"]
         db.engine.dispose()
+
+
+def test_users_who_checked_in_get_their_next_check_in_reminder(empty_database_url):
+    app = make_test_app(empty_database_url)
+    with app.app_context():
+        upgrade(revision="0009")
+        with db.engine.begin() as connection:
+            connection.execute(OLD_USER)
+            for day in ("2026-10-01", "2026-10-31"):  # the latest, a Saturday, counts
+                connection.execute(
+                    text(
+                        "INSERT INTO rut_check_in (user_id, checked_on, signs, created_at) "
+                        "VALUES (1, :day, 'underpaid', '2026-10-01 00:00:00+00')"
+                    ),
+                    {"day": day},
+                )
+        upgrade()
+        with db.engine.connect() as connection:
+            rows = connection.execute(
+                text("SELECT user_id, contact_id, kind, due_on, status, uid FROM follow_up")
+            ).all()
+        assert len(rows) == 1
+        user_id, contact_id, kind, due_on, status, uid = rows[0]
+        # Four weeks after Saturday 31 October is a Saturday: the reminder is on the Monday.
+        assert (user_id, contact_id, kind, str(due_on), status) == (
+            1,
+            None,
+            "check_in",
+            "2026-11-30",
+            "open",
+        )
+        assert uid.startswith("follow-up-") and uid.endswith("@networking-crm")
+        db.engine.dispose()

@@ -376,3 +376,64 @@ def test_keep_on_track_shows_the_week_the_streak_and_the_wins(client, user, app,
     assert "1 replies" in html
     assert f'<a href="/contacts/{ana}">Ana García</a> replied' in html
     assert "2 weeks in a row" in client.get("/dashboard").get_data(as_text=True)
+
+
+def company_id(app, name: str) -> int:
+    with app.app_context():
+        return db.session.scalar(select(Company.id).where(Company.name == name))
+
+
+def test_a_company_is_starred_from_the_contact_page_and_unstarred_there(client, user, app):
+    ana = add_contact(client, "Ana", "García", company="Acme")
+    contact_page = client.get(f"/contacts/{ana}").get_data(as_text=True)
+    assert "Star Acme as a target employer</button>" in contact_page
+    acme = company_id(app, "Acme")
+    back = f"/contacts/{ana}"
+    response = client.post(f"/plan/employers/{acme}/star", data={"next": back})
+    assert response.status_code == 302 and response.headers["Location"] == back
+    with app.app_context():
+        assert db.session.get(Company, acme).is_target
+    contact_page = client.get(back).get_data(as_text=True)
+    assert 'href="/plan/#employers">Target employer</a>' in contact_page
+    assert "Unstar Acme</button>" in contact_page
+    # The Plan page names who works there.
+    employers = page(client).split('id="employers"')[1]
+    assert f'1 contact there</a>:\n        <a href="/contacts/{ana}">Ana García</a>.' in employers
+    # Starred twice is said kindly; nothing changes.
+    again = client.post(f"/plan/employers/{acme}/star", data={"next": back}, follow_redirects=True)
+    assert "Acme is already a target employer." in again.get_data(as_text=True)
+    response = client.post(f"/plan/employers/{acme}/unstar", data={"next": back})
+    assert response.headers["Location"] == back
+    with app.app_context():
+        assert not db.session.get(Company, acme).is_target
+
+
+def test_starring_never_sends_the_user_off_the_site(client, user, app):
+    add_contact(client, "Ana", "García", company="Acme")
+    acme = company_id(app, "Acme")
+    for bad in ("//evil.example", "https://evil.example/", "/plan/?x=1"):
+        response = client.post(f"/plan/employers/{acme}/star", data={"next": bad})
+        assert response.headers["Location"] == "/plan/#employers", bad
+        client.post(f"/plan/employers/{acme}/unstar")
+
+
+def test_the_second_person_rows_everywhere_name_the_others_at_the_company(
+    client, user, app, fixed_today
+):
+    from tests.app.networking import add, log
+
+    jane = add(client, "Jane")
+    abe = add(client, "Abe")
+    olga = add(client, "Olga", company="Globex")
+    log(client, jane)  # Friday: the 3B is due today, Wednesday
+    log(client, olga)
+    for url in (f"/contacts/{jane}", "/dashboard", "/follow-ups"):
+        html = client.get(url).get_data(as_text=True)
+        assert f'At Acme:\n    <a href="/contacts/{abe}">Abe Tester</a>' in html, url
+        assert "Nobody else at Globex yet." in client.get(
+            url.replace(str(jane), str(olga))
+        ).get_data(as_text=True)
+    # The target employers read the same list.
+    client.post("/plan/employers", data={"company": "Acme"})
+    employers = page(client).split('id="employers"')[1]
+    assert f'<a href="/contacts/{abe}">Abe Tester</a>, <a href="/contacts/{jane}">' in employers

@@ -123,6 +123,31 @@ def test_followup_is_an_all_day_event_with_exclusive_end() -> None:
     assert "DTEND;VALUE=DATE:20250604" in _unfolded(data)
 
 
+def test_a_follow_up_about_no_one_is_titled_by_its_kind_and_links_to_its_page() -> None:
+    check_in = FollowUp(
+        uid="follow-up-check-in@crm",
+        sequence=1,
+        due_date=date(2025, 6, 30),
+        reason="Four weeks since your last check-in.",
+        kind_label="Check in on your rut",
+        contact_name=None,
+        url="https://crm.example.org/plan/#rut",
+    )
+    data = followups_calendar([check_in, NUDGE])
+    _assert_wire_format(data)
+    (event, nudge) = _vobject(data).vevent_list
+    assert event.summary.value == "Check in on your rut"
+    assert event.url.value == "https://crm.example.org/plan/#rut"
+    assert event.description.value == (
+        "Four weeks since your last check-in.\n\nhttps://crm.example.org/plan/#rut"
+    )
+    assert nudge.summary.value == "Follow up: Jane Doe — Nudge once"
+    assert not hasattr(nudge, "url")
+    parsed = _event(_ics(data), "follow-up-check-in@crm")
+    assert parsed.name == "Check in on your rut"
+    assert parsed.url == "https://crm.example.org/plan/#rut"
+
+
 @pytest.mark.parametrize(
     ("alarm_time", "trigger", "raw"),
     [

@@ -163,3 +163,15 @@ def test_signs_keep_the_method_order_and_drop_unknown_keys():
     assert len(RUT_SIGNS) == 8
     keys = ["no_room", "nonsense", "underpaid", "underpaid", "<script>"]
     assert signs_from_keys(keys) == [RutSign.UNDERPAID, RutSign.NO_ROOM]
+
+
+def test_role_in_a_message_is_the_target_role_the_title_names_else_the_first():
+    from crm.plan.models import TargetRole
+    from crm.plan.roles import role_for_title
+
+    roles = [TargetRole(title="Designer"), TargetRole(title="Product Manager")]
+    assert role_for_title(roles, "Senior Manager, Product") == "Product Manager"
+    assert role_for_title(roles, "Lead designer") == "Designer"
+    assert role_for_title(roles, "Data Analyst") == "Designer"
+    assert role_for_title(roles, None) == "Designer"
+    assert role_for_title([], "Product Manager") == ""
