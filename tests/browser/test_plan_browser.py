@@ -116,9 +116,9 @@ def test_plan_story(page, live_server, check_a11y, visit):
     expect(second.get_by_role("link", name="Ben Okafor")).to_be_visible()
 
     # Acme starred from her page, beside the company; the plan names who works there.
-    page.get_by_role("button", name="Star Acme as a target employer").click()
+    page.get_by_role("button", name="Star as a target employer").click()
     expect(page.get_by_text("Acme is a target employer")).to_be_visible()
-    expect(page.get_by_role("button", name="Unstar Acme")).to_be_visible()
+    expect(page.get_by_role("button", name="Unstar")).to_be_visible()
     check_a11y(page)
     visit("/plan/")
     employers = page.locator("ul.employers li", has_text="Acme")
