@@ -70,6 +70,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
 
     from crm import models  # noqa: F401  (registers the tables)
     from crm.auth.views import bp as auth_bp
+    from crm.backup.views import bp as backup_bp
     from crm.cli import register_commands
     from crm.contacts.views import bp as contacts_bp
     from crm.followups.views import bp as followups_bp
@@ -91,6 +92,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     app.register_blueprint(messages_bp)
     app.register_blueprint(imports_bp)
     app.register_blueprint(sync_bp)
+    app.register_blueprint(backup_bp)
     register_commands(app)
     app.jinja_env.filters["day"] = day_label
     # Templates compare stored words with the members, e.g. enums.OutreachStatus.AWAITING.

@@ -28,9 +28,11 @@ def _read_password() -> str:
 
 def register_commands(app: Flask) -> None:
     """Attach the commands to the app: accounts here, the rest from their features."""
+    from crm.backup import commands as backup_commands
     from crm.imports import commands as import_commands
     from crm.sync import commands as sync_commands
 
+    backup_commands.register(app)
     import_commands.register(app)
     sync_commands.register(app)
 

@@ -37,3 +37,13 @@ class UndoForm(FlaskForm):
     # "yes" once the user has seen which people, with their history, the undo removes.
     confirmed = HiddenField()
     submit = SubmitField("Undo import")
+
+
+class RestoreForm(FlaskForm):
+    backup = FileField(
+        "Backup file",
+        validators=[FileRequired("Choose the backup zip to restore.")],
+        description="The zip from “Download all my data” on the Settings page.",
+        render_kw={"accept": ".zip,application/zip"},
+    )
+    submit = SubmitField("Restore")

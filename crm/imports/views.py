@@ -5,7 +5,16 @@ from __future__ import annotations
 from datetime import datetime
 from pathlib import Path
 
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, url_for
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask.typing import ResponseReturnValue
 from flask_login import current_user, login_required
 from sqlalchemy.exc import SQLAlchemyError
@@ -13,10 +22,12 @@ from werkzeug.exceptions import RequestEntityTooLarge
 
 from crm import clock
 from crm.access import owned_or_404
+from crm.backup import services as backup_services
+from crm.backup.archive import BackupError, read_data
 from crm.extensions import db
 from crm.importers import ParseResult, UnsupportedFormat
 from crm.imports import services
-from crm.imports.forms import ConfirmImportForm, UndoForm, UploadForm
+from crm.imports.forms import ConfirmImportForm, RestoreForm, UndoForm, UploadForm
 from crm.imports.pending import PendingUploads, is_token, remove_stale
 from crm.models import ImportBatch
 
@@ -25,6 +36,7 @@ bp = Blueprint("imports", __name__)
 PREVIEW_ROWS = 100
 SKIPPED_ROWS = 500
 HISTORY_ROWS = 50
+RESTORE_MAX_BYTES = 200 * 1024 * 1024
 EXPIRED = "This preview is no longer available. Please upload the file again."
 
 
@@ -55,12 +67,18 @@ def too_large_message() -> str:
 
 
 def _index_page(
-    form: UploadForm, status: int = 200, error: str | None = None
+    form: UploadForm,
+    status: int = 200,
+    error: str | None = None,
+    restore_form: RestoreForm | None = None,
 ) -> ResponseReturnValue:
-    """The Import page: the upload form and the import history."""
+    """The Import page: the upload form, the import history, and a restore for a new account."""
+    if restore_form is None and backup_services.contact_total(current_user.id) == 0:
+        restore_form = RestoreForm(formdata=None)
     page = render_template(
         "imports/index.html",
         form=form,
+        restore_form=restore_form,
         error=error,
         batches=services.recent_batches(current_user.id, HISTORY_ROWS),
         history_rows=HISTORY_ROWS,
@@ -176,6 +194,26 @@ def confirm() -> ResponseReturnValue:
     if outcome.batch is None:
         return redirect(url_for("imports.index"))
     return redirect(url_for("imports.batch", batch_id=outcome.batch.id))
+
+
+@bp.route("/import/restore", methods=["POST"])
+def restore() -> ResponseReturnValue:
+    """Restore a backup zip into this account, when it has no contacts yet."""
+    # A whole account's zip can outgrow the import limit; it is spooled to disk, not memory.
+    request.max_content_length = RESTORE_MAX_BYTES
+    form = RestoreForm()
+    if form.validate_on_submit():
+        try:
+            data = read_data(form.backup.data.stream)
+            counts = backup_services.restore_backup(current_user, data)
+        except BackupError as error:
+            db.session.rollback()
+            form.backup.errors = [str(error)]
+        else:
+            db.session.commit()
+            flash(f"Welcome back: your backup is restored ({counts.summary()}).", "success")
+            return redirect(url_for("contacts.index"))
+    return _index_page(UploadForm(formdata=None), 400, restore_form=form)
 
 
 def _expired() -> ResponseReturnValue:
