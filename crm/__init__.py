@@ -41,6 +41,8 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         or f"sqlite:///{Path(app.instance_path) / 'crm.sqlite3'}",
         REGISTRATION=os.environ.get("CRM_REGISTRATION", "open").strip().lower(),
         IMPORT_MAX_BYTES=upload_mb * 1024 * 1024,
+        # Uploads waiting between preview and confirm, per user (crm.imports.pending).
+        IMPORT_PENDING_QUOTA_BYTES=int(os.environ.get("CRM_IMPORT_PENDING_MB", "50")) * 2**20,
         # Leave room for the form fields around the file so the import view can say "too big".
         MAX_CONTENT_LENGTH=upload_mb * 1024 * 1024 + 256 * 1024,
         AUTO_MIGRATE=os.environ.get("CRM_AUTO_MIGRATE", "1") != "0",
@@ -67,6 +69,8 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     with app.app_context():
         if db.engine.dialect.name == "sqlite":
             event.listen(db.engine, "connect", _sqlite_foreign_keys)
+            if db.engine.url.database not in (None, "", ":memory:"):
+                event.listen(db.engine, "connect", _sqlite_wal)
 
     from crm import models  # noqa: F401  (registers the tables)
     from crm.auth.views import bp as auth_bp
@@ -154,4 +158,18 @@ def _sqlite_foreign_keys(dbapi_connection: Any, connection_record: object) -> No
     """SQLite ignores foreign keys (and ON DELETE) unless each connection asks for them."""
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.close()
+
+
+# How long a SQLite writer waits for another one to finish before "database is locked".
+SQLITE_BUSY_TIMEOUT_MS = 30_000
+
+
+def _sqlite_wal(dbapi_connection, connection_record) -> None:
+    """Readers never wait for a writer (WAL), and writers queue instead of failing at once."""
+    cursor = dbapi_connection.cursor()
+    cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
+    cursor.execute("PRAGMA journal_mode=WAL")
+    # Safe with WAL (a power cut may lose the last commits, never corrupt the file).
+    cursor.execute("PRAGMA synchronous=NORMAL")
     cursor.close()
