@@ -165,7 +165,7 @@ def _sqlite_foreign_keys(dbapi_connection: Any, connection_record: object) -> No
 SQLITE_BUSY_TIMEOUT_MS = 30_000
 
 
-def _sqlite_wal(dbapi_connection, connection_record) -> None:
+def _sqlite_wal(dbapi_connection: Any, connection_record: object) -> None:
     """Readers never wait for a writer (WAL), and writers queue instead of failing at once."""
     cursor = dbapi_connection.cursor()
     cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import click
 from flask import Flask
+from flask.cli import with_appcontext
 
 from crm.auth.services import find_user
 from crm.backup import services
@@ -24,73 +25,81 @@ def _user_or_exit(email: str) -> User:
 
 def register(app: Flask) -> None:
     """Attach this feature's commands to the app."""
+    for command in (backup, restore, backup_db):
+        app.cli.add_command(command)
 
-    @app.cli.command("backup")
-    @click.option("--user", "email", required=True, help="The account's email address.")
-    @click.option(
-        "-o",
-        "--output",
-        required=True,
-        type=click.Path(dir_okay=False, path_type=Path),
-        help="The zip file to write.",
-    )
-    def backup(email: str, output: Path) -> None:
-        """Write one account's whole data as a zip (data.json, CSV, vCard, iCalendar)."""
-        user = _user_or_exit(email)
-        partial = output.with_name(output.name + ".part")
-        try:
-            with partial.open("wb") as handle:
-                services.write_backup(user, utcnow(), handle)
-            partial.replace(output)
-        except OSError as error:
-            partial.unlink(missing_ok=True)
-            raise click.ClickException(f"Cannot write {output}: {error.strerror}.") from error
-        click.echo(f"Wrote the backup of {user.email} to {output}.")
 
-    @app.cli.command("restore")
-    @click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
-    @click.option("--user", "email", required=True, help="The empty account to restore into.")
-    def restore(file: Path, email: str) -> None:
-        """Restore a backup zip into an account that has no data yet."""
-        user = _user_or_exit(email)
-        try:
-            with file.open("rb") as handle:
-                data = read_data(handle)
-            counts = services.restore_backup(user, data)
-        except OSError as error:
-            db.session.rollback()
-            raise click.ClickException(f"Cannot read {file}: {error.strerror}.") from error
-        except BackupError as error:
-            db.session.rollback()
-            raise click.ClickException(str(error)) from error
-        db.session.commit()
-        click.echo(f"Restored into {user.email}: {counts.summary()}.")
+@click.command("backup")
+@click.option("--user", "email", required=True, help="The account's email address.")
+@click.option(
+    "-o",
+    "--output",
+    required=True,
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="The zip file to write.",
+)
+@with_appcontext
+def backup(email: str, output: Path) -> None:
+    """Write one account's whole data as a zip (data.json, CSV, vCard, iCalendar)."""
+    user = _user_or_exit(email)
+    partial = output.with_name(output.name + ".part")
+    try:
+        with partial.open("wb") as handle:
+            services.write_backup(user, utcnow(), handle)
+        partial.replace(output)
+    except OSError as error:
+        partial.unlink(missing_ok=True)
+        raise click.ClickException(f"Cannot write {output}: {error.strerror}.") from error
+    click.echo(f"Wrote the backup of {user.email} to {output}.")
 
-    @app.cli.command("backup-db")
-    @click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
-    def backup_db(file: Path) -> None:
-        """Copy the running SQLite database safely (SQLite's online backup)."""
-        engine = db.engine
-        if engine.dialect.name != "sqlite":
-            raise click.ClickException(
-                f"backup-db copies SQLite databases; this one is {engine.dialect.name}. "
-                "Use pg_dump instead (see the README)."
-            )
-        if file.exists():
-            raise click.ClickException(f"{file} already exists; choose a new file name.")
-        try:
-            target = sqlite3.connect(file)
-        except sqlite3.Error as error:
-            raise click.ClickException(f"Cannot write {file}: {error}.") from error
-        source = engine.raw_connection()
-        try:
-            # Copies a consistent snapshot while other processes keep reading and writing.
-            source.driver_connection.backup(target)  # type: ignore[union-attr]
-        except sqlite3.Error as error:
-            target.close()
-            file.unlink(missing_ok=True)
-            raise click.ClickException(f"Cannot copy the database: {error}.") from error
-        finally:
-            source.close()
+
+@click.command("restore")
+@click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--user", "email", required=True, help="The empty account to restore into.")
+@with_appcontext
+def restore(file: Path, email: str) -> None:
+    """Restore a backup zip into an account that has no data yet."""
+    user = _user_or_exit(email)
+    try:
+        with file.open("rb") as handle:
+            data = read_data(handle)
+        counts = services.restore_backup(user, data)
+    except OSError as error:
+        db.session.rollback()
+        raise click.ClickException(f"Cannot read {file}: {error.strerror}.") from error
+    except BackupError as error:
+        db.session.rollback()
+        raise click.ClickException(str(error)) from error
+    db.session.commit()
+    click.echo(f"Restored into {user.email}: {counts.summary()}.")
+
+
+@click.command("backup-db")
+@click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
+@with_appcontext
+def backup_db(file: Path) -> None:
+    """Copy the running SQLite database safely (SQLite's online backup)."""
+    engine = db.engine
+    if engine.dialect.name != "sqlite":
+        raise click.ClickException(
+            f"backup-db copies SQLite databases; this one is {engine.dialect.name}. "
+            "Use pg_dump instead (see the README)."
+        )
+    if file.exists():
+        raise click.ClickException(f"{file} already exists; choose a new file name.")
+    try:
+        target = sqlite3.connect(file)
+    except sqlite3.Error as error:
+        raise click.ClickException(f"Cannot write {file}: {error}.") from error
+    source = engine.raw_connection()
+    try:
+        # Copies a consistent snapshot while other processes keep reading and writing.
+        source.driver_connection.backup(target)  # type: ignore[union-attr]
+    except sqlite3.Error as error:
         target.close()
-        click.echo(f"Copied the database to {file}.")
+        file.unlink(missing_ok=True)
+        raise click.ClickException(f"Cannot copy the database: {error}.") from error
+    finally:
+        source.close()
+    target.close()
+    click.echo(f"Copied the database to {file}.")

@@ -18,6 +18,7 @@ from sqlalchemy import (
     Date,
     DateTime,
     Integer,
+    Select,
     String,
     Table,
     Time,
@@ -109,7 +110,7 @@ def _columns(name: str) -> list[Column]:
     return [column for column in _table(name).columns if column.name not in skip]
 
 
-def _owned(name: str, user_id: int):
+def _owned(name: str, user_id: int) -> Select[Any]:
     """Select the user's rows of one table, in id order (or key order for link tables)."""
     table = _table(name)
     if name in PARENT_OWNER:
@@ -245,18 +246,10 @@ def _parse_value(column: Column, value: Any, where: str) -> Any:
         return None
     kind = column.type
     wrong = BackupError(f"{where}: {column.name} has a value of the wrong kind.")
-    try:
-        if isinstance(kind, DateTime) or isinstance(getattr(kind, "impl", None), DateTime):
-            moment = datetime.fromisoformat(value)
-            if moment.tzinfo is None:
-                raise wrong
-            return moment
-        if isinstance(kind, Date):
-            return date.fromisoformat(value)
-        if isinstance(kind, Time):
-            return time.fromisoformat(value)
-    except (TypeError, ValueError):
-        raise wrong from None
+    if isinstance(kind, DateTime | Date | Time) or isinstance(
+        getattr(kind, "impl", None), DateTime
+    ):
+        return _parse_moment(kind, value, wrong)
     if isinstance(kind, Boolean):
         if not isinstance(value, bool):
             raise wrong
@@ -276,6 +269,21 @@ def _parse_value(column: Column, value: Any, where: str) -> Any:
     raise wrong
 
 
+def _parse_moment(kind: Any, value: Any, wrong: BackupError) -> date | datetime | time:
+    """An ISO 8601 date, time, or aware date and time."""
+    try:
+        if isinstance(kind, Date):
+            return date.fromisoformat(value)
+        if isinstance(kind, Time):
+            return time.fromisoformat(value)
+        moment = datetime.fromisoformat(value)
+    except (TypeError, ValueError):
+        raise wrong from None
+    if moment.tzinfo is None:
+        raise wrong
+    return moment
+
+
 @dataclass
 class _Table:
     name: str
@@ -284,42 +292,46 @@ class _Table:
     old_ids: list[int]
 
 
+def _parse_row(name: str, item: Any, where: str) -> dict[str, Any]:
+    """One row of a table, every value checked against its column."""
+    if not isinstance(item, dict):
+        raise BackupError(f"{where} is not an object.")
+    row = {}
+    for column in _columns(name):
+        if column.name in item:
+            row[column.name] = _parse_value(column, item[column.name], where)
+            continue
+        required = not column.nullable and column.name != "id"
+        if required and column.default is None and column.server_default is None:
+            raise BackupError(f"{where}: {column.name} is missing.")
+    return row
+
+
+def _parse_table(name: str, key: str, raw: Any) -> _Table:
+    if not isinstance(raw, list):
+        raise BackupError(f"This backup's {key} is not a list.")
+    has_id = "id" in _table(name).c
+    rows: list[dict[str, Any]] = []
+    old_ids: list[int] = []
+    for number, item in enumerate(raw, start=1):
+        row = _parse_row(name, item, f"{key} row {number}")
+        if has_id:
+            old_id = row.pop("id", None)
+            if old_id is None:
+                raise BackupError(f"{key} row {number}: id is missing.")
+            old_ids.append(old_id)
+        rows.append(row)
+    if len(set(old_ids)) != len(old_ids):
+        raise BackupError(f"This backup's {key} repeat an id.")
+    return _Table(name, key, rows, old_ids)
+
+
 def _parse_tables(data: dict[str, Any]) -> list[_Table]:
-    """Check every row of every table before anything is written."""
-    parsed: list[_Table] = []
-    known_ids: dict[str, set[int]] = {}
-    for name, key in TABLE_KEYS.items():
-        raw = data.get(key, [])
-        if not isinstance(raw, list):
-            raise BackupError(f"This backup's {key} is not a list.")
-        columns = _columns(name)
-        has_id = "id" in _table(name).c
-        rows: list[dict[str, Any]] = []
-        old_ids: list[int] = []
-        for number, item in enumerate(raw, start=1):
-            where = f"{key} row {number}"
-            if not isinstance(item, dict):
-                raise BackupError(f"{where} is not an object.")
-            row = {}
-            for column in columns:
-                if column.name not in item:
-                    required = not column.nullable and column.name != "id"
-                    if required and column.default is None and column.server_default is None:
-                        raise BackupError(f"{where}: {column.name} is missing.")
-                    continue
-                row[column.name] = _parse_value(column, item[column.name], where)
-            if has_id:
-                old_id = row.pop("id", None)
-                if old_id is None:
-                    raise BackupError(f"{where}: id is missing.")
-                old_ids.append(old_id)
-            rows.append(row)
-        if has_id and len(set(old_ids)) != len(old_ids):
-            raise BackupError(f"This backup's {key} repeat an id.")
-        known_ids[name] = set(old_ids)
-        parsed.append(_Table(name, key, rows, old_ids))
-    # Every link must point at a row in the file.
-    for table in parsed:
+    """Check every row of every table, and that every link points at a row in the file,
+    before anything is written."""
+    tables = [_parse_table(name, key, data.get(key, [])) for name, key in TABLE_KEYS.items()]
+    known_ids = {table.name: set(table.old_ids) for table in tables}
+    for table in tables:
         for column in _columns(table.name):
             target = _link_target(column)
             if target is None:
@@ -331,7 +343,7 @@ def _parse_tables(data: dict[str, Any]) -> list[_Table]:
                         f"{table.key} row {number}: {column.name} points at a row "
                         "that is not in the backup."
                     )
-    return parsed
+    return tables
 
 
 def _link_target(column: Column) -> str | None:

@@ -12,7 +12,7 @@ import re
 import secrets
 from datetime import datetime, timedelta
 
-from sqlalchemy import delete, func, select, update
+from sqlalchemy import Select, delete, func, select, update
 
 from crm.extensions import db
 from crm.models import PendingUpload
@@ -46,7 +46,7 @@ class PendingUploads:
         self.now = now
         self.quota = quota
 
-    def _fresh(self):
+    def _fresh(self) -> Select[PendingUpload]:
         return select(PendingUpload).where(
             PendingUpload.user_id == self.user_id,
             PendingUpload.created_at > self.now - MAX_AGE,
