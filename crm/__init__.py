@@ -66,11 +66,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     migrate.init_app(app, db, directory=str(MIGRATIONS_DIR))
     csrf.init_app(app)
     login_manager.init_app(app)
-    with app.app_context():
-        if db.engine.dialect.name == "sqlite":
-            event.listen(db.engine, "connect", _sqlite_foreign_keys)
-            if db.engine.url.database not in (None, "", ":memory:"):
-                event.listen(db.engine, "connect", _sqlite_wal)
+    _tune_sqlite(app)
 
     from crm import models  # noqa: F401  (registers the tables)
     from crm.auth.views import bp as auth_bp
@@ -83,6 +79,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     from crm.main.views import bp as main_bp
     from crm.messages import bp as messages_bp
     from crm.outreach.views import bp as outreach_bp
+    from crm.reminders.views import bp as reminders_bp
     from crm.settings.views import bp as settings_bp
     from crm.sync.views import bp as sync_bp
 
@@ -152,6 +149,16 @@ def _register_error_pages(app: Flask) -> None:
         db.session.rollback()
         message = "Something went wrong on our side. Nothing was saved; please try again."
         return render_template("error.html", code=500, message=message), 500
+
+
+def _tune_sqlite(app: Flask) -> None:
+    """Each new SQLite connection: foreign keys on; for a file, WAL and a busy timeout."""
+    with app.app_context():
+        if db.engine.dialect.name != "sqlite":
+            return
+        event.listen(db.engine, "connect", _sqlite_foreign_keys)
+        if db.engine.url.database not in (None, "", ":memory:"):
+            event.listen(db.engine, "connect", _sqlite_wal)
 
 
 def _sqlite_foreign_keys(dbapi_connection: Any, connection_record: object) -> None:

@@ -22,6 +22,7 @@ from sqlalchemy import (
     TypeDecorator,
     UniqueConstraint,
     event,
+    false,
 )
 from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import Mapped, Session, mapped_column, relationship
@@ -84,6 +85,10 @@ class User(UserMixin, Model):
     # The token itself is never stored: it is an HMAC of this salt under the server's secret key,
     # so the Calendar page can show it again while a copy of the database alone cannot forge it.
     feed_token_salt: Mapped[str | None] = mapped_column(String(64))
+    # The morning email: asked for, at which local hour, and the last local day it was handled.
+    morning_email: Mapped[bool] = mapped_column(default=False, server_default=false())
+    morning_email_hour: Mapped[int] = mapped_column(default=8, server_default="8")
+    morning_email_last_on: Mapped[date | None] = mapped_column(Date)
 
     def __repr__(self) -> str:
         return f"<User {self.id} {self.email}>"

@@ -77,8 +77,18 @@ SETTINGS = (
     "referral_ask_weeks",
     "after_interview_cadence",
     "reminder_time",
+    "morning_email",
+    "morning_email_hour",
 )
-NOT_SETTINGS = {"id", "email", "password_hash", "created_at", "feed_token_hash", "feed_token_salt"}
+NOT_SETTINGS = {
+    "id",
+    "email",
+    "password_hash",
+    "created_at",
+    "feed_token_hash",
+    "feed_token_salt",
+    "morning_email_last_on",
+}
 ROWS_PER_FETCH = 1000
 CONTACTS_CSV_HEADER = (
     "First name",
