@@ -9,11 +9,12 @@ import click
 from flask import Flask
 from flask.cli import with_appcontext
 
+from crm import clock
 from crm.auth.services import find_user
 from crm.backup import services
 from crm.backup.archive import BackupError, read_data
 from crm.extensions import db
-from crm.models import User, utcnow
+from crm.models import User
 
 
 def _user_or_exit(email: str) -> User:
@@ -45,7 +46,7 @@ def backup(email: str, output: Path) -> None:
     partial = output.with_name(output.name + ".part")
     try:
         with partial.open("wb") as handle:
-            services.write_backup(user, utcnow(), handle)
+            services.write_backup(user, clock.now(), handle)
         partial.replace(output)
     except OSError as error:
         partial.unlink(missing_ok=True)

@@ -10,9 +10,10 @@ import click
 from flask import Flask, current_app, render_template
 from flask.cli import with_appcontext
 
+from crm import clock
 from crm.extensions import db
 from crm.mail import MailError, mail_configured, send_mail
-from crm.models import User, utcnow
+from crm.models import User
 from crm.reminders import services
 
 
@@ -63,7 +64,7 @@ def send_reminders() -> None:
     config = current_app.config
     if not mail_configured(config):
         raise click.ClickException("No mail server is set up: set CRM_SMTP_URL (see the README).")
-    now = utcnow()
+    now = clock.now()
     sent = skipped = 0
     for user in services.users_asking(now):
         if not services.wants_email_now(user, now):

@@ -6,13 +6,13 @@ Flushes, never commits: send-reminders commits after each message that went out.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, time, timedelta
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+from datetime import date, datetime, timedelta
 
 from itsdangerous import BadSignature, URLSafeSerializer
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
+from crm import clock
 from crm.extensions import db
 from crm.followups.rules import KIND_LABELS, MANUAL
 from crm.followups.services import OPEN
@@ -20,14 +20,6 @@ from crm.models import FollowUp, Interview, User
 
 UNSUBSCRIBE_SALT = "morning-email-unsubscribe"
 SCHEDULED = "scheduled"
-
-
-def user_zone(user: User) -> ZoneInfo:
-    """The user's time zone, or UTC when the stored name is unknown."""
-    try:
-        return ZoneInfo(user.time_zone or "UTC")
-    except (ZoneInfoNotFoundError, ValueError, OSError):
-        return ZoneInfo("UTC")
 
 
 @dataclass(frozen=True)
@@ -59,13 +51,9 @@ class MorningDigest:
         return not (self.overdue or self.due_today or self.interviews)
 
 
-def local_today(user: User, now: datetime) -> date:
-    return now.astimezone(user_zone(user)).date()
-
-
 def wants_email_now(user: User, now: datetime) -> bool:
     """Asked for it, at or past their hour in their zone, and not yet handled today."""
-    local = now.astimezone(user_zone(user))
+    local = clock.local(now, clock.user_zone(user))
     return (
         user.morning_email
         and local.hour >= user.morning_email_hour
@@ -88,8 +76,8 @@ def _why(followup: FollowUp) -> str:
 
 def digest_for(user: User, now: datetime) -> MorningDigest:
     """Open follow-ups due today or earlier, and interviews starting today (their day)."""
-    zone = user_zone(user)
-    today = now.astimezone(zone).date()
+    zone = clock.user_zone(user)
+    today = clock.today_in(zone, now)
     followups = db.session.scalars(
         select(FollowUp)
         .options(joinedload(FollowUp.contact))
@@ -104,12 +92,12 @@ def digest_for(user: User, now: datetime) -> MorningDigest:
             (today - followup.due_on).days,
         )  # fmt: skip
         (overdue if entry.days_late > 0 else due_today).append(entry)
-    start = datetime.combine(today, time(0), tzinfo=zone).astimezone(UTC)
-    end = datetime.combine(today + timedelta(days=1), time(0), tzinfo=zone).astimezone(UTC)
+    start = clock.start_of_day(today, zone)
+    end = clock.start_of_day(today + timedelta(days=1), zone)
     interviews = [
         TodaysInterview(
             interview.contact.full_name,
-            interview.starts_at.astimezone(zone).strftime("%H:%M"),
+            clock.local(interview.starts_at, zone).strftime("%H:%M"),
             interview.location,
         )
         for interview in db.session.scalars(

@@ -246,7 +246,9 @@ def test_an_upload_left_for_over_a_day_is_cleaned_up(app, client, user):
         upload(client, fixture_bytes("linkedin_2018.csv")).get_data(as_text=True)
     )
     with app.app_context():
-        db.session.execute(update(PendingUpload).values(created_at=clock.now() - timedelta(hours=25)))
+        db.session.execute(
+            update(PendingUpload).values(created_at=clock.now() - timedelta(hours=25))
+        )
         db.session.commit()
 
     upload(client, fixture_bytes("linkedin_current.csv"))

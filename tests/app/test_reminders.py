@@ -19,14 +19,10 @@ MORNING = datetime(2026, 12, 2, 6, 30, tzinfo=UTC)
 
 
 @pytest.fixture
-def clock(monkeypatch):
-    """Set the time send-reminders sees."""
-
-    def set_to(moment: datetime) -> None:
-        monkeypatch.setattr(commands, "utcnow", lambda: moment)
-
-    set_to(MORNING)
-    return set_to
+def at(clock):
+    """Stop the app's clock at a moment (the morning in Berlin to start with)."""
+    clock.set(MORNING)
+    return clock.set
 
 
 @pytest.fixture(autouse=True)
@@ -76,7 +72,7 @@ def run(runner):
     return result
 
 
-def test_an_opted_in_user_gets_one_kind_email_with_what_is_due(app, runner, mailbox, clock):
+def test_an_opted_in_user_gets_one_kind_email_with_what_is_due(app, runner, mailbox, at):
     jo = make_user(app, runner, "jo@example.com")
     add_followup(app, jo, "Ana Lima", "Nudge Ana about the data team", date(2026, 11, 27))
     add_followup(app, jo, "Bo Chen", "Send Bo the thank-you", date(2026, 12, 2))
@@ -112,32 +108,32 @@ def test_an_opted_in_user_gets_one_kind_email_with_what_is_due(app, runner, mail
     assert message.message["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
 
 
-def test_a_second_run_the_same_day_sends_nothing_more(app, runner, mailbox, clock):
+def test_a_second_run_the_same_day_sends_nothing_more(app, runner, mailbox, at):
     jo = make_user(app, runner, "jo@example.com")
     add_followup(app, jo, "Ana Lima", "Nudge Ana", date(2026, 12, 2))
     run(runner)
-    clock(datetime(2026, 12, 2, 15, 0, tzinfo=UTC))
+    at(datetime(2026, 12, 2, 15, 0, tzinfo=UTC))
 
     again = run(runner)
 
     assert again.output.strip() == "sent: 0, skipped: 1"
     assert len(mailbox.messages) == 1
-    clock(datetime(2026, 12, 3, 7, 0, tzinfo=UTC))
+    at(datetime(2026, 12, 3, 7, 0, tzinfo=UTC))
     assert run(runner).output.strip() == "sent: 1, skipped: 0"
 
 
-def test_nobody_is_mailed_before_their_hour(app, runner, mailbox, clock):
+def test_nobody_is_mailed_before_their_hour(app, runner, mailbox, at):
     jo = make_user(app, runner, "jo@example.com", hour=9)
     add_followup(app, jo, "Ana Lima", "Nudge Ana", date(2026, 12, 2))
 
     assert run(runner).output.strip() == "sent: 0, skipped: 1"
-    clock(datetime(2026, 12, 2, 8, 0, tzinfo=UTC))  # 09:00 in Berlin
+    at(datetime(2026, 12, 2, 8, 0, tzinfo=UTC))  # 09:00 in Berlin
     assert run(runner).output.strip() == "sent: 1, skipped: 0"
 
 
-def test_each_user_has_their_own_day_either_side_of_midnight_utc(app, runner, mailbox, clock):
+def test_each_user_has_their_own_day_either_side_of_midnight_utc(app, runner, mailbox, at):
     # 23:30 UTC on 1 December: already 2 December, 08:30, in Tokyo; 15:30 on 1 December in LA.
-    clock(datetime(2026, 12, 1, 23, 30, tzinfo=UTC))
+    at(datetime(2026, 12, 1, 23, 30, tzinfo=UTC))
     tokyo = make_user(app, runner, "tokyo@example.com", zone="Asia/Tokyo", hour=8)
     add_followup(app, tokyo, "Ana Lima", "Due on the second", date(2026, 12, 2))
     la = make_user(app, runner, "la@example.com", zone="America/Los_Angeles", hour=8)
@@ -155,12 +151,12 @@ def test_each_user_has_their_own_day_either_side_of_midnight_utc(app, runner, ma
         for user in db.session.scalars(select(User)):
             user.morning_email_last_on = None
         db.session.commit()
-    clock(datetime(2026, 12, 1, 22, 30, tzinfo=UTC))
+    at(datetime(2026, 12, 1, 22, 30, tzinfo=UTC))
     assert run(runner).output.strip() == "sent: 1, skipped: 1"
     assert mailbox.messages[-1].rcpt_tos == ["la@example.com"]
 
 
-def test_the_unsubscribe_link_turns_it_off(app, runner, mailbox, clock, client):
+def test_the_unsubscribe_link_turns_it_off(app, runner, mailbox, at, client):
     jo = make_user(app, runner, "jo@example.com")
     add_followup(app, jo, "Ana Lima", "Nudge Ana", date(2026, 12, 2))
     run(runner)
@@ -175,12 +171,12 @@ def test_the_unsubscribe_link_turns_it_off(app, runner, mailbox, clock, client):
     assert forged.status_code == 404
     with app.app_context():
         assert db.session.get(User, jo).morning_email is False
-    clock(datetime(2026, 12, 3, 7, 0, tzinfo=UTC))
+    at(datetime(2026, 12, 3, 7, 0, tzinfo=UTC))
     assert run(runner).output.strip() == "sent: 0, skipped: 0"
     assert len(mailbox.messages) == 1
 
 
-def test_one_click_unsubscribe_by_post_from_a_mail_client(app, runner, mailbox, clock):
+def test_one_click_unsubscribe_by_post_from_a_mail_client(app, runner, mailbox, at):
     jo = make_user(app, runner, "jo@example.com")
     add_followup(app, jo, "Ana Lima", "Nudge Ana", date(2026, 12, 2))
     run(runner)
@@ -197,7 +193,7 @@ def test_one_click_unsubscribe_by_post_from_a_mail_client(app, runner, mailbox, 
 
 
 def test_a_failure_for_one_user_is_retried_next_run_and_stops_no_one(
-    app, runner, mailbox, clock, monkeypatch
+    app, runner, mailbox, at, monkeypatch
 ):
     for email in ("ana@example.com", "bo@example.com", "cy@example.com"):
         user = make_user(app, runner, email)
@@ -254,7 +250,7 @@ def test_settings_turn_the_morning_email_on_at_an_hour(app, client, auth):
         assert db.session.scalar(select(User)).morning_email is False
 
 
-def test_an_interview_only_day_still_gets_its_email(app, runner, mailbox, clock):
+def test_an_interview_only_day_still_gets_its_email(app, runner, mailbox, at):
     jo = make_user(app, runner, "jo@example.com")
     add_interview(app, jo, "Eva Fox", datetime.combine(date(2026, 12, 2), time(16), tzinfo=UTC))
 
