@@ -94,6 +94,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     app.register_blueprint(imports_bp)
     app.register_blueprint(sync_bp)
     app.register_blueprint(backup_bp)
+    app.register_blueprint(reminders_bp)
     register_commands(app)
     app.jinja_env.filters["day"] = day_label
     # Templates compare stored words with the members, e.g. enums.OutreachStatus.AWAITING.

@@ -13,13 +13,11 @@ from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
 from crm import clock
+from crm.enums import FollowUpKind, FollowUpState, InterviewStatus
 from crm.extensions import db
-from crm.followups.rules import KIND_LABELS, MANUAL
-from crm.followups.services import OPEN
 from crm.models import FollowUp, Interview, User
 
 UNSUBSCRIBE_SALT = "morning-email-unsubscribe"
-SCHEDULED = "scheduled"
 
 
 @dataclass(frozen=True)
@@ -69,9 +67,9 @@ def users_asking(now: datetime) -> list[User]:
 
 
 def _why(followup: FollowUp) -> str:
-    if followup.kind == MANUAL or followup.kind not in KIND_LABELS:
+    if followup.kind == FollowUpKind.MANUAL or followup.kind not in FollowUpKind.values():
         return followup.reason
-    return f"{KIND_LABELS[followup.kind]}: {followup.reason}"
+    return f"{FollowUpKind(followup.kind).label}: {followup.reason}"
 
 
 def digest_for(user: User, now: datetime) -> MorningDigest:
@@ -81,7 +79,11 @@ def digest_for(user: User, now: datetime) -> MorningDigest:
     followups = db.session.scalars(
         select(FollowUp)
         .options(joinedload(FollowUp.contact))
-        .where(FollowUp.user_id == user.id, FollowUp.status == OPEN, FollowUp.due_on <= today)
+        .where(
+            FollowUp.user_id == user.id,
+            FollowUp.status == FollowUpState.OPEN,
+            FollowUp.due_on <= today,
+        )
         .order_by(FollowUp.due_on, FollowUp.id)
     )
     overdue: list[DueFollowUp] = []
@@ -105,7 +107,7 @@ def digest_for(user: User, now: datetime) -> MorningDigest:
             .options(joinedload(Interview.contact))
             .where(
                 Interview.user_id == user.id,
-                Interview.status == SCHEDULED,
+                Interview.status == InterviewStatus.SCHEDULED,
                 Interview.starts_at >= start,
                 Interview.starts_at < end,
             )
