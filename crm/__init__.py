@@ -83,18 +83,11 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     from crm.settings.views import bp as settings_bp
     from crm.sync.views import bp as sync_bp
 
-    app.register_blueprint(auth_bp)
-    app.register_blueprint(main_bp)
-    app.register_blueprint(contacts_bp)
-    app.register_blueprint(followups_bp)
-    app.register_blueprint(outreach_bp)
-    app.register_blueprint(interviews_bp)
-    app.register_blueprint(settings_bp)
-    app.register_blueprint(messages_bp)
-    app.register_blueprint(imports_bp)
-    app.register_blueprint(sync_bp)
-    app.register_blueprint(backup_bp)
-    app.register_blueprint(reminders_bp)
+    for blueprint in (
+        auth_bp, main_bp, contacts_bp, followups_bp, outreach_bp, interviews_bp, settings_bp,
+        messages_bp, imports_bp, sync_bp, backup_bp, reminders_bp,
+    ):  # fmt: skip
+        app.register_blueprint(blueprint)
     register_commands(app)
     app.jinja_env.filters["day"] = day_label
     # Templates compare stored words with the members, e.g. enums.OutreachStatus.AWAITING.

@@ -58,6 +58,7 @@ TABLE_KEYS = {
     "note": "notes",
     "import_update": "import_updates",
     "job_change": "job_changes",
+    "message_template": "message_templates",
 }
 # Tables that hold a user's rows but are not data to carry over: a new test fails when a
 # table joins the schema without being put in TABLE_KEYS or here.
