@@ -90,7 +90,9 @@ def digest_for(user: User, now: datetime) -> MorningDigest:
     due_today: list[DueFollowUp] = []
     for followup in followups:
         late = (today - followup.due_on).days
-        entry = DueFollowUp(followup.contact.full_name, _why(followup), followup.due_on, late)
+        # The rut check-in is about no contact: it reads as a step of the user's plan.
+        who = followup.contact.full_name if followup.contact else "Your plan"
+        entry = DueFollowUp(who, _why(followup), followup.due_on, late)
         (overdue if entry.days_late > 0 else due_today).append(entry)
     start = clock.start_of_day(today, zone)
     end = clock.start_of_day(today + timedelta(days=1), zone)

@@ -1,7 +1,7 @@
 """the rut check-in as a follow-up of its own: follow_up.contact_id may be empty
 
 Revision ID: 0012
-Revises: 0009
+Revises: 0011
 Create Date: 2026-11-30 01:00:00
 
 Every user who has checked in already gets the open reminder that saving a check-in now
@@ -18,7 +18,7 @@ from crm import clock
 
 # revision identifiers, used by Alembic.
 revision = "0012"
-down_revision = "0009"
+down_revision = "0011"
 branch_labels = None
 depends_on = None
 

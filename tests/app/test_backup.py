@@ -193,6 +193,14 @@ def fill_plan(uid: int, ana: Contact, bo: Contact) -> None:
     db.session.add_all(
         [
             RutCheckIn(user_id=uid, checked_on=date(2026, 1, 3), signs="underpaid,no_room"),
+            # The next check-in's reminder: a follow-up about no contact.
+            FollowUp(
+                user_id=uid,
+                contact_id=None,
+                kind="check_in",
+                reason="Four weeks since your last check-in.",
+                due_on=date(2026, 2, 2),
+            ),
             ObstacleProof(user_id=uid, obstacle_id=doubt.id, contact_id=ana.id),
             StrategicAnswer(
                 user_id=uid,
@@ -305,6 +313,10 @@ def test_round_trip_into_an_empty_account_keeps_every_row_and_link(app, runner, 
         assert tagged.contact_id == bo.id
         assert db.session.get(TargetRole, tagged.role_id).user_id == new_id
         assert restored.email == "new@example.com"
+        check_in = db.session.scalar(
+            select(FollowUp).where(FollowUp.user_id == new_id, FollowUp.kind == "check_in")
+        )
+        assert (check_in.contact_id, check_in.due_on) == (None, date(2026, 2, 2))
         # The search finds restored people by their notes.
         assert "alumni night" in ana.search_text
 
@@ -343,8 +355,10 @@ def test_the_zip_holds_csv_vcards_calendar_and_readme(app, runner, tmp_path):
     assert by_first["Ana"]["Notes"] == "Met at the alumni night.\nLikes data."
     assert by_first["Ana"]["Tags"] == "data, mentor"
     assert sorted(card.fn.value for card in cards) == ["Ana Lima", "Bo Chen", "Cy @Dee"]
-    [event] = calendar.vevent_list
+    # The open follow-ups: Ana's, and the next rut check-in (about no one).
+    [event, check_in] = sorted(calendar.vevent_list, key=lambda e: e.summary.value, reverse=True)
     assert "Ana Lima" in event.summary.value
+    assert check_in.summary.value == "Check in on your rut"
     assert "restore" in readme
     data = data_of(backup)
     assert data["format"] == "networking-crm-backup" and data["version"] == 1

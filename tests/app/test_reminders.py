@@ -238,3 +238,16 @@ def test_an_interview_only_day_still_gets_its_email(app, runner, mailbox, at):
     run(runner)
 
     assert mailbox.only_message().message["Subject"] == "Today: 1 interview"
+
+
+def test_the_rut_check_in_due_today_is_in_the_email_as_a_step_of_the_plan(app, runner, mailbox, at):
+    jo = make_user(app, runner, "jo@example.com")
+    with app.app_context():
+        db.session.add(
+            FollowUp(user_id=jo, contact_id=None, kind="check_in", due_on=date(2026, 12, 2),
+                     reason="Four weeks since your last check-in.")
+        )  # fmt: skip
+        db.session.commit()
+    run(runner)
+    text = mailbox.only_message().body("plain")
+    assert "- Your plan: Check in on your rut: Four weeks since your last check-in." in text
