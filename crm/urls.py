@@ -7,6 +7,8 @@ stand-in id, and fills in each row's id.
 
 from __future__ import annotations
 
+from typing import Any
+
 from flask import g, url_for
 
 # An id no row has in a test or a benchmark; only its digits matter (they mark the spot).
@@ -18,6 +20,7 @@ def row_url(endpoint: str, name: str, value: int) -> str:
     cache: dict[tuple[str, str], tuple[str, str]] = g.setdefault("row_urls", {})
     parts = cache.get((endpoint, name))
     if parts is None:
-        before, _, after = url_for(endpoint, **{name: _STAND_IN}).partition(str(_STAND_IN))
+        values: dict[str, Any] = {name: _STAND_IN}
+        before, _, after = url_for(endpoint, **values).partition(str(_STAND_IN))
         parts = cache[(endpoint, name)] = (before, after)
     return f"{parts[0]}{int(value)}{parts[1]}"
