@@ -10,7 +10,7 @@ from crm.urls import row_url
 
 @pytest.mark.parametrize("script_root", ["", "/crm"])
 def test_row_links_match_url_for(app, script_root):
-    with app.test_request_context("/", environ_base={"SCRIPT_NAME": script_root}):
+    with app.test_request_context("/", base_url=f"http://localhost{script_root}/"):
         for endpoint, name in [
             ("contacts.show", "contact_id"),
             ("followups.done", "followup_id"),
