@@ -133,3 +133,30 @@ class Due(Words):
     TODAY = "today", "Today"
     THIS_WEEK = "this_week", "This week"
     LATER = "later", "Later"
+
+
+class TimelineKind(Words):
+    """What an entry on a contact's timeline is (not stored: the timeline is read, not kept)."""
+
+    OUTREACH = "outreach"
+    INTERVIEW = "interview"
+    FOLLOW_UP = "follow_up"
+    NOTE = "note"
+    JOB_CHANGE = "job_change"
+
+
+class TemplateKind(StrEnum):
+    """The kinds of message a user keeps a template for."""
+
+    FIRST_OUTREACH = "first_outreach"
+    NUDGE = "nudge"
+    THANK_YOU = "thank_you"
+    UPDATE = "update"
+    REFERRAL_ASK = "referral_ask"
+
+
+class AttemptKind(StrEnum):
+    """What a login_attempt row counts."""
+
+    LOGIN = "login"
+    RESET = "reset"

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import uuid
 from datetime import UTC, date, datetime, time
-from enum import StrEnum
 
 from flask_login import UserMixin
 from sqlalchemy import (
@@ -369,16 +368,6 @@ class JobChange(Model):
     contact: Mapped[Contact] = relationship()
 
 
-class TemplateKind(StrEnum):
-    """The kinds of message a user keeps a template for."""
-
-    FIRST_OUTREACH = "first_outreach"
-    NUDGE = "nudge"
-    THANK_YOU = "thank_you"
-    UPDATE = "update"
-    REFERRAL_ASK = "referral_ask"
-
-
 class MessageTemplate(Model):
     """A user's own wording for one kind of message; no row means the app's default."""
 
@@ -416,13 +405,6 @@ class LoginSession(Model):
     remember: Mapped[bool] = mapped_column(default=False)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=clock.now)
     last_seen_at: Mapped[datetime] = mapped_column(UTCDateTime, default=clock.now)
-
-
-class AttemptKind(StrEnum):
-    """What a login_attempt row counts."""
-
-    LOGIN = "login"
-    RESET = "reset"
 
 
 class LoginAttempt(Model):

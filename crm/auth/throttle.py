@@ -14,8 +14,9 @@ from datetime import datetime, timedelta
 from sqlalchemy.orm import InstrumentedAttribute
 
 from crm import clock
+from crm.enums import AttemptKind
 from crm.extensions import db
-from crm.models import AttemptKind, LoginAttempt
+from crm.models import LoginAttempt
 from crm.normalize import email_key
 
 

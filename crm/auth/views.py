@@ -20,10 +20,11 @@ from crm.auth.services import (
 from crm.auth.sessions import end_all_sessions, end_session, start_session, user_for_token
 from crm.auth.throttle import minutes_blocked, record_attempt, too_many_message
 from crm.deployment import absolute_url, client_address
+from crm.enums import AttemptKind
 from crm.extensions import db, login_manager
 from crm.forms import ConfirmForm
 from crm.mail import MailError, mail_configured, send_mail
-from crm.models import AttemptKind, User
+from crm.models import User
 
 bp = Blueprint("auth", __name__)
 

@@ -11,7 +11,7 @@ from sqlalchemy import ColumnElement, ScalarSelect, Select, func, or_, select, u
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import QueryableAttribute, selectinload
 
-from crm.enums import Network
+from crm.enums import FollowUpState, Network
 from crm.extensions import db
 from crm.followups.services import refresh_keep_in_touch
 from crm.models import (
@@ -374,7 +374,9 @@ def what_goes_with(contact: Contact) -> WhatGoes:
         select(
             count(Outreach, Outreach.contact_id == contact.id),
             count(Interview, Interview.contact_id == contact.id),
-            count(FollowUp, FollowUp.contact_id == contact.id, FollowUp.status == "open"),
+            count(
+                FollowUp, FollowUp.contact_id == contact.id, FollowUp.status == FollowUpState.OPEN
+            ),
             count(Note, Note.contact_id == contact.id),
             count(Contact, Contact.introduced_by_id == contact.id),
         )

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from crm.models import TemplateKind
+from crm.enums import TemplateKind
 
 
 @dataclass(frozen=True)

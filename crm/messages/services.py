@@ -7,12 +7,12 @@ from dataclasses import dataclass, field
 from sqlalchemy import delete, select
 from sqlalchemy.orm import aliased
 
-from crm.enums import FollowUpKind
+from crm.enums import FollowUpKind, TemplateKind
 from crm.extensions import db
 from crm.messages.defaults import DEFAULTS, KIND_LABELS, Wording
 from crm.messages.mailto import mailto_link
 from crm.messages.placeholders import TemplateError, fill, one_line, template_problems
-from crm.models import Contact, FollowUp, MessageTemplate, TemplateKind, User
+from crm.models import Contact, FollowUp, MessageTemplate, User
 
 MAX_SUBJECT = 200
 MAX_BODY = 5_000

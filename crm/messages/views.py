@@ -7,6 +7,7 @@ from flask.typing import ResponseReturnValue
 from flask_login import current_user, login_required
 
 from crm.access import owned_or_404
+from crm.enums import TemplateKind
 from crm.extensions import db
 from crm.forms import ConfirmForm
 from crm.messages import bp
@@ -23,7 +24,7 @@ from crm.messages.services import (
     target_role,
     user_wordings,
 )
-from crm.models import Contact, TemplateKind
+from crm.models import Contact
 from crm.outreach.message_check import as_json, check_message
 
 MAX_CHECKED = 10_000  # the outreach form's own limit on a message

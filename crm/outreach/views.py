@@ -9,11 +9,11 @@ from flask_login import current_user, login_required
 from crm import clock
 from crm.access import get_contact_or_404, owned_or_404, safe_next
 from crm.contacts.page import render_contact_page
-from crm.enums import OutreachStatus
+from crm.enums import OutreachStatus, TemplateKind
 from crm.extensions import db
 from crm.forms import ConfirmForm
 from crm.messages.services import fill_for, introducer_name, target_role, user_wordings
-from crm.models import Contact, Outreach, TemplateKind
+from crm.models import Contact, Outreach
 from crm.outreach.forms import OutreachForm
 from crm.outreach.message_check import check_message
 from crm.outreach.services import (

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
+from crm.enums import TemplateKind
 from crm.messages.defaults import DEFAULTS
 from crm.messages.placeholders import fill
-from crm.models import TemplateKind
 from crm.outreach.message_check import MAX_WORDS, as_json, check_message, words
 
 GOOD = (

@@ -7,6 +7,7 @@ from urllib.parse import parse_qs, unquote, urlsplit
 
 import pytest
 
+from crm.enums import TemplateKind
 from crm.messages.defaults import DEFAULTS, KIND_LABELS
 from crm.messages.mailto import mailto_link
 from crm.messages.placeholders import (
@@ -17,7 +18,6 @@ from crm.messages.placeholders import (
     placeholders_in,
     template_problems,
 )
-from crm.models import TemplateKind
 from crm.outreach.reframe import reframe
 
 VALUES = {
