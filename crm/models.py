@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import uuid
 from datetime import UTC, date, datetime, time
+from typing import Any
 
 from flask_login import UserMixin
 from sqlalchemy import (
     JSON,
     Column,
+    ColumnElement,
     Date,
     DateTime,
     ForeignKey,
@@ -22,7 +24,7 @@ from sqlalchemy import (
     event,
 )
 from sqlalchemy.engine import Dialect
-from sqlalchemy.orm import Mapped, Session, mapped_column, relationship
+from sqlalchemy.orm import Mapped, QueryableAttribute, Session, mapped_column, relationship
 
 from crm import clock
 from crm.enums import (
@@ -35,7 +37,7 @@ from crm.enums import (
     Source,
 )
 from crm.extensions import Model, db
-from crm.normalize import TAG_LENGTH, contact_search_text, sort_name
+from crm.normalize import SORT_NAME_LENGTH, TAG_LENGTH, contact_search_text, sort_name
 
 
 class UTCDateTime(TypeDecorator):
@@ -53,6 +55,15 @@ class UTCDateTime(TypeDecorator):
         if value is None:
             return None
         return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
+def column_length(column: QueryableAttribute[Any] | ColumnElement[Any]) -> int:
+    """The most characters a String column holds, read from the model (the one place it is
+    written down), so forms and importers check the same size as the table."""
+    kind = column.type
+    if not isinstance(kind, String) or kind.length is None:
+        raise TypeError(f"{column} is not a String column with a length")
+    return kind.length
 
 
 def new_uid(prefix: str) -> str:
@@ -165,7 +176,7 @@ class Contact(Model):
     # the list's search reads this one column (see crm.contacts.services.refresh_search_text).
     search_text: Mapped[str] = mapped_column(Text, default="", server_default="")
     # Folded "last first" for the list's default order (see crm.normalize.sort_name).
-    sort_name: Mapped[str] = mapped_column(String(220), default="", server_default="")
+    sort_name: Mapped[str] = mapped_column(String(SORT_NAME_LENGTH), default="", server_default="")
     connected_on: Mapped[date | None] = mapped_column(Date)
     source: Mapped[str] = mapped_column(String(20), default=Source.MANUAL)
     cadence: Mapped[str] = mapped_column(

@@ -23,9 +23,11 @@ from crm.models import (
     Note,
     Outreach,
     Tag,
+    column_length,
     contact_tag,
 )
 from crm.normalize import (
+    TAG_LENGTH,
     contact_search_text,
     email_key,
     fold,
@@ -220,8 +222,8 @@ class ContactFilters:
         return cls(
             q=args.get("q", "").strip()[:200],
             network=args.get("network", ""),
-            tag=args.get("tag", "").strip()[:50],
-            company=args.get("company", "").strip()[:200],
+            tag=args.get("tag", "").strip()[:TAG_LENGTH],
+            company=args.get("company", "").strip()[: column_length(Company.name)],
             sort=args.get("sort", "name"),
         )
 

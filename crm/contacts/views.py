@@ -33,7 +33,7 @@ from crm.contacts.services import (
 from crm.enums import Network
 from crm.extensions import db
 from crm.forms import ConfirmForm
-from crm.models import Contact
+from crm.models import Company, Contact, column_length
 from crm.normalize import fold
 
 bp = Blueprint("contacts", __name__, url_prefix="/contacts")
@@ -118,7 +118,7 @@ def create() -> ResponseReturnValue:
         introducer_id = intro_id
     if request.method == "GET" and (company := request.args.get("company", "").strip()):
         # "Reach a second person" offers to add someone at the same company.
-        form.company.data = company[:200]
+        form.company.data = company[: column_length(Company.name)]
     if form.validate_on_submit():
         contact = Contact(user_id=current_user.id)
         if _save(form, contact):

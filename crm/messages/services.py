@@ -12,9 +12,9 @@ from crm.extensions import db
 from crm.messages.defaults import DEFAULTS, KIND_LABELS, Wording
 from crm.messages.mailto import mailto_link
 from crm.messages.placeholders import TemplateError, fill, one_line, template_problems
-from crm.models import Contact, FollowUp, MessageTemplate, User
+from crm.models import Contact, FollowUp, MessageTemplate, User, column_length
 
-MAX_SUBJECT = 200
+MAX_SUBJECT = column_length(MessageTemplate.subject)
 MAX_BODY = 5_000
 
 

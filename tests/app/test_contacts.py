@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import html
 
+import pytest
 from sqlalchemy import func, select
 
 from crm.extensions import db
-from crm.models import Company, Contact, Tag
+from crm.models import Company, Contact, Tag, column_length
 
 
 def contact_data(**overrides) -> dict:
@@ -88,6 +89,29 @@ def test_bad_input_gets_messages_beside_fields_and_nothing_is_written(client, us
         assert response.status_code == 200, overrides
         assert message in response.get_data(as_text=True), overrides
     assert contacts_in_db(app) == []
+
+
+@pytest.mark.parametrize(
+    ("field", "column"),
+    [
+        ("first_name", Contact.first_name),
+        ("last_name", Contact.last_name),
+        ("company", Company.name),
+        ("title", Contact.title),
+        ("how_we_met", Contact.how_we_met),
+    ],
+)
+def test_a_field_takes_what_its_column_holds_and_no_more(client, user, app, field, column):
+    size = column_length(column)
+    refused = add_contact(client, email="", linkedin_url="", **{field: "x" * (size + 1)})
+    assert f"longer than {size} characters" in refused.get_data(as_text=True)
+    assert contacts_in_db(app) == []
+    saved = add_contact(client, email="", linkedin_url="", **{field: "x" * size})
+    assert saved.status_code == 302
+    with app.app_context():
+        contact = db.session.scalars(select(Contact)).one()
+        kept = contact.company_name if field == "company" else getattr(contact, field)
+    assert kept == "x" * size
 
 
 def test_script_in_names_is_shown_as_text(client, user):
