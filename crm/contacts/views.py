@@ -50,7 +50,7 @@ def index() -> ResponseReturnValue:
     """The contact list: search, filter, sort, paginate."""
     args = request.args
     filters = ContactFilters.from_args(args)
-    page = contact_page(
+    contacts, capped = contact_page(
         current_user.id,
         filters,
         page=args.get("page", 1, type=int),
@@ -58,7 +58,8 @@ def index() -> ResponseReturnValue:
     )
     return render_template(
         "contacts/index.html",
-        page=page,
+        contacts=contacts,
+        capped=capped,
         filters=filters,
         networks=Network.choices(),
         sorts=SORT_CHOICES,

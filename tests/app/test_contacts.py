@@ -331,8 +331,10 @@ def test_pagination(client, user, app):
     _seed(app, user)
     first = client.get("/contacts/").get_data(as_text=True)
     assert len(names_on(first)) == 3 and "Page 1 of 2" in first
+    assert 'href="/contacts/?page=2" rel="next"' in first and 'rel="prev"' not in first
     second = client.get("/contacts/?page=2").get_data(as_text=True)
     assert names_on(second) == ["Alan Turing"]
+    assert 'href="/contacts/?page=1" rel="prev"' in second and 'rel="next"' not in second
     past_the_end = client.get("/contacts/?page=99").get_data(as_text=True)
     assert names_on(past_the_end) == ["Alan Turing"] and "Page 2 of 2" in past_the_end
     assert client.get("/contacts/?page=abc").status_code == 200
@@ -364,6 +366,12 @@ def test_a_huge_search_result_is_counted_up_to_a_cap(client, user, app, monkeypa
     _seed(app, user)
     page = client.get("/contacts/?q=a").get_data(as_text=True)  # all four match
     assert "2+ contacts match" in page and "Page 1 of 2+" in page
+    # The count stopped at the cap, not the list: the last counted page still leads on.
+    last_counted = client.get("/contacts/?q=a&page=2").get_data(as_text=True)
+    assert "Page 2 of 2+" in last_counted
+    assert 'href="/contacts/?q=a&amp;page=3" rel="next"' in last_counted
+    beyond = client.get("/contacts/?q=a&page=3").get_data(as_text=True)
+    assert len(names_on(beyond)) == 1 and names_on(beyond) != names_on(last_counted)
     unfiltered = client.get("/contacts/").get_data(as_text=True)
     assert "4 contacts" in unfiltered and "Page 1 of 4" in unfiltered
 
