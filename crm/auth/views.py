@@ -72,6 +72,15 @@ def register() -> ResponseReturnValue:
     return render_template("auth/register.html", form=form)
 
 
+def _refused(form: LoginForm | ForgotPasswordForm, kind: AttemptKind) -> bool:
+    """Whether too many attempts from this account or address are refused for now; if so the
+    form says for how long."""
+    minutes = minutes_blocked(kind, form.email.data, client_address())
+    if minutes:
+        form.form_errors.append(too_many_message(minutes))
+    return bool(minutes)
+
+
 @bp.route("/login", methods=["GET", "POST"])
 def login() -> ResponseReturnValue:
     """Log in with email and password; many wrong passwords in a row are refused for a while."""
@@ -80,15 +89,12 @@ def login() -> ResponseReturnValue:
     form = LoginForm()
     status = 200
     if form.validate_on_submit():
-        address = client_address()
-        minutes = minutes_blocked(AttemptKind.LOGIN, form.email.data, address)
-        if minutes:
-            form.form_errors.append(too_many_message(minutes))
+        if _refused(form, AttemptKind.LOGIN):
             status = 429
         else:
             user = authenticate(form.email.data, form.password.data)
             if user is None:
-                record_attempt(AttemptKind.LOGIN, form.email.data, address)
+                record_attempt(AttemptKind.LOGIN, form.email.data, client_address())
                 db.session.commit()
                 form.form_errors.append("That email and password do not match an account.")
             else:
@@ -136,13 +142,10 @@ def forgot_password() -> ResponseReturnValue:
     form = ForgotPasswordForm()
     status = 200
     if form.validate_on_submit():
-        address = client_address()
-        minutes = minutes_blocked(AttemptKind.RESET, form.email.data, address)
-        if minutes:
-            form.form_errors.append(too_many_message(minutes))
+        if _refused(form, AttemptKind.RESET):
             status = 429
         else:
-            record_attempt(AttemptKind.RESET, form.email.data, address)
+            record_attempt(AttemptKind.RESET, form.email.data, client_address())
             user = find_user(form.email.data)
             db.session.commit()
             if user is not None:
