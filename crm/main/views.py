@@ -9,7 +9,6 @@ from flask_login import current_user, login_required
 from crm import clock
 from crm.enums import FollowUpKind
 from crm.main.services import build_dashboard
-from crm.plan.next_step import plan_card
 
 bp = Blueprint("main", __name__)
 
@@ -31,7 +30,7 @@ def dashboard() -> ResponseReturnValue:
     return render_template(
         "main/dashboard.html",
         d=dashboard,
-        plan=plan_card(current_user.id, current_user.weekly_goal, today, dashboard.daily_outreach),
+        plan=dashboard.plan,
         kind_labels=FollowUpKind.labels(),
         user_zone=clock.user_zone(current_user),
     )
