@@ -18,6 +18,7 @@ from crm import enums
 from crm.deployment import deployment_config, init_deployment
 from crm.extensions import csrf, db, login_manager, migrate
 from crm.formatting import day_label, web_address
+from crm.urls import row_url
 
 PACKAGE_DIR = Path(__file__).resolve().parent
 
@@ -44,6 +45,8 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         or f"sqlite:///{Path(app.instance_path) / 'crm.sqlite3'}",
         REGISTRATION=os.environ.get("CRM_REGISTRATION", "open").strip().lower(),
         IMPORT_MAX_BYTES=upload_mb * 1024 * 1024,
+        # Uploads waiting between preview and confirm, per user (crm.imports.pending).
+        IMPORT_PENDING_QUOTA_BYTES=int(os.environ.get("CRM_IMPORT_PENDING_MB", "50")) * 2**20,
         # Leave room for the form fields around the file so the import view can say "too big".
         MAX_CONTENT_LENGTH=upload_mb * 1024 * 1024 + 256 * 1024,
         AUTO_MIGRATE=os.environ.get("CRM_AUTO_MIGRATE", "1") != "0",
@@ -71,9 +74,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     migrate.init_app(app, db, directory=str(MIGRATIONS_DIR))
     csrf.init_app(app)
     login_manager.init_app(app)
-    with app.app_context():
-        if db.engine.dialect.name == "sqlite":
-            event.listen(db.engine, "connect", _sqlite_foreign_keys)
+    _tune_sqlite(app)
 
     _register_blueprints(app)
     from crm.cli import register_commands
@@ -81,6 +82,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     register_commands(app)
     app.jinja_env.filters["day"] = day_label
     app.jinja_env.filters["web_address"] = web_address
+    app.jinja_env.globals["row_url"] = row_url
     # Templates compare stored words with the members, e.g. enums.OutreachStatus.AWAITING.
     app.jinja_env.globals["enums"] = enums
     _register_error_pages(app)
@@ -98,6 +100,7 @@ def _register_blueprints(app: Flask) -> None:
     from crm import models  # noqa: F401  (registers the tables)
     from crm.account.views import bp as account_bp
     from crm.auth.views import bp as auth_bp
+    from crm.backup.views import bp as backup_bp
     from crm.contacts.views import bp as contacts_bp
     from crm.followups.views import bp as followups_bp
     from crm.imports.views import bp as imports_bp
@@ -106,6 +109,7 @@ def _register_blueprints(app: Flask) -> None:
     from crm.messages import bp as messages_bp
     from crm.outreach.views import bp as outreach_bp
     from crm.plan.views import bp as plan_bp
+    from crm.reminders.views import bp as reminders_bp
     from crm.settings.views import bp as settings_bp
     from crm.sync.views import bp as sync_bp
 
@@ -121,6 +125,8 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(account_bp)
     app.register_blueprint(imports_bp)
     app.register_blueprint(sync_bp)
+    app.register_blueprint(backup_bp)
+    app.register_blueprint(reminders_bp)
 
 
 def _instance_secret(app: Flask) -> str:
@@ -179,8 +185,32 @@ def _register_error_pages(app: Flask) -> None:
         return render_template("error.html", code=500, message=message), 500
 
 
+def _tune_sqlite(app: Flask) -> None:
+    """Each new SQLite connection: foreign keys on; for a file, WAL and a busy timeout."""
+    with app.app_context():
+        if db.engine.dialect.name != "sqlite":
+            return
+        event.listen(db.engine, "connect", _sqlite_foreign_keys)
+        if db.engine.url.database not in (None, "", ":memory:"):
+            event.listen(db.engine, "connect", _sqlite_wal)
+
+
 def _sqlite_foreign_keys(dbapi_connection: Any, connection_record: object) -> None:
     """SQLite ignores foreign keys (and ON DELETE) unless each connection asks for them."""
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.close()
+
+
+# How long a SQLite writer waits for another one to finish before "database is locked".
+SQLITE_BUSY_TIMEOUT_MS = 30_000
+
+
+def _sqlite_wal(dbapi_connection: Any, connection_record: object) -> None:
+    """Readers never wait for a writer (WAL), and writers queue instead of failing at once."""
+    cursor = dbapi_connection.cursor()
+    cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
+    cursor.execute("PRAGMA journal_mode=WAL")
+    # Safe with WAL (a power cut may lose the last commits, never corrupt the file).
+    cursor.execute("PRAGMA synchronous=NORMAL")
     cursor.close()

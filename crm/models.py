@@ -15,6 +15,7 @@ from sqlalchemy import (
     DateTime,
     ForeignKey,
     Index,
+    LargeBinary,
     String,
     Table,
     Text,
@@ -22,6 +23,7 @@ from sqlalchemy import (
     TypeDecorator,
     UniqueConstraint,
     event,
+    false,
 )
 from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import Mapped, QueryableAttribute, Session, mapped_column, relationship
@@ -108,6 +110,11 @@ class User(UserMixin, Model):
     def display_name(self) -> str:
         """The name when set, else the email."""
         return self.name or self.email
+
+    # The morning email: asked for, at which local hour, and the last local day it was handled.
+    morning_email: Mapped[bool] = mapped_column(default=False, server_default=false())
+    morning_email_hour: Mapped[int] = mapped_column(default=8, server_default="8")
+    morning_email_last_on: Mapped[date | None] = mapped_column(Date)
 
     def __repr__(self) -> str:
         return f"<User {self.id} {self.email}>"
@@ -390,6 +397,28 @@ class MessageTemplate(Model):
     subject: Mapped[str] = mapped_column(String(200))
     body: Mapped[str] = mapped_column(Text)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=clock.now, onupdate=clock.now)
+
+
+class PendingUpload(Model):
+    """A file between the import preview and its confirm, kept here so any server can confirm.
+
+    Claimed (claimed_at) inside the confirm's transaction, so a double submit imports once;
+    finished ones keep only which import they became, for a day, then everything goes.
+    """
+
+    __table_args__ = (Index("ix_pending_upload_user_created", "user_id", "created_at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("user.id", ondelete="CASCADE"))
+    token: Mapped[str] = mapped_column(String(64), unique=True)
+    filename: Mapped[str] = mapped_column(String(255))
+    data: Mapped[bytes] = mapped_column(LargeBinary)
+    size: Mapped[int] = mapped_column()
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=clock.now, index=True)
+    claimed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # The import this upload became; 0 when it imported nobody.
+    batch_id: Mapped[int | None] = mapped_column()
 
 
 @event.listens_for(Session, "before_flush")

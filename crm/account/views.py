@@ -2,10 +2,7 @@
 
 from __future__ import annotations
 
-import shutil
-from pathlib import Path
-
-from flask import Blueprint, current_app, flash, redirect, render_template, url_for
+from flask import Blueprint, flash, redirect, render_template, url_for
 from flask.typing import ResponseReturnValue
 from flask_login import current_user, login_required, logout_user
 from flask_wtf import FlaskForm
@@ -22,7 +19,6 @@ from crm.auth.services import (
 from crm.auth.sessions import active_sessions, end_other_sessions
 from crm.extensions import db
 from crm.forms import ConfirmForm
-from crm.imports.pending import PendingUploads
 
 bp = Blueprint("account", __name__)
 
@@ -116,11 +112,9 @@ def delete() -> ResponseReturnValue:
     if not password_matches(current_user, form.password.data):
         form.password.errors.append("That is not your password. Nothing was deleted.")
         return _page(400, delete=form)
-    waiting = PendingUploads(Path(current_app.instance_path) / "imports", current_user.id).folder
+    # Pending uploads are rows too: they go with the account, in the same transaction.
     delete_account(current_user)
     db.session.commit()
-    # Files cannot join the transaction: removed once the rows are surely gone.
-    shutil.rmtree(waiting, ignore_errors=True)
     logout_user()
     flash("Your account and everything in it are deleted.", "info")
     return redirect(url_for("auth.login"))

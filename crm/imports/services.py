@@ -7,7 +7,10 @@ Flushes, never commits: the views and the command commit once, so an import is a
 
 from __future__ import annotations
 
+from sqlalchemy import exists, select
+
 from crm.enums import Network
+from crm.extensions import db
 from crm.importers import ParseResult, parse_file
 from crm.imports.history import (
     AlreadyUndone,
@@ -28,7 +31,7 @@ from crm.imports.plan import (
     summary_line,
 )
 from crm.imports.writing import clean_filename, write_import
-from crm.models import User
+from crm.models import Contact, User
 
 __all__ = [
     "AlreadyUndone",
@@ -42,6 +45,7 @@ __all__ = [
     "contacts_updated_later",
     "contacts_with_history",
     "created_contacts",
+    "has_contacts",
     "import_file",
     "parse_upload",
     "plan_import",
@@ -50,6 +54,11 @@ __all__ = [
     "undo_import",
     "write_import",
 ]
+
+
+def has_contacts(user_id: int) -> bool:
+    """Whether the user has anyone yet (a new account is offered a restore instead)."""
+    return bool(db.session.scalar(select(exists().where(Contact.user_id == user_id))))
 
 
 def parse_upload(data: bytes, filename: str) -> ParseResult:

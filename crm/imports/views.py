@@ -3,9 +3,16 @@
 from __future__ import annotations
 
 from datetime import datetime
-from pathlib import Path
 
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, url_for
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    url_for,
+)
 from flask.typing import ResponseReturnValue
 from flask_login import current_user, login_required
 from sqlalchemy.exc import SQLAlchemyError
@@ -17,7 +24,7 @@ from crm.extensions import db
 from crm.importers import ParseResult, UnsupportedFormat
 from crm.imports import services
 from crm.imports.forms import ConfirmImportForm, UndoForm, UploadForm
-from crm.imports.pending import PendingUploads, is_token, remove_stale
+from crm.imports.pending import PendingUploads, QuotaExceeded, is_token
 from crm.models import ImportBatch
 
 bp = Blueprint("imports", __name__)
@@ -28,13 +35,11 @@ HISTORY_ROWS = 50
 EXPIRED = "This preview is no longer available. Please upload the file again."
 
 
-def _uploads_root() -> Path:
-    return Path(current_app.instance_path) / "imports"
-
-
 def _uploads() -> PendingUploads:
     """The logged-in user's uploads waiting for a confirm."""
-    return PendingUploads(_uploads_root(), current_user.id)
+    return PendingUploads(
+        current_user.id, clock.now(), quota=current_app.config["IMPORT_PENDING_QUOTA_BYTES"]
+    )
 
 
 def _local(moment: datetime) -> datetime:
@@ -57,10 +62,11 @@ def too_large_message() -> str:
 def _index_page(
     form: UploadForm, status: int = 200, error: str | None = None
 ) -> ResponseReturnValue:
-    """The Import page: the upload form and the import history."""
+    """The Import page: the upload form, the import history, and a restore for a new account."""
     page = render_template(
         "imports/index.html",
         form=form,
+        offer_restore=not services.has_contacts(current_user.id),
         error=error,
         batches=services.recent_batches(current_user.id, HISTORY_ROWS),
         history_rows=HISTORY_ROWS,
@@ -102,20 +108,24 @@ def index() -> ResponseReturnValue:
             except UnsupportedFormat as error:
                 form.file.errors = [str(error)]
             else:
-                return _preview(parsed, data, filename)
+                try:
+                    return _preview(parsed, data, filename)
+                except QuotaExceeded as error:
+                    db.session.rollback()
+                    form.file.errors = [str(error)]
     return _index_page(form)
 
 
 def _preview(
     parsed: ParseResult, data: bytes, filename: str, form: ConfirmImportForm | None = None
 ) -> ResponseReturnValue:
-    """Keep the upload on disk for the confirm and show what importing it would do."""
+    """Keep the upload in the database for the confirm and show what importing it would do."""
     plan = services.plan_import(current_user.id, parsed)
     if form is None:
         token = None
         if plan.counts.people:
-            remove_stale(_uploads_root())
             token = _uploads().save(data, filename)
+            db.session.commit()
         form = ConfirmImportForm(formdata=None, token=token)
     return render_template(
         "imports/preview.html",
@@ -137,15 +147,7 @@ def confirm() -> ResponseReturnValue:
     uploads = _uploads()
     finished = uploads.finished_batch(token)
     if finished is not None:
-        flash("This file is already imported; here is what it did.", "info")
-        return redirect(
-            url_for("imports.batch", batch_id=finished) if finished else url_for("imports.index")
-        )
-    if uploads.is_being_imported(token):
-        flash(
-            "This file is being imported right now; it will appear in the history shortly.", "info"
-        )
-        return redirect(url_for("imports.index"))
+        return _already_imported(finished)
     if not form.validate_on_submit():
         upload = uploads.read(token)
         if upload is None:
@@ -153,29 +155,39 @@ def confirm() -> ResponseReturnValue:
         return _preview(
             services.parse_upload(upload.data, upload.filename), upload.data, upload.filename, form
         )
+    # Claimed in this transaction: a second submit waits for it, then finds it done.
     upload = uploads.claim(token)
     if upload is None:
-        return _expired()
+        db.session.rollback()
+        finished = uploads.finished_batch(token)
+        return _expired() if finished is None else _already_imported(finished)
+    filename = upload.filename
     try:
         outcome = services.import_file(
-            current_user, upload.data, upload.filename, network=form.network.data
+            current_user, upload.data, filename, network=form.network.data
         )
+        uploads.finish(upload, outcome.batch.id if outcome.batch else None)
         db.session.commit()
     except (SQLAlchemyError, UnsupportedFormat):
         db.session.rollback()
-        uploads.release(token)
-        current_app.logger.exception("import of %s failed", upload.filename)
+        current_app.logger.exception("import of %s failed", filename)
         flash(
             "Nothing was imported, so your contacts are as they were: something changed "
             "in them while we were writing. Please try again.",
             "error",
         )
         return redirect(url_for("imports.index"))
-    uploads.finish(token, outcome.batch.id if outcome.batch else None)
     flash(_summary(outcome.counts), "success")
     if outcome.batch is None:
         return redirect(url_for("imports.index"))
     return redirect(url_for("imports.batch", batch_id=outcome.batch.id))
+
+
+def _already_imported(batch_id: int) -> ResponseReturnValue:
+    flash("This file is already imported; here is what it did.", "info")
+    return redirect(
+        url_for("imports.batch", batch_id=batch_id) if batch_id else url_for("imports.index")
+    )
 
 
 def _expired() -> ResponseReturnValue:

@@ -6,7 +6,7 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from flask_wtf import FlaskForm
-from wtforms import IntegerField, SelectField, SubmitField
+from wtforms import BooleanField, IntegerField, SelectField, SubmitField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, NumberRange
 
@@ -63,6 +63,13 @@ class SettingsForm(FlaskForm):
     after_interview_cadence = SelectField(
         "Keep in touch after an interview",
         choices=[SelectChoice(value, label) for value, label in Cadence.choices()],
+    )
+    morning_email = BooleanField("Email me what is due each morning")
+    morning_email_hour = SelectField(
+        "Send it at",
+        choices=[SelectChoice(hour, f"{hour:02d}:00") for hour in range(24)],
+        coerce=int,
+        description="In your time zone. Only on days when something is due.",
     )
     submit = SubmitField("Save")
 

@@ -4,15 +4,24 @@ from __future__ import annotations
 
 import re
 import time
-from pathlib import Path
 from urllib.parse import urlsplit
 
 import vobject
 from itsdangerous import TimestampSigner
 from sqlalchemy import func, select
 
+from crm import clock
 from crm.extensions import db
-from crm.models import Contact, FollowUp, Interview, LoginSession, Outreach, User
+from crm.imports.pending import PendingUploads
+from crm.models import (
+    Contact,
+    FollowUp,
+    Interview,
+    LoginSession,
+    Outreach,
+    PendingUpload,
+    User,
+)
 from tests.app.test_sync_downloads import add_contact, add_followup, add_interview, user_id
 from tests.conftest import TEST_PASSWORD
 
@@ -259,7 +268,7 @@ def _owned_counts(app, owner: int) -> list[int]:
     with app.app_context():
         return [
             db.session.scalar(select(func.count()).select_from(model).where(model.user_id == owner))
-            for model in (Contact, Outreach, Interview, FollowUp, LoginSession)
+            for model in (Contact, Outreach, Interview, FollowUp, LoginSession, PendingUpload)
         ]
 
 
@@ -273,14 +282,14 @@ def test_deleting_the_account_removes_everything_it_owns(app, client, auth):
     contact = add_contact(app, owner, company="Acme", tags="mentor", first_name="Gone")
     add_followup(app, contact)
     add_interview(app, contact)
-    waiting = Path(app.instance_path) / "imports" / str(owner)
-    waiting.mkdir(parents=True, exist_ok=True)
-    (waiting / ("a" * 32)).write_bytes(b"First Name,Last Name\n")
+    with app.app_context():
+        PendingUploads(owner, clock.now()).save(b"First Name,Last Name\n", "waiting.csv")
+        db.session.commit()
     before_stays = _owned_counts(app, stays)
 
     wrong = client.post("/account/delete", data={"password": "not it at all"})
     assert "That is not your password. Nothing was deleted." in wrong.get_data(as_text=True)
-    assert _owned_counts(app, owner)[0] == 1
+    assert _owned_counts(app, owner)[0] == 1 and _owned_counts(app, owner)[5] == 1
 
     response = client.post("/account/delete", data={"password": TEST_PASSWORD})
 
@@ -288,9 +297,8 @@ def test_deleting_the_account_removes_everything_it_owns(app, client, auth):
     assert client.get("/dashboard").status_code == 302
     with app.app_context():
         assert db.session.get(User, owner) is None
-    assert _owned_counts(app, owner) == [0, 0, 0, 0, 0]
+    assert _owned_counts(app, owner) == [0, 0, 0, 0, 0, 0]
     assert _owned_counts(app, stays) == before_stays
-    assert not waiting.exists()
     assert not can_log_in(app, "jo@example.com", TEST_PASSWORD)
     assert can_log_in(app, "stays@example.com", TEST_PASSWORD)
 

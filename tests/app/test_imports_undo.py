@@ -3,14 +3,22 @@ asked first when the user has logged something on those people since; twice is h
 
 from __future__ import annotations
 
-import os
-import time
-from pathlib import Path
+from datetime import timedelta
 
-from sqlalchemy import select
+from sqlalchemy import func, select, update
 
+from crm import clock
 from crm.extensions import db
-from crm.models import Contact, FollowUp, ImportBatch, ImportUpdate, JobChange, Note, Outreach
+from crm.models import (
+    Contact,
+    FollowUp,
+    ImportBatch,
+    ImportUpdate,
+    JobChange,
+    Note,
+    Outreach,
+    PendingUpload,
+)
 from tests.app.test_imports_reimport import OMAR, PRIYA, PRIYA_MOVED, add_contact
 from tests.app.test_imports_support import (
     confirm,
@@ -234,24 +242,22 @@ def test_a_double_submitted_confirm_imports_once(app, client, user):
 
 
 def test_an_upload_left_for_over_a_day_is_cleaned_up(app, client, user):
-
-    from tests.app.test_imports_support import token_from, user_id
-
     old_token = token_from(
         upload(client, fixture_bytes("linkedin_2018.csv")).get_data(as_text=True)
     )
     with app.app_context():
-        folder = Path(app.instance_path) / "imports" / str(user_id())
-    day_ago = time.time() - 25 * 60 * 60
-    for path in folder.iterdir():
-        os.utime(path, (day_ago, day_ago))
+        db.session.execute(
+            update(PendingUpload).values(created_at=clock.now() - timedelta(hours=25))
+        )
+        db.session.commit()
 
     upload(client, fixture_bytes("linkedin_current.csv"))
 
-    assert not (folder / old_token).exists()
     assert client.post("/import/confirm", data={"token": old_token}).status_code == 404
-    # The fresh upload stays.
-    assert len([path for path in folder.iterdir() if not path.name.endswith(".name")]) == 1
+    with app.app_context():
+        # The fresh upload stays; the old one is gone.
+        assert db.session.scalar(select(func.count()).select_from(PendingUpload)) == 1
+        assert db.session.scalar(select(PendingUpload.token)) != old_token
 
 
 def test_undo_always_asks_and_warns_about_later_updates(app, client, user):

@@ -4,13 +4,12 @@ from __future__ import annotations
 
 import re
 from datetime import date
-from pathlib import Path
 
 import pytest
 from sqlalchemy import select
 
 from crm.extensions import db
-from crm.models import Contact, ImportBatch
+from crm.models import Contact, ImportBatch, PendingUpload
 from tests.app.test_imports_support import (
     Row,
     confirm,
@@ -305,18 +304,18 @@ def test_too_long_cells_are_cut_to_the_column_sizes(app, client, user):
         assert len(contact.email) == 254
 
 
-def test_the_uploaded_file_waits_owner_only_and_goes_after_the_confirm(app, client, user):
+def test_the_uploaded_file_waits_in_the_database_and_goes_after_the_confirm(app, client, user):
     token = token_from(upload(client, fixture_bytes("linkedin_2018.csv")).get_data(as_text=True))
     with app.app_context():
-        folder = Path(app.instance_path) / "imports" / str(user_id())
-    waiting = folder / token
-    assert waiting.read_bytes() == fixture_bytes("linkedin_2018.csv")
-    assert waiting.stat().st_mode & 0o777 == 0o600
-    assert folder.stat().st_mode & 0o777 == 0o700
+        waiting = db.session.scalar(select(PendingUpload).where(PendingUpload.token == token))
+        assert waiting.data == fixture_bytes("linkedin_2018.csv")
+        assert waiting.user_id == user_id()
 
     confirm(client, token)
 
-    assert not waiting.exists()
+    with app.app_context():
+        done = db.session.scalar(select(PendingUpload).where(PendingUpload.token == token))
+        assert done.data == b"" and done.batch_id == db.session.scalar(select(ImportBatch.id))
 
 
 def test_import_page_needs_a_login(client):

@@ -1,4 +1,4 @@
-"""Settings: the time zone, the weekly goal and the follow-up rule numbers."""
+"""Settings: the time zone, the weekly goal, the follow-up rule numbers and the morning email."""
 
 from __future__ import annotations
 
@@ -39,3 +39,25 @@ def test_settings_change_the_rules(client, user, app, fixed_today):
     jane = add(client, "Jane")
     log(client, jane)
     assert [d for _, _, d, _ in followups(app)] == [date(2026, 11, 24), date(2026, 11, 27)]
+
+
+def test_settings_turn_the_morning_email_on_at_an_hour(app, client, auth):
+    auth.register()
+    page = client.get("/settings").get_data(as_text=True)
+    form = {
+        "time_zone": "Europe/Berlin", "weekly_goal": 5, "second_person_days": 3,
+        "nudge_days": 7, "thank_you_days": 1, "update_days": 7, "referral_ask_weeks": 1,
+        "after_interview_cadence": "1m", "morning_email": "y", "morning_email_hour": "6",
+    }  # fmt: skip
+
+    response = client.post("/settings", data=form, follow_redirects=True)
+
+    assert "Email me what is due each morning" in page
+    assert response.status_code == 200
+    with app.app_context():
+        user = db.session.scalar(select(User))
+        assert (user.morning_email, user.morning_email_hour) == (True, 6)
+    del form["morning_email"]
+    client.post("/settings", data=form)
+    with app.app_context():
+        assert db.session.scalar(select(User)).morning_email is False

@@ -1,0 +1,61 @@
+"""Download all my data (linked from Settings), and restore it into an account with no contacts
+(offered on the Import page)."""
+
+from __future__ import annotations
+
+import tempfile
+
+from flask import Blueprint, flash, redirect, render_template, request, send_file, url_for
+from flask.typing import ResponseReturnValue
+from flask_login import current_user, login_required
+
+from crm import clock
+from crm.backup import services
+from crm.backup.archive import BackupError, read_data
+from crm.backup.forms import RestoreForm
+from crm.extensions import db
+
+bp = Blueprint("backup", __name__)
+
+# A whole account's zip can outgrow the import limit; it is spooled to disk, not memory.
+RESTORE_MAX_BYTES = 200 * 1024 * 1024
+
+
+@bp.route("/settings/backup")
+@login_required
+def download() -> ResponseReturnValue:
+    """The account's backup zip, built on disk and streamed from there."""
+    now = clock.now()
+    # Closed by the response once sent (a with block would close it before that).
+    spool = tempfile.TemporaryFile()  # noqa: SIM115
+    services.write_backup(current_user, now, spool)
+    spool.seek(0)
+    response = send_file(
+        spool,
+        mimetype="application/zip",
+        as_attachment=True,
+        download_name=services.backup_file_name(now),
+    )
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+@bp.route("/import/restore", methods=["POST"])
+@login_required
+def restore() -> ResponseReturnValue:
+    """Restore a backup zip into this account, when it has no data yet: all of it or nothing."""
+    request.max_content_length = RESTORE_MAX_BYTES
+    form = RestoreForm()
+    if form.validate_on_submit():
+        try:
+            data = read_data(form.backup.data.stream)
+            counts = services.restore_backup(current_user, data)
+        except BackupError as error:
+            db.session.rollback()
+            form.backup.errors = [str(error)]
+        else:
+            db.session.commit()
+            flash(f"Welcome back: your backup is restored ({counts.summary()}).", "success")
+            return redirect(url_for("contacts.index"))
+    errors = list(form.backup.errors) or ["This form expired. Please send the file again."]
+    return render_template("backup/restore.html", restore_errors=errors), 400
