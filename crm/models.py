@@ -106,11 +106,6 @@ class User(UserMixin, Model):
         """Flask-Login keeps the login session's token, not the user id, in the cookies."""
         return self.session_token
 
-    @property
-    def display_name(self) -> str:
-        """The name when set, else the email."""
-        return self.name or self.email
-
     # The morning email: asked for, at which local hour, and the last local day it was handled.
     morning_email: Mapped[bool] = mapped_column(default=False, server_default=false())
     morning_email_hour: Mapped[int] = mapped_column(default=8, server_default="8")
