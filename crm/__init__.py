@@ -5,7 +5,6 @@ from __future__ import annotations
 import os
 import secrets
 from datetime import timedelta
-from importlib import import_module
 from pathlib import Path
 from typing import Any
 
@@ -109,13 +108,14 @@ def _register_blueprints(app: Flask) -> None:
     from crm.main.views import bp as main_bp
     from crm.messages import bp as messages_bp
     from crm.outreach.views import bp as outreach_bp
+    from crm.plan.views import bp as plan_bp
     from crm.reminders.views import bp as reminders_bp
     from crm.settings.views import bp as settings_bp
     from crm.sync.views import bp as sync_bp
 
     app.register_blueprint(auth_bp)
     app.register_blueprint(main_bp)
-    app.register_blueprint(import_module("crm.plan.views").bp)
+    app.register_blueprint(plan_bp)
     app.register_blueprint(contacts_bp)
     app.register_blueprint(followups_bp)
     app.register_blueprint(outreach_bp)

@@ -138,6 +138,16 @@ class Due(Words):
     LATER = "later", "Later"
 
 
+class TimelineKind(Words):
+    """What an entry on a contact's timeline is (not stored: the timeline is read, not kept)."""
+
+    OUTREACH = "outreach"
+    INTERVIEW = "interview"
+    FOLLOW_UP = "follow_up"
+    NOTE = "note"
+    JOB_CHANGE = "job_change"
+
+
 class TemplateKind(Words):
     """The kinds of message a user keeps a template for."""
 
@@ -146,3 +156,10 @@ class TemplateKind(Words):
     THANK_YOU = "thank_you", "Thank-you"
     UPDATE = "update", "Progress update"
     REFERRAL_ASK = "referral_ask", "Referral ask"
+
+
+class AttemptKind(StrEnum):
+    """What a login_attempt row counts."""
+
+    LOGIN = "login"
+    RESET = "reset"

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import uuid
 from datetime import UTC, date, datetime, time
-from enum import StrEnum
+from typing import Any
 
 from flask_login import UserMixin
 from sqlalchemy import (
     JSON,
     Column,
+    ColumnElement,
     Date,
     DateTime,
     ForeignKey,
@@ -25,7 +26,7 @@ from sqlalchemy import (
     false,
 )
 from sqlalchemy.engine import Dialect
-from sqlalchemy.orm import Mapped, Session, mapped_column, relationship
+from sqlalchemy.orm import Mapped, QueryableAttribute, Session, mapped_column, relationship
 
 from crm import clock
 from crm.enums import (
@@ -38,7 +39,7 @@ from crm.enums import (
     Source,
 )
 from crm.extensions import Model, db
-from crm.normalize import TAG_LENGTH, contact_search_text, sort_name
+from crm.normalize import SORT_NAME_LENGTH, TAG_LENGTH, contact_search_text, sort_name
 
 
 class UTCDateTime(TypeDecorator):
@@ -56,6 +57,15 @@ class UTCDateTime(TypeDecorator):
         if value is None:
             return None
         return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
+def column_length(column: QueryableAttribute[Any] | ColumnElement[Any]) -> int:
+    """The most characters a String column holds, read from the model (the one place it is
+    written down), so forms and importers check the same size as the table."""
+    kind = column.type
+    if not isinstance(kind, String) or kind.length is None:
+        raise TypeError(f"{column} is not a String column with a length")
+    return kind.length
 
 
 def new_uid(prefix: str) -> str:
@@ -95,11 +105,6 @@ class User(UserMixin, Model):
     def get_id(self) -> str | None:
         """Flask-Login keeps the login session's token, not the user id, in the cookies."""
         return self.session_token
-
-    @property
-    def display_name(self) -> str:
-        """The name when set, else the email."""
-        return self.name or self.email
 
     # The morning email: asked for, at which local hour, and the last local day it was handled.
     morning_email: Mapped[bool] = mapped_column(default=False, server_default=false())
@@ -173,7 +178,7 @@ class Contact(Model):
     # the list's search reads this one column (see crm.contacts.services.refresh_search_text).
     search_text: Mapped[str] = mapped_column(Text, default="", server_default="")
     # Folded "last first" for the list's default order (see crm.normalize.sort_name).
-    sort_name: Mapped[str] = mapped_column(String(220), default="", server_default="")
+    sort_name: Mapped[str] = mapped_column(String(SORT_NAME_LENGTH), default="", server_default="")
     connected_on: Mapped[date | None] = mapped_column(Date)
     source: Mapped[str] = mapped_column(String(20), default=Source.MANUAL)
     cadence: Mapped[str] = mapped_column(
@@ -438,13 +443,6 @@ class LoginSession(Model):
     remember: Mapped[bool] = mapped_column(default=False)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=clock.now)
     last_seen_at: Mapped[datetime] = mapped_column(UTCDateTime, default=clock.now)
-
-
-class AttemptKind(StrEnum):
-    """What a login_attempt row counts."""
-
-    LOGIN = "login"
-    RESET = "reset"
 
 
 class LoginAttempt(Model):

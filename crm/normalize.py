@@ -154,9 +154,14 @@ def contact_search_text(
     return search_text(first_name, last_name, email, title, company, " ".join(tags), notes)
 
 
+# The longest sort name (Contact.sort_name in crm/models.py is sized from this): folding can
+# lengthen a name ("ß" becomes "ss"), so it is cut here, where it is made, not by the database.
+SORT_NAME_LENGTH = 220
+
+
 def sort_name(last_name: str | None, first_name: str | None) -> str:
     """The list's name order: last then first name, folded, leading quotes and brackets off,
     so "Álvarez" sorts with the A's and "(Rajner) Argus" with the R's, not before them."""
     last = _fold_cached(last_name or "").lstrip(_NOT_LETTERS)
     first = _fold_cached(first_name or "").lstrip(_NOT_LETTERS)
-    return f"{last} {first}".strip()[:220]
+    return f"{last} {first}".strip()[:SORT_NAME_LENGTH]

@@ -4,21 +4,23 @@ from flask_wtf import FlaskForm
 from wtforms import EmailField, PasswordField, StringField, SubmitField
 from wtforms.validators import DataRequired, Email, Length
 
-from crm.auth.forms import EMAIL_MESSAGE, new_password_field, repeat_field
+from crm.auth.forms import EMAIL_MAX, EMAIL_MESSAGE, new_password_field, repeat_field
+from crm.auth.services import MAX_PASSWORD_LENGTH
+from crm.models import User, column_length
 
 
 class ProfileForm(FlaskForm):
     name = StringField(
         "Name",
-        validators=[Length(max=100)],
+        validators=[Length(max=column_length(User.name))],
         description="Shown as the sender of your interview invitations.",
     )
     email = EmailField(
-        "Email", validators=[DataRequired(), Email(message=EMAIL_MESSAGE), Length(max=254)]
+        "Email", validators=[DataRequired(), Email(message=EMAIL_MESSAGE), Length(max=EMAIL_MAX)]
     )
     current_password = PasswordField(
         "Current password",
-        validators=[Length(max=200)],
+        validators=[Length(max=MAX_PASSWORD_LENGTH)],
         description="Needed only to change your email.",
         id="profile-current-password",  # the password form below has its own
     )

@@ -4,10 +4,12 @@ from flask_wtf import FlaskForm
 from wtforms import BooleanField, EmailField, Field, PasswordField, SubmitField
 from wtforms.validators import DataRequired, Email, EqualTo, Length, ValidationError
 
-from crm.auth.services import MIN_PASSWORD_LENGTH, password_problem
+from crm.auth.services import MAX_PASSWORD_LENGTH, MIN_PASSWORD_LENGTH, password_problem
 from crm.forms import TimeZoneField
+from crm.models import User, column_length
 
 EMAIL_MESSAGE = "Enter an email address, like jo@example.com."
+EMAIL_MAX = column_length(User.email)
 
 
 def password_rules(form: FlaskForm, field: Field) -> None:
@@ -34,7 +36,7 @@ def repeat_field(label: str = "Repeat new password") -> PasswordField:
 
 class RegisterForm(FlaskForm):
     email = EmailField(
-        "Email", validators=[DataRequired(), Email(message=EMAIL_MESSAGE), Length(max=254)]
+        "Email", validators=[DataRequired(), Email(message=EMAIL_MESSAGE), Length(max=EMAIL_MAX)]
     )
     password = new_password_field("Password")
     confirm = repeat_field("Repeat password")
@@ -44,15 +46,17 @@ class RegisterForm(FlaskForm):
 
 
 class LoginForm(FlaskForm):
-    email = EmailField("Email", validators=[DataRequired(), Length(max=254)])
-    password = PasswordField("Password", validators=[DataRequired(), Length(max=200)])
+    email = EmailField("Email", validators=[DataRequired(), Length(max=EMAIL_MAX)])
+    password = PasswordField(
+        "Password", validators=[DataRequired(), Length(max=MAX_PASSWORD_LENGTH)]
+    )
     remember = BooleanField("Keep me logged in")
     submit = SubmitField("Log in")
 
 
 class ForgotPasswordForm(FlaskForm):
     email = EmailField(
-        "Email", validators=[DataRequired(), Email(message=EMAIL_MESSAGE), Length(max=254)]
+        "Email", validators=[DataRequired(), Email(message=EMAIL_MESSAGE), Length(max=EMAIL_MAX)]
     )
     submit = SubmitField("Send me a link")
 

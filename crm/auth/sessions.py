@@ -68,15 +68,6 @@ def user_for_token(token: str) -> User | None:
     return user
 
 
-def current_session_id(user: User) -> int | None:
-    """The id of the session the user's current request belongs to."""
-    if not user.session_token:
-        return None
-    return db.session.scalar(
-        db.select(LoginSession.id).where(LoginSession.token_hash == _hash(user.session_token))
-    )
-
-
 def end_session(token: str | None) -> None:
     """Delete the session this token names (logging out)."""
     if token:

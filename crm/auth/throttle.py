@@ -14,8 +14,9 @@ from datetime import datetime, timedelta
 from sqlalchemy.orm import InstrumentedAttribute
 
 from crm import clock
+from crm.enums import AttemptKind
 from crm.extensions import db
-from crm.models import AttemptKind, LoginAttempt
+from crm.models import LoginAttempt, column_length
 from crm.normalize import email_key
 
 
@@ -32,6 +33,8 @@ LOGIN_PER_ADDRESS = Limit(50, timedelta(minutes=15))
 RESET_PER_ACCOUNT = Limit(3, timedelta(hours=1))
 RESET_PER_ADDRESS = Limit(10, timedelta(hours=1))
 KEEP_FOR = timedelta(days=1)
+EMAIL_SIZE = column_length(LoginAttempt.email)
+ADDRESS_SIZE = column_length(LoginAttempt.address)
 
 LIMITS = {
     AttemptKind.LOGIN: (LOGIN_PER_ACCOUNT, LOGIN_PER_ADDRESS),
@@ -74,7 +77,12 @@ def record_attempt(kind: AttemptKind, email: str, address: str) -> None:
     """Count a failed login or a reset request; forget attempts older than a day."""
     now = clock.now()
     db.session.add(
-        LoginAttempt(kind=kind, email=email_key(email)[:254], address=address[:64], created_at=now)
+        LoginAttempt(
+            kind=kind,
+            email=email_key(email)[:EMAIL_SIZE],
+            address=address[:ADDRESS_SIZE],
+            created_at=now,
+        )
     )
     db.session.execute(db.delete(LoginAttempt).where(LoginAttempt.created_at < now - KEEP_FOR))
     db.session.flush()

@@ -20,10 +20,11 @@ from crm.auth.services import (
 from crm.auth.sessions import end_all_sessions, end_session, start_session, user_for_token
 from crm.auth.throttle import minutes_blocked, record_attempt, too_many_message
 from crm.deployment import absolute_url, client_address
+from crm.enums import AttemptKind
 from crm.extensions import db, login_manager
 from crm.forms import ConfirmForm
 from crm.mail import MailError, mail_configured, send_mail
-from crm.models import AttemptKind, User
+from crm.models import User
 
 bp = Blueprint("auth", __name__)
 
@@ -71,6 +72,15 @@ def register() -> ResponseReturnValue:
     return render_template("auth/register.html", form=form)
 
 
+def _refused(form: LoginForm | ForgotPasswordForm, kind: AttemptKind) -> bool:
+    """Whether too many attempts from this account or address are refused for now; if so the
+    form says for how long."""
+    minutes = minutes_blocked(kind, form.email.data, client_address())
+    if minutes:
+        form.form_errors.append(too_many_message(minutes))
+    return bool(minutes)
+
+
 @bp.route("/login", methods=["GET", "POST"])
 def login() -> ResponseReturnValue:
     """Log in with email and password; many wrong passwords in a row are refused for a while."""
@@ -79,15 +89,12 @@ def login() -> ResponseReturnValue:
     form = LoginForm()
     status = 200
     if form.validate_on_submit():
-        address = client_address()
-        minutes = minutes_blocked(AttemptKind.LOGIN, form.email.data, address)
-        if minutes:
-            form.form_errors.append(too_many_message(minutes))
+        if _refused(form, AttemptKind.LOGIN):
             status = 429
         else:
             user = authenticate(form.email.data, form.password.data)
             if user is None:
-                record_attempt(AttemptKind.LOGIN, form.email.data, address)
+                record_attempt(AttemptKind.LOGIN, form.email.data, client_address())
                 db.session.commit()
                 form.form_errors.append("That email and password do not match an account.")
             else:
@@ -135,13 +142,10 @@ def forgot_password() -> ResponseReturnValue:
     form = ForgotPasswordForm()
     status = 200
     if form.validate_on_submit():
-        address = client_address()
-        minutes = minutes_blocked(AttemptKind.RESET, form.email.data, address)
-        if minutes:
-            form.form_errors.append(too_many_message(minutes))
+        if _refused(form, AttemptKind.RESET):
             status = 429
         else:
-            record_attempt(AttemptKind.RESET, form.email.data, address)
+            record_attempt(AttemptKind.RESET, form.email.data, client_address())
             user = find_user(form.email.data)
             db.session.commit()
             if user is not None:

@@ -7,36 +7,48 @@ from wtforms import EmailField, SelectField, StringField, SubmitField, TextAreaF
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Email, Length, Optional, Regexp, ValidationError
 
+from crm.contacts.introducers import FULL_NAME_MAX
 from crm.enums import Cadence, Network
-from crm.normalize import InvalidLinkedInURL, normalize_linkedin_url, split_tags
+from crm.models import Company, Contact, column_length
+from crm.normalize import TAG_LENGTH, InvalidLinkedInURL, normalize_linkedin_url, split_tags
 
 SORT_CHOICES = [("name", "Name"), ("company", "Company"), ("recent", "Recently added")]
 NOTES_MAX = 20_000
 
 
 class ContactForm(FlaskForm):
-    first_name = StringField("First name", validators=[DataRequired(), Length(max=100)])
-    last_name = StringField("Last name", validators=[Optional(), Length(max=100)])
-    email = EmailField("Email", validators=[Optional(), Email(), Length(max=254)])
+    first_name = StringField(
+        "First name", validators=[DataRequired(), Length(max=column_length(Contact.first_name))]
+    )
+    last_name = StringField(
+        "Last name", validators=[Optional(), Length(max=column_length(Contact.last_name))]
+    )
+    email = EmailField(
+        "Email", validators=[Optional(), Email(), Length(max=column_length(Contact.email))]
+    )
     phone = StringField(
         "Phone",
         validators=[
             Optional(),
-            Length(max=50),
+            Length(max=column_length(Contact.phone)),
             Regexp(r"^[0-9+()./\- x]+$", message="Use digits, spaces and + ( ) - . only."),
         ],
     )
-    company = StringField("Company", validators=[Optional(), Length(max=200)])
-    title = StringField("Title", validators=[Optional(), Length(max=200)])
+    company = StringField(
+        "Company", validators=[Optional(), Length(max=column_length(Company.name))]
+    )
+    title = StringField("Title", validators=[Optional(), Length(max=column_length(Contact.title))])
     network = SelectField(
         "Network",
         choices=[SelectChoice(value, label) for value, label in Network.choices()],
         default=Network.OTHER,
     )
-    how_we_met = StringField("How we met", validators=[Optional(), Length(max=500)])
+    how_we_met = StringField(
+        "How we met", validators=[Optional(), Length(max=column_length(Contact.how_we_met))]
+    )
     introduced_by = StringField(
         "Introduced by",
-        validators=[Optional(), Length(max=201)],
+        validators=[Optional(), Length(max=FULL_NAME_MAX)],
         description="The name of another contact who introduced you.",
     )
     tags = StringField(
@@ -46,7 +58,7 @@ class ContactForm(FlaskForm):
     )
     linkedin_url = StringField(
         "LinkedIn URL",
-        validators=[Optional(), Length(max=300)],
+        validators=[Optional(), Length(max=column_length(Contact.linkedin_url))],
         description="A profile address, like linkedin.com/in/jane-doe.",
     )
     notes = TextAreaField("Notes", validators=[Optional(), Length(max=NOTES_MAX)])
@@ -65,8 +77,11 @@ class ContactForm(FlaskForm):
         tags = split_tags(field.data)
         if len(tags) > 20:
             raise ValidationError("Use at most 20 tags.")
-        if any(len(tag) > 50 for tag in (piece.strip() for piece in (field.data or "").split(","))):
-            raise ValidationError("Each tag can have at most 50 characters.")
+        if any(
+            len(tag) > TAG_LENGTH
+            for tag in (piece.strip() for piece in (field.data or "").split(","))
+        ):
+            raise ValidationError(f"Each tag can have at most {TAG_LENGTH} characters.")
 
 
 class CadenceForm(FlaskForm):

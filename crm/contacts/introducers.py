@@ -8,13 +8,13 @@ from sqlalchemy import select
 
 from crm.contacts.services import contains_word
 from crm.extensions import db
-from crm.models import (
-    Contact,
-)
-from crm.normalize import (
-    fold,
-    squash,
-)
+from crm.models import Contact, column_length
+from crm.normalize import fold, squash
+
+FIRST_NAME_MAX = column_length(Contact.first_name)
+LAST_NAME_MAX = column_length(Contact.last_name)
+# What "Introduced by" takes: another contact's first and last name.
+FULL_NAME_MAX = FIRST_NAME_MAX + 1 + LAST_NAME_MAX
 
 
 @dataclass
@@ -86,7 +86,7 @@ def find_introducer(
 def name_suggestions(user_id: int, typed: str, limit: int = 10) -> list[tuple[Contact, str]]:
     """Contacts whose name holds every typed word (any case or accent), with what tells
     namesakes apart (title and company)."""
-    words = [word for word in fold(squash(typed[:201])).split() if word][:5]
+    words = [word for word in fold(squash(typed[:FULL_NAME_MAX])).split() if word][:5]
     if not words:
         return []
     stmt = select(Contact).where(Contact.user_id == user_id)
@@ -102,7 +102,9 @@ def name_suggestions(user_id: int, typed: str, limit: int = 10) -> list[tuple[Co
 def add_introducer(user_id: int, name: str) -> Contact:
     """A new contact with just the typed name, to be the introducer (details can follow)."""
     first, _, last = squash(name).partition(" ")
-    contact = Contact(user_id=user_id, first_name=first[:100], last_name=last[:100])
+    contact = Contact(
+        user_id=user_id, first_name=first[:FIRST_NAME_MAX], last_name=last[:LAST_NAME_MAX]
+    )
     db.session.add(contact)
     db.session.flush()
     return contact

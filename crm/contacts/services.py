@@ -7,11 +7,12 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
+from flask_sqlalchemy.pagination import Pagination
 from sqlalchemy import ColumnElement, ScalarSelect, Select, func, or_, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import QueryableAttribute, selectinload
 
-from crm.enums import Network
+from crm.enums import FollowUpState, Network
 from crm.extensions import db
 from crm.followups.services import refresh_keep_in_touch
 from crm.models import (
@@ -23,9 +24,11 @@ from crm.models import (
     Note,
     Outreach,
     Tag,
+    column_length,
     contact_tag,
 )
 from crm.normalize import (
+    TAG_LENGTH,
     contact_search_text,
     email_key,
     fold,
@@ -220,8 +223,8 @@ class ContactFilters:
         return cls(
             q=args.get("q", "").strip()[:200],
             network=args.get("network", ""),
-            tag=args.get("tag", "").strip()[:50],
-            company=args.get("company", "").strip()[:200],
+            tag=args.get("tag", "").strip()[:TAG_LENGTH],
+            company=args.get("company", "").strip()[: column_length(Company.name)],
             sort=args.get("sort", "name"),
         )
 
@@ -284,62 +287,41 @@ def contact_query(user_id: int, filters: ContactFilters) -> Select:
     return _filtered(select(Contact), user_id, filters).options(selectinload(Contact.tags))
 
 
-@dataclass
-class ContactPage:
-    """One page of the contact list, with what the pager needs."""
-
-    items: list[Contact]
-    total: int
-    page: int
-    per_page: int
-    capped: bool = False
-
-    @property
-    def pages(self) -> int:
-        return -(-self.total // self.per_page)
-
-    @property
-    def has_prev(self) -> bool:
-        return self.page > 1
-
-    @property
-    def has_next(self) -> bool:
-        return self.page < self.pages
-
-    @property
-    def prev_num(self) -> int:
-        return self.page - 1
-
-    @property
-    def next_num(self) -> int:
-        return self.page + 1
-
-
 # A search that matches more than this says "10,000+" rather than scanning on to count them all.
 SEARCH_COUNT_CAP = 10_000
+# Past the end shows the last page; this cap keeps the OFFSET within what databases take.
+LAST_PAGE_ASKED = 1_000_000
 
 
-def contact_page(user_id: int, filters: ContactFilters, page: int, per_page: int) -> ContactPage:
-    """A page of the list and how many match, scanning as little as the answer needs."""
-    # Past the end shows the last page; the cap keeps the OFFSET within what databases take.
-    page = min(max(page, 1), 1_000_000)
-    items = list(
-        db.session.scalars(
-            contact_query(user_id, filters).limit(per_page).offset((page - 1) * per_page)
-        )
+def contact_page(
+    user_id: int, filters: ContactFilters, page: int, per_page: int
+) -> tuple[Pagination, bool]:
+    """A page of the list (Flask-SQLAlchemy's pagination, its total set here) and whether that
+    total stopped at SEARCH_COUNT_CAP. Scans as little as the answer needs: no count when the
+    first page is not full, and a search counted only up to the cap."""
+    listing = db.paginate(
+        contact_query(user_id, filters),
+        page=min(max(page, 1), LAST_PAGE_ASKED),
+        per_page=per_page,
+        max_per_page=None,
+        error_out=False,
+        count=False,
     )
-    if page == 1 and len(items) < per_page:
-        return ContactPage(items, len(items), page, per_page)
+    if listing.page == 1 and len(listing.items) < per_page:
+        listing.total = len(listing.items)
+        return listing, False
     matching = _filtered(select(Contact.id), user_id, filters).order_by(None)
     cap = SEARCH_COUNT_CAP if filters.q else None
     if cap is not None:
         matching = matching.limit(cap + 1)
     total = db.session.scalar(select(func.count()).select_from(matching.subquery())) or 0
     capped = cap is not None and total > cap
-    if not items and total:
+    total = min(total, cap or total)
+    if not listing.items and total:
         # Past the end: show the last page rather than nothing.
-        return contact_page(user_id, filters, -(-min(total, cap or total) // per_page), per_page)
-    return ContactPage(items, min(total, cap or total), page, per_page, capped)
+        return contact_page(user_id, filters, -(-total // per_page), per_page)
+    listing.total = total
+    return listing, capped
 
 
 @dataclass
@@ -374,7 +356,9 @@ def what_goes_with(contact: Contact) -> WhatGoes:
         select(
             count(Outreach, Outreach.contact_id == contact.id),
             count(Interview, Interview.contact_id == contact.id),
-            count(FollowUp, FollowUp.contact_id == contact.id, FollowUp.status == "open"),
+            count(
+                FollowUp, FollowUp.contact_id == contact.id, FollowUp.status == FollowUpState.OPEN
+            ),
             count(Note, Note.contact_id == contact.id),
             count(Contact, Contact.introduced_by_id == contact.id),
         )

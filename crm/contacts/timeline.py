@@ -10,6 +10,7 @@ from typing import Any, TypeVar
 from sqlalchemy import select
 from sqlalchemy.orm import InstrumentedAttribute
 
+from crm.enums import TimelineKind
 from crm.extensions import db
 from crm.models import Contact, FollowUp, Interview, JobChange, Note, Outreach
 
@@ -21,7 +22,7 @@ _Kind = TypeVar("_Kind", Outreach, Interview, FollowUp, Note, JobChange)
 @dataclass
 class TimelineEntry:
     on: date
-    kind: str
+    kind: TimelineKind
     item: Outreach | Interview | FollowUp | Note | JobChange
 
 
@@ -39,26 +40,28 @@ def _latest(
 def contact_timeline(contact: Contact, time_zone: tzinfo) -> list[TimelineEntry]:
     """Everything that happened with this contact, newest first (a fixed number of queries)."""
     entries = [
-        TimelineEntry(o.sent_on, "outreach", o) for o in _latest(Outreach, Outreach.id, contact)
+        TimelineEntry(o.sent_on, TimelineKind.OUTREACH, o)
+        for o in _latest(Outreach, Outreach.id, contact)
     ]
     entries += [
-        TimelineEntry(i.starts_at.astimezone(time_zone).date(), "interview", i)
+        TimelineEntry(i.starts_at.astimezone(time_zone).date(), TimelineKind.INTERVIEW, i)
         for i in _latest(Interview, Interview.starts_at, contact)
     ]
     entries += [
         TimelineEntry(
             f.due_on if f.closed_at is None else f.closed_at.astimezone(time_zone).date(),
-            "follow_up",
+            TimelineKind.FOLLOW_UP,
             f,
         )
         for f in _latest(FollowUp, FollowUp.id, contact)
     ]
     entries += [
-        TimelineEntry(n.created_at.astimezone(time_zone).date(), "note", n)
+        TimelineEntry(n.created_at.astimezone(time_zone).date(), TimelineKind.NOTE, n)
         for n in _latest(Note, Note.id, contact)
     ]
     entries += [
-        TimelineEntry(j.seen_on, "job_change", j) for j in _latest(JobChange, JobChange.id, contact)
+        TimelineEntry(j.seen_on, TimelineKind.JOB_CHANGE, j)
+        for j in _latest(JobChange, JobChange.id, contact)
     ]
     entries.sort(key=lambda entry: (entry.on, getattr(entry.item, "id", 0)), reverse=True)
     return entries

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import TypeVar
+
 from flask import (
     Blueprint,
     current_app,
@@ -14,6 +17,7 @@ from flask import (
 )
 from flask.typing import ResponseReturnValue
 from flask_login import current_user, login_required
+from flask_wtf import FlaskForm
 
 from crm import clock
 from crm.access import get_contact_or_404
@@ -33,7 +37,7 @@ from crm.contacts.services import (
 from crm.enums import Network
 from crm.extensions import db
 from crm.forms import ConfirmForm
-from crm.models import Contact
+from crm.models import Company, Contact, column_length
 from crm.normalize import fold
 
 bp = Blueprint("contacts", __name__, url_prefix="/contacts")
@@ -50,7 +54,7 @@ def index() -> ResponseReturnValue:
     """The contact list: search, filter, sort, paginate."""
     args = request.args
     filters = ContactFilters.from_args(args)
-    page = contact_page(
+    contacts, capped = contact_page(
         current_user.id,
         filters,
         page=args.get("page", 1, type=int),
@@ -58,7 +62,8 @@ def index() -> ResponseReturnValue:
     )
     return render_template(
         "contacts/index.html",
-        page=page,
+        contacts=contacts,
+        capped=capped,
         filters=filters,
         networks=Network.choices(),
         sorts=SORT_CHOICES,
@@ -118,7 +123,7 @@ def create() -> ResponseReturnValue:
         introducer_id = intro_id
     if request.method == "GET" and (company := request.args.get("company", "").strip()):
         # "Reach a second person" offers to add someone at the same company.
-        form.company.data = company[:200]
+        form.company.data = company[: column_length(Company.name)]
     if form.validate_on_submit():
         contact = Contact(user_id=current_user.id)
         if _save(form, contact):
@@ -196,35 +201,44 @@ def delete(contact_id: int) -> ResponseReturnValue:
     )
 
 
-@bp.route("/<int:contact_id>/cadence", methods=["GET", "POST"])
-def cadence(contact_id: int) -> ResponseReturnValue:
-    """Set how often to keep in touch with a contact."""
+Posted = TypeVar("Posted", bound=FlaskForm)
+
+
+def _post_on_contact_page(
+    contact_id: int, form_type: type[Posted], name: str, save: Callable[[Contact, Posted], str]
+) -> ResponseReturnValue:
+    """A small form on the contact's page: saved, it says what changed and goes back there;
+    invalid, the page shows again with the form (as `name`) and its errors."""
     contact = get_contact_or_404(contact_id)
     if request.method == "GET":
         return redirect(url_for("contacts.show", contact_id=contact.id))
-    form = CadenceForm()
-    if form.validate_on_submit():
+    form = form_type()
+    if not form.validate_on_submit():
+        return render_contact_page(contact, status=400, **{name: form})
+    said = save(contact, form)
+    db.session.commit()
+    flash(said, "success")
+    return redirect(url_for("contacts.show", contact_id=contact.id))
+
+
+@bp.route("/<int:contact_id>/cadence", methods=["GET", "POST"])
+def cadence(contact_id: int) -> ResponseReturnValue:
+    """Set how often to keep in touch with a contact."""
+
+    def save(contact: Contact, form: CadenceForm) -> str:
         set_cadence(contact, form.cadence.data)
-        db.session.commit()
         due = contact.keep_in_touch_due
-        flash(
-            f"Keep in touch: next by {due:%a %d %b %Y}." if due else "No keep-in-touch reminder.",
-            "success",
-        )
-        return redirect(url_for("contacts.show", contact_id=contact.id))
-    return render_contact_page(contact, status=400, cadence_form=form)
+        return f"Keep in touch: next by {due:%a %d %b %Y}." if due else "No keep-in-touch reminder."
+
+    return _post_on_contact_page(contact_id, CadenceForm, "cadence_form", save)
 
 
 @bp.route("/<int:contact_id>/notes", methods=["GET", "POST"])
 def note(contact_id: int) -> ResponseReturnValue:
     """Add a dated note to the contact's timeline."""
-    contact = get_contact_or_404(contact_id)
-    if request.method == "GET":
-        return redirect(url_for("contacts.show", contact_id=contact.id))
-    form = NoteForm()
-    if form.validate_on_submit():
+
+    def save(contact: Contact, form: NoteForm) -> str:
         add_note(contact, form.body.data)
-        db.session.commit()
-        flash("Note added.", "success")
-        return redirect(url_for("contacts.show", contact_id=contact.id))
-    return render_contact_page(contact, status=400, note_form=form)
+        return "Note added."
+
+    return _post_on_contact_page(contact_id, NoteForm, "note_form", save)

@@ -6,6 +6,8 @@ from flask_wtf import FlaskForm
 from wtforms import DateField, StringField, SubmitField
 from wtforms.validators import DataRequired, Length
 
+from crm.models import FollowUp, column_length
+
 DATE_MESSAGE = "Enter a real date, like 2026-11-27."
 
 
@@ -13,7 +15,7 @@ class FollowUpForm(FlaskForm):
     due_on = DateField("Due date", validators=[DataRequired(message=DATE_MESSAGE)])
     reason = StringField(
         "What to do",
-        validators=[DataRequired(), Length(max=500)],
+        validators=[DataRequired(), Length(max=column_length(FollowUp.reason))],
         description="For example: send the article we talked about.",
     )
     submit = SubmitField("Add follow-up")

@@ -12,13 +12,12 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any, Generic, TypeAlias, TypeVar
 
-from sqlalchemy import String, func, select
+from sqlalchemy import func, select
 from sqlalchemy.engine import Row
-from sqlalchemy.sql import ColumnElement
 
 from crm.extensions import db
 from crm.importers import ImportedPerson
-from crm.models import Company, Contact, contact_tag
+from crm.models import Company, Contact, column_length, contact_tag
 from crm.normalize import email_key, name_key, unique_tags
 
 # A contact as loaded for matching (ExistingContacts.rows): id, names, email, phone, company_id,
@@ -26,22 +25,14 @@ from crm.normalize import email_key, name_key, unique_tags
 ContactRow: TypeAlias = "Row[*tuple[Any, ...]]"
 
 
-def _length(column: ColumnElement[Any]) -> int:
-    """A text column's size, read from the model (the one place it is written down)."""
-    kind = column.type
-    assert isinstance(kind, String) and kind.length is not None, column
-    return kind.length
-
-
 # Longer cells are cut to fit the columns rather than failing the import.
-_columns = Contact.__table__.c
-NAME_SIZE = _length(_columns.first_name)
-EMAIL_SIZE = _length(_columns.email)
-PHONE_SIZE = _length(_columns.phone)
-JOB_SIZE = _length(_columns.title)  # company names have the same size (asserted below)
-URL_SIZE = _length(_columns.linkedin_url)
-assert _length(_columns.last_name) == NAME_SIZE
-assert _length(Company.__table__.c.name) == _length(Company.__table__.c.name_key) == JOB_SIZE
+NAME_SIZE = column_length(Contact.first_name)
+EMAIL_SIZE = column_length(Contact.email)
+PHONE_SIZE = column_length(Contact.phone)
+JOB_SIZE = column_length(Contact.title)  # company names have the same size (asserted below)
+URL_SIZE = column_length(Contact.linkedin_url)
+assert column_length(Contact.last_name) == NAME_SIZE
+assert column_length(Company.name) == column_length(Company.name_key) == JOB_SIZE
 
 LABELS = {
     "first_name": "first name",

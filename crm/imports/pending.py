@@ -15,7 +15,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import Select, delete, func, select, update
 
 from crm.extensions import db
-from crm.models import PendingUpload
+from crm.models import PendingUpload, column_length
 
 MAX_AGE = timedelta(days=1)
 QUOTA_BYTES = 50 * 1024 * 1024
@@ -69,7 +69,7 @@ class PendingUploads:
             PendingUpload(
                 user_id=self.user_id,
                 token=token,
-                filename=filename[:255],
+                filename=filename[: column_length(PendingUpload.filename)],
                 data=data,
                 size=len(data),
                 created_at=self.now,

@@ -12,7 +12,7 @@ from datetime import date, datetime
 from secrets import token_hex
 from typing import Any
 
-from sqlalchemy import String, Table, insert, select, update
+from sqlalchemy import Table, insert, select, update
 
 from crm import clock
 from crm.contacts.services import refresh_search_text
@@ -28,14 +28,14 @@ from crm.models import (
     JobChange,
     Tag,
     User,
+    column_length,
     contact_tag,
 )
 from crm.normalize import contact_search_text, sort_name, squash, tag_key
 
 CHUNK = 5_000
-_filename = ImportBatch.__table__.c.filename.type
-assert isinstance(_filename, String) and _filename.length is not None
-FILENAME_SIZE = _filename.length
+FILENAME_SIZE = column_length(ImportBatch.filename)
+FORMAT_LABEL_SIZE = column_length(ImportBatch.format_label)
 
 
 def clean_filename(filename: str | None) -> str:
@@ -143,7 +143,7 @@ def write_import(
         user_id=user.id,
         filename=clean_filename(filename),
         format=plan.format,
-        format_label=plan.format_label[:100],
+        format_label=plan.format_label[:FORMAT_LABEL_SIZE],
         network=network,
         created_count=counts.created,
         updated_count=counts.updated,

@@ -6,6 +6,11 @@ from flask_wtf import FlaskForm
 from wtforms import DateField, IntegerField, StringField, SubmitField, TextAreaField, TimeField
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
+from crm.models import Interview, column_length
+
+# Prep questions and each notes section (Text columns: the size is ours, not the table's).
+TEXT_MAX = 20_000
+
 TIARA_PROMPTS = """\
 Trends: What trends are changing your field, and how is your work different from five years ago?
 Insights: What surprised you most when you moved into this role?
@@ -29,13 +34,13 @@ class InterviewForm(FlaskForm):
     )
     location = StringField(
         "Place or video link",
-        validators=[Optional(), Length(max=500)],
+        validators=[Optional(), Length(max=column_length(Interview.location))],
         description="A café address, a phone number, or a meeting link.",
     )
     prep_questions = TextAreaField(
         "Prep questions",
         default=TIARA_PROMPTS,
-        validators=[Optional(), Length(max=20_000)],
+        validators=[Optional(), Length(max=TEXT_MAX)],
         description="Start from the TIARA prompts and make them yours.",
     )
     submit = SubmitField("Save")
@@ -44,15 +49,15 @@ class InterviewForm(FlaskForm):
 class InterviewNotesForm(FlaskForm):
     career_path = TextAreaField(
         "Career path",
-        validators=[Optional(), Length(max=20_000)],
+        validators=[Optional(), Length(max=TEXT_MAX)],
         description="How did they get where they are?",
     )
-    advice = TextAreaField("Advice", validators=[Optional(), Length(max=20_000)])
-    resources = TextAreaField("Resources", validators=[Optional(), Length(max=20_000)])
-    assignments = TextAreaField("Assignments", validators=[Optional(), Length(max=20_000)])
+    advice = TextAreaField("Advice", validators=[Optional(), Length(max=TEXT_MAX)])
+    resources = TextAreaField("Resources", validators=[Optional(), Length(max=TEXT_MAX)])
+    assignments = TextAreaField("Assignments", validators=[Optional(), Length(max=TEXT_MAX)])
     referrals = TextAreaField(
         "Referrals offered",
-        validators=[Optional(), Length(max=20_000)],
+        validators=[Optional(), Length(max=TEXT_MAX)],
         description="Who they offered to introduce you to.",
     )
     submit = SubmitField("Save notes")

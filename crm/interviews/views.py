@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
@@ -170,12 +169,9 @@ def notes(interview_id: int) -> ResponseReturnValue:
     return redirect(url_for("interviews.show", interview_id=interview.id))
 
 
-def _action(
-    interview_id: int,
-    action: Callable[[Interview], Any],
-    success: str | Callable[[Interview, Any], str],
-) -> ResponseReturnValue:
-    """Do a one-button action, keeping any notes typed on the page that sent it."""
+def _action(interview_id: int, act: Callable[[Interview], str]) -> ResponseReturnValue:
+    """Do a one-button action (`act` does it and says what it did), keeping any notes typed on
+    the page that sent it."""
     interview = get_interview_or_404(interview_id)
     form = InterviewNotesForm()
     if not form.validate_on_submit():
@@ -184,16 +180,11 @@ def _action(
             return redirect(url_for("interviews.show", interview_id=interview.id))
         return _render_show(interview, form, status=400)
     try:
-        result = action(interview)
+        said = act(interview)
     except InterviewError as error:
         db.session.rollback()
         flash(str(error), "info")
     else:
-        said = (
-            success.format(name=interview.contact.full_name)
-            if isinstance(success, str)
-            else success(interview, result)
-        )
         flash(said, "success")
     # The notes go with the click whether or not the action could be done.
     if carries_notes(request.form) and save_notes(interview, form.data):
@@ -205,24 +196,31 @@ def _action(
 @bp.route("/interviews/<int:interview_id>/done", methods=["POST"])
 def done(interview_id: int) -> ResponseReturnValue:
     """Mark held: thank-you, update and referral-ask follow-ups are planned."""
-    return _action(
-        interview_id,
-        lambda interview: mark_done(current_user, interview, clock.now()),
-        lambda interview, planned: done_message(interview.contact.full_name, planned),
-    )
+
+    def act(interview: Interview) -> str:
+        planned = mark_done(current_user, interview, clock.now())
+        return done_message(interview.contact.full_name, planned)
+
+    return _action(interview_id, act)
 
 
 @bp.route("/interviews/<int:interview_id>/thank-you", methods=["POST"])
 def thank_you(interview_id: int) -> ResponseReturnValue:
     """Record that the thank-you is sent."""
-    return _action(
-        interview_id,
-        lambda interview: record_thank_you(interview, clock.user_today(current_user)),
-        "Thank-you to {name} recorded.",
-    )
+
+    def act(interview: Interview) -> str:
+        record_thank_you(interview, clock.user_today(current_user))
+        return f"Thank-you to {interview.contact.full_name} recorded."
+
+    return _action(interview_id, act)
 
 
 @bp.route("/interviews/<int:interview_id>/cancel", methods=["POST"])
 def cancel_view(interview_id: int) -> ResponseReturnValue:
     """Cancel a scheduled interview."""
-    return _action(interview_id, cancel, "The interview with {name} is cancelled.")
+
+    def act(interview: Interview) -> str:
+        cancel(interview)
+        return f"The interview with {interview.contact.full_name} is cancelled."
+
+    return _action(interview_id, act)

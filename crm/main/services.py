@@ -14,6 +14,7 @@ from crm.followups import rules
 from crm.followups.services import coming_up, open_followups
 from crm.interviews.services import to_wrap_up, upcoming
 from crm.models import Contact, FollowUp, Interview, JobChange, User
+from crm.plan.next_step import PlanCard, plan_card
 from crm.plan.progress import daily_outreach, streak_start
 
 DASHBOARD_LIST = 10
@@ -50,6 +51,8 @@ class Dashboard:
     job_changes: int = 0
     latest_changes: list[JobChange] = field(default_factory=list)
     daily_outreach: dict[date, int] = field(default_factory=dict)
+    # The Plan's next step, streak and people to reach (crm.plan asked for its part).
+    plan: PlanCard | None = None
 
     @property
     def goal_percent(self) -> int:
@@ -170,4 +173,5 @@ def build_dashboard(user: User, today: date, now: datetime) -> Dashboard:
         job_changes=counts.job_changes,
         latest_changes=list(latest_changes),
         daily_outreach=daily,
+        plan=plan_card(uid, user.weekly_goal, today, daily),
     )

@@ -11,7 +11,6 @@ from crm.enums import FollowUpKind
 from crm.followups.services import colleagues_for
 from crm.main.services import build_dashboard
 from crm.messages.services import followup_messages
-from crm.plan.next_step import plan_card
 
 bp = Blueprint("main", __name__)
 
@@ -36,7 +35,7 @@ def dashboard() -> ResponseReturnValue:
         d=dashboard,
         colleagues=colleagues_for(current_user.id, shown),
         messages=followup_messages(current_user, shown),
-        plan=plan_card(current_user.id, current_user.weekly_goal, today, dashboard.daily_outreach),
+        plan=dashboard.plan,
         kind_labels=FollowUpKind.labels(),
         user_zone=clock.user_zone(current_user),
     )

@@ -11,10 +11,10 @@ from crm.extensions import db
 from crm.messages.defaults import DEFAULTS, Wording
 from crm.messages.mailto import mailto_link
 from crm.messages.placeholders import TemplateError, fill, one_line, template_problems
-from crm.models import Contact, FollowUp, MessageTemplate, User
+from crm.models import Contact, FollowUp, MessageTemplate, User, column_length
 from crm.plan.roles import message_role, role_for_title, target_roles
 
-MAX_SUBJECT = 200
+MAX_SUBJECT = column_length(MessageTemplate.subject)
 MAX_BODY = 5_000
 
 

@@ -10,6 +10,10 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, Optional
 
 from crm.enums import Channel, OutreachStatus, TemplateKind, Words
+from crm.models import MessageTemplate, column_length
+
+# The subject a template fills in.
+SUBJECT_MAX = column_length(MessageTemplate.subject)
 
 
 def _choices(words: type[Words]) -> list[SelectChoice]:
@@ -37,7 +41,10 @@ class OutreachForm(FlaskForm):
     use_template = SubmitField("Use template")
     subject = StringField(
         "Subject",
-        validators=[Optional(), Length(max=200, message="Keep the subject under 200 characters.")],
+        validators=[
+            Optional(),
+            Length(max=SUBJECT_MAX, message=f"Keep the subject under {SUBJECT_MAX} characters."),
+        ],
         description="For your email; only the message is kept with the outreach.",
     )
     summary = TextAreaField(

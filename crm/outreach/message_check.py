@@ -9,11 +9,10 @@ from __future__ import annotations
 import re
 from dataclasses import asdict, dataclass
 
+from crm.enums import TemplateKind
+
 MAX_WORDS = 100  # "under 100 words"
 MIN_MINUTES, MAX_MINUTES = 15, 20
-
-FIRST_OUTREACH = "first_outreach"
-NUDGE = "nudge"
 
 _WORD = re.compile(r"[^\W_]+(?:['’-][^\W_]+)*")
 _ABOUT_THEM = {"you", "your", "yours", "yourself", "you're", "you've", "you'd", "you'll"}
@@ -181,7 +180,7 @@ def _check_about_them(text: str) -> CheckItem:
 
 
 def check_message(
-    text: str, kind: str = FIRST_OUTREACH, introduced_by: str | None = None
+    text: str, kind: str = TemplateKind.FIRST_OUTREACH, introduced_by: str | None = None
 ) -> list[CheckItem]:
     """The marks that apply to this kind of message, in the order the page shows them.
 
@@ -192,9 +191,9 @@ def check_message(
     """
     text = text or ""
     items = [_check_length(text)]
-    if kind == FIRST_OUTREACH:
+    if kind == TemplateKind.FIRST_OUTREACH:
         items.append(_check_connection(text, introduced_by))
-    asks_for_time = kind in (FIRST_OUTREACH, NUDGE)
+    asks_for_time = kind in (TemplateKind.FIRST_OUTREACH, TemplateKind.NUDGE)
     items.append(_check_path(text, needs_question=asks_for_time))
     if asks_for_time:
         items.append(_check_time_ask(text))

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from datetime import date
 
+from crm.enums import OutreachStatus
 from crm.formatting import day_label
 
 REFRAME = "a non-reply is a temporary delay, not a roadblock"
@@ -35,7 +36,7 @@ def reframe(
     """The reply to "no response" or "declined": normal, not a failure, and what to do next."""
     company = (company or "").strip().rstrip(".") or None
     second = _second_person(company, other_person)
-    if status == "declined":
+    if status == OutreachStatus.DECLINED:
         return (
             f"{contact_name} said no for now. That happens to everyone: {REFRAME}. "
             f"Thank them for replying, and {second}."

@@ -7,7 +7,7 @@ from datetime import date, timedelta
 from sqlalchemy import select
 
 from crm import clock
-from crm.enums import FollowUpKind, FollowUpState, OutreachStatus
+from crm.enums import FollowUpKind, FollowUpState, OutreachStatus, TemplateKind
 from crm.extensions import db
 from crm.followups import rules
 from crm.followups.services import (
@@ -15,6 +15,13 @@ from crm.followups.services import (
     close_company_followups,
     record_interaction,
     settings_for,
+)
+from crm.messages.services import (
+    FilledMessage,
+    fill_for,
+    introducer_name,
+    role_for,
+    user_wordings,
 )
 from crm.models import Contact, FollowUp, Outreach, User
 from crm.outreach.reframe import reframe
@@ -141,4 +148,16 @@ def next_step_words(outreach: Outreach, today: date) -> str:
         company=contact.company_name,
         nudge_on=nudge_on,
         other_person=other.full_name if other else None,
+    )
+
+
+def template_message(user: User, contact: Contact, kind: TemplateKind) -> FilledMessage:
+    """The user's wording of this kind of message, filled for the contact (crm.messages)."""
+    return fill_for(
+        kind,
+        user_wordings(user.id)[kind],
+        user,
+        contact,
+        role_for(user.id, contact),
+        introducer_name(contact),
     )

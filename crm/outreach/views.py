@@ -12,7 +12,6 @@ from crm.contacts.page import render_contact_page
 from crm.enums import OutreachStatus, TemplateKind
 from crm.extensions import db
 from crm.forms import ConfirmForm
-from crm.messages.services import fill_for, introducer_name, role_for, user_wordings
 from crm.models import Contact, Outreach
 from crm.outreach.forms import OutreachForm
 from crm.outreach.message_check import check_message
@@ -22,6 +21,7 @@ from crm.outreach.services import (
     log_outreach,
     next_step_words,
     set_status,
+    template_message,
 )
 
 bp = Blueprint("outreach", __name__)
@@ -127,14 +127,7 @@ def _use_template(contact: Contact, form: OutreachForm) -> ResponseReturnValue:
         form.template.errors = ["Pick a template from the list first."]
         return render_contact_page(contact, status=400, outreach_form=form)
     kind = TemplateKind(form.template.data)
-    message = fill_for(
-        kind,
-        user_wordings(current_user.id)[kind],
-        current_user,
-        contact,
-        role_for(current_user.id, contact),
-        introducer_name(contact),
-    )
+    message = template_message(current_user, contact, kind)
     form.subject.data = message.subject
     form.summary.data = message.body
     return render_contact_page(

@@ -8,10 +8,15 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length
 from wtforms.widgets import CheckboxInput, ListWidget
 
+from crm.models import Company, column_length
 from crm.plan.method import QUESTIONS, RUT_SIGNS
+from crm.plan.models import Obstacle, TargetRole
 
 NAME_MAX = 200
 ANSWER_MAX = 10_000
+OBSTACLE_MAX = column_length(Obstacle.text)
+ROLE_MAX = column_length(TargetRole.title)
+COMPANY_MAX = column_length(Company.name)
 
 
 class CheckInForm(FlaskForm):
@@ -30,7 +35,7 @@ class ObstacleForm(FlaskForm):
         "Obstacle",
         validators=[
             DataRequired(message="Write the obstacle in a few words, or pick a suggestion."),
-            Length(max=300, message="Keep it under 300 characters."),
+            Length(max=OBSTACLE_MAX, message=f"Keep it under {OBSTACLE_MAX} characters."),
         ],
     )
     submit = SubmitField("Add")
@@ -67,7 +72,7 @@ class RoleForm(FlaskForm):
         "Role",
         validators=[
             DataRequired(message="Write the role's title, like Product Manager."),
-            Length(max=200, message="Keep the title under 200 characters."),
+            Length(max=ROLE_MAX, message=f"Keep the title under {ROLE_MAX} characters."),
         ],
         description="A job title you want, like Product Manager.",
     )
@@ -79,7 +84,7 @@ class EmployerForm(FlaskForm):
         "Target employer",
         validators=[
             DataRequired(message="Write the company's name."),
-            Length(max=200, message="Keep the name under 200 characters."),
+            Length(max=COMPANY_MAX, message=f"Keep the name under {COMPANY_MAX} characters."),
         ],
     )
     submit = SubmitField("Star as a target")

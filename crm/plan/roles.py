@@ -10,7 +10,7 @@ from sqlalchemy import ColumnElement, and_, or_, select
 
 from crm.enums import InterviewStatus
 from crm.extensions import db
-from crm.models import Company, Contact, Interview
+from crm.models import Company, Contact, Interview, column_length
 from crm.normalize import squash
 from crm.plan import method
 from crm.plan.models import RoleContact, TargetRole
@@ -25,7 +25,7 @@ def add_role(user_id: int, title: str) -> TargetRole:
     words = method.title_words(title)
     if not words:
         raise PlanError("Write the role's title, like Product Manager.")
-    key = " ".join(sorted(words))[:200]
+    key = " ".join(sorted(words))[: column_length(TargetRole.title_key)]
     exists = db.session.scalar(
         select(TargetRole.id).where(TargetRole.user_id == user_id, TargetRole.title_key == key)
     )

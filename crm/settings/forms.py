@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from flask_wtf import FlaskForm
@@ -10,7 +11,7 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, NumberRange
 
 from crm.enums import Cadence
-from crm.followups.rules import MAX_BUSINESS_DAYS, MAX_REFERRAL_ASK_WEEKS
+from crm.followups.rules import MAX_BUSINESS_DAYS, MAX_REFERRAL_ASK_WEEKS, RuleSettings
 from crm.forms import TimeZoneField
 
 
@@ -23,6 +24,17 @@ def _days(label: str, description: str, high: int = MAX_BUSINESS_DAYS) -> Intege
             NumberRange(min=0, max=high, message=f"Use a number from 0 to {high}."),
         ],
     )
+
+
+# The fields that are follow-up rule numbers (crm.followups.rules.RuleSettings).
+RULE_FIELDS = (
+    "second_person_days",
+    "nudge_days",
+    "thank_you_days",
+    "update_days",
+    "referral_ask_weeks",
+    "after_interview_cadence",
+)
 
 
 class SettingsForm(FlaskForm):
@@ -64,3 +76,14 @@ class SettingsForm(FlaskForm):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.time_zone.keep(getattr(kwargs.get("obj"), "time_zone", None))
+
+    def validate(self, extra_validators: Mapping[str, Sequence[Any]] | None = None) -> bool:
+        """Each field's checks, then the rules' own across fields (crm.followups.rules)."""
+        if not super().validate(extra_validators):
+            return False
+        try:
+            RuleSettings(**{name: getattr(self, name).data for name in RULE_FIELDS})
+        except ValueError as error:
+            self.form_errors.append(str(error))
+            return False
+        return True

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import html
 
+import pytest
 from sqlalchemy import func, select
 
 from crm.extensions import db
-from crm.models import Company, Contact, Tag
+from crm.models import Company, Contact, Tag, column_length
 
 
 def contact_data(**overrides) -> dict:
@@ -88,6 +89,29 @@ def test_bad_input_gets_messages_beside_fields_and_nothing_is_written(client, us
         assert response.status_code == 200, overrides
         assert message in response.get_data(as_text=True), overrides
     assert contacts_in_db(app) == []
+
+
+@pytest.mark.parametrize(
+    ("field", "column"),
+    [
+        ("first_name", Contact.first_name),
+        ("last_name", Contact.last_name),
+        ("company", Company.name),
+        ("title", Contact.title),
+        ("how_we_met", Contact.how_we_met),
+    ],
+)
+def test_a_field_takes_what_its_column_holds_and_no_more(client, user, app, field, column):
+    size = column_length(column)
+    refused = add_contact(client, email="", linkedin_url="", **{field: "x" * (size + 1)})
+    assert f"longer than {size} characters" in refused.get_data(as_text=True)
+    assert contacts_in_db(app) == []
+    saved = add_contact(client, email="", linkedin_url="", **{field: "x" * size})
+    assert saved.status_code == 302
+    with app.app_context():
+        contact = db.session.scalars(select(Contact)).one()
+        kept = contact.company_name if field == "company" else getattr(contact, field)
+    assert kept == "x" * size
 
 
 def test_script_in_names_is_shown_as_text(client, user):
@@ -307,8 +331,10 @@ def test_pagination(client, user, app):
     _seed(app, user)
     first = client.get("/contacts/").get_data(as_text=True)
     assert len(names_on(first)) == 3 and "Page 1 of 2" in first
+    assert 'href="/contacts/?page=2" rel="next"' in first and 'rel="prev"' not in first
     second = client.get("/contacts/?page=2").get_data(as_text=True)
     assert names_on(second) == ["Alan Turing"]
+    assert 'href="/contacts/?page=1" rel="prev"' in second and 'rel="next"' not in second
     past_the_end = client.get("/contacts/?page=99").get_data(as_text=True)
     assert names_on(past_the_end) == ["Alan Turing"] and "Page 2 of 2" in past_the_end
     assert client.get("/contacts/?page=abc").status_code == 200
@@ -340,6 +366,12 @@ def test_a_huge_search_result_is_counted_up_to_a_cap(client, user, app, monkeypa
     _seed(app, user)
     page = client.get("/contacts/?q=a").get_data(as_text=True)  # all four match
     assert "2+ contacts match" in page and "Page 1 of 2+" in page
+    # The count stopped at the cap, not the list: the last counted page still leads on.
+    last_counted = client.get("/contacts/?q=a&page=2").get_data(as_text=True)
+    assert "Page 2 of 2+" in last_counted
+    assert 'href="/contacts/?q=a&amp;page=3" rel="next"' in last_counted
+    beyond = client.get("/contacts/?q=a&page=3").get_data(as_text=True)
+    assert len(names_on(beyond)) == 1 and names_on(beyond) != names_on(last_counted)
     unfiltered = client.get("/contacts/").get_data(as_text=True)
     assert "4 contacts" in unfiltered and "Page 1 of 4" in unfiltered
 
