@@ -54,7 +54,40 @@ MIX = {
     "log outreach": 8,
     "mark done": 7,
 }
-CSRF = re.compile(r'name="csrf_token" (?:type="hidden" )?value="([^"]+)"')
+# The servers' main process ids, for their CPU time.
+POSTMASTER: list[int] = []
+GUNICORN: list[int] = []
+CSRF = re.compile(rb'name="csrf_token" (?:type="hidden" )?value="([^"]+)"')
+
+
+def _stat(pid: int) -> list[str]:
+    with open(f"/proc/{pid}/stat") as file:
+        return file.read().rsplit(")", 1)[1].split()
+
+
+def family(root: int) -> list[int]:
+    """A process and its children (gunicorn's workers, PostgreSQL's backends)."""
+    found = [root]
+    for entry in os.listdir("/proc"):
+        if entry.isdigit():
+            try:
+                if int(_stat(int(entry))[1]) == root:
+                    found.append(int(entry))
+            except (OSError, IndexError, ValueError):
+                continue
+    return found
+
+
+def cpu_seconds(pids: list[int]) -> float:
+    """User and system CPU time the processes have used so far (0 for any gone)."""
+    total = 0
+    for pid in pids:
+        try:
+            fields = _stat(pid)
+        except OSError:
+            continue
+        total += int(fields[11]) + int(fields[12])
+    return total / os.sysconf("SC_CLK_TCK")
 
 
 def free_port() -> int:
@@ -96,6 +129,8 @@ def throwaway_postgres():
         stdout=subprocess.DEVNULL,
     )  # fmt: skip
     try:
+        with open(f"{data}/postmaster.pid") as pid_file:
+            POSTMASTER.append(int(pid_file.readline()))
         yield f"postgresql+psycopg://postgres@127.0.0.1:{port}/postgres"
     finally:
         subprocess.run(
@@ -175,6 +210,7 @@ def gunicorn(url: str, workers: int):
             time.sleep(0.5)
         # Every worker has imported the app once before the clock starts.
         time.sleep(5)
+        GUNICORN.append(process.pid)
         yield port
     finally:
         process.terminate()
@@ -196,7 +232,7 @@ class Client:
         self.token = ""
         self.connection = http.client.HTTPConnection("127.0.0.1", port, timeout=TIMEOUT)
 
-    def request(self, method: str, path: str, fields: dict | None = None) -> tuple[int, str]:
+    def request(self, method: str, path: str, fields: dict | None = None) -> tuple[int, bytes]:
         headers = {"Cookie": self.cookie} if self.cookie else {}
         body = None
         if fields is not None:
@@ -205,7 +241,7 @@ class Client:
         try:
             self.connection.request(method, path, body=body, headers=headers)
             response = self.connection.getresponse()
-            text = response.read().decode("utf-8", "replace")
+            body = response.read()
         except (OSError, http.client.HTTPException):
             self.connection.close()
             self.connection = http.client.HTTPConnection("127.0.0.1", self.port, timeout=TIMEOUT)
@@ -214,9 +250,11 @@ class Client:
             name_value = header.split(";", 1)[0]
             if name_value.startswith("session="):
                 self.cookie = name_value
-        if match := CSRF.search(text):
-            self.token = match.group(1)
-        return response.status, text
+        if not self.token and (match := CSRF.search(body)):
+            # The token lasts the whole session: read once, as a browser keeps its page's.
+            # Searching every page would make this client, not the server, the bottleneck.
+            self.token = match.group(1).decode()
+        return response.status, body
 
     def log_in(self) -> None:
         self.request("GET", "/login")
@@ -225,6 +263,7 @@ class Client:
         )
         if status != 302:
             raise RuntimeError(f"login failed for {self.account['email']}: {status}")
+        self.token = ""  # the logged-in session has its own token: read it from the dashboard
         self.request("GET", "/dashboard")
 
     def one(self, page: str) -> tuple[int, int]:
@@ -303,12 +342,18 @@ def run_clients(
         thread.start()
     for _ in threads:
         ready.acquire()
+    servers = [pid for root in GUNICORN + POSTMASTER for pid in family(root)]
+    server_cpu, client_cpu = cpu_seconds(servers), time.process_time()
     go.set()
     time.sleep(seconds)
     stop.set()
     for thread in threads:
         thread.join(timeout=TIMEOUT + 5)
-    return {"timings": timings, "errors": errors}
+    cpu = {
+        "servers": cpu_seconds(servers) - server_cpu,
+        "clients": time.process_time() - client_cpu,
+    }
+    return {"timings": timings, "errors": errors, "cpu": cpu}
 
 
 def percentile(values: list[float], share: float) -> float:
@@ -359,6 +404,12 @@ def main() -> int:
     print(
         f"{'all':14} {total:7,} {statistics.median(every):8.0f} "
         f"{percentile(every, 0.95):8.0f} {percentile(every, 0.99):8.0f}"
+    )
+    cpu = result["cpu"]
+    print(
+        f"CPU during the run: servers (gunicorn and PostgreSQL) {cpu['servers']:.1f} s, "
+        f"{cpu['servers'] * 1000 / max(total, 1):.1f} ms a request; "
+        f"these clients {cpu['clients']:.1f} s (of {2 * args.seconds:.0f} s on 2 cores)"
     )
     print(f"errors: {len(errors)}")
     for line in sorted(set(errors))[:10]:
