@@ -8,6 +8,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date, timedelta
 from enum import StrEnum
+from functools import lru_cache
 
 from crm.enums import FollowUpState
 from crm.followups.rules import next_business_day
@@ -150,8 +151,13 @@ def _word_key(word: str) -> str:
     return word
 
 
+@lru_cache(maxsize=16384)
 def title_words(text: str | None) -> frozenset[str]:
-    """The words of a title that matter, ignoring case, accents, punctuation and order."""
+    """The words of a title that matter, ignoring case, accents, punctuation and order.
+
+    Cached: the Plan page matches every contact's title against each role, and titles
+    repeat ("Software Engineer" a thousand times over).
+    """
     words = (_word_key(w) for w in _WORD.findall(fold(text)))
     return frozenset(w for w in words if w not in _FILLER)
 
