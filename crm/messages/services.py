@@ -142,6 +142,14 @@ def fill_for(
     )
 
 
+def filled_for_contact(user: User, contact: Contact, kind: TemplateKind) -> FilledMessage:
+    """The user's wording of this kind of message, filled for the contact."""
+    wording = user_wordings(user.id)[kind]
+    return fill_for(
+        kind, wording, user, contact, role_for(user.id, contact), introducer_name(contact)
+    )
+
+
 # Follow-ups that ask for a message, and the template that writes it.
 FOLLOWUP_TEMPLATES: dict[str, TemplateKind] = {
     FollowUpKind.NUDGE: TemplateKind.NUDGE,

@@ -17,10 +17,8 @@ from crm.messages.mailto import mailto_link
 from crm.messages.placeholders import PLACEHOLDERS, TemplateError, template_problems
 from crm.messages.services import (
     edited_kinds,
-    fill_for,
-    introducer_name,
+    filled_for_contact,
     restore_default,
-    role_for,
     save_template,
     user_wordings,
 )
@@ -101,14 +99,7 @@ def filled(contact_id: int, kind: str) -> ResponseReturnValue:
     """One template filled for a contact, with its check and mailto link (for the script)."""
     contact = owned_or_404(Contact, contact_id)
     template_kind = _kind_or_404(kind)
-    message = fill_for(
-        template_kind,
-        user_wordings(current_user.id)[template_kind],
-        current_user,
-        contact,
-        role_for(current_user.id, contact),
-        introducer_name(contact),
-    )
+    message = filled_for_contact(current_user, contact, template_kind)
     introducer = contact.introduced_by.full_name if contact.introduced_by else None
     return jsonify(
         subject=message.subject,

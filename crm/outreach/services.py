@@ -16,13 +16,7 @@ from crm.followups.services import (
     record_interaction,
     settings_for,
 )
-from crm.messages.services import (
-    FilledMessage,
-    fill_for,
-    introducer_name,
-    role_for,
-    user_wordings,
-)
+from crm.messages.services import FilledMessage, filled_for_contact
 from crm.models import Contact, FollowUp, Outreach, User
 from crm.outreach.reframe import reframe
 
@@ -153,11 +147,4 @@ def next_step_words(outreach: Outreach, today: date) -> str:
 
 def template_message(user: User, contact: Contact, kind: TemplateKind) -> FilledMessage:
     """The user's wording of this kind of message, filled for the contact (crm.messages)."""
-    return fill_for(
-        kind,
-        user_wordings(user.id)[kind],
-        user,
-        contact,
-        role_for(user.id, contact),
-        introducer_name(contact),
-    )
+    return filled_for_contact(user, contact, kind)
