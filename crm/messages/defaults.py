@@ -78,3 +78,20 @@ DEFAULTS: dict[TemplateKind, Wording] = {
         ),
     ),
 }
+
+
+# The first outreach to someone nobody introduced: the default's first sentence names the
+# introducer, so without one it would open "Hi Ana, suggested I get in touch". The page
+# asks the person to write how they are connected instead.
+FIRST_OUTREACH_DIRECT = Wording(
+    subject=DEFAULTS[TemplateKind.FIRST_OUTREACH].subject,
+    body=(
+        "Hi {first_name},\n\n"
+        "Your move into your role at {company} is the kind of path I hope to learn from as I "
+        "work toward {role}.\n\n"
+        "Would you have 15 to 20 minutes in the next few weeks to tell me how you got "
+        "there, and what advice you would give someone starting out?\n\n"
+        "Thank you for considering it,\n"
+        "{my_name}"
+    ),
+)

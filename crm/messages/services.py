@@ -8,7 +8,7 @@ from sqlalchemy import delete, select
 
 from crm.enums import FollowUpKind, TemplateKind
 from crm.extensions import db
-from crm.messages.defaults import DEFAULTS, Wording
+from crm.messages.defaults import DEFAULTS, FIRST_OUTREACH_DIRECT, Wording
 from crm.messages.mailto import mailto_link
 from crm.messages.placeholders import TemplateError, fill, one_line, template_problems
 from crm.models import Contact, FollowUp, MessageTemplate, User, column_length
@@ -130,9 +130,14 @@ def fill_for(
 ) -> FilledMessage:
     """Fill a wording for a contact, noting what was left blank and building the mailto link."""
     values = contact_values(user, contact, role, introduced_by)
+    direct = not introduced_by and wording == DEFAULTS[TemplateKind.FIRST_OUTREACH]
+    if direct:
+        wording = FIRST_OUTREACH_DIRECT
     subject = fill(wording.subject, values)
     body = fill(wording.body, values)
     missing = [*body.missing, *(m for m in subject.missing if m not in body.missing)]
+    if direct:
+        missing.insert(0, "introduced_by")
     return FilledMessage(
         kind=kind,
         subject=one_line(subject.text),

@@ -172,6 +172,9 @@ def test_no_email_means_no_link_and_a_kind_note(client, user):
         "There is no email address for Sam yet. Add it to open this message in your email" in text
     )
     assert "Nobody introduced you to Sam: say in the first line how you are connected." in text
+    # The default's sentence about the introducer is left out rather than left headless.
+    assert "Hi Sam, Your move into your role at Acme" in text
+    assert "suggested I get in touch" not in text
 
 
 def test_script_in_a_name_is_escaped_in_the_message_and_the_link(client, user):
