@@ -176,7 +176,8 @@ class Contact(Model):
     notes: Mapped[str | None] = mapped_column(Text)
     # Name, email, company, title, tags and notes folded to lower case without accents:
     # the list's search reads this one column (see crm.contacts.services.refresh_search_text).
-    search_text: Mapped[str] = mapped_column(Text, default="", server_default="")
+    # Only queries read it, never a page: deferred, so loading a contact does not carry it.
+    search_text: Mapped[str] = mapped_column(Text, default="", server_default="", deferred=True)
     # Folded "last first" for the list's default order (see crm.normalize.sort_name).
     sort_name: Mapped[str] = mapped_column(String(SORT_NAME_LENGTH), default="", server_default="")
     connected_on: Mapped[date | None] = mapped_column(Date)

@@ -6,10 +6,10 @@ from dataclasses import dataclass, field
 
 from sqlalchemy import select
 
-from crm.contacts.services import contains_word
 from crm.extensions import db
 from crm.models import Contact, column_length
 from crm.normalize import fold, squash
+from crm.search import contains_folded
 
 FIRST_NAME_MAX = column_length(Contact.first_name)
 LAST_NAME_MAX = column_length(Contact.last_name)
@@ -45,7 +45,7 @@ def namesakes(user_id: int, name: str | None, exclude_id: int | None = None) -> 
         return []
     stmt = select(Contact).where(Contact.user_id == user_id)
     for word in words[:10]:
-        stmt = stmt.where(contains_word(Contact.search_text, word))
+        stmt = stmt.where(contains_folded(Contact.search_text, word))
     if exclude_id is not None:
         stmt = stmt.where(Contact.id != exclude_id)
     # Words can also match a company or notes; the exact name check below sorts that out.
@@ -91,7 +91,7 @@ def name_suggestions(user_id: int, typed: str, limit: int = 10) -> list[tuple[Co
         return []
     stmt = select(Contact).where(Contact.user_id == user_id)
     for word in words:
-        stmt = stmt.where(contains_word(Contact.sort_name, word))
+        stmt = stmt.where(contains_folded(Contact.sort_name, word))
     found = db.session.scalars(stmt.order_by(Contact.sort_name, Contact.id).limit(limit))
     return [
         (contact, " at ".join(part for part in (contact.title, contact.company_name) if part))

@@ -38,6 +38,7 @@ from crm.normalize import (
     squash,
     tag_key,
 )
+from crm.search import contains_folded, contains_word
 
 
 def get_or_create_company(user_id: int, name: str | None) -> Company | None:
@@ -247,25 +248,13 @@ def _tagged(user_id: int, condition: ColumnElement[bool]) -> ColumnElement[bool]
     )
 
 
-def contains_word(column: QueryableAttribute[str], word: str) -> ColumnElement[bool]:
-    """Case-insensitive substring match with one ready-made pattern (no per-row concatenation).
-
-    SQLite's LIKE already ignores ASCII case, so it needs no lower() on every row.
-    """
-    escaped = word.replace("/", "//").replace("%", "/%").replace("_", "/_")
-    pattern = f"%{escaped}%"
-    if db.session.get_bind().dialect.name == "sqlite":
-        return column.like(pattern, escape="/")
-    return column.ilike(pattern, escape="/")
-
-
 def _filtered(columns: Select, user_id: int, filters: ContactFilters) -> Select:
     """Apply the list's search, filters and sort to a select over contacts."""
     stmt = columns.where(Contact.user_id == user_id)
     if filters.company or filters.sort == "company":
         stmt = stmt.outerjoin(Company, Contact.company_id == Company.id)
     for word in filters.q.split()[:10]:
-        stmt = stmt.where(contains_word(Contact.search_text, fold(word)))
+        stmt = stmt.where(contains_folded(Contact.search_text, fold(word)))
     if filters.network in Network.values():
         stmt = stmt.where(Contact.network == filters.network)
     if filters.tag:

@@ -14,7 +14,8 @@ from crm.models import Company, Contact, Interview, column_length
 from crm.normalize import squash
 from crm.plan import method
 from crm.plan.models import RoleContact, TargetRole
-from crm.plan.services import PlanError, contains_folded
+from crm.plan.services import PlanError
+from crm.search import contains_folded
 
 PATHS_SHOWN = 6
 

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from sqlalchemy import ColumnElement, ScalarSelect, and_, func, or_, select
+from sqlalchemy import ScalarSelect, and_, func, or_, select
 from sqlalchemy.orm import QueryableAttribute, aliased, contains_eager, joinedload
 
 from crm.enums import FollowUpKind
@@ -25,6 +25,7 @@ from crm.plan.models import (
     StrategicAnswer,
     TargetRole,
 )
+from crm.search import contains_folded
 
 CHECK_IN_HISTORY = 12
 NAME_SUGGESTIONS = 100
@@ -32,12 +33,6 @@ NAME_SUGGESTIONS = 100
 
 class PlanError(ValueError):
     """A plan change that cannot be made; the message says why, in the user's words."""
-
-
-def contains_folded(column: QueryableAttribute[str], word: str) -> ColumnElement[bool]:
-    """A case-insensitive substring test with one escaped pattern (folded text on both sides)."""
-    escaped = word.replace("/", "//").replace("%", "/%").replace("_", "/_")
-    return column.like(f"%{escaped}%", escape="/")
 
 
 # --- 1. Am I in a rut? ---------------------------------------------------------------------

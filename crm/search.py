@@ -1,0 +1,31 @@
+"""Substring tests in SQL: one escaped pattern, never a function applied to every row.
+
+Contact.search_text and Contact.sort_name hold folded text (crm.normalize.fold): lower case,
+no accents. A folded word matches them with a plain LIKE, which PostgreSQL runs about three
+times faster than ILIKE (ILIKE lower-cases every row it reads). Columns kept as typed, such
+as a company's name, need the case-insensitive test.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import ColumnElement
+from sqlalchemy.orm import QueryableAttribute
+
+from crm.extensions import db
+
+
+def _pattern(word: str) -> str:
+    escaped = word.replace("/", "//").replace("%", "/%").replace("_", "/_")
+    return f"%{escaped}%"
+
+
+def contains_folded(column: QueryableAttribute[str], word: str) -> ColumnElement[bool]:
+    """The folded column holds the folded word (fold it first: crm.normalize.fold)."""
+    return column.like(_pattern(word), escape="/")
+
+
+def contains_word(column: QueryableAttribute[str], word: str) -> ColumnElement[bool]:
+    """The column holds the word in any case. SQLite's LIKE already ignores ASCII case."""
+    if db.session.get_bind().dialect.name == "sqlite":
+        return column.like(_pattern(word), escape="/")
+    return column.ilike(_pattern(word), escape="/")
