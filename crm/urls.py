@@ -1,15 +1,18 @@
-"""Links to one row among many: url_for's rule building, done once per page.
+"""Links and form fields repeated on every row of a page, built once per page.
 
 A page of follow-ups links each row five times; building each link through url_for cost
 about a fifth of the page. row_url builds an endpoint's link once per request, with a
-stand-in id, and fills in each row's id.
+stand-in id, and fills in each row's id. return_fields gives the hidden fields every small
+form posts (the CSRF token and the page to come back to), escaped once per request.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from flask import g, url_for
+from flask import g, request, url_for
+from flask_wtf.csrf import generate_csrf
+from markupsafe import Markup, escape
 
 # An id no row has in a test or a benchmark; only its digits matter (they mark the spot).
 _STAND_IN = 918273645
@@ -24,3 +27,15 @@ def row_url(endpoint: str, name: str, value: int) -> str:
         before, _, after = url_for(endpoint, **values).partition(str(_STAND_IN))
         parts = cache[(endpoint, name)] = (before, after)
     return f"{parts[0]}{int(value)}{parts[1]}"
+
+
+def return_fields() -> Markup:
+    """The hidden CSRF token and "next" (this page) fields of a small form on this page."""
+    fields: Markup | None = g.get("return_fields")
+    if fields is None:
+        fields = Markup(
+            f'<input type="hidden" name="csrf_token" value="{escape(generate_csrf())}">'
+            f'<input type="hidden" name="next" value="{escape(request.full_path)}">'
+        )
+        g.return_fields = fields
+    return fields

@@ -1,11 +1,17 @@
-"""row_url gives the same links as url_for, under a mount point too."""
+"""row_url gives the same links as url_for, under a mount point too; row forms post back."""
 
 from __future__ import annotations
 
+import re
+from datetime import date
+
 import pytest
-from flask import url_for
+from flask import request, url_for
+from markupsafe import escape
 
 from crm.urls import row_url
+from tests.app.networking import add, followups, log
+from tests.conftest import csrf_token_from
 
 
 @pytest.mark.parametrize("script_root", ["", "/crm"])
@@ -19,3 +25,36 @@ def test_row_links_match_url_for(app, script_root):
             for value in (1, 42, 918273645, 2**31 - 1):
                 assert row_url(endpoint, name, value) == url_for(endpoint, **{name: value})
         assert row_url("contacts.show", "contact_id", 7).startswith(f"{script_root}/contacts/")
+
+
+def test_row_forms_carry_the_token_and_come_back_to_the_page(app, client, user, fixed_today):
+    """Every small form on the Follow-ups page posts the session's token and returns here."""
+    jane = add(client, "Jane")
+    log(client, jane, sent_on=date(2026, 11, 13))
+    app.config["WTF_CSRF_ENABLED"] = True
+    try:
+        path = '/follow-ups?view=all&x="><script>'
+        html = client.get(path).get_data(as_text=True)
+        token = csrf_token_from(html)
+        forms = re.findall(r"<form[^>]*method=\"post\".*?</form>", html, flags=re.S)
+        row_forms = [form for form in forms if "/follow-ups/" in form]
+        assert len(row_forms) >= 4  # done and snooze-to, for each of Jane's two follow-ups
+        escaped_path = escape(request_path(client, path))
+        for form in row_forms:
+            assert f'name="csrf_token" value="{token}"' in form
+            assert f'name="next" value="{escaped_path}"' in form
+        assert "<script>" not in html
+        done = re.search(r'action="(/follow-ups/\d+/done)"', html)
+        assert done
+        response = client.post(done.group(1), data={"csrf_token": token, "next": path})
+        assert response.status_code == 302
+        assert response.headers["Location"].startswith("/follow-ups?")
+        assert [f[3] for f in followups(app)].count("done") == 1
+    finally:
+        app.config["WTF_CSRF_ENABLED"] = False
+
+
+def request_path(client, path):
+    """The full path Flask sees for `path` (its query string percent-encoded)."""
+    with client.application.test_request_context(path):
+        return request.full_path
