@@ -24,6 +24,7 @@ from sqlalchemy import (
     UniqueConstraint,
     event,
     false,
+    text,
 )
 from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import Mapped, QueryableAttribute, Session, mapped_column, relationship
@@ -154,6 +155,14 @@ class Contact(Model):
         Index("ix_contact_user_keep_in_touch", "user_id", "keep_in_touch_due"),
         # The list's default order (by name) walks this index instead of sorting every row.
         Index("ix_contact_user_sort_name", "user_id", "sort_name", "id"),
+        # The few contacts someone introduced, newest first (the Plan page's referrals).
+        Index(
+            "ix_contact_user_referred",
+            "user_id",
+            "created_at",
+            sqlite_where=text("introduced_by_id IS NOT NULL"),
+            postgresql_where=text("introduced_by_id IS NOT NULL"),
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -238,7 +247,11 @@ class Contact(Model):
 class Outreach(Model):
     """One attempt to reach a contact, and whether they answered."""
 
-    __table_args__ = (Index("ix_outreach_user_sent", "user_id", "sent_on"),)
+    __table_args__ = (
+        Index("ix_outreach_user_sent", "user_id", "sent_on"),
+        # The latest replies and replies per day (the Plan page's wins and weekly series).
+        Index("ix_outreach_user_status_reply", "user_id", "status", "reply_on"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("user.id", ondelete="CASCADE"))
@@ -258,7 +271,10 @@ class Outreach(Model):
 class Interview(Model):
     """An informational interview: when, where, what to ask, and what was learned."""
 
-    __table_args__ = (Index("ix_interview_user_starts", "user_id", "starts_at"),)
+    __table_args__ = (
+        Index("ix_interview_user_starts", "user_id", "starts_at"),
+        Index("ix_interview_user_status_done", "user_id", "status", "done_on"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("user.id", ondelete="CASCADE"))

@@ -82,7 +82,7 @@ def _first_steps(user_id: int, today: date) -> NextStep | None:
 def _role_step(user_id: int) -> NextStep | None:
     wanted = roles.target_roles(user_id)
     for view in roles.role_views(user_id, wanted):
-        if not view.people:
+        if not view.known:
             return NextStep(
                 f"Find someone who is a {view.role.title}",
                 "Ask friends, family, colleagues and alumni who knows one.",

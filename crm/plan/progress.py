@@ -76,15 +76,20 @@ def _created_day() -> ColumnElement[date]:
     return func.date(Contact.created_at)
 
 
-def _other_series(user_id: int, start: date) -> tuple[dict[str, dict[date, int]], dict[str, int]]:
-    """Replies, interviews held and referrals per day since start, and each one's total so
-    far, in one statement."""
+def _daily_series(
+    user_id: int, start: date, streak_from: date
+) -> tuple[dict[str, dict[date, int]], dict[str, int]]:
+    """Outreach per day since streak_from; replies, interviews held and referrals per day
+    since start; and the last three's totals so far: one statement."""
     since = datetime.combine(start, time.min, UTC)
     replied = (Outreach.user_id == user_id, Outreach.status == OutreachStatus.REPLIED)
     held = (Interview.user_id == user_id, Interview.status == InterviewStatus.DONE)
     referred = (Contact.user_id == user_id, Contact.introduced_by_id.is_not(None))
     no_day = literal(None, Date)
     statement: CompoundSelect[str, date | None, int] = union_all(
+        select(literal("Outreach"), Outreach.sent_on, func.count())
+        .where(Outreach.user_id == user_id, Outreach.sent_on >= streak_from)
+        .group_by(Outreach.sent_on),
         select(literal("Replies"), Outreach.reply_on, func.count())
         .where(*replied, Outreach.reply_on >= start)
         .group_by(Outreach.reply_on),
@@ -99,7 +104,7 @@ def _other_series(user_id: int, start: date) -> tuple[dict[str, dict[date, int]]
         select(literal("Referrals"), no_day, func.count(Contact.id)).where(*referred),
     )
     rows = db.session.execute(statement).all()
-    daily: dict[str, dict[date, int]] = {"Replies": {}, "Interviews": {}, "Referrals": {}}
+    daily: dict[str, dict[date, int]] = {name: {} for name in SERIES}
     totals: dict[str, int] = {"Replies": 0, "Interviews held": 0, "Referrals": 0}
     for series, day, n in rows:
         if day is None:
@@ -109,23 +114,14 @@ def _other_series(user_id: int, start: date) -> tuple[dict[str, dict[date, int]]
     return daily, totals
 
 
-def build_progress(
-    user_id: int, goal: int, today: date, daily: dict[date, int] | None = None
-) -> Progress:
+def build_progress(user_id: int, goal: int, today: date) -> Progress:
     """Streak, the four weekly series for the last 12 weeks, and the latest wins."""
     weeks = method.recent_weeks(today)
-    if daily is None:
-        daily = daily_outreach(user_id, streak_start(today))
-    others, totals = _other_series(user_id, weeks[0])
-    series = {
-        "Outreach": method.per_week(daily, weeks),
-        "Replies": method.per_week(others["Replies"], weeks),
-        "Interviews": method.per_week(others["Interviews"], weeks),
-        "Referrals": method.per_week(others["Referrals"], weeks),
-    }
+    daily, totals = _daily_series(user_id, weeks[0], streak_start(today))
+    series = {name: method.per_week(daily[name], weeks) for name in SERIES}
     return Progress(
         goal=goal,
-        streak=method.streak(daily, goal, today),
+        streak=method.streak(daily["Outreach"], goal, today),
         weeks=weeks,
         series=series,
         wins=_wins(user_id),

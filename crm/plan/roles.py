@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from sqlalchemy import ColumnElement, and_, or_, select
+from sqlalchemy import ColumnElement, and_, case, func, literal, or_, select, union_all
 
 from crm.enums import InterviewStatus
 from crm.extensions import db
@@ -52,6 +52,9 @@ def tag_in_role(role: TargetRole, contact: Contact) -> bool:
     return True
 
 
+PEOPLE_SHOWN = 8
+
+
 @dataclass
 class RolePerson:
     id: int
@@ -72,21 +75,15 @@ class CareerPath:
 
 @dataclass
 class RoleView:
+    """A role with how many people hold it, how many were reached and interviewed, the
+    first PEOPLE_SHOWN of them by name, and the career paths their interviews recorded."""
+
     role: TargetRole
+    known: int = 0
+    reached: int = 0
+    interviewed: int = 0
     people: list[RolePerson] = field(default_factory=list)
     paths: list[CareerPath] = field(default_factory=list)
-
-    @property
-    def known(self) -> int:
-        return len(self.people)
-
-    @property
-    def reached(self) -> int:
-        return sum(p.reached for p in self.people)
-
-    @property
-    def interviewed(self) -> int:
-        return sum(p.interviewed for p in self.people)
 
 
 def _role_condition(roles: list[TargetRole]) -> ColumnElement[bool] | None:
@@ -111,81 +108,168 @@ def target_roles(user_id: int) -> list[TargetRole]:
     return list(db.session.scalars(stmt))
 
 
+@dataclass
+class _Members:
+    """Who holds one role: the titles that name it, and the contacts counted one by one
+    (tagged by hand, or tagged in another role and holding this one by title)."""
+
+    titles: set[str] = field(default_factory=set)
+    ids: set[int] = field(default_factory=set)
+
+
 def role_views(user_id: int, roles: list[TargetRole]) -> list[RoleView]:
-    """Each role with the people in it (by title or by hand) and the career paths their
-    interviews recorded: three statements whatever the number of roles or contacts."""
+    """Each role with its counts, first people and career paths: four statements whatever
+    the number of roles or contacts.
+
+    Titles repeat (a thousand "Software Engineer"s), so the people in a role are counted per
+    distinct title in the database and matched in Python once per title; only the people
+    shown are read one by one. Contacts tagged by hand are read apart so none counts twice.
+    """
     if not roles:
         return []
-    tagged = db.session.execute(
-        select(RoleContact.role_id, RoleContact.contact_id).where(RoleContact.user_id == user_id)
-    ).all()
-    tagged_ids = {contact_id for _, contact_id in tagged}
-    done = select(Interview.contact_id).where(
-        Interview.user_id == user_id, Interview.status == InterviewStatus.DONE
+    views = {role.id: RoleView(role) for role in roles}
+    members = {role.id: _Members() for role in roles}
+    interviewed = Contact.id.in_(
+        select(Interview.contact_id).where(
+            Interview.user_id == user_id, Interview.status == InterviewStatus.DONE
+        )
     )
-    condition = _role_condition(roles)
-    matches: list[ColumnElement[bool]] = [Contact.id.in_(tagged_ids)] if tagged_ids else []
-    if condition is not None:
-        matches.append(and_(Contact.title.is_not(None), condition))
-    if not matches:
-        return [RoleView(role) for role in roles]
-    rows = db.session.execute(
+    tagged = db.session.execute(
         select(
+            RoleContact.role_id,
+            Contact.id,
+            Contact.title,
+            Contact.first_outreach_on,
+            interviewed,
+        )
+        .join(Contact, Contact.id == RoleContact.contact_id)
+        .where(RoleContact.user_id == user_id)
+    ).all()
+    by_hand = {(role_id, cid) for role_id, cid, *_ in tagged}
+    tagged_ids = {cid for _, cid, *_ in tagged}
+    for _, cid, title, reached, was_interviewed in tagged:  # once per role they are tagged in
+        for role in roles:
+            ids = members[role.id].ids
+            holds = (role.id, cid) in by_hand or method.title_matches(role.title, title)
+            if holds and cid not in ids:
+                _count(views[role.id], 1, int(reached is not None), int(bool(was_interviewed)))
+                ids.add(cid)
+    condition = _role_condition(roles)
+    if condition is not None:
+        per_title = (
+            select(
+                Contact.title,
+                func.count(),
+                func.count(Contact.first_outreach_on),
+                func.sum(case((interviewed, 1), else_=0)),
+            )
+            .where(Contact.user_id == user_id, Contact.title.is_not(None), condition)
+            .group_by(Contact.title)
+        )
+        if tagged_ids:
+            per_title = per_title.where(Contact.id.not_in(tagged_ids))
+        for title, n, reached, held in db.session.execute(per_title):
+            for role in roles:
+                if method.title_matches(role.title, title):
+                    _count(views[role.id], n, reached, held or 0)
+                    members[role.id].titles.add(title)
+    _add_people(user_id, views, members, interviewed, by_hand)
+    _add_paths(user_id, views, members)
+    return list(views.values())
+
+
+def _count(view: RoleView, known: int, reached: int, interviewed: int) -> None:
+    view.known += known
+    view.reached += reached
+    view.interviewed += interviewed
+
+
+def _holders(role_members: _Members) -> ColumnElement[bool]:
+    alternatives = []
+    if role_members.titles:
+        alternatives.append(Contact.title.in_(role_members.titles))
+    if role_members.ids:
+        alternatives.append(Contact.id.in_(role_members.ids))
+    return or_(*alternatives)
+
+
+def _add_people(
+    user_id: int,
+    views: dict[int, RoleView],
+    members: dict[int, _Members],
+    interviewed: ColumnElement[bool],
+    by_hand: set[tuple[int, int]],
+) -> None:
+    """The first PEOPLE_SHOWN people of each role by name (one statement for all roles)."""
+    firsts = [
+        select(
+            literal(role_id).label("role_id"),
             Contact.id,
             Contact.first_name,
             Contact.last_name,
             Contact.email,
             Contact.title,
             Contact.first_outreach_on,
-            Contact.id.in_(done),
+            interviewed.label("interviewed"),
+            Contact.sort_name,
         )
-        .where(Contact.user_id == user_id, or_(*matches))
+        .where(Contact.user_id == user_id, _holders(role_members))
         .order_by(Contact.sort_name, Contact.id)
+        .limit(PEOPLE_SHOWN)
+        .subquery()
+        for role_id, role_members in members.items()
+        if role_members.titles or role_members.ids
+    ]
+    if not firsts:
+        return
+    rows = sorted(
+        db.session.execute(union_all(*(select(*first.c) for first in firsts))),
+        key=lambda row: (row.sort_name or "", row.id),
+    )
+    for role_id, cid, first, last, email, title, reached_on, was_interviewed, _ in rows:
+        name = f"{first} {last}".strip() or email or "(no name)"
+        views[role_id].people.append(
+            RolePerson(
+                cid,
+                name,
+                title,
+                reached_on is not None,
+                bool(was_interviewed),
+                (role_id, cid) in by_hand,
+            )
+        )
+
+
+def _add_paths(user_id: int, views: dict[int, RoleView], members: dict[int, _Members]) -> None:
+    """The latest career paths recorded with people in each role (one statement)."""
+    holders = [_holders(m) for m in members.values() if m.titles or m.ids]
+    if not holders:
+        return
+    paths = db.session.execute(
+        select(
+            Interview.contact_id,
+            Interview.career_path,
+            Contact.first_name,
+            Contact.last_name,
+            Contact.title,
+        )
+        .join(Contact, Contact.id == Interview.contact_id)
+        .where(
+            Interview.user_id == user_id,
+            Interview.status == InterviewStatus.DONE,
+            Interview.career_path.is_not(None),
+            Interview.career_path != "",
+            or_(*holders),
+        )
+        .order_by(Interview.done_on.desc(), Interview.id.desc())
     ).all()
-    by_hand: dict[int, set[int]] = {}
-    for role_id, contact_id in tagged:
-        by_hand.setdefault(role_id, set()).add(contact_id)
-    views = []
-    member_ids: set[int] = set()
-    for role in roles:
-        view = RoleView(role)
-        hand = by_hand.get(role.id, set())
-        for cid, first, last, email, title, reached_on, interviewed in rows:
-            if cid in hand or method.title_matches(role.title, title):
-                name = f"{first} {last}".strip() or email or "(no name)"
-                person = RolePerson(
-                    cid, name, title, reached_on is not None, bool(interviewed), cid in hand
-                )
-                view.people.append(person)
-                member_ids.add(cid)
-        views.append(view)
-    if member_ids:
-        paths = db.session.execute(
-            select(
-                Interview.contact_id,
-                Interview.career_path,
-                Contact.first_name,
-                Contact.last_name,
-                Contact.title,
-            )
-            .join(Contact, Contact.id == Interview.contact_id)
-            .where(
-                Interview.user_id == user_id,
-                Interview.status == InterviewStatus.DONE,
-                Interview.career_path.is_not(None),
-                Interview.career_path != "",
-                Interview.contact_id.in_(
-                    select(Contact.id).where(Contact.user_id == user_id, or_(*matches))
-                ),
-            )
-            .order_by(Interview.done_on.desc(), Interview.id.desc())
-        ).all()
-        for view in views:
-            ids = {p.id for p in view.people}
-            for cid, text, first, last, title in paths:
-                if cid in ids and len(view.paths) < PATHS_SHOWN:
-                    view.paths.append(CareerPath(cid, f"{first} {last}".strip(), title, text or ""))
-    return views
+    for role_id, view in views.items():
+        role_members = members[role_id]
+        for cid, text, first, last, title in paths:
+            if len(view.paths) >= PATHS_SHOWN:
+                break
+            if cid in role_members.ids or title in role_members.titles:
+                view.paths.append(CareerPath(cid, f"{first} {last}".strip(), title, text or ""))
 
 
 def star_employer(user_id: int, name: str) -> Company:

@@ -457,3 +457,39 @@ def test_script_in_a_target_employer_is_shown_as_text(client, user):
     html = page(client)
     assert SCRIPT not in html
     assert "&lt;script&gt;alert(1)&lt;/script&gt;</strong>:" in html
+
+
+def test_a_role_counts_everyone_once_and_shows_the_first_eight_by_name(client, user, app):
+    titles = ["Software Engineer", "Sr. Eng", "ENGINEER", "Engineers' lead", "Civil engineer"]
+    people = [
+        add_contact(client, f"P{i:02d}", f"Person{i:02d}", titles[i % len(titles)])
+        for i in range(10)
+    ]
+    add_contact(client, "Ben", "Okafor", "Project Manager")
+    zed = add_contact(client, "Zed", "Zulu", "Software Engineer")
+    client.post("/plan/roles", data={"title": "Engineer"})
+    client.post("/plan/roles", data={"title": "Designer"})
+    with app.app_context():
+        engineer, designer = db.session.scalars(select(TargetRole.id).order_by(TargetRole.id))
+    # Zed holds the role by title and is tagged in it too; he counts once. He is also tagged
+    # as a designer, and is the only one there.
+    client.post(f"/plan/roles/{engineer}/people", data={"name": "Zed Zulu"})
+    client.post(f"/plan/roles/{designer}/people", data={"name": "Zed Zulu"})
+    client.post(
+        f"/contacts/{people[0]}/outreach",
+        data={"channel": "email", "sent_on": "2026-11-20", "status": "awaiting", "summary": "Hi"},
+    )
+    html = page(client)
+    engineers = html.split(f'id="role-{engineer}"')[1].split("</article>")[0]
+    designers = html.split(f'id="role-{designer}"')[1].split("</article>")[0]
+    assert "<strong>11</strong>you know" in engineers
+    assert "<strong>1</strong>reached" in engineers
+    shown = [f'href="/contacts/{cid}">P{i:02d} Person{i:02d}</a>' for i, cid in enumerate(people)]
+    assert all(link in engineers for link in shown[:8])
+    assert shown[8] not in engineers and "Zed Zulu" not in engineers
+    assert engineers.index(shown[0]) < engineers.index(shown[7])
+    assert "All 11 in the contact list" in engineers
+    assert "Okafor" not in engineers
+    assert "<strong>1</strong>you know" in designers
+    assert f'href="/contacts/{zed}">Zed Zulu</a>' in designers and "Untag" in designers
+    assert "in the contact list" not in designers
