@@ -15,7 +15,7 @@ from collections.abc import Iterator
 from datetime import date, timedelta
 from typing import Any
 
-from sqlalchemy import insert, select, text
+from sqlalchemy import insert, select, text, update
 
 from crm import clock
 from crm.enums import (
@@ -193,21 +193,30 @@ def seed(
             )
         ],
     )
-    _insert(
-        Outreach,
-        [
-            {
-                "user_id": user_id,
-                "contact_id": rng.choice(contact_ids),
-                "channel": Channel.EMAIL,
-                "sent_on": today - timedelta(days=rng.randint(0, 90)),
-                "status": rng.choice(list(OutreachStatus)),
-                "summary": "Hello",
-                "created_at": now,
-            }
-            for _ in range(outreach)
-        ],
-    )
+    # One in fifty was introduced by the contact added just before (no random draw here, so
+    # every other row stays as it was).
+    introduced = [
+        {"id": cid, "introduced_by_id": by}
+        for by, cid in zip(contact_ids[::50], contact_ids[1::50], strict=False)
+    ]
+    if introduced:
+        db.session.execute(update(Contact), introduced)
+    outreach_rows = [
+        {
+            "user_id": user_id,
+            "contact_id": rng.choice(contact_ids),
+            "channel": Channel.EMAIL,
+            "sent_on": today - timedelta(days=rng.randint(0, 90)),
+            "status": rng.choice(list(OutreachStatus)),
+            "summary": "Hello",
+            "created_at": now,
+        }
+        for _ in range(outreach)
+    ]
+    for row in outreach_rows:  # a reply two days on, as logging one records it
+        replied = row["status"] == OutreachStatus.REPLIED
+        row["reply_on"] = min(row["sent_on"] + timedelta(days=2), today) if replied else None
+    _insert(Outreach, outreach_rows)
     if outreach:
         db.session.execute(
             text(

@@ -24,6 +24,13 @@ depends_on = None
 def upgrade() -> None:
     op.create_index("ix_outreach_user_status_reply", "outreach", ["user_id", "status", "reply_on"])
     op.create_index("ix_interview_user_status_done", "interview", ["user_id", "status", "done_on"])
+    op.create_index(
+        "ix_contact_user_referred",
+        "contact",
+        ["user_id", "created_at"],
+        sqlite_where=REFERRED,
+        postgresql_where=REFERRED,
+    )
 
 
 def downgrade() -> None:
