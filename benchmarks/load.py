@@ -173,6 +173,10 @@ def seed_accounts(url: str, users: int, contacts: int) -> list[dict]:
                 )
             )
             accounts.append({"email": email, "contacts": contact_ids, "followups": followups})
+        # A database in use has its planner statistics; a freshly seeded one gets them now,
+        # not whenever autovacuum wakes up during the run.
+        with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
+            connection.exec_driver_sql("ANALYZE")
         db.session.remove()
         db.engine.dispose()
     return accounts
