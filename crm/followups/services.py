@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any, cast
 
-from sqlalchemy import ColumnElement, CursorResult, case, func, literal, or_, select, update
+from sqlalchemy import ColumnElement, CursorResult, func, literal, select, union_all, update
 from sqlalchemy.orm import contains_eager
 
 from crm import clock
@@ -234,45 +234,46 @@ def group_bounds(today: date) -> dict[str, tuple[date | None, date | None]]:
     }
 
 
-def _due_group(today: date) -> ColumnElement[str]:
-    """The list a follow-up falls in by its due date, as SQL."""
-    whens = []
-    for name, (_, end) in group_bounds(today).items():
-        if end is not None:
-            whens.append((FollowUp.due_on < end, literal(name)))
-    return case(*whens, else_=literal(Due.LATER))
+def _in_range(start: date | None, end: date | None) -> list[ColumnElement[bool]]:
+    """A list's due-date range as conditions on FollowUp.due_on."""
+    where = []
+    if start is not None:
+        where.append(FollowUp.due_on >= start)
+    if end is not None:
+        where.append(FollowUp.due_on < end)
+    return where
 
 
 def open_followups(
     user_id: int, today: date, names: Iterable[str] = Due.values()
 ) -> FollowUpGroups:
     """The user's open follow-ups in the lists named, each capped at GROUP_LIMIT rows, and how
-    many each of the four lists holds: one statement, however many follow-ups."""
+    many each of the four lists holds: one statement, however many follow-ups.
+
+    Each list is a due-date range of the (user, status, due date) index: its first rows are
+    a short walk along it and its count a count of one stretch of it, so no statement reads
+    every open follow-up."""
     wanted = list(names)
-    group = _due_group(today)
-    ranked = (
-        select(
-            FollowUp.id.label("id"),
-            group.label("list"),
-            func.row_number()
-            .over(partition_by=group, order_by=(FollowUp.due_on, FollowUp.id))
-            .label("rank"),
-            func.count().over(partition_by=group).label("total"),
+    is_open = (FollowUp.user_id == user_id, FollowUp.status == FollowUpState.OPEN)
+    firsts = []
+    for name, (start, end) in group_bounds(today).items():
+        in_list = (*is_open, *_in_range(start, end))
+        total = select(func.count()).where(*in_list).scalar_subquery()
+        firsts.append(
+            select(FollowUp.id.label("id"), literal(name).label("list"), total.label("total"))
+            .where(*in_list)
+            .order_by(FollowUp.due_on, FollowUp.id)
+            # A list not asked for still sends its first row, to carry the list's count.
+            .limit(GROUP_LIMIT if name in wanted else 1)
+            .subquery()
         )
-        .where(FollowUp.user_id == user_id, FollowUp.status == FollowUpState.OPEN)
-        .subquery()
-    )
+    lists = union_all(*(select(*first.c) for first in firsts)).subquery()
     rows = db.session.execute(
-        select(FollowUp, ranked.c.list, ranked.c.total)
-        .join(ranked, ranked.c.id == FollowUp.id)
+        select(FollowUp, lists.c.list, lists.c.total)
+        .join(lists, lists.c.id == FollowUp.id)
         # An outer join: the rut check-in has no contact. The introducer fills {introduced_by}.
         .outerjoin(FollowUp.contact)
         .options(contains_eager(FollowUp.contact).joinedload(Contact.introduced_by))
-        # The first row of a list not asked for still comes, to carry that list's count.
-        .where(
-            ranked.c.rank <= GROUP_LIMIT,
-            or_(ranked.c.list.in_(wanted), ranked.c.rank == 1),
-        )
         .order_by(FollowUp.due_on, FollowUp.id)
     ).all()
     result = FollowUpGroups(today=today)

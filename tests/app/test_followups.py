@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 
 from sqlalchemy import select
 
+from crm.enums import FollowUpState
 from crm.extensions import db
-from crm.models import FollowUp
+from crm.models import FollowUp, User
 from tests.app.networking import TODAY, add, followups, log
 
 
@@ -118,3 +119,48 @@ def test_snoozing_never_moves_a_follow_up_earlier(client, user, app, fixed_today
     client.post(f"/follow-ups/{fid}/snooze", data={"days": "1"})
     with app.app_context():
         assert db.session.get(FollowUp, fid).due_on == date(2026, 12, 1)
+
+
+def test_each_list_shows_its_first_rows_and_counts_the_rest(client, user, auth, app, fixed_today):
+    jane = add(client, "Jane")
+    # Due dates per list, counted from Wed 25 Nov: 30 overdue, 2 today, 1 this week, 27 later.
+    due = (
+        [TODAY - timedelta(days=1 + n) for n in range(30)]
+        + [TODAY] * 2
+        + [TODAY + timedelta(days=3)]
+        + [TODAY + timedelta(days=10 + n) for n in range(27)]
+    )
+    with app.app_context():
+        owner = db.session.scalar(select(User.id))
+        rows = [
+            FollowUp(user_id=owner, contact_id=jane, reason=f"Step {n}", due_on=day)
+            for n, day in enumerate(due)
+        ]
+        # Done ones are not counted.
+        rows.append(
+            FollowUp(
+                user_id=owner,
+                contact_id=jane,
+                reason="Done",
+                due_on=TODAY,
+                status=FollowUpState.DONE,
+            )
+        )
+        db.session.add_all(rows)
+        db.session.commit()
+    page = client.get("/follow-ups").get_data(as_text=True)
+    sections = {
+        name: page.split(f'id="group-{name}"')[1].split("</section>")[0]
+        for name in ("overdue", "today", "this_week", "later")
+    }
+    assert sections["overdue"].startswith('>Overdue <small class="muted">(30)</small>')
+    assert sections["overdue"].count('class="followup"') == 25
+    assert "And 5 more" in sections["overdue"]
+    # The oldest first: the 25 shown are the longest overdue.
+    assert "Step 29</p>" in sections["overdue"] and "Step 5</p>" in sections["overdue"]
+    assert "Step 4</p>" not in sections["overdue"]
+    assert sections["today"].count('class="followup"') == 2 and "(2)" in sections["today"]
+    assert sections["this_week"].count('class="followup"') == 1
+    assert "(27)" in sections["later"] and "And 2 more" in sections["later"]
+    dashboard = client.get("/dashboard").get_data(as_text=True)
+    assert "30 overdue, 2 today." in dashboard
