@@ -5,8 +5,19 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
+from typing import Any
 
-from sqlalchemy import ColumnElement, CompoundSelect, Date, String, func, literal, select, union_all
+from sqlalchemy import (
+    ColumnElement,
+    CompoundSelect,
+    Date,
+    Select,
+    String,
+    func,
+    literal,
+    select,
+    union_all,
+)
 from sqlalchemy.orm import aliased
 
 from crm.enums import InterviewStatus, OutreachStatus
@@ -25,13 +36,19 @@ def _as_date(value: object) -> date:
     return value if isinstance(value, date) else date.fromisoformat(str(value)[:10])
 
 
-def daily_outreach(user_id: int, since: date) -> dict[date, int]:
-    """Outreach sent per day since a date (one statement over the user's sent_on index)."""
-    rows = db.session.execute(
-        select(Outreach.sent_on, func.count())
+def _sent_per_day(user_id: int, since: date, *leading: ColumnElement[Any]) -> Select[Any]:
+    """Outreach sent per day since a date, over the user's sent_on index (after any leading
+    columns, such as a series name)."""
+    return (
+        select(*leading, Outreach.sent_on, func.count())
         .where(Outreach.user_id == user_id, Outreach.sent_on >= since)
         .group_by(Outreach.sent_on)
-    ).all()
+    )
+
+
+def daily_outreach(user_id: int, since: date) -> dict[date, int]:
+    """Outreach sent per day since a date (one statement)."""
+    rows = db.session.execute(_sent_per_day(user_id, since)).all()
     return {day: n for day, n in rows}
 
 
@@ -87,9 +104,7 @@ def _daily_series(
     referred = (Contact.user_id == user_id, Contact.introduced_by_id.is_not(None))
     no_day = literal(None, Date)
     statement: CompoundSelect[str, date | None, int] = union_all(
-        select(literal("Outreach"), Outreach.sent_on, func.count())
-        .where(Outreach.user_id == user_id, Outreach.sent_on >= streak_from)
-        .group_by(Outreach.sent_on),
+        _sent_per_day(user_id, streak_from, literal("Outreach")),
         select(literal("Replies"), Outreach.reply_on, func.count())
         .where(*replied, Outreach.reply_on >= start)
         .group_by(Outreach.reply_on),
