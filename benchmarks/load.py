@@ -346,15 +346,18 @@ def run_clients(
         thread.start()
     for _ in threads:
         ready.acquire()
-    servers = [pid for root in GUNICORN + POSTMASTER for pid in family(root)]
-    server_cpu, client_cpu = cpu_seconds(servers), time.process_time()
+    app_pids = [pid for root in GUNICORN for pid in family(root)]
+    database_pids = [pid for root in POSTMASTER for pid in family(root)]
+    app_cpu, database_cpu = cpu_seconds(app_pids), cpu_seconds(database_pids)
+    client_cpu = time.process_time()
     go.set()
     time.sleep(seconds)
     stop.set()
     for thread in threads:
         thread.join(timeout=TIMEOUT + 5)
     cpu = {
-        "servers": cpu_seconds(servers) - server_cpu,
+        "app": cpu_seconds(app_pids) - app_cpu,
+        "database": cpu_seconds(database_pids) - database_cpu,
         "clients": time.process_time() - client_cpu,
     }
     return {"timings": timings, "errors": errors, "cpu": cpu}
@@ -410,9 +413,11 @@ def main() -> int:
         f"{percentile(every, 0.95):8.0f} {percentile(every, 0.99):8.0f}"
     )
     cpu = result["cpu"]
+    per_request = {name: seconds * 1000 / max(total, 1) for name, seconds in cpu.items()}
     print(
-        f"CPU during the run: servers (gunicorn and PostgreSQL) {cpu['servers']:.1f} s, "
-        f"{cpu['servers'] * 1000 / max(total, 1):.1f} ms a request; "
+        f"CPU during the run: servers {cpu['app'] + cpu['database']:.1f} s, "
+        f"{per_request['app'] + per_request['database']:.1f} ms a request "
+        f"(gunicorn {per_request['app']:.1f} ms, PostgreSQL {per_request['database']:.1f} ms); "
         f"these clients {cpu['clients']:.1f} s (of {2 * args.seconds:.0f} s on 2 cores)"
     )
     print(f"errors: {len(errors)}")

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any, cast
 
 from sqlalchemy import ColumnElement, CursorResult, func, literal, select, union_all, update
-from sqlalchemy.orm import contains_eager
+from sqlalchemy.orm import contains_eager, lazyload, load_only
 
 from crm import clock
 from crm.enums import Due, FollowUpKind, FollowUpState
@@ -245,15 +245,16 @@ def _in_range(start: date | None, end: date | None) -> list[ColumnElement[bool]]
 
 
 def open_followups(
-    user_id: int, today: date, names: Iterable[str] = Due.values()
+    user_id: int, today: date, limits: Mapping[str, int] | None = None
 ) -> FollowUpGroups:
-    """The user's open follow-ups in the lists named, each capped at GROUP_LIMIT rows, and how
-    many each of the four lists holds: one statement, however many follow-ups.
+    """The user's open follow-ups, the first rows of each list asked for, and how many each
+    of the four lists holds: one statement, however many follow-ups.
 
-    Each list is a due-date range of the (user, status, due date) index: its first rows are
-    a short walk along it and its count a count of one stretch of it, so no statement reads
-    every open follow-up."""
-    wanted = list(names)
+    `limits` names the lists wanted and how many rows of each (every list, GROUP_LIMIT rows,
+    when not given); a list not named comes back as its count only. Each list is a due-date
+    range of the (user, status, due date) index: its first rows are a short walk along it and
+    its count a count of one stretch of it, so no statement reads every open follow-up."""
+    wanted = dict(limits) if limits is not None else dict.fromkeys(Due.values(), GROUP_LIMIT)
     is_open = (FollowUp.user_id == user_id, FollowUp.status == FollowUpState.OPEN)
     firsts = []
     for name, (start, end) in group_bounds(today).items():
@@ -264,16 +265,21 @@ def open_followups(
             .where(*in_list)
             .order_by(FollowUp.due_on, FollowUp.id)
             # A list not asked for still sends its first row, to carry the list's count.
-            .limit(GROUP_LIMIT if name in wanted else 1)
+            .limit(wanted.get(name, 1))
             .subquery()
         )
     lists = union_all(*(select(*first.c) for first in firsts)).subquery()
     rows = db.session.execute(
         select(FollowUp, lists.c.list, lists.c.total)
         .join(lists, lists.c.id == FollowUp.id)
-        # An outer join: the rut check-in has no contact. The introducer fills {introduced_by}.
+        # An outer join: the rut check-in has no contact. The introducer fills {introduced_by}:
+        # only the name is read, so the introducer's company is left out of the join.
         .outerjoin(FollowUp.contact)
-        .options(contains_eager(FollowUp.contact).joinedload(Contact.introduced_by))
+        .options(
+            contains_eager(FollowUp.contact)
+            .joinedload(Contact.introduced_by)
+            .lazyload(Contact.company)
+        )
         .order_by(FollowUp.due_on, FollowUp.id)
     ).all()
     result = FollowUpGroups(today=today)
@@ -299,29 +305,25 @@ def colleagues_for(user_id: int, followups: list[FollowUp]) -> dict[int, Company
     return people_at(user_id, company_ids)
 
 
-def coming_up(user_id: int, today: date, limit: int = 5) -> list[FollowUp]:
-    """The next open follow-ups after today, soonest first."""
-    return list(
-        db.session.scalars(
-            select(FollowUp)
-            .outerjoin(FollowUp.contact)
-            .options(contains_eager(FollowUp.contact).joinedload(Contact.introduced_by))
-            .where(
-                FollowUp.user_id == user_id,
-                FollowUp.status == FollowUpState.OPEN,
-                FollowUp.due_on > today,
-            )
-            .order_by(FollowUp.due_on, FollowUp.id)
-            .limit(limit)
-        )
-    )
-
-
 def losing_touch(user_id: int, today: date, limit: int = 50) -> tuple[list[Contact], int]:
     """Contacts past their keep-in-touch date, longest overdue first, and how many there are."""
     condition = (Contact.user_id == user_id, Contact.keep_in_touch_due < today)
     rows = db.session.scalars(
-        select(Contact).where(*condition).order_by(Contact.keep_in_touch_due).limit(limit)
+        select(Contact)
+        # The list shows a name and two dates: the rest of each contact stays unread.
+        .options(
+            load_only(
+                Contact.first_name,
+                Contact.last_name,
+                Contact.email,
+                Contact.keep_in_touch_due,
+                Contact.last_interaction_on,
+            ),
+            lazyload(Contact.company),
+        )
+        .where(*condition)
+        .order_by(Contact.keep_in_touch_due)
+        .limit(limit)
     ).all()
     total = db.session.scalar(select(func.count(Contact.id)).where(*condition)) or 0
     return list(rows), total

@@ -11,13 +11,15 @@ from sqlalchemy.orm import contains_eager
 from crm.enums import Due, InterviewStatus, Network
 from crm.extensions import db
 from crm.followups import rules
-from crm.followups.services import coming_up, open_followups
+from crm.followups.services import open_followups
 from crm.interviews.services import to_wrap_up, upcoming
 from crm.models import Contact, FollowUp, Interview, JobChange, User
 from crm.plan.next_step import PlanCard, plan_card
 from crm.plan.progress import daily_outreach, streak_start
 
 DASHBOARD_LIST = 10
+# The dashboard's "Coming up": the next few open follow-ups after today.
+COMING_UP = 5
 
 
 @dataclass
@@ -131,7 +133,17 @@ def _recent_changes(user_id: int, today: date) -> tuple[ColumnElement[bool], ...
 def build_dashboard(user: User, today: date, now: datetime) -> Dashboard:
     """Everything the dashboard shows, in a fixed number of queries."""
     uid = user.id
-    groups = open_followups(uid, today, names=(Due.OVERDUE, Due.TODAY))
+    # Due now, and coming up (this week's, then later ones): one statement for all four lists.
+    groups = open_followups(
+        uid,
+        today,
+        limits={
+            Due.OVERDUE: DASHBOARD_LIST,
+            Due.TODAY: DASHBOARD_LIST,
+            Due.THIS_WEEK: COMING_UP,
+            Due.LATER: COMING_UP,
+        },
+    )
     monday, sunday = rules.week_bounds(today)
     # One read of outreach per day serves this week's count and the plan card's streak.
     daily = daily_outreach(uid, streak_start(today))
@@ -152,9 +164,9 @@ def build_dashboard(user: User, today: date, now: datetime) -> Dashboard:
     return Dashboard(
         today=today,
         contact_count=contact_count,
-        overdue=groups.groups[Due.OVERDUE][:DASHBOARD_LIST],
-        due_today=groups.groups[Due.TODAY][:DASHBOARD_LIST],
-        next_up=coming_up(uid, today),
+        overdue=groups.groups[Due.OVERDUE],
+        due_today=groups.groups[Due.TODAY],
+        next_up=[*groups.groups[Due.THIS_WEEK], *groups.groups[Due.LATER]][:COMING_UP],
         open_counts=groups.counts,
         interviews=upcoming(uid, now, limit=5),
         wrap_up=to_wrap_up(uid, now),

@@ -176,8 +176,8 @@ def followup_messages(user: User, followups: list[FollowUp]) -> dict[int, Follow
     """For each follow-up that asks for a message, its filled template as a mailto link.
 
     Always the same two statements (templates, target roles), however many rows: the rows come
-    with their contacts and introducers loaded (crm.followups.services.open_followups and
-    coming_up load them; a contact page's rows are all its own contact's).
+    with their contacts and introducers loaded (crm.followups.services.open_followups
+    loads them; a contact page's rows are all its own contact's).
     """
     wordings = user_wordings(user.id)
     roles = target_roles(user.id)

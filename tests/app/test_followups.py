@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date, timedelta
 
 from sqlalchemy import select
@@ -164,3 +165,13 @@ def test_each_list_shows_its_first_rows_and_counts_the_rest(client, user, auth, 
     assert "(27)" in sections["later"] and "And 2 more" in sections["later"]
     dashboard = client.get("/dashboard").get_data(as_text=True)
     assert "30 overdue, 2 today." in dashboard
+    due_now, coming = dashboard.split('id="due"')[1].split("<h3>Coming up</h3>")
+    # Due now: the ten longest overdue, then today's.
+    assert due_now.count('class="followup"') == 12
+    assert "Step 29</p>" in due_now and "Step 20</p>" in due_now and "Step 19</p>" not in due_now
+    assert "Step 30</p>" in due_now and "Step 31</p>" in due_now
+    # Coming up: this week's one, then the soonest later ones, five in all, soonest first.
+    coming = coming.split("</ul>")[0]
+    assert coming.count('class="followup"') == 5
+    steps = [int(n) for n in re.findall(r"Step (\d+)</p>", coming)]
+    assert steps == [32, 33, 34, 35, 36]
