@@ -7,7 +7,17 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any, cast
 
-from sqlalchemy import ColumnElement, CursorResult, func, literal, select, union_all, update
+from sqlalchemy import (
+    ColumnElement,
+    CursorResult,
+    Select,
+    bindparam,
+    func,
+    literal,
+    select,
+    union_all,
+    update,
+)
 from sqlalchemy.orm import contains_eager, lazyload, load_only
 
 from crm import clock
@@ -16,6 +26,7 @@ from crm.extensions import db
 from crm.followups import rules
 from crm.models import Contact, FollowUp, User
 from crm.plan.employers import CompanyPeople, people_at
+from crm.prebuilt import prebuilt
 
 GROUP_LIMIT = 25
 
@@ -234,14 +245,49 @@ def group_bounds(today: date) -> dict[str, tuple[date | None, date | None]]:
     }
 
 
-def _in_range(start: date | None, end: date | None) -> list[ColumnElement[bool]]:
-    """A list's due-date range as conditions on FollowUp.due_on."""
+def _in_range(name: str, has_start: bool, has_end: bool) -> list[ColumnElement[bool]]:
+    """A list's due-date range as conditions on FollowUp.due_on, its dates bound by name
+    (`{name}_from`, `{name}_until`) when the statement runs."""
     where = []
-    if start is not None:
-        where.append(FollowUp.due_on >= start)
-    if end is not None:
-        where.append(FollowUp.due_on < end)
+    if has_start:
+        where.append(FollowUp.due_on >= bindparam(f"{name}_from"))
+    if has_end:
+        where.append(FollowUp.due_on < bindparam(f"{name}_until"))
     return where
+
+
+@prebuilt
+def _lists_statement(
+    shape: tuple[tuple[str, bool, bool, int], ...],
+) -> Select[FollowUp, str, int]:
+    """The open follow-ups statement for one shape: each list's name, whether its range has
+    a start and an end, and how many rows it sends (bound: user_id and each range's dates)."""
+    is_open = (FollowUp.user_id == bindparam("user_id"), FollowUp.status == FollowUpState.OPEN)
+    firsts = []
+    for name, has_start, has_end, limit in shape:
+        in_list = (*is_open, *_in_range(name, has_start, has_end))
+        total = select(func.count()).where(*in_list).scalar_subquery()
+        firsts.append(
+            select(FollowUp.id.label("id"), literal(name).label("list"), total.label("total"))
+            .where(*in_list)
+            .order_by(FollowUp.due_on, FollowUp.id)
+            .limit(limit)
+            .subquery()
+        )
+    lists = union_all(*(select(*first.c) for first in firsts)).subquery()
+    return (
+        select(FollowUp, lists.c.list, lists.c.total)
+        .join(lists, lists.c.id == FollowUp.id)
+        # An outer join: the rut check-in has no contact. The introducer fills {introduced_by}:
+        # only the name is read, so the introducer's company is left out of the join.
+        .outerjoin(FollowUp.contact)
+        .options(
+            contains_eager(FollowUp.contact)
+            .joinedload(Contact.introduced_by)
+            .lazyload(Contact.company)
+        )
+        .order_by(FollowUp.due_on, FollowUp.id)
+    )
 
 
 def open_followups(
@@ -255,33 +301,13 @@ def open_followups(
     range of the (user, status, due date) index: its first rows are a short walk along it and
     its count a count of one stretch of it, so no statement reads every open follow-up."""
     wanted = dict(limits) if limits is not None else dict.fromkeys(Due.values(), GROUP_LIMIT)
-    is_open = (FollowUp.user_id == user_id, FollowUp.status == FollowUpState.OPEN)
-    firsts = []
+    params: dict[str, object] = {"user_id": user_id}
+    shape = []
     for name, (start, end) in group_bounds(today).items():
-        in_list = (*is_open, *_in_range(start, end))
-        total = select(func.count()).where(*in_list).scalar_subquery()
-        firsts.append(
-            select(FollowUp.id.label("id"), literal(name).label("list"), total.label("total"))
-            .where(*in_list)
-            .order_by(FollowUp.due_on, FollowUp.id)
-            # A list not asked for still sends its first row, to carry the list's count.
-            .limit(wanted.get(name, 1))
-            .subquery()
-        )
-    lists = union_all(*(select(*first.c) for first in firsts)).subquery()
-    rows = db.session.execute(
-        select(FollowUp, lists.c.list, lists.c.total)
-        .join(lists, lists.c.id == FollowUp.id)
-        # An outer join: the rut check-in has no contact. The introducer fills {introduced_by}:
-        # only the name is read, so the introducer's company is left out of the join.
-        .outerjoin(FollowUp.contact)
-        .options(
-            contains_eager(FollowUp.contact)
-            .joinedload(Contact.introduced_by)
-            .lazyload(Contact.company)
-        )
-        .order_by(FollowUp.due_on, FollowUp.id)
-    ).all()
+        params.update({f"{name}_from": start, f"{name}_until": end})
+        # A list not asked for still sends its first row, to carry the list's count.
+        shape.append((name, start is not None, end is not None, wanted.get(name, 1)))
+    rows = db.session.execute(_lists_statement(tuple(shape)), params).all()
     result = FollowUpGroups(today=today)
     result.groups = {name: [] for name in wanted}
     result.counts = dict.fromkeys(Due.values(), 0)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import difflib
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 PLACEHOLDERS: dict[str, str] = {
     "first_name": "their first name",
@@ -76,11 +77,17 @@ class Filled:
     missing: list[str] = field(default_factory=list)
 
 
+@lru_cache(maxsize=256)
+def _checked(text: str) -> tuple[str, ...]:
+    """template_problems, remembered: a page fills the same few wordings for every row."""
+    return tuple(template_problems(text))
+
+
 def fill(text: str, values: dict[str, str | None]) -> Filled:
     """Replace each placeholder with its value; an empty value leaves a tidy gap and is reported."""
-    problems = template_problems(text)
+    problems = _checked(text)
     if problems:
-        raise TemplateError(problems)
+        raise TemplateError(list(problems))
     missing: list[str] = []
 
     def replace(match: re.Match[str]) -> str:

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from sqlalchemy import Select, and_, func, select
+from sqlalchemy.orm import lazyload
 
 from crm.extensions import db
 from crm.models import Company, Contact
@@ -73,6 +74,8 @@ def people_at(user_id: int, company_ids: Collection[int] | Select[Any]) -> dict[
         .outerjoin(Contact, Contact.id == ranked.c.contact_id)
         .where(Company.user_id == user_id, Company.id.in_(ids))
         .order_by(Company.name_key, Company.id, ranked.c.rank)
+        # Each person's company is the row's company, already loaded: no second join to it.
+        .options(lazyload(Contact.company))
     ).all()
     result: dict[int, CompanyPeople] = {}
     for company, contact, total in rows:

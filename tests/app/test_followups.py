@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 from sqlalchemy import select
 
@@ -175,3 +175,29 @@ def test_each_list_shows_its_first_rows_and_counts_the_rest(client, user, auth, 
     assert coming.count('class="followup"') == 5
     steps = [int(n) for n in re.findall(r"Step (\d+)</p>", coming)]
     assert steps == [32, 33, 34, 35, 36]
+
+
+def test_each_user_and_each_day_gets_its_own_lists(client, auth, app, clock):
+    """The lists' statement is built once per process: no user's rows and no day's bounds
+    carry over from one request to the next."""
+    clock.set(datetime(2026, 11, 25, 12, 0, tzinfo=UTC))
+    auth.register(email="ana@example.com")
+    ana = add(client, "Ana")
+    client.post(f"/contacts/{ana}/follow-ups", data={"due_on": "2026-11-26", "reason": "Ana's"})
+    assert "Ana&#39;s" in client.get("/follow-ups").get_data(as_text=True)
+    auth.logout()
+    auth.register(email="ben@example.com")
+    ben = add(client, "Ben")
+    client.post(f"/contacts/{ben}/follow-ups", data={"due_on": "2026-11-27", "reason": "Ben's"})
+
+    def section(page, name):
+        return page.split(f'id="group-{name}"')[1].split("</section>")[0]
+
+    page = client.get("/follow-ups").get_data(as_text=True)
+    assert "Ben&#39;s" in section(page, "this_week") and "Ana&#39;s" not in page
+    # Two days on, the same statement puts Ben's follow-up under Today, then under Overdue.
+    clock.set(datetime(2026, 11, 27, 12, 0, tzinfo=UTC))
+    assert "Ben&#39;s" in section(client.get("/follow-ups").get_data(as_text=True), "today")
+    clock.set(datetime(2026, 11, 28, 12, 0, tzinfo=UTC))
+    page = client.get("/follow-ups").get_data(as_text=True)
+    assert "Ben&#39;s" in section(page, "overdue") and "Ana&#39;s" not in page
