@@ -13,9 +13,12 @@ import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from sqlalchemy import Select, bindparam, select
+
 from crm import clock
 from crm.extensions import db
 from crm.models import LoginSession, User
+from crm.prebuilt import prebuilt
 
 # A session nobody used for this long has ended (also the remember-me cookie's lifetime).
 IDLE_LIMIT = timedelta(days=30)
@@ -45,16 +48,23 @@ def start_session(user: User, *, remember: bool, user_agent: str | None) -> Logi
     return row
 
 
+@prebuilt
+def _session_statement() -> Select[User, LoginSession]:
+    """A login session and its user, by the token's hash (bound: token_hash). Every page
+    sends it, so it is built once."""
+    return (
+        select(User, LoginSession)
+        .join(LoginSession, LoginSession.user_id == User.id)
+        .where(LoginSession.token_hash == bindparam("token_hash"))
+    )
+
+
 def user_for_token(token: str) -> User | None:
     """The user whose live session this token names, or None (ended, expired or forged)."""
     if not token or len(token) > 100:
         return None
     now = clock.now()
-    found = db.session.execute(
-        db.select(User, LoginSession)
-        .join(LoginSession, LoginSession.user_id == User.id)
-        .where(LoginSession.token_hash == _hash(token))
-    ).first()
+    found = db.session.execute(_session_statement(), {"token_hash": _hash(token)}).first()
     if found is None:
         return None
     user, row = found

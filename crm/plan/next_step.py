@@ -5,12 +5,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date
+from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import BindParameter, Select, bindparam, func, select
 
 from crm.extensions import db
 from crm.plan import method, roles, services
 from crm.plan.models import Obstacle, ObstacleProof, RutCheckIn
+from crm.prebuilt import prebuilt
 
 
 @dataclass
@@ -31,8 +33,11 @@ class PlanCard:
     to_reach: list[services.ToReach] = field(default_factory=list)
 
 
-def _first_steps(user_id: int, today: date) -> NextStep | None:
-    """A check-in due, or else the first open obstacle with nobody linked (one statement)."""
+@prebuilt
+def _first_steps_statement() -> Select[Any]:
+    """The last check-in, the check-in reminder's status and due date, and the first open
+    obstacle with nobody linked (bound: user_id)."""
+    user_id: BindParameter[int] = bindparam("user_id")
     has_proof = select(ObstacleProof.id).where(ObstacleProof.obstacle_id == Obstacle.id).exists()
     unproven = (
         select(Obstacle.id, Obstacle.text)
@@ -46,13 +51,18 @@ def _first_steps(user_id: int, today: date) -> NextStep | None:
         .where(RutCheckIn.user_id == user_id)
         .scalar_subquery()
     )
+    return select(
+        last_check_in,
+        *services.check_in_reminder(user_id),
+        select(unproven.c.id).scalar_subquery(),
+        select(unproven.c.text).scalar_subquery(),
+    )
+
+
+def _first_steps(user_id: int, today: date) -> NextStep | None:
+    """A check-in due, or else the first open obstacle with nobody linked (one statement)."""
     last, reminder_status, reminder_due, obstacle_id, obstacle_text = db.session.execute(
-        select(
-            last_check_in,
-            *services.check_in_reminder(user_id),
-            select(unproven.c.id).scalar_subquery(),
-            select(unproven.c.text).scalar_subquery(),
-        )
+        _first_steps_statement(), {"user_id": user_id}
     ).one()
     if last is None:
         return NextStep(

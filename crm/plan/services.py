@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from sqlalchemy import ScalarSelect, and_, func, or_, select
+from sqlalchemy import ColumnElement, ScalarSelect, and_, func, or_, select
 from sqlalchemy.orm import QueryableAttribute, aliased, contains_eager, joinedload
 
 from crm.enums import FollowUpKind
@@ -54,9 +54,12 @@ def save_check_in(user_id: int, sign_keys: Iterable[str], today: date) -> RutChe
     return check_in
 
 
-def check_in_reminder(user_id: int) -> tuple[ScalarSelect[str], ScalarSelect[date]]:
+def check_in_reminder(
+    user_id: int | ColumnElement[int],
+) -> tuple[ScalarSelect[str], ScalarSelect[date]]:
     """The status and due date of the user's latest check-in reminder, as scalar subqueries
-    (for crm.plan.method.next_check_in), to read in one statement with other things."""
+    (for crm.plan.method.next_check_in), to read in one statement with other things; the user
+    is an id, or a bindparam in a statement built once."""
 
     def latest(column: QueryableAttribute[Any]) -> ScalarSelect[Any]:
         return (
