@@ -18,6 +18,7 @@ from crm import enums
 from crm.deployment import deployment_config, init_deployment
 from crm.extensions import csrf, db, login_manager, migrate
 from crm.formatting import day_label, web_address
+from crm.transactions import end_reads_with_commit
 from crm.urls import return_fields, row_url
 
 PACKAGE_DIR = Path(__file__).resolve().parent
@@ -71,6 +72,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
 
     init_deployment(app)
     db.init_app(app)
+    end_reads_with_commit(app)
     migrate.init_app(app, db, directory=str(MIGRATIONS_DIR))
     csrf.init_app(app)
     login_manager.init_app(app)

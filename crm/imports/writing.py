@@ -32,6 +32,7 @@ from crm.models import (
     contact_tag,
 )
 from crm.normalize import contact_search_text, sort_name, squash, tag_key
+from crm.transactions import mark_written
 
 CHUNK = 5_000
 FILENAME_SIZE = column_length(ImportBatch.filename)
@@ -208,6 +209,7 @@ def _insert_many(table: Table, rows: Sequence[dict[str, Any]]) -> None:
     params: list[Any] = (
         [tuple(row[name] for name in names) for row in rows] if dialect.positional else list(rows)
     )
+    mark_written(db.session())
     connection.exec_driver_sql(sql, params)
 
 

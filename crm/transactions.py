@@ -1,0 +1,69 @@
+"""How a request's transaction ends: with COMMIT when it only read, with ROLLBACK otherwise.
+
+Views commit what they write; whatever a request flushed or wrote and did not commit is
+rolled back when the request ends, as before. A request that only read ends with a COMMIT,
+which for a read is the same as a rollback, except to psycopg: a ROLLBACK makes it forget
+every statement it has prepared on that connection, so PostgreSQL plans each of a page's
+statements afresh on every request. After a COMMIT it keeps them, and after five runs a
+statement is prepared and runs without being planned again.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Flask
+from sqlalchemy import event
+from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.orm import ORMExecuteState, Session
+
+from crm.extensions import db
+
+# Set in Session.info once the transaction has written anything (or might have).
+_WROTE = "crm.transactions.wrote"
+
+
+def _flushed(session: Session, flush_context: Any) -> None:
+    session.info[_WROTE] = True
+
+
+def _executed(state: ORMExecuteState) -> None:
+    # Anything but a SELECT (an UPDATE, a DELETE, an INSERT, raw SQL text) counts as a write.
+    if not state.is_select:
+        state.session.info[_WROTE] = True
+
+
+def _ended(session: Session) -> None:
+    session.info.pop(_WROTE, None)
+
+
+def mark_written(session: Session) -> None:
+    """Say the transaction wrote, for a write sent on the session's connection directly (the
+    session sees its flushes and statements, not those)."""
+    session.info[_WROTE] = True
+
+
+def wrote(session: Session) -> bool:
+    """Whether the session's transaction has flushed or sent anything but a SELECT."""
+    return bool(session.info.get(_WROTE))
+
+
+def end_reads_with_commit(app: Flask) -> None:
+    """At the end of each request, commit a transaction that only read (see the module)."""
+    if not event.contains(Session, "after_flush", _flushed):
+        event.listen(Session, "after_flush", _flushed)
+        event.listen(Session, "do_orm_execute", _executed)
+        event.listen(Session, "after_commit", _ended)
+        event.listen(Session, "after_rollback", _ended)
+
+    @app.teardown_request
+    def _end_read(error: BaseException | None) -> None:
+        session = db.session()
+        if error is not None or not session.in_transaction() or wrote(session):
+            return  # Flask-SQLAlchemy's session removal rolls it back, as always
+        try:
+            session.commit()
+        except SQLAlchemyError:
+            # The connection went away after the page was made: nothing was written anyway.
+            app.logger.warning("Could not end a read-only transaction", exc_info=True)
+            session.rollback()

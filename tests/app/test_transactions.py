@@ -1,0 +1,80 @@
+"""How a request's transaction ends: what it did not commit is never kept, and a request that
+only read commits, so PostgreSQL keeps the statements it prepared."""
+
+from __future__ import annotations
+
+import pytest
+from sqlalchemy import event, func, select, text, update
+
+from crm.extensions import db
+from crm.models import Contact, User
+
+
+def _count(app, statement) -> int:
+    with app.app_context():
+        return db.session.scalar(statement) or 0
+
+
+def test_what_a_request_flushes_or_updates_without_committing_is_rolled_back(app, client, auth):
+    def flush_and_leave() -> str:
+        owner = db.session.scalar(select(User.id))
+        db.session.add(Contact(user_id=owner, first_name="Half", last_name="Written"))
+        db.session.flush()
+        return "flushed"
+
+    def update_and_leave() -> str:
+        db.session.execute(update(User).values(weekly_goal=99))
+        return "updated"
+
+    app.add_url_rule("/test/flush", view_func=flush_and_leave)
+    app.add_url_rule("/test/update", view_func=update_and_leave)
+    auth.register()
+    assert client.get("/test/flush").get_data(as_text=True) == "flushed"
+    assert client.get("/test/update").get_data(as_text=True) == "updated"
+    assert _count(app, select(func.count(Contact.id))) == 0
+    assert _count(app, select(func.count(User.id)).where(User.weekly_goal == 99)) == 0
+
+
+def test_a_page_that_only_reads_commits_and_one_that_fails_rolls_back(app, client, auth):
+    def read() -> str:
+        return str(db.session.scalar(select(func.count(Contact.id))))
+
+    def fail() -> str:
+        db.session.scalar(select(func.count(Contact.id)))
+        raise RuntimeError("the page broke")
+
+    app.add_url_rule("/test/read", view_func=read)
+    app.add_url_rule("/test/fail", view_func=fail)
+    app.config["PROPAGATE_EXCEPTIONS"] = False
+    auth.register()
+    ended: list[str] = []
+
+    def committed(connection) -> None:
+        ended.append("commit")
+
+    def rolled_back(connection) -> None:
+        ended.append("rollback")
+
+    with app.app_context():
+        engine = db.engine
+    event.listen(engine, "commit", committed)
+    event.listen(engine, "rollback", rolled_back)
+    try:
+        assert client.get("/test/read").get_data(as_text=True) == "0"
+        assert ended[-1] == "commit"
+        assert client.get("/test/fail").status_code == 500
+        assert ended[-1] == "rollback"
+    finally:
+        event.remove(engine, "commit", committed)
+        event.remove(engine, "rollback", rolled_back)
+
+
+def test_postgresql_keeps_a_pages_prepared_statements_from_request_to_request(app, client, user):
+    with app.app_context():
+        if db.engine.dialect.name != "postgresql":
+            pytest.skip("prepared statements are PostgreSQL's")
+    for _ in range(7):
+        assert client.get("/follow-ups").status_code == 200
+    with app.app_context():
+        prepared = db.session.scalar(text("SELECT count(*) FROM pg_prepared_statements"))
+    assert prepared and prepared > 0
