@@ -28,7 +28,9 @@ from crm.models import Contact, FollowUp, User
 from crm.plan.employers import CompanyPeople, people_at
 from crm.prebuilt import prebuilt
 
-GROUP_LIMIT = 25
+# The Follow-ups page shows each list's first rows; "Show all" opens one list, up to LIST_LIMIT.
+GROUP_LIMIT = 10
+LIST_LIMIT = 200
 
 
 def settings_for(user: User) -> rules.RuleSettings:

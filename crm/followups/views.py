@@ -15,6 +15,8 @@ from crm.enums import Due, FollowUpKind
 from crm.extensions import db
 from crm.followups.forms import FollowUpForm, SnoozeForm
 from crm.followups.services import (
+    GROUP_LIMIT,
+    LIST_LIMIT,
     FollowUpError,
     add_manual,
     colleagues_for,
@@ -45,14 +47,21 @@ def _back(default: str) -> ResponseReturnValue:
 
 @bp.route("/follow-ups")
 def index() -> ResponseReturnValue:
-    """Open follow-ups grouped Overdue, Today, This week, Later, and who is losing touch."""
+    """Open follow-ups grouped Overdue, Today, This week, Later, and who is losing touch: the
+    first rows of each list, or all of the one list asked for (?all=overdue, say)."""
     today = clock.user_today(current_user)
-    groups = open_followups(current_user.id, today)
+    opened = request.args.get("all", "")
+    if opened not in Due.values():
+        opened = ""  # an unknown list: every list as usual
+    limits = {name: LIST_LIMIT if name == opened else GROUP_LIMIT for name in Due.values()}
+    groups = open_followups(current_user.id, today, limits)
     drifting, drifting_total = losing_touch(current_user.id, today)
     shown = [row for rows in groups.groups.values() for row in rows]
     return render_template(
         "followups/index.html",
         groups=groups,
+        opened=opened,
+        list_limit=LIST_LIMIT,
         labels=Due.labels(),
         kind_labels=FollowUpKind.labels(),
         colleagues=colleagues_for(current_user.id, shown),

@@ -155,14 +155,31 @@ def test_each_list_shows_its_first_rows_and_counts_the_rest(client, user, auth, 
         for name in ("overdue", "today", "this_week", "later")
     }
     assert sections["overdue"].startswith('>Overdue <small class="muted">(30)</small>')
-    assert sections["overdue"].count('class="followup"') == 25
-    assert "And 5 more" in sections["overdue"]
-    # The oldest first: the 25 shown are the longest overdue.
-    assert "Step 29</p>" in sections["overdue"] and "Step 5</p>" in sections["overdue"]
-    assert "Step 4</p>" not in sections["overdue"]
+    assert sections["overdue"].count('class="followup"') == 10
+    assert "And 20 more" in sections["overdue"]
+    # The oldest first: the ten shown are the longest overdue.
+    assert "Step 29</p>" in sections["overdue"] and "Step 20</p>" in sections["overdue"]
+    assert "Step 19</p>" not in sections["overdue"]
     assert sections["today"].count('class="followup"') == 2 and "(2)" in sections["today"]
+    assert "more" not in sections["today"] and "Show" not in sections["today"]
     assert sections["this_week"].count('class="followup"') == 1
-    assert "(27)" in sections["later"] and "And 2 more" in sections["later"]
+    assert "(27)" in sections["later"] and "And 17 more" in sections["later"]
+    # "Show all" opens one list whole; the others keep their first rows.
+    assert 'href="/follow-ups?all=overdue#group-overdue">Show all 30' in sections["overdue"]
+    opened = client.get("/follow-ups?all=overdue").get_data(as_text=True)
+    overdue = opened.split('id="group-overdue"')[1].split("</section>")[0]
+    assert overdue.count('class="followup"') == 30 and "Step 0</p>" in overdue
+    assert "All 30 shown" in overdue and 'href="/follow-ups#group-overdue">Show fewer' in overdue
+    later = opened.split('id="group-later"')[1].split("</section>")[0]
+    assert later.count('class="followup"') == 10
+    # A row's buttons come back to the opened list.
+    assert 'name="next" value="/follow-ups?all=overdue"' in overdue
+    # A list that is not one of the four: the page as usual, the value not echoed.
+    for bad in ("nonsense", "<script>alert(1)</script>", ""):
+        response = client.get("/follow-ups", query_string={"all": bad})
+        page = response.get_data(as_text=True)
+        assert response.status_code == 200 and "And 20 more" in page
+        assert "<script>alert(1)" not in page
     dashboard = client.get("/dashboard").get_data(as_text=True)
     assert "30 overdue, 2 today." in dashboard
     due_now, coming = dashboard.split('id="due"')[1].split("<h3>Coming up</h3>")
@@ -201,3 +218,26 @@ def test_each_user_and_each_day_gets_its_own_lists(client, auth, app, clock):
     clock.set(datetime(2026, 11, 28, 12, 0, tzinfo=UTC))
     page = client.get("/follow-ups").get_data(as_text=True)
     assert "Ben&#39;s" in section(page, "overdue") and "Ana&#39;s" not in page
+
+
+def test_a_list_longer_than_the_page_opens_to_its_first_200(client, user, app, fixed_today):
+    jane = add(client, "Jane")
+    with app.app_context():
+        owner = db.session.scalar(select(User.id))
+        db.session.add_all(
+            FollowUp(user_id=owner, contact_id=jane, reason=f"Late {n}", due_on=TODAY)
+            for n in range(205)
+        )
+        db.session.commit()
+    page = client.get("/follow-ups").get_data(as_text=True)
+    assert "And 195 more" in page and ">Show the first 200<" in page.replace(
+        '<span class="visually-hidden"> today</span>', ""
+    )
+    today = (
+        client.get("/follow-ups?all=today")
+        .get_data(as_text=True)
+        .split('id="group-today"')[1]
+        .split("</section>")[0]
+    )
+    assert today.count('class="followup"') == 200
+    assert "These are the first 200; the other 5 move up as you clear these." in today
