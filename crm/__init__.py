@@ -19,7 +19,7 @@ from crm.deployment import deployment_config, init_deployment
 from crm.extensions import csrf, db, login_manager, migrate
 from crm.formatting import day_label, web_address
 from crm.transactions import end_reads_with_commit
-from crm.urls import return_fields, row_url
+from crm.urls import query_url, return_fields, row_url
 
 PACKAGE_DIR = Path(__file__).resolve().parent
 
@@ -85,6 +85,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     app.jinja_env.filters["day"] = day_label
     app.jinja_env.filters["web_address"] = web_address
     app.jinja_env.globals["row_url"] = row_url
+    app.jinja_env.globals["query_url"] = query_url
     app.jinja_env.globals["return_fields"] = return_fields
     # Templates compare stored words with the members, e.g. enums.OutreachStatus.AWAITING.
     app.jinja_env.globals["enums"] = enums

@@ -1,15 +1,17 @@
-"""row_url gives the same links as url_for, under a mount point too; row forms post back."""
+"""row_url and query_url give the links url_for does, under a mount point too; row forms
+post back."""
 
 from __future__ import annotations
 
 import re
 from datetime import date
+from urllib.parse import parse_qs
 
 import pytest
 from flask import request, url_for
 from markupsafe import escape
 
-from crm.urls import row_url
+from crm.urls import query_url, row_url
 from tests.app.networking import add, followups, log
 from tests.conftest import csrf_token_from
 
@@ -25,6 +27,27 @@ def test_row_links_match_url_for(app, script_root):
             for value in (1, 42, 918273645, 2**31 - 1):
                 assert row_url(endpoint, name, value) == url_for(endpoint, **{name: value})
         assert row_url("contacts.show", "contact_id", 7).startswith(f"{script_root}/contacts/")
+
+
+@pytest.mark.parametrize("script_root", ["", "/crm"])
+def test_a_company_link_leads_to_the_same_list_as_url_for(app, client, user, script_root):
+    """query_url's link may spell a character differently from url_for's; the list it opens
+    is the same, whatever the company is called."""
+    names = ["Acme", "Globex & Sons", "Ünïcode Ltd", 'A "quoted" <b>co</b>', "50% off/#1?"]
+    with app.test_request_context("/", base_url=f"http://localhost{script_root}/"):
+        links = {name: query_url("contacts.index", "company", name) for name in names}
+        for name, link in links.items():
+            path, _, query = link.partition("?")
+            assert path == url_for("contacts.index")
+            assert parse_qs(query) == {"company": [name]}
+    for name in names:
+        add(client, "Pat", company=name)
+    page = client.get("/contacts/").get_data(as_text=True)
+    for name in names:
+        link = links[name].removeprefix(script_root)
+        assert f'href="{escape(link)}"' in page
+        listed = client.get(link).get_data(as_text=True)
+        assert "1 contact match" in listed and str(escape(name)) in listed
 
 
 def test_row_forms_carry_the_token_and_come_back_to_the_page(app, client, user, fixed_today):
