@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from datetime import UTC, date, datetime, time, timedelta
 
-from sqlalchemy import Select, select
+from sqlalchemy import ColumnElement, Select, bindparam, select
 from sqlalchemy.orm import contains_eager
 
 from crm import clock
@@ -21,6 +21,7 @@ from crm.followups.services import (
 )
 from crm.formatting import long_day
 from crm.models import Contact, Interview, User
+from crm.prebuilt import prebuilt
 
 UPCOMING_LIMIT = 20
 
@@ -175,7 +176,7 @@ def record_thank_you(interview: Interview, today: date) -> None:
     close_interview_followup(interview.id, FollowUpKind.THANK_YOU, "Thank-you sent")
 
 
-def _scheduled(user_id: int) -> Select:
+def _scheduled(user_id: int | ColumnElement[int]) -> Select[Interview]:
     """The user's scheduled interviews with their contacts loaded in the same query."""
     return (
         select(Interview)
@@ -185,16 +186,33 @@ def _scheduled(user_id: int) -> Select:
     )
 
 
+# An interview that began this long ago still counts as coming up (it may be going on).
+GOING_ON = timedelta(hours=2)
+
+
+@prebuilt
+def _around_statement(coming: bool, limit: int) -> Select[Interview]:
+    """Scheduled interviews from `since` on, soonest first, or else before it, latest first
+    (bound: user_id, since). The dashboard sends both, so they are built once."""
+    since = (
+        Interview.starts_at >= bindparam("since")
+        if coming
+        else Interview.starts_at < bindparam("since")
+    )
+    order = Interview.starts_at if coming else Interview.starts_at.desc()
+    return _scheduled(bindparam("user_id")).where(since).order_by(order).limit(limit)
+
+
 def upcoming(user_id: int, now: datetime, limit: int = UPCOMING_LIMIT) -> list[Interview]:
     """Scheduled interviews from now on (and those that began in the last two hours)."""
-    stmt = _scheduled(user_id).where(Interview.starts_at >= now - timedelta(hours=2))
-    return list(db.session.scalars(stmt.order_by(Interview.starts_at).limit(limit)))
+    statement = _around_statement(True, limit)
+    return list(db.session.scalars(statement, {"user_id": user_id, "since": now - GOING_ON}))
 
 
 def to_wrap_up(user_id: int, now: datetime, limit: int = 5) -> list[Interview]:
     """Interviews still marked scheduled though their time has passed: did they happen?"""
-    stmt = _scheduled(user_id).where(Interview.starts_at < now - timedelta(hours=2))
-    return list(db.session.scalars(stmt.order_by(Interview.starts_at.desc()).limit(limit)))
+    statement = _around_statement(False, limit)
+    return list(db.session.scalars(statement, {"user_id": user_id, "since": now - GOING_ON}))
 
 
 # The Interviews page lists this many on each side of now; older ones stay on contacts' pages.

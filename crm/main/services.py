@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
+from typing import Any
 
-from sqlalchemy import ColumnElement, distinct, func, select
+from sqlalchemy import BindParameter, ColumnElement, Select, bindparam, distinct, func, select
 from sqlalchemy.orm import contains_eager
 
 from crm.enums import Due, InterviewStatus, Network
@@ -16,6 +17,7 @@ from crm.interviews.services import to_wrap_up, upcoming
 from crm.models import Contact, FollowUp, Interview, JobChange, User
 from crm.plan.next_step import PlanCard, plan_card
 from crm.plan.progress import daily_outreach, streak_start
+from crm.prebuilt import prebuilt
 
 DASHBOARD_LIST = 10
 # The dashboard's "Coming up": the next few open follow-ups after today.
@@ -72,18 +74,27 @@ class ContactStats:
     losing_touch: int
 
 
-def contact_stats(user_id: int, today: date) -> ContactStats:
-    """Contacts, people reached and people who replied per network, in one query."""
-    rows = db.session.execute(
+@prebuilt
+def _contact_stats_statement() -> Select[str, int, int, int, int]:
+    """Per network: contacts, reached, replied, past their keep-in-touch date (bound: user_id,
+    today)."""
+    return (
         select(
             Contact.network,
             func.count(Contact.id),
             func.count(Contact.first_outreach_on),
             func.count(Contact.replied_on),
-            func.count(Contact.id).filter(Contact.keep_in_touch_due < today),
+            func.count(Contact.id).filter(Contact.keep_in_touch_due < bindparam("today")),
         )
-        .where(Contact.user_id == user_id)
+        .where(Contact.user_id == bindparam("user_id"))
         .group_by(Contact.network)
+    )
+
+
+def contact_stats(user_id: int, today: date) -> ContactStats:
+    """Contacts, people reached and people who replied per network, in one query."""
+    rows = db.session.execute(
+        _contact_stats_statement(), {"user_id": user_id, "today": today}
     ).all()
     found = {row[0]: row for row in rows}
     rates = [
@@ -106,9 +117,10 @@ class Counts:
     job_changes: int
 
 
-def other_counts(user_id: int, today: date) -> Counts:
-    """People who introduced the user to someone, people interviewed, and job changes seen in
-    the last 30 days: one statement of three counts."""
+@prebuilt
+def _other_counts_statement() -> Select[Any]:
+    """The three counts of other_counts (bound: user_id, since)."""
+    user_id: BindParameter[int] = bindparam("user_id")
     referred = select(func.count(distinct(Contact.introduced_by_id))).where(
         # The NOT NULL lets the planner read the small introduced_by index, not every row.
         Contact.introduced_by_id.is_not(None),
@@ -117,17 +129,41 @@ def other_counts(user_id: int, today: date) -> Counts:
     interviewed = select(func.count(distinct(Interview.contact_id))).where(
         Interview.user_id == user_id, Interview.status == InterviewStatus.DONE
     )
-    job_changes = select(func.count(JobChange.id)).where(*_recent_changes(user_id, today))
+    job_changes = select(func.count(JobChange.id)).where(*_recent_changes(user_id))
+    return select(
+        referred.scalar_subquery(), interviewed.scalar_subquery(), job_changes.scalar_subquery()
+    )
+
+
+def other_counts(user_id: int, today: date) -> Counts:
+    """People who introduced the user to someone, people interviewed, and job changes seen in
+    the last 30 days: one statement of three counts."""
     row = db.session.execute(
-        select(
-            referred.scalar_subquery(), interviewed.scalar_subquery(), job_changes.scalar_subquery()
-        )
+        _other_counts_statement(), {"user_id": user_id, "since": _changes_since(today)}
     ).one()
     return Counts(*(n or 0 for n in row))
 
 
-def _recent_changes(user_id: int, today: date) -> tuple[ColumnElement[bool], ...]:
-    return (JobChange.user_id == user_id, JobChange.seen_on >= today - timedelta(days=30))
+def _changes_since(today: date) -> date:
+    """The dashboard counts and lists the job changes seen in the last 30 days."""
+    return today - timedelta(days=30)
+
+
+def _recent_changes(user_id: ColumnElement[int]) -> tuple[ColumnElement[bool], ...]:
+    return (JobChange.user_id == user_id, JobChange.seen_on >= bindparam("since"))
+
+
+@prebuilt
+def _latest_changes_statement() -> Select[JobChange]:
+    """The latest job changes seen, their contacts loaded (bound: user_id, since)."""
+    return (
+        select(JobChange)
+        .join(JobChange.contact)
+        .options(contains_eager(JobChange.contact))
+        .where(*_recent_changes(bindparam("user_id")))
+        .order_by(JobChange.seen_on.desc(), JobChange.id.desc())
+        .limit(DASHBOARD_LIST)
+    )
 
 
 def build_dashboard(user: User, today: date, now: datetime) -> Dashboard:
@@ -154,12 +190,7 @@ def build_dashboard(user: User, today: date, now: datetime) -> Dashboard:
     contact_count, losing = stats.contacts, stats.losing_touch
     counts = other_counts(uid, today)
     latest_changes = db.session.scalars(
-        select(JobChange)
-        .join(JobChange.contact)
-        .options(contains_eager(JobChange.contact))
-        .where(*_recent_changes(uid, today))
-        .order_by(JobChange.seen_on.desc(), JobChange.id.desc())
-        .limit(DASHBOARD_LIST)
+        _latest_changes_statement(), {"user_id": uid, "since": _changes_since(today)}
     ).all()
     return Dashboard(
         today=today,

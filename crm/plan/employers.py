@@ -12,11 +12,12 @@ from collections.abc import Collection
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import Select, and_, func, select
+from sqlalchemy import BindParameter, ColumnElement, Select, and_, bindparam, func, select
 from sqlalchemy.orm import lazyload
 
 from crm.extensions import db
 from crm.models import Company, Contact
+from crm.prebuilt import prebuilt
 
 PEOPLE_SHOWN = 3
 
@@ -48,11 +49,10 @@ class CompanyPeople:
         return max(0, self.total - here - len(self.others(contact_id)))
 
 
-def people_at(user_id: int, company_ids: Collection[int] | Select[Any]) -> dict[int, CompanyPeople]:
-    """Each of the user's companies among company_ids (ids, or a select of them), with how many
-    contacts work there and the first few of them, in company name order: always one
-    statement, however many companies and contacts."""
-    ids = company_ids if isinstance(company_ids, Select) else list(company_ids)
+def _people_statement(
+    user_id: int | ColumnElement[int], ids: Select[Any] | BindParameter[Any]
+) -> Select[Company, Contact, int]:
+    """Companies among ids with their first people and how many work there."""
     # One more than shown, so a follow-up's own contact can be left out and still fill the list.
     ranked = (
         select(
@@ -66,7 +66,7 @@ def people_at(user_id: int, company_ids: Collection[int] | Select[Any]) -> dict[
         .where(Contact.user_id == user_id, Contact.company_id.in_(ids))
         .subquery()
     )
-    rows = db.session.execute(
+    return (
         select(Company, Contact, ranked.c.total)
         .outerjoin(
             ranked, and_(ranked.c.company_id == Company.id, ranked.c.rank <= PEOPLE_SHOWN + 1)
@@ -76,7 +76,26 @@ def people_at(user_id: int, company_ids: Collection[int] | Select[Any]) -> dict[
         .order_by(Company.name_key, Company.id, ranked.c.rank)
         # Each person's company is the row's company, already loaded: no second join to it.
         .options(lazyload(Contact.company))
-    ).all()
+    )
+
+
+@prebuilt
+def _people_at_ids() -> Select[Company, Contact, int]:
+    """_people_statement for a list of company ids (bound: user_id, ids), built once: every
+    "Reach a second person" row on three pages sends it."""
+    return _people_statement(bindparam("user_id"), bindparam("ids", expanding=True))
+
+
+def people_at(user_id: int, company_ids: Collection[int] | Select[Any]) -> dict[int, CompanyPeople]:
+    """Each of the user's companies among company_ids (ids, or a select of them), with how many
+    contacts work there and the first few of them, in company name order: always one
+    statement, however many companies and contacts."""
+    if isinstance(company_ids, Select):
+        rows = db.session.execute(_people_statement(user_id, company_ids)).all()
+    else:
+        rows = db.session.execute(
+            _people_at_ids(), {"user_id": user_id, "ids": list(company_ids)}
+        ).all()
     result: dict[int, CompanyPeople] = {}
     for company, contact, total in rows:
         group = result.setdefault(company.id, CompanyPeople(company))

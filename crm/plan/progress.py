@@ -13,6 +13,7 @@ from sqlalchemy import (
     Date,
     Select,
     String,
+    bindparam,
     func,
     literal,
     select,
@@ -24,6 +25,7 @@ from crm.enums import InterviewStatus, OutreachStatus
 from crm.extensions import db
 from crm.models import Contact, Interview, Outreach
 from crm.plan import method
+from crm.prebuilt import prebuilt
 
 # The streak looks back at most this far; a longer one reads "52 weeks".
 STREAK_WEEKS = 52
@@ -36,9 +38,14 @@ def _as_date(value: object) -> date:
     return value if isinstance(value, date) else date.fromisoformat(str(value)[:10])
 
 
-def _sent_per_day(user_id: int, since: date, *leading: ColumnElement[Any]) -> Select[Any]:
+def _sent_per_day(
+    user_id: int | ColumnElement[int],
+    since: date | ColumnElement[date],
+    *leading: ColumnElement[Any],
+) -> Select[Any]:
     """Outreach sent per day since a date, over the user's sent_on index (after any leading
-    columns, such as a series name)."""
+    columns, such as a series name); the user and the date are values, or bindparams in a
+    statement built once."""
     return (
         select(*leading, Outreach.sent_on, func.count())
         .where(Outreach.user_id == user_id, Outreach.sent_on >= since)
@@ -46,9 +53,15 @@ def _sent_per_day(user_id: int, since: date, *leading: ColumnElement[Any]) -> Se
     )
 
 
+@prebuilt
+def _daily_statement() -> Select[Any]:
+    """Outreach sent per day (bound: user_id, since): the dashboard's, built once."""
+    return _sent_per_day(bindparam("user_id"), bindparam("since"))
+
+
 def daily_outreach(user_id: int, since: date) -> dict[date, int]:
     """Outreach sent per day since a date (one statement)."""
-    rows = db.session.execute(_sent_per_day(user_id, since)).all()
+    rows = db.session.execute(_daily_statement(), {"user_id": user_id, "since": since}).all()
     return {day: n for day, n in rows}
 
 
