@@ -7,16 +7,26 @@ from dataclasses import dataclass
 from datetime import date, tzinfo
 from typing import Any, TypeVar
 
-from sqlalchemy import select
+from sqlalchemy import Select, bindparam, select
 from sqlalchemy.orm import InstrumentedAttribute
 
 from crm.enums import TimelineKind
 from crm.extensions import db
 from crm.models import Contact, FollowUp, Interview, JobChange, Note, Outreach
+from crm.prebuilt import prebuilt
 
 PER_KIND_LIMIT = 200
 
 _Kind = TypeVar("_Kind", Outreach, Interview, FollowUp, Note, JobChange)
+
+# What "newest" means for each kind: interviews by when they are, the rest as they were added.
+_NEWEST_FIRST: dict[type[Any], InstrumentedAttribute[Any]] = {
+    Outreach: Outreach.id,
+    Interview: Interview.starts_at,
+    FollowUp: FollowUp.id,
+    Note: Note.id,
+    JobChange: JobChange.id,
+}
 
 
 @dataclass
@@ -26,26 +36,33 @@ class TimelineEntry:
     item: Outreach | Interview | FollowUp | Note | JobChange
 
 
-def _latest(
-    model: type[_Kind], order: InstrumentedAttribute[Any], contact: Contact
-) -> Sequence[_Kind]:
-    return db.session.scalars(
+@prebuilt
+def _latest_statement(model: type[_Kind]) -> Select[_Kind]:
+    """One kind of history for one contact, newest first (bound: user_id, contact_id). A
+    contact's page sends five of these, so each is built once."""
+    order = _NEWEST_FIRST[model]
+    return (
         select(model)
-        .where(model.user_id == contact.user_id, model.contact_id == contact.id)
+        .where(model.user_id == bindparam("user_id"), model.contact_id == bindparam("contact_id"))
         .order_by(order.desc())
         .limit(PER_KIND_LIMIT)
+    )
+
+
+def _latest(model: type[_Kind], contact: Contact) -> Sequence[_Kind]:
+    return db.session.scalars(
+        _latest_statement(model), {"user_id": contact.user_id, "contact_id": contact.id}
     ).all()
 
 
 def contact_timeline(contact: Contact, time_zone: tzinfo) -> list[TimelineEntry]:
     """Everything that happened with this contact, newest first (a fixed number of queries)."""
     entries = [
-        TimelineEntry(o.sent_on, TimelineKind.OUTREACH, o)
-        for o in _latest(Outreach, Outreach.id, contact)
+        TimelineEntry(o.sent_on, TimelineKind.OUTREACH, o) for o in _latest(Outreach, contact)
     ]
     entries += [
         TimelineEntry(i.starts_at.astimezone(time_zone).date(), TimelineKind.INTERVIEW, i)
-        for i in _latest(Interview, Interview.starts_at, contact)
+        for i in _latest(Interview, contact)
     ]
     entries += [
         TimelineEntry(
@@ -53,15 +70,14 @@ def contact_timeline(contact: Contact, time_zone: tzinfo) -> list[TimelineEntry]
             TimelineKind.FOLLOW_UP,
             f,
         )
-        for f in _latest(FollowUp, FollowUp.id, contact)
+        for f in _latest(FollowUp, contact)
     ]
     entries += [
         TimelineEntry(n.created_at.astimezone(time_zone).date(), TimelineKind.NOTE, n)
-        for n in _latest(Note, Note.id, contact)
+        for n in _latest(Note, contact)
     ]
     entries += [
-        TimelineEntry(j.seen_on, TimelineKind.JOB_CHANGE, j)
-        for j in _latest(JobChange, JobChange.id, contact)
+        TimelineEntry(j.seen_on, TimelineKind.JOB_CHANGE, j) for j in _latest(JobChange, contact)
     ]
     entries.sort(key=lambda entry: (entry.on, getattr(entry.item, "id", 0)), reverse=True)
     return entries

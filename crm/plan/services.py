@@ -8,7 +8,17 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from sqlalchemy import ColumnElement, ScalarSelect, and_, func, or_, select
+from sqlalchemy import (
+    BindParameter,
+    ColumnElement,
+    ScalarSelect,
+    Select,
+    and_,
+    bindparam,
+    func,
+    or_,
+    select,
+)
 from sqlalchemy.orm import QueryableAttribute, aliased, contains_eager, joinedload
 
 from crm.enums import FollowUpKind
@@ -25,6 +35,7 @@ from crm.plan.models import (
     StrategicAnswer,
     TargetRole,
 )
+from crm.prebuilt import prebuilt
 from crm.search import contains_folded
 
 CHECK_IN_HISTORY = 12
@@ -288,8 +299,11 @@ class ToReach:
     reached_on: date | None
 
 
-def people_to_reach(user_id: int, limit: int = 20) -> list[ToReach]:
-    """The people picked to reach, those not yet reached first, with their latest outreach."""
+@prebuilt
+def _to_reach_statement(limit: int) -> Select[PersonToReach, date | None]:
+    """The people picked to reach with their latest outreach (bound: user_id). The dashboard
+    sends it on every visit, so it is built once."""
+    user_id: BindParameter[int] = bindparam("user_id")
     last_outreach = (
         select(func.max(Outreach.sent_on))
         .where(Outreach.contact_id == PersonToReach.contact_id, Outreach.user_id == user_id)
@@ -297,7 +311,7 @@ def people_to_reach(user_id: int, limit: int = 20) -> list[ToReach]:
         .scalar_subquery()
     )
     reached = and_(last_outreach.is_not(None), last_outreach >= PersonToReach.added_on)
-    stmt = (
+    return (
         select(PersonToReach, last_outreach)
         .join(PersonToReach.contact)
         .options(contains_eager(PersonToReach.contact))
@@ -305,8 +319,12 @@ def people_to_reach(user_id: int, limit: int = 20) -> list[ToReach]:
         .order_by(reached, PersonToReach.added_on, PersonToReach.id)
         .limit(limit)
     )
+
+
+def people_to_reach(user_id: int, limit: int = 20) -> list[ToReach]:
+    """The people picked to reach, those not yet reached first, with their latest outreach."""
     rows = []
-    for entry, sent_on in db.session.execute(stmt):
+    for entry, sent_on in db.session.execute(_to_reach_statement(limit), {"user_id": user_id}):
         rows.append(ToReach(entry, sent_on if sent_on and sent_on >= entry.added_on else None))
     return rows
 
