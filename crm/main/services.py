@@ -20,7 +20,9 @@ from crm.plan.progress import daily_outreach, streak_start
 from crm.prebuilt import prebuilt
 
 DASHBOARD_LIST = 10
-# The dashboard's "Coming up": the next few open follow-ups after today.
+# "Due now": the five most overdue and the first five of today, each a full row with its
+# buttons; the Follow-ups page has the rest. "Coming up": the next five after today.
+DUE_NOW = 5
 COMING_UP = 5
 
 
@@ -174,8 +176,8 @@ def build_dashboard(user: User, today: date, now: datetime) -> Dashboard:
         uid,
         today,
         limits={
-            Due.OVERDUE: DASHBOARD_LIST,
-            Due.TODAY: DASHBOARD_LIST,
+            Due.OVERDUE: DUE_NOW,
+            Due.TODAY: DUE_NOW,
             Due.THIS_WEEK: COMING_UP,
             Due.LATER: COMING_UP,
         },

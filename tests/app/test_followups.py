@@ -183,9 +183,9 @@ def test_each_list_shows_its_first_rows_and_counts_the_rest(client, user, auth, 
     dashboard = client.get("/dashboard").get_data(as_text=True)
     assert "30 overdue, 2 today." in dashboard
     due_now, coming = dashboard.split('id="due"')[1].split("<h3>Coming up</h3>")
-    # Due now: the ten longest overdue, then today's.
-    assert due_now.count('class="followup"') == 12
-    assert "Step 29</p>" in due_now and "Step 20</p>" in due_now and "Step 19</p>" not in due_now
+    # Due now: the five longest overdue, then today's.
+    assert due_now.count('class="followup"') == 7
+    assert "Step 29</p>" in due_now and "Step 25</p>" in due_now and "Step 24</p>" not in due_now
     assert "Step 30</p>" in due_now and "Step 31</p>" in due_now
     # Coming up: this week's one, then the soonest later ones, five in all, soonest first.
     coming = coming.split("</ul>")[0]
