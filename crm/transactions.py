@@ -61,9 +61,13 @@ def end_reads_with_commit(app: Flask) -> None:
         session = db.session()
         if error is not None or not session.in_transaction() or wrote(session):
             return  # Flask-SQLAlchemy's session removal rolls it back, as always
+        # Nothing the request loaded is read again: expiring every object would be wasted work.
+        expire, session.expire_on_commit = session.expire_on_commit, False
         try:
             session.commit()
         except SQLAlchemyError:
             # The connection went away after the page was made: nothing was written anyway.
             app.logger.warning("Could not end a read-only transaction", exc_info=True)
             session.rollback()
+        finally:
+            session.expire_on_commit = expire
