@@ -59,7 +59,9 @@ def end_reads_with_commit(app: Flask) -> None:
     @app.teardown_request
     def _end_read(error: BaseException | None) -> None:
         session = db.session()
-        if error is not None or not session.in_transaction() or wrote(session):
+        # Changes still pending in the session would be flushed by a commit: those roll back.
+        pending = session.new or session.dirty or session.deleted
+        if error is not None or not session.in_transaction() or wrote(session) or pending:
             return  # Flask-SQLAlchemy's session removal rolls it back, as always
         # Nothing the request loaded is read again: expiring every object would be wasted work.
         expire, session.expire_on_commit = session.expire_on_commit, False

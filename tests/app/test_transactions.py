@@ -26,11 +26,19 @@ def test_what_a_request_flushes_or_updates_without_committing_is_rolled_back(app
         db.session.execute(update(User).values(weekly_goal=99))
         return "updated"
 
+    def add_and_leave() -> str:
+        owner = db.session.scalar(select(User.id))
+        # Added last: no later query flushes it, so only the request's end decides its fate.
+        db.session.add(Contact(user_id=owner, first_name="Never", last_name="Flushed"))
+        return "added"
+
+    app.add_url_rule("/test/add", view_func=add_and_leave)
     app.add_url_rule("/test/flush", view_func=flush_and_leave)
     app.add_url_rule("/test/update", view_func=update_and_leave)
     auth.register()
     assert client.get("/test/flush").get_data(as_text=True) == "flushed"
     assert client.get("/test/update").get_data(as_text=True) == "updated"
+    assert client.get("/test/add").get_data(as_text=True) == "added"
     assert _count(app, select(func.count(Contact.id))) == 0
     assert _count(app, select(func.count(User.id)).where(User.weekly_goal == 99)) == 0
 
