@@ -286,31 +286,49 @@ def contact_page(
     user_id: int, filters: ContactFilters, page: int, per_page: int
 ) -> tuple[Pagination, bool]:
     """A page of the list (Flask-SQLAlchemy's pagination, its total set here) and whether that
-    total stopped at SEARCH_COUNT_CAP. Scans as little as the answer needs: no count when the
-    first page is not full, and a search counted only up to the cap."""
-    listing = db.paginate(
+    total stopped at SEARCH_COUNT_CAP. Scans as little as the answer needs: the first page is
+    read before anything is counted (no count when it is not full); a later page is counted
+    first, so a page past the end is read once, as the last page; a search is counted only
+    up to the cap."""
+    page = min(max(page, 1), LAST_PAGE_ASKED)
+    if page == 1:
+        listing = _listing(user_id, filters, page, per_page)
+        if len(listing.items) < per_page:
+            listing.total = len(listing.items)
+            return listing, False
+        total, capped = _count(user_id, filters)
+    else:
+        total, capped = _count(user_id, filters)
+        if not capped:  # past the end: show the last page rather than nothing
+            page = min(page, max(1, -(-total // per_page)))
+        listing = _listing(user_id, filters, page, per_page)
+        if not listing.items and total:  # past the end of a count that stopped at the cap
+            listing = _listing(user_id, filters, -(-total // per_page), per_page)
+    listing.total = total
+    return listing, capped
+
+
+def _listing(user_id: int, filters: ContactFilters, page: int, per_page: int) -> Pagination:
+    return db.paginate(
         contact_query(user_id, filters),
-        page=min(max(page, 1), LAST_PAGE_ASKED),
+        page=page,
         per_page=per_page,
         max_per_page=None,
         error_out=False,
         count=False,
     )
-    if listing.page == 1 and len(listing.items) < per_page:
-        listing.total = len(listing.items)
-        return listing, False
+
+
+def _count(user_id: int, filters: ContactFilters) -> tuple[int, bool]:
+    """How many contacts the list matches, and whether a search's count stopped at the cap."""
     matching = _filtered(select(Contact.id), user_id, filters).order_by(None)
     cap = SEARCH_COUNT_CAP if filters.q else None
     if cap is not None:
         matching = matching.limit(cap + 1)
     total = db.session.scalar(select(func.count()).select_from(matching.subquery())) or 0
-    capped = cap is not None and total > cap
-    total = min(total, cap or total)
-    if not listing.items and total:
-        # Past the end: show the last page rather than nothing.
-        return contact_page(user_id, filters, -(-total // per_page), per_page)
-    listing.total = total
-    return listing, capped
+    if cap is not None and total > cap:
+        return cap, True
+    return total, False
 
 
 @dataclass

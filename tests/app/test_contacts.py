@@ -9,6 +9,7 @@ from sqlalchemy import func, select
 
 from crm.extensions import db
 from crm.models import Company, Contact, Tag, column_length
+from tests.conftest import counting_statements
 
 
 def contact_data(**overrides) -> dict:
@@ -340,6 +341,17 @@ def test_pagination(client, user, app):
     assert client.get("/contacts/?page=abc").status_code == 200
 
 
+def test_a_page_past_the_end_reads_the_last_page_once(client, user, app):
+    app.config["CONTACTS_PER_PAGE"] = 3
+    _seed(app, user)
+    with counting_statements(app) as statements:
+        past_the_end = client.get("/contacts/?page=99&sort=recent").get_data(as_text=True)
+    assert names_on(past_the_end) == ["Ada Lovelace"] and "Page 2 of 2" in past_the_end
+    contact_reads = [s for s in statements if s.lstrip().startswith("SELECT contact.id, ")]
+    counts = [s for s in statements if "count(*)" in s]
+    assert len(contact_reads) == 1 and len(counts) == 1, statements
+
+
 def test_list_links_a_vcard_download_of_what_it_shows(client, user, app):
     _seed(app, user)
     page = client.get("/contacts/?tag=mentor").get_data(as_text=True)
@@ -372,6 +384,8 @@ def test_a_huge_search_result_is_counted_up_to_a_cap(client, user, app, monkeypa
     assert 'href="/contacts/?q=a&amp;page=3" rel="next"' in last_counted
     beyond = client.get("/contacts/?q=a&page=3").get_data(as_text=True)
     assert len(names_on(beyond)) == 1 and names_on(beyond) != names_on(last_counted)
+    far_beyond = client.get("/contacts/?q=a&page=99").get_data(as_text=True)
+    assert "Page 2 of 2+" in far_beyond and names_on(far_beyond) == names_on(last_counted)
     unfiltered = client.get("/contacts/").get_data(as_text=True)
     assert "4 contacts" in unfiltered and "Page 1 of 4" in unfiltered
 
