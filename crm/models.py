@@ -153,6 +153,10 @@ class Contact(Model):
         Index("ix_contact_user_email", "user_id", "email"),
         Index("ix_contact_user_created", "user_id", "created_at"),
         Index("ix_contact_user_keep_in_touch", "user_id", "keep_in_touch_due"),
+        # The dashboard's counts per network read this index alone, never the wide rows.
+        Index(
+            "ix_contact_user_network_reach", "user_id", "network", "first_outreach_on", "replied_on"
+        ),
         # The list's default order (by name) walks this index instead of sorting every row.
         Index("ix_contact_user_sort_name", "user_id", "sort_name", "id"),
         # The few contacts someone introduced, newest first (the Plan page's referrals).

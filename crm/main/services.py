@@ -6,7 +6,19 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import BindParameter, ColumnElement, Select, bindparam, distinct, func, select
+from sqlalchemy import (
+    BindParameter,
+    ColumnElement,
+    CompoundSelect,
+    Select,
+    String,
+    bindparam,
+    distinct,
+    func,
+    literal,
+    select,
+    union_all,
+)
 from sqlalchemy.orm import contains_eager
 
 from crm.enums import Due, InterviewStatus, Network
@@ -15,8 +27,9 @@ from crm.followups import rules
 from crm.followups.services import open_followups
 from crm.interviews.services import to_wrap_up, upcoming
 from crm.models import Contact, FollowUp, Interview, JobChange, User
+from crm.plan.method import week_start
 from crm.plan.next_step import PlanCard, plan_card
-from crm.plan.progress import daily_outreach, streak_start
+from crm.plan.progress import streak_weeks
 from crm.prebuilt import prebuilt
 
 DASHBOARD_LIST = 10
@@ -56,7 +69,6 @@ class Dashboard:
     losing_touch: int = 0
     job_changes: int = 0
     latest_changes: list[JobChange] = field(default_factory=list)
-    daily_outreach: dict[date, int] = field(default_factory=dict)
     # The Plan's next step, streak and people to reach (crm.plan asked for its part).
     plan: PlanCard | None = None
 
@@ -77,36 +89,40 @@ class ContactStats:
 
 
 @prebuilt
-def _contact_stats_statement() -> Select[str, int, int, int, int]:
-    """Per network: contacts, reached, replied, past their keep-in-touch date (bound: user_id,
-    today)."""
-    return (
+def _contact_stats_statement() -> CompoundSelect[Any]:
+    """Per network: contacts, reached and replied (over ix_contact_user_network_reach alone);
+    then the contacts past their keep-in-touch date (over ix_contact_user_keep_in_touch)
+    in a row with no network (bound: user_id, today)."""
+    user_id: BindParameter[int] = bindparam("user_id")
+    return union_all(
         select(
             Contact.network,
-            func.count(Contact.id),
+            func.count(),
             func.count(Contact.first_outreach_on),
             func.count(Contact.replied_on),
-            func.count(Contact.id).filter(Contact.keep_in_touch_due < bindparam("today")),
         )
-        .where(Contact.user_id == bindparam("user_id"))
-        .group_by(Contact.network)
+        .where(Contact.user_id == user_id)
+        .group_by(Contact.network),
+        select(literal(None, String), func.count(), literal(0), literal(0)).where(
+            Contact.user_id == user_id, Contact.keep_in_touch_due < bindparam("today")
+        ),
     )
 
 
 def contact_stats(user_id: int, today: date) -> ContactStats:
-    """Contacts, people reached and people who replied per network, in one query."""
+    """Contacts, people reached and people who replied per network, and the contacts losing
+    touch, in one statement."""
     rows = db.session.execute(
         _contact_stats_statement(), {"user_id": user_id, "today": today}
     ).all()
-    found = {row[0]: row for row in rows}
+    found = {network: row for network, *row in rows if network is not None}
+    losing = sum(n for network, n, *_ in rows if network is None)
     rates = [
-        NetworkRate(n, found[n][2], found[n][3]) if n in found else NetworkRate(n, 0, 0)
+        NetworkRate(n, found[n][1], found[n][2]) if n in found else NetworkRate(n, 0, 0)
         for n in Network.values()
     ]
     return ContactStats(
-        rates=rates,
-        contacts=sum(row[1] for row in rows),
-        losing_touch=sum(row[4] for row in rows),
+        rates=rates, contacts=sum(row[0] for row in found.values()), losing_touch=losing
     )
 
 
@@ -182,10 +198,9 @@ def build_dashboard(user: User, today: date, now: datetime) -> Dashboard:
             Due.LATER: COMING_UP,
         },
     )
-    monday, sunday = rules.week_bounds(today)
-    # One read of outreach per day serves this week's count and the plan card's streak.
-    daily = daily_outreach(uid, streak_start(today))
-    week_outreach = sum(n for day, n in daily.items() if monday <= day <= sunday)
+    # One read of outreach per week serves this week's count and the plan card's streak.
+    weeks = streak_weeks(uid, user.weekly_goal, today)
+    week_outreach = weeks[week_start(today)]
     stats = contact_stats(uid, today)
     rates = stats.rates
     overall = NetworkRate("all", sum(r.reached for r in rates), sum(r.replied for r in rates))
@@ -217,6 +232,5 @@ def build_dashboard(user: User, today: date, now: datetime) -> Dashboard:
         losing_touch=losing,
         job_changes=counts.job_changes,
         latest_changes=list(latest_changes),
-        daily_outreach=daily,
-        plan=plan_card(uid, user.weekly_goal, today, daily),
+        plan=plan_card(uid, user.weekly_goal, today, weeks),
     )

@@ -109,10 +109,10 @@ def _role_step(user_id: int) -> NextStep | None:
     return None
 
 
-def plan_card(user_id: int, goal: int, today: date, daily: dict[date, int]) -> PlanCard:
+def plan_card(user_id: int, goal: int, today: date, outreach: dict[date, int]) -> PlanCard:
     """The next step (check-in due, an obstacle with no proof, a role with nobody, people to
-    reach), the streak (from the outreach per day the dashboard read) and the people picked
-    to reach."""
+    reach), the streak (from the outreach per day or week the dashboard read) and the people
+    picked to reach."""
     to_reach = [r for r in services.people_to_reach(user_id, limit=5) if r.reached_on is None]
     step = _first_steps(user_id, today)
     if step is None and to_reach:
@@ -124,4 +124,4 @@ def plan_card(user_id: int, goal: int, today: date, daily: dict[date, int]) -> P
             "See your list",
         )
     step = step or _role_step(user_id)
-    return PlanCard(step, method.streak(daily, goal, today), goal, to_reach)
+    return PlanCard(step, method.streak(outreach, goal, today), goal, to_reach)

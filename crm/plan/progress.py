@@ -8,6 +8,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
 from sqlalchemy import (
+    BindParameter,
     ColumnElement,
     CompoundSelect,
     Date,
@@ -38,31 +39,38 @@ def _as_date(value: object) -> date:
     return value if isinstance(value, date) else date.fromisoformat(str(value)[:10])
 
 
-def _sent_per_day(
-    user_id: int | ColumnElement[int],
-    since: date | ColumnElement[date],
-    *leading: ColumnElement[Any],
-) -> Select[Any]:
-    """Outreach sent per day since a date, over the user's sent_on index (after any leading
-    columns, such as a series name); the user and the date are values, or bindparams in a
-    statement built once."""
-    return (
-        select(*leading, Outreach.sent_on, func.count())
-        .where(Outreach.user_id == user_id, Outreach.sent_on >= since)
-        .group_by(Outreach.sent_on)
-    )
-
-
 @prebuilt
-def _daily_statement() -> Select[Any]:
-    """Outreach sent per day (bound: user_id, since): the dashboard's, built once."""
-    return _sent_per_day(bindparam("user_id"), bindparam("since"))
+def _weeks_statement() -> Select[Any]:
+    """Outreach sent this week, and in each of the STREAK_WEEKS before it counted only up to
+    the goal (bound: user_id, need, and each week's first and next Monday, from_N and to_N
+    for N weeks back): built once."""
+    user_id: BindParameter[int] = bindparam("user_id")
+    need: BindParameter[int] = bindparam("need")
+    weeks = []
+    for back in range(STREAK_WEEKS + 1):
+        sent = select(Outreach.id).where(
+            Outreach.user_id == user_id,
+            Outreach.sent_on >= bindparam(f"from_{back}", type_=Date),
+            Outreach.sent_on < bindparam(f"to_{back}", type_=Date),
+        )
+        if back:
+            sent = sent.limit(need)
+        weeks.append(select(func.count()).select_from(sent.subquery()).scalar_subquery())
+    return select(*weeks)
 
 
-def daily_outreach(user_id: int, since: date) -> dict[date, int]:
-    """Outreach sent per day since a date (one statement)."""
-    rows = db.session.execute(_daily_statement(), {"user_id": user_id, "since": since}).all()
-    return {day: n for day, n in rows}
+def streak_weeks(user_id: int, goal: int, today: date) -> dict[date, int]:
+    """Outreach per week (by Monday) for the streak: this week's exact count, and earlier
+    weeks' counted up to the goal, which is all the streak asks of them. One statement that
+    reads at most the goal's number of rows in each past week, however busy the user was."""
+    this_monday = method.week_start(today)
+    params: dict[str, object] = {"user_id": user_id, "need": max(goal, 1)}
+    for back in range(STREAK_WEEKS + 1):
+        monday = this_monday - timedelta(weeks=back)
+        params[f"from_{back}"] = monday
+        params[f"to_{back}"] = monday + timedelta(weeks=1)
+    counts = db.session.execute(_weeks_statement(), params).one()
+    return {this_monday - timedelta(weeks=back): n for back, n in enumerate(counts)}
 
 
 def streak_start(today: date) -> date:
@@ -117,7 +125,9 @@ def _daily_series(
     referred = (Contact.user_id == user_id, Contact.introduced_by_id.is_not(None))
     no_day = literal(None, Date)
     statement: CompoundSelect[str, date | None, int] = union_all(
-        _sent_per_day(user_id, streak_from, literal("Outreach")),
+        select(literal("Outreach"), Outreach.sent_on, func.count())
+        .where(Outreach.user_id == user_id, Outreach.sent_on >= streak_from)
+        .group_by(Outreach.sent_on),
         select(literal("Replies"), Outreach.reply_on, func.count())
         .where(*replied, Outreach.reply_on >= start)
         .group_by(Outreach.reply_on),

@@ -5,10 +5,10 @@ from __future__ import annotations
 import re
 from datetime import date
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 
 from crm.extensions import db
-from crm.models import Outreach
+from crm.models import Outreach, User
 from tests.app.networking import TODAY, add, log
 
 
@@ -38,3 +38,28 @@ def test_dashboard_asks_about_past_interviews_still_scheduled(client, user, app,
     )
     page = client.get("/dashboard").get_data(as_text=True)
     assert "Did these happen?" in page and "was Mon 02 Nov" in page
+
+
+def test_the_weekly_goal_counts_this_week_in_full_and_the_streak_back_from_it(
+    client, user, app, fixed_today
+):
+    with app.app_context():
+        db.session.execute(update(User).values(weekly_goal=2))
+        db.session.commit()
+    jane = add(client, "Jane")
+    sent = {
+        date(2026, 11, 23): 1,  # this week's Monday
+        TODAY: 2,
+        date(2026, 11, 22): 4,  # last week's Sunday: last week, well over the goal
+        date(2026, 11, 9): 2,  # two weeks back, just at it
+        date(2026, 11, 2): 1,  # three weeks back: short, so the streak stops here
+        date(2026, 10, 26): 5,
+    }
+    for day, n in sent.items():
+        for i in range(n):
+            log(client, jane, sent_on=day, summary=f"Hello {day} {i}")
+    page = client.get("/dashboard").get_data(as_text=True)
+    assert "3 of 2 outreaches this week: goal reached" in page
+    assert "<strong>3 weeks in a row</strong> at your goal of 2." in page
+    plan = client.get("/plan/").get_data(as_text=True)
+    assert "<strong>3 weeks in a row</strong>" in plan
