@@ -15,6 +15,7 @@ from crm.backup import services
 from crm.backup.archive import BackupError, read_data
 from crm.extensions import db
 from crm.models import User
+from crm.schema import refresh_statistics
 
 
 def _user_or_exit(email: str) -> User:
@@ -72,6 +73,7 @@ def restore(file: Path, email: str) -> None:
         db.session.rollback()
         raise click.ClickException(str(error)) from error
     db.session.commit()
+    refresh_statistics()
     click.echo(f"Restored into {user.email}: {counts.summary()}.")
 
 

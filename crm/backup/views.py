@@ -14,6 +14,7 @@ from crm.backup import services
 from crm.backup.archive import BackupError, read_data
 from crm.backup.forms import RestoreForm
 from crm.extensions import db
+from crm.schema import refresh_statistics
 
 bp = Blueprint("backup", __name__)
 
@@ -55,6 +56,7 @@ def restore() -> ResponseReturnValue:
             form.backup.errors = [str(error)]
         else:
             db.session.commit()
+            refresh_statistics()
             flash(f"Welcome back: your backup is restored ({counts.summary()}).", "success")
             return redirect(url_for("contacts.index"))
     errors = list(form.backup.errors) or ["This form expired. Please send the file again."]

@@ -16,6 +16,7 @@ from crm.enums import Network
 from crm.extensions import db
 from crm.importers import UnsupportedFormat
 from crm.imports import services
+from crm.schema import refresh_statistics
 
 # Files with at least this many people get a progress bar.
 LARGE_FILE = 1_000
@@ -71,6 +72,7 @@ def register(app: Flask) -> None:
                 db.session.rollback()
             else:
                 db.session.commit()
+                refresh_statistics()
         except SQLAlchemyError as error:
             db.session.rollback()
             raise click.ClickException(

@@ -18,6 +18,7 @@ from crm.imports import services
 from crm.imports.forms import ConfirmImportForm, UndoForm, UploadForm
 from crm.imports.pending import PendingUploads, QuotaExceeded, is_token
 from crm.models import ImportBatch
+from crm.schema import refresh_statistics
 
 bp = Blueprint("imports", __name__)
 
@@ -160,6 +161,7 @@ def confirm() -> ResponseReturnValue:
         )
         uploads.finish(upload, outcome.batch.id if outcome.batch else None)
         db.session.commit()
+        refresh_statistics()
     except (SQLAlchemyError, UnsupportedFormat):
         db.session.rollback()
         current_app.logger.exception("import of %s failed", filename)
