@@ -12,6 +12,7 @@ from flask import Flask, render_template
 from flask.typing import ResponseReturnValue
 from flask_wtf.csrf import CSRFError
 from sqlalchemy import event
+from sqlalchemy.exc import DisconnectionError
 from werkzeug.exceptions import HTTPException, SecurityError
 
 from crm import enums
@@ -197,6 +198,8 @@ def _tune_sqlite(app: Flask) -> None:
         event.listen(db.engine, "connect", _sqlite_foreign_keys)
         if db.engine.url.database not in (None, "", ":memory:"):
             event.listen(db.engine, "connect", _sqlite_wal)
+            event.listen(db.engine, "connect", _sqlite_note_schema)
+            event.listen(db.engine, "checkout", _sqlite_same_schema)
 
 
 def _sqlite_foreign_keys(dbapi_connection: Any, connection_record: object) -> None:
@@ -218,3 +221,23 @@ def _sqlite_wal(dbapi_connection: Any, connection_record: object) -> None:
     # Safe with WAL (a power cut may lose the last commits, never corrupt the file).
     cursor.execute("PRAGMA synchronous=NORMAL")
     cursor.close()
+
+
+def _schema_version(dbapi_connection: Any) -> int:
+    return int(dbapi_connection.execute("PRAGMA schema_version").fetchone()[0])
+
+
+def _sqlite_note_schema(dbapi_connection: Any, connection_record: Any) -> None:
+    connection_record.info["schema_version"] = _schema_version(dbapi_connection)
+
+
+def _sqlite_same_schema(dbapi_connection: Any, connection_record: Any, proxy: object) -> None:
+    """A pooled connection whose schema changed since it opened is opened afresh.
+
+    SQLite reads the planner's statistics once, when a connection opens, and reloading
+    them takes a write lock. crm.schema.refresh_statistics changes the schema as it
+    writes new ones, so every connection, in every process, picks them up on its next
+    checkout (a PRAGMA, about 6 us; the pool retries with a new connection).
+    """
+    if _schema_version(dbapi_connection) != connection_record.info.get("schema_version"):
+        raise DisconnectionError("The schema changed: reopening for its new statistics.")

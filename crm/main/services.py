@@ -101,7 +101,8 @@ def _contact_stats_statement() -> CompoundSelect[Any]:
             func.count(Contact.first_outreach_on),
             func.count(Contact.replied_on),
         )
-        .where(Contact.user_id == user_id)
+        # Always true; it lets the planner use the partial index (see crm.models.Contact).
+        .where(Contact.user_id == user_id, Contact.network.is_not(None))
         .group_by(Contact.network),
         select(literal(None, String), func.count(), literal(0), literal(0)).where(
             Contact.user_id == user_id, Contact.keep_in_touch_due < bindparam("today")

@@ -6,10 +6,15 @@ Create Date: 2026-12-03 13:00:00
 
 At 30,000 contacts the dashboard counted per network by reading every contact's row: 28-37
 ms on SQLite. Read from this index alone (the losing-touch count from its own index) the
-same counts take about 6 ms.
+same counts take about 6 ms. Its WHERE holds for every row (network is NOT NULL); it keeps
+the index to the statement that repeats it, since SQLite otherwise chose it for the list's
+searches and read the rows out of order (150 ms instead of 90 at 30,000 contacts).
 """
 
+import sqlalchemy as sa
 from alembic import op
+
+NETWORK_SET = sa.text("network IS NOT NULL")
 
 # revision identifiers, used by Alembic.
 revision = "0014"
@@ -23,6 +28,8 @@ def upgrade() -> None:
         "ix_contact_user_network_reach",
         "contact",
         ["user_id", "network", "first_outreach_on", "replied_on"],
+        sqlite_where=NETWORK_SET,
+        postgresql_where=NETWORK_SET,
     )
 
 

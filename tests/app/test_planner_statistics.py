@@ -10,8 +10,10 @@ import pytest
 from sqlalchemy import text
 
 from crm.extensions import db
+from crm.schema import refresh_statistics
 from tests.app.test_imports_support import fixture_bytes, import_bytes
 from tests.conftest import PG_URL, dispose, make_test_app
+from tests.seed import seed
 
 pytestmark = pytest.mark.skipif(bool(PG_URL), reason="PostgreSQL keeps its own statistics")
 
@@ -26,20 +28,40 @@ def _contact_rows_counted(app) -> int | None:
     return None if stat is None else int(stat.split()[0])
 
 
-def test_a_first_start_gives_a_database_without_statistics_some(tmp_path):
+def _restart(url: str) -> int | None:
+    app = make_test_app(url, AUTO_MIGRATE=True)
+    counted = _contact_rows_counted(app)
+    dispose(app)
+    return counted
+
+
+def test_a_start_refreshes_statistics_that_are_missing_or_far_off(tmp_path):
     url = f"sqlite:///{tmp_path / 'crm.sqlite3'}"
     app = make_test_app(url, AUTO_MIGRATE=True)
     with app.app_context():
         tables = db.session.scalars(text("SELECT name FROM sqlite_master")).all()
+    assert "sqlite_stat1" in tables  # made by the upgrade that built the schema
+    client = app.test_client()
+    client.post(
+        "/register",
+        data={
+            "email": "jo@example.com",
+            "password": "a long password",
+            "confirm": "a long password",
+        },
+    )
+    for n in range(3):
+        client.post("/contacts/new", data={"first_name": f"Person {n}", "network": "work"})
+    with app.app_context():
         db.session.execute(text("DROP TABLE sqlite_stat1"))
         db.session.commit()
+    assert _restart(url) == 3  # none at all
+    for n in range(3, 7):
+        client.post("/contacts/new", data={"first_name": f"Person {n}", "network": "work"})
+    assert _restart(url) == 7  # 3 counted, 7 now: more than twice
+    client.post("/contacts/new", data={"first_name": "Person 8", "network": "work"})
+    assert _restart(url) == 7  # 7 counted, 8 now: close enough, left as they are
     dispose(app)
-    assert "sqlite_stat1" in tables  # made by the upgrade that built the schema
-    again = make_test_app(url, AUTO_MIGRATE=True)
-    with again.app_context():
-        tables = db.session.scalars(text("SELECT name FROM sqlite_master")).all()
-    dispose(again)
-    assert "sqlite_stat1" in tables
 
 
 def test_an_import_refreshes_the_statistics(app, client, user):
@@ -51,3 +73,32 @@ def test_an_import_refreshes_the_statistics(app, client, user):
     with app.app_context():
         contacts = db.session.scalar(text("SELECT count(*) FROM contact"))
     assert contacts and _contact_rows_counted(app) == contacts
+
+
+def test_connections_opened_before_a_refresh_plan_with_the_new_statistics(tmp_path):
+    url = f"sqlite:///{tmp_path / 'crm.sqlite3'}"
+    app = make_test_app(url, AUTO_MIGRATE=True)
+    app.test_client().post(
+        "/register",
+        data={
+            "email": "jo@example.com",
+            "password": "a long password",
+            "confirm": "a long password",
+        },
+    )
+    plan = text(
+        "EXPLAIN QUERY PLAN SELECT * FROM contact WHERE user_id = 1 AND search_text LIKE '%a%'"
+    )
+    with app.app_context():
+        user_id = db.session.scalar(text("SELECT id FROM user"))
+        seed(user_id, 300, outreach=0, followups=0)
+        db.session.commit()
+        with db.engine.connect() as before_refresh:  # opened first, and kept open
+            before = " ".join(row[3] for row in before_refresh.execute(plan))
+            refresh_statistics()  # on another connection: this one is checked out
+        # Both pooled connections: the one that refreshed, and the one opened before.
+        with db.engine.connect() as first, db.engine.connect() as second:
+            after = {" ".join(row[3] for row in c.execute(plan)) for c in (first, second)}
+    dispose(app)
+    # Every contact is the user's: with statistics, reading the table beats the index.
+    assert "USING INDEX" in before and after == {"SCAN contact"}, (before, after)
