@@ -111,3 +111,23 @@ def test_four_workers_start_together_on_a_fresh_database(fresh_database, tmp_pat
         versions = connection.execute(text("SELECT version_num FROM alembic_version")).all()
     engine.dispose()
     assert len(versions) == 1
+
+
+def _frozen_after_create_app(tmp_path, testing: bool) -> int:
+    """How many objects the garbage collector leaves out after create_app, in a process of
+    its own (freezing this one would keep every test's objects)."""
+    code = (
+        "import gc, sys; from crm import create_app; "
+        f"create_app({{'SQLALCHEMY_DATABASE_URI': sys.argv[1], 'SECRET_KEY': 's', "
+        f"'TESTING': {testing}}}); print(gc.get_freeze_count())"
+    )
+    url = f"sqlite:///{tmp_path / f'freeze_{testing}.sqlite3'}"
+    done = subprocess.run(
+        [sys.executable, "-c", code, url], cwd=ROOT, capture_output=True, text=True, check=True
+    )
+    return int(done.stdout.split()[-1])
+
+
+def test_a_server_leaves_what_it_built_at_start_out_of_garbage_collection(tmp_path):
+    assert _frozen_after_create_app(tmp_path, testing=False) > 10_000
+    assert _frozen_after_create_app(tmp_path, testing=True) == 0
