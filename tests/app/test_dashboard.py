@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import re
-from datetime import date
+from datetime import date, timedelta
 
 from sqlalchemy import select, update
 
 from crm.extensions import db
 from crm.models import Outreach, User
 from tests.app.networking import TODAY, add, log
+from tests.conftest import counting_statements
 
 
 def test_dashboard_shows_due_items_goal_rates_and_pipeline(client, user, app, fixed_today):
@@ -63,3 +64,20 @@ def test_the_weekly_goal_counts_this_week_in_full_and_the_streak_back_from_it(
     assert "<strong>3 weeks in a row</strong> at your goal of 2." in page
     plan = client.get("/plan/").get_data(as_text=True)
     assert "<strong>3 weeks in a row</strong>" in plan
+
+
+def test_a_long_streak_is_read_back_a_quarter_at_a_time_up_to_a_year(
+    client, user, app, fixed_today
+):
+    with app.app_context():
+        db.session.execute(update(User).values(weekly_goal=1))
+        db.session.commit()
+    jane = add(client, "Jane")
+    for back in range(60):  # this week and the 59 before it
+        log(client, jane, sent_on=TODAY - timedelta(weeks=back), summary=f"Hello {back}")
+    with counting_statements(app) as statements:
+        page = client.get("/dashboard").get_data(as_text=True)
+    # This week and the 52 before it, however long the run: the streak looks back a year.
+    assert "<strong>53 weeks in a row</strong> at your goal of 1." in page
+    reads = [s for s in statements if s.startswith("SELECT (SELECT count(*) AS count_1 \nFROM (")]
+    assert len(reads) == 5  # 13 weeks a read, until the year is covered
