@@ -281,12 +281,16 @@ def _lists_statement(
         select(FollowUp, lists.c.list, lists.c.total)
         .join(lists, lists.c.id == FollowUp.id)
         # An outer join: the rut check-in has no contact. The introducer fills {introduced_by}:
-        # only the name is read, so the introducer's company is left out of the join.
+        # only the name is read, so only its columns are (which also keeps the statement
+        # under the 4 KB psycopg caches the parsing of), and its company is left out.
         .outerjoin(FollowUp.contact)
         .options(
             contains_eager(FollowUp.contact)
             .joinedload(Contact.introduced_by)
-            .lazyload(Contact.company)
+            .options(
+                load_only(Contact.first_name, Contact.last_name, Contact.email),
+                lazyload(Contact.company),
+            )
         )
         .order_by(FollowUp.due_on, FollowUp.id)
     )
