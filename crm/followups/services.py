@@ -337,7 +337,7 @@ def colleagues_for(user_id: int, followups: list[FollowUp]) -> dict[int, Company
     return people_at(user_id, company_ids)
 
 
-def losing_touch(user_id: int, today: date, limit: int = 50) -> tuple[list[Contact], int]:
+def losing_touch(user_id: int, today: date, limit: int = GROUP_LIMIT) -> tuple[list[Contact], int]:
     """Contacts past their keep-in-touch date, longest overdue first, and how many there are."""
     condition = (Contact.user_id == user_id, Contact.keep_in_touch_due < today)
     rows = db.session.scalars(

@@ -45,17 +45,23 @@ def _back(default: str) -> ResponseReturnValue:
     return redirect(safe_next(request.form.get("next")) or default)
 
 
+# ?all=losing opens the Losing touch list, as ?all=overdue opens the overdue one.
+LOSING = "losing"
+
+
 @bp.route("/follow-ups")
 def index() -> ResponseReturnValue:
     """Open follow-ups grouped Overdue, Today, This week, Later, and who is losing touch: the
     first rows of each list, or all of the one list asked for (?all=overdue, say)."""
     today = clock.user_today(current_user)
     opened = request.args.get("all", "")
-    if opened not in Due.values():
+    if opened not in (*Due.values(), LOSING):
         opened = ""  # an unknown list: every list as usual
     limits = {name: LIST_LIMIT if name == opened else GROUP_LIMIT for name in Due.values()}
     groups = open_followups(current_user.id, today, limits)
-    drifting, drifting_total = losing_touch(current_user.id, today)
+    drifting, drifting_total = losing_touch(
+        current_user.id, today, limit=LIST_LIMIT if opened == LOSING else GROUP_LIMIT
+    )
     shown = [row for rows in groups.groups.values() for row in rows]
     return render_template(
         "followups/index.html",

@@ -9,7 +9,7 @@ from sqlalchemy import select
 
 from crm.enums import FollowUpState
 from crm.extensions import db
-from crm.models import FollowUp, User
+from crm.models import Contact, FollowUp, User
 from tests.app.networking import TODAY, add, followups, log
 
 
@@ -241,3 +241,39 @@ def test_a_list_longer_than_the_page_opens_to_its_first_200(client, user, app, f
     )
     assert today.count('class="followup"') == 200
     assert "These are the first 200; the other 5 move up as you clear these." in today
+
+
+def test_losing_touch_shows_the_longest_overdue_first_and_opens_in_full(
+    client, user, app, fixed_today, monkeypatch
+):
+    with app.app_context():
+        owner = db.session.scalar(select(User.id))
+        db.session.add_all(
+            Contact(
+                user_id=owner,
+                first_name=f"Drifting{n:02d}",
+                last_name="Tester",
+                keep_in_touch_due=TODAY - timedelta(days=1 + n),
+            )
+            for n in range(14)
+        )
+        db.session.add(Contact(user_id=owner, first_name="Fine", keep_in_touch_due=TODAY))
+        db.session.commit()
+
+    def losing(query: str = "") -> str:
+        page = client.get("/follow-ups" + query).get_data(as_text=True)
+        return page.split('id="losing"')[1].split("</section>")[0]
+
+    first = losing()
+    assert first.startswith('>Losing touch <small class="muted">(14)</small>')
+    assert first.count("<li>") == 10 and "Drifting13" in first and "Drifting03" not in first
+    assert "Fine" not in first  # due today is not past due
+    assert "And 4 more, due more recently." in first
+    assert 'href="/follow-ups?all=losing#losing">Show all 14' in first
+    opened = losing("?all=losing")
+    assert opened.count("<li>") == 14 and "Drifting00" in opened
+    assert 'All 14 shown. <a href="/follow-ups#losing">Show fewer' in opened
+    monkeypatch.setattr("crm.followups.views.LIST_LIMIT", 12)
+    assert 'href="/follow-ups?all=losing#losing">Show the first 12' in losing()
+    capped = losing("?all=losing")
+    assert capped.count("<li>") == 12 and "These are the first 12 of 14" in capped
