@@ -88,42 +88,43 @@ class ContactStats:
     losing_touch: int
 
 
+# The parts of _contact_stats_statement's answer, in its first column.
+_REACHED, _ALL, _LOSING = "reached", "all", "losing"
+
+
 @prebuilt
 def _contact_stats_statement() -> CompoundSelect[Any]:
-    """Per network: contacts, reached and replied (over ix_contact_user_network_reach alone);
-    then the contacts past their keep-in-touch date (over ix_contact_user_keep_in_touch)
-    in a row with no network (bound: user_id, today)."""
+    """Reached and replied per network (over ix_contact_user_reached alone), all contacts,
+    and those past their keep-in-touch date (over ix_contact_user_keep_in_touch); each row
+    names its part (bound: user_id, today)."""
     user_id: BindParameter[int] = bindparam("user_id")
+    no_network = literal(None, String)
     return union_all(
-        select(
-            Contact.network,
-            func.count(),
-            func.count(Contact.first_outreach_on),
-            func.count(Contact.replied_on),
-        )
-        # Always true; it lets the planner use the partial index (see crm.models.Contact).
-        .where(Contact.user_id == user_id, Contact.network.is_not(None))
+        select(literal(_REACHED), Contact.network, func.count(), func.count(Contact.replied_on))
+        # Replies come after an outreach, so everyone who replied is among the reached.
+        .where(Contact.user_id == user_id, Contact.first_outreach_on.is_not(None))
         .group_by(Contact.network),
-        select(literal(None, String), func.count(), literal(0), literal(0)).where(
+        select(literal(_ALL), no_network, func.count(), literal(0)).where(
+            Contact.user_id == user_id
+        ),
+        select(literal(_LOSING), no_network, func.count(), literal(0)).where(
             Contact.user_id == user_id, Contact.keep_in_touch_due < bindparam("today")
         ),
     )
 
 
 def contact_stats(user_id: int, today: date) -> ContactStats:
-    """Contacts, people reached and people who replied per network, and the contacts losing
-    touch, in one statement."""
+    """Contacts, and people reached and people who replied per network, and the contacts
+    losing touch, in one statement."""
     rows = db.session.execute(
         _contact_stats_statement(), {"user_id": user_id, "today": today}
     ).all()
-    found = {network: row for network, *row in rows if network is not None}
-    losing = sum(n for network, n, *_ in rows if network is None)
-    rates = [
-        NetworkRate(n, found[n][1], found[n][2]) if n in found else NetworkRate(n, 0, 0)
-        for n in Network.values()
-    ]
+    reached = {network: (n, replied) for part, network, n, replied in rows if part == _REACHED}
+    totals = {part: n for part, _, n, _ in rows if part != _REACHED}
     return ContactStats(
-        rates=rates, contacts=sum(row[0] for row in found.values()), losing_touch=losing
+        rates=[NetworkRate(n, *reached.get(n, (0, 0))) for n in Network.values()],
+        contacts=totals[_ALL],
+        losing_touch=totals[_LOSING],
     )
 
 
