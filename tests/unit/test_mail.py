@@ -146,7 +146,11 @@ def test_the_app_reads_smtp_settings_from_the_environment(monkeypatch, tmp_path)
     monkeypatch.setenv("CRM_SMTP_URL", " smtp://mail.example.org:587 ")
     monkeypatch.setenv("CRM_MAIL_FROM", "CRM <crm@example.org>")
     app = create_app(
-        {"SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'x.sqlite3'}", "AUTO_MIGRATE": False}
+        {
+            "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'x.sqlite3'}",
+            "AUTO_MIGRATE": False,
+            "TESTING": True,  # a server's app would freeze this test process's objects
+        }
     )
     assert app.config["SMTP_URL"] == "smtp://mail.example.org:587"
     assert app.config["MAIL_FROM"] == "CRM <crm@example.org>"
