@@ -327,6 +327,23 @@ def test_filters_and_sorts(client, user, app):
     assert get(network="bogus", sort="bogus") == get(sort="name")
 
 
+def test_sorted_by_company_each_row_shows_its_own_company_from_one_join(client, user, app):
+    _seed(app, user)
+    with counting_statements(app) as statements:
+        page = client.get("/contacts/?sort=company").get_data(as_text=True)
+    rows = page.split("<tbody>")[1].split("</tbody>")[0].split("<tr")[1:]
+    companies = {"Ada Lovelace": "Analytical", "Alan Turing": "Bletchley", "Grace Hopper": "Navy"}
+    for name, company in companies.items():
+        (row,) = [r for r in rows if name in r]
+        assert company in row and all(c not in row for c in companies.values() if c != company)
+    (listing,) = [
+        s
+        for s in statements
+        if s.lstrip().startswith("SELECT") and "ORDER BY" in s and "LEFT OUTER JOIN company" in s
+    ]
+    assert listing.count("JOIN company") == 1, listing
+
+
 def test_pagination(client, user, app):
     app.config["CONTACTS_PER_PAGE"] = 3
     _seed(app, user)
