@@ -20,6 +20,7 @@ from alembic.script import ScriptDirectory
 from flask import current_app
 from flask_migrate import upgrade
 from sqlalchemy import text
+from sqlalchemy.exc import SQLAlchemyError
 
 from crm.extensions import db
 
@@ -121,6 +122,17 @@ def refresh_statistics() -> None:
     """
     if db.engine.dialect.name != "sqlite":
         return
-    with db.engine.begin() as connection:
-        connection.exec_driver_sql("DROP TABLE IF EXISTS sqlite_stat1")
-        connection.exec_driver_sql("ANALYZE")
+    try:
+        with db.engine.begin() as connection:
+            # pysqlite runs DDL outside any transaction unless one is begun by hand: without
+            # it a failed ANALYZE would leave the table dropped and the planner with nothing.
+            connection.exec_driver_sql("BEGIN")
+            connection.exec_driver_sql("DROP TABLE IF EXISTS sqlite_stat1")
+            connection.exec_driver_sql(ANALYZE)
+    except SQLAlchemyError:
+        # What was committed stays so; only the planner goes on with what it had.
+        current_app.logger.warning("SQLite's planner statistics were not refreshed", exc_info=True)
+
+
+# The statement that gathers the statistics (a test swaps in one that fails).
+ANALYZE = "ANALYZE"

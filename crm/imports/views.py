@@ -161,7 +161,6 @@ def confirm() -> ResponseReturnValue:
         )
         uploads.finish(upload, outcome.batch.id if outcome.batch else None)
         db.session.commit()
-        refresh_statistics()
     except (SQLAlchemyError, UnsupportedFormat):
         db.session.rollback()
         current_app.logger.exception("import of %s failed", filename)
@@ -171,6 +170,7 @@ def confirm() -> ResponseReturnValue:
             "error",
         )
         return redirect(url_for("imports.index"))
+    refresh_statistics()
     flash(_summary(outcome.counts), "success")
     if outcome.batch is None:
         return redirect(url_for("imports.index"))

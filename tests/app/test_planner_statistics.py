@@ -102,3 +102,20 @@ def test_connections_opened_before_a_refresh_plan_with_the_new_statistics(tmp_pa
     # Every row is the user's: with statistics, the contact's own index wins.
     assert "ix_outreach_contact_id" not in before, before
     assert after == {"SEARCH outreach USING INDEX ix_outreach_contact_id (contact_id=?)"}, after
+
+
+def test_an_import_whose_statistics_fail_is_kept_and_says_so_only_in_the_log(
+    app, client, user, monkeypatch, caplog
+):
+    with app.app_context():
+        refresh_statistics()
+        before = db.session.execute(text("SELECT tbl, idx, stat FROM sqlite_stat1")).all()
+        db.session.rollback()
+    monkeypatch.setattr("crm.schema.ANALYZE", "ANALYZE no_such_table")  # SQLite refuses it
+    page = import_bytes(client, fixture_bytes("linkedin_current.csv"))
+    assert page.status_code == 200 and "Import done:" in page.get_data(as_text=True)
+    with app.app_context():
+        assert db.session.scalar(text("SELECT count(*) FROM contact")) > 0
+        after = db.session.execute(text("SELECT tbl, idx, stat FROM sqlite_stat1")).all()
+    assert after == before  # the old statistics stay, the failed refresh undone
+    assert "planner statistics were not refreshed" in caplog.text
