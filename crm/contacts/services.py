@@ -310,12 +310,17 @@ def contact_page(
     else:
         total, capped = _count(user_id, filters)
         if not capped:  # past the end: show the last page rather than nothing
-            page = min(page, max(1, -(-total // per_page)))
+            page = min(page, max(1, _last_page(total, per_page)))
         listing = _listing(user_id, filters, page, per_page)
         if not listing.items and total:  # past the end of a count that stopped at the cap
-            listing = _listing(user_id, filters, -(-total // per_page), per_page)
+            listing = _listing(user_id, filters, _last_page(total, per_page), per_page)
     listing.total = total
     return listing, capped
+
+
+def _last_page(total: int, per_page: int) -> int:
+    """The number of the page that holds the last of `total` contacts."""
+    return -(-total // per_page)
 
 
 def _listing(user_id: int, filters: ContactFilters, page: int, per_page: int) -> Pagination:

@@ -71,7 +71,7 @@ def streak_weeks(user_id: int, goal: int, today: date) -> dict[date, int]:
     week short of it (at most STREAK_WEEKS). Each statement reads at most the goal's number
     of rows in each past week, however busy the user was."""
     need = max(goal, 1)
-    oldest = method.week_start(today) - timedelta(weeks=STREAK_WEEKS)
+    oldest = streak_start(today)
     counts: dict[date, int] = {}
     week_after = method.week_start(today) + timedelta(weeks=1)
     while week_after > oldest:

@@ -41,12 +41,16 @@ def test_dashboard_asks_about_past_interviews_still_scheduled(client, user, app,
     assert "Did these happen?" in page and "was Mon 02 Nov" in page
 
 
+def _set_weekly_goal(app, goal: int) -> None:
+    with app.app_context():
+        db.session.execute(update(User).values(weekly_goal=goal))
+        db.session.commit()
+
+
 def test_the_weekly_goal_counts_this_week_in_full_and_the_streak_back_from_it(
     client, user, app, fixed_today
 ):
-    with app.app_context():
-        db.session.execute(update(User).values(weekly_goal=2))
-        db.session.commit()
+    _set_weekly_goal(app, 2)
     jane = add(client, "Jane")
     sent = {
         date(2026, 11, 23): 1,  # this week's Monday
@@ -69,9 +73,7 @@ def test_the_weekly_goal_counts_this_week_in_full_and_the_streak_back_from_it(
 def test_a_long_streak_is_read_back_a_quarter_at_a_time_up_to_a_year(
     client, user, app, fixed_today
 ):
-    with app.app_context():
-        db.session.execute(update(User).values(weekly_goal=1))
-        db.session.commit()
+    _set_weekly_goal(app, 1)
     jane = add(client, "Jane")
     for back in range(60):  # this week and the 59 before it
         log(client, jane, sent_on=TODAY - timedelta(weeks=back), summary=f"Hello {back}")
