@@ -110,6 +110,7 @@ def _register_blueprints(app: Flask) -> None:
     """Attach every feature's pages (after init_deployment bounded the <int:...> converter)."""
     from crm import models  # noqa: F401  (registers the tables)
     from crm.account.views import bp as account_bp
+    from crm.auth import models as auth_models  # noqa: F401
     from crm.auth.views import bp as auth_bp
     from crm.backup.views import bp as backup_bp
     from crm.contacts.views import bp as contacts_bp

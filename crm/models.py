@@ -40,7 +40,7 @@ from crm.enums import (
     Source,
 )
 from crm.extensions import Model, db
-from crm.normalize import SORT_NAME_LENGTH, TAG_LENGTH, contact_search_text, sort_name
+from crm.normalize import SORT_NAME_LENGTH, TAG_LENGTH, contact_derived
 
 
 class UTCDateTime(TypeDecorator):
@@ -149,6 +149,7 @@ class Tag(Model):
 
 # The people the user has reached out to, the few rows ix_contact_user_reached holds.
 REACHED = text("first_outreach_on IS NOT NULL")
+HAS_TITLE_KEY = text("title_key IS NOT NULL")
 
 
 class Contact(Model):
@@ -170,6 +171,15 @@ class Contact(Model):
         ),
         # The list's default order (by name) walks this index instead of sorting every row.
         Index("ix_contact_user_sort_name", "user_id", "sort_name", "id"),
+        # The Plan page counts each target role's people per title key from this index alone.
+        Index(
+            "ix_contact_user_title_key",
+            "user_id",
+            "title_key",
+            "first_outreach_on",
+            sqlite_where=HAS_TITLE_KEY,
+            postgresql_where=HAS_TITLE_KEY,
+        ),
         # The few contacts someone introduced, newest first (the Plan page's referrals).
         Index(
             "ix_contact_user_referred",
@@ -204,6 +214,8 @@ class Contact(Model):
     search_text: Mapped[str] = mapped_column(Text, default="", server_default="", deferred=True)
     # Folded "last first" for the list's default order (see crm.normalize.sort_name).
     sort_name: Mapped[str] = mapped_column(String(SORT_NAME_LENGTH), default="", server_default="")
+    # The title's words for the Plan page's target roles (see crm.normalize.title_key).
+    title_key: Mapped[str | None] = mapped_column(Text)
     connected_on: Mapped[date | None] = mapped_column(Date)
     source: Mapped[str] = mapped_column(String(20), default=Source.MANUAL)
     cadence: Mapped[str] = mapped_column(
@@ -229,9 +241,9 @@ class Contact(Model):
     tags: Mapped[list[Tag]] = relationship(secondary=contact_tag, order_by=Tag.name_key)
 
     def refresh_search_text(self) -> None:
-        """Fold the searchable fields and the sort name (done before every ORM flush)."""
-        self.sort_name = sort_name(self.last_name, self.first_name)
-        self.search_text = contact_search_text(
+        """Recompute the derived columns: search text, sort name, title key (before every
+        ORM flush)."""
+        derived = contact_derived(
             first_name=self.first_name,
             last_name=self.last_name,
             email=self.email,
@@ -240,6 +252,9 @@ class Contact(Model):
             tags=self.tag_names,
             notes=self.notes,
         )
+        self.search_text = derived["search_text"] or ""
+        self.sort_name = derived["sort_name"] or ""
+        self.title_key = derived["title_key"]
 
     @property
     def full_name(self) -> str:
@@ -461,36 +476,3 @@ def _keep_contact_search_in_step(
         for obj in (*session.new, *session.dirty):
             if isinstance(obj, Contact):
                 obj.refresh_search_text()
-
-
-class LoginSession(Model):
-    """One login: its cookies name it by a token whose hash is kept; deleting the row ends it."""
-
-    __tablename__ = "login_session"
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    user_id: Mapped[int] = mapped_column(ForeignKey("user.id", ondelete="CASCADE"), index=True)
-    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
-    device: Mapped[str] = mapped_column(String(200), default="")
-    remember: Mapped[bool] = mapped_column(default=False)
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=clock.now)
-    last_seen_at: Mapped[datetime] = mapped_column(UTCDateTime, default=clock.now)
-
-
-class LoginAttempt(Model):
-    """A failed login or a reset request, counted for throttling by every worker and server.
-
-    The one table whose rows belong to no user: attempts name addresses that may have none.
-    """
-
-    __tablename__ = "login_attempt"
-    __table_args__ = (
-        Index("ix_login_attempt_kind_email", "kind", "email", "created_at"),
-        Index("ix_login_attempt_kind_address", "kind", "address", "created_at"),
-    )
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    kind: Mapped[str] = mapped_column(String(10))
-    email: Mapped[str] = mapped_column(String(254))
-    address: Mapped[str] = mapped_column(String(64))
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=clock.now, index=True)

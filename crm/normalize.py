@@ -165,3 +165,78 @@ def sort_name(last_name: str | None, first_name: str | None) -> str:
     last = _fold_cached(last_name or "").lstrip(_NOT_LETTERS)
     first = _fold_cached(first_name or "").lstrip(_NOT_LETTERS)
     return f"{last} {first}".strip()[:SORT_NAME_LENGTH]
+
+
+# --- Title words (the Plan page matches target roles against contacts' titles by these) --
+
+_WORD = re.compile(r"[^\W_]+")
+# Words a title adds without changing the role ("Manager of Product", "Head, R&D").
+_FILLER = frozenset({"of", "the", "and", "for", "at", "in", "a", "an", "de", "du", "la", "le"})
+# The abbreviations people write in titles, read as the word they stand for.
+_ABBREVIATIONS = {
+    "sr": "senior",
+    "snr": "senior",
+    "jr": "junior",
+    "mgr": "manager",
+    "eng": "engineer",
+    "engr": "engineer",
+    "dev": "developer",
+    "dir": "director",
+    "mktg": "marketing",
+    "assoc": "associate",
+    "asst": "assistant",
+}
+
+
+def _word_key(word: str) -> str:
+    """One word, folded, abbreviation spelled out, a plural s dropped."""
+    word = _ABBREVIATIONS.get(word, word)
+    if len(word) > 3 and word.endswith("s") and not word.endswith("ss"):
+        word = word[:-1]
+    return word
+
+
+@lru_cache(maxsize=16384)
+def title_words(text: str | None) -> frozenset[str]:
+    """The words of a title that matter, ignoring case, accents, punctuation and order.
+
+    Cached: the Plan page matches every contact's title against each role, and titles
+    repeat ("Software Engineer" a thousand times over).
+    """
+    words = (_word_key(w) for w in _WORD.findall(fold(text)))
+    return frozenset(w for w in words if w not in _FILLER)
+
+
+@lru_cache(maxsize=16384)
+def title_key(title: str | None) -> str | None:
+    """A title's words (title_words) sorted, one space apart and one space at each end, so
+    "Senior Mgr, Product" is " manager product senior ". Contact.title_key keeps it: the
+    database finds a role's people with LIKE '% manager %' on a short, indexed column.
+    None for a title with no words that matter."""
+    words = title_words(title)
+    return f" {' '.join(sorted(words))} " if words else None
+
+
+# The contact columns derived from its own fields, which contact_derived computes.
+CONTACT_DERIVED = ("search_text", "sort_name", "title_key")
+
+
+def contact_derived(
+    *,
+    first_name: str | None,
+    last_name: str | None,
+    email: str | None,
+    title: str | None,
+    company: str | None,
+    tags: Iterable[str],
+    notes: str | None,
+) -> dict[str, str | None]:
+    """The values of CONTACT_DERIVED for a contact's fields: the one place that says what
+    each is made of (the ORM, imports, undo and restore all fill them from here)."""
+    return {
+        "search_text": contact_search_text(
+            first_name, last_name, email, title, company, tags, notes
+        ),
+        "sort_name": sort_name(last_name, first_name),
+        "title_key": title_key(title),
+    }

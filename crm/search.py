@@ -19,7 +19,10 @@ def _pattern(word: str) -> str:
     return f"%{escaped}%"
 
 
-def contains_folded(column: QueryableAttribute[str], word: str) -> ColumnElement[bool]:
+def contains_folded(
+    column: QueryableAttribute[str] | QueryableAttribute[str | None] | ColumnElement[str | None],
+    word: str,
+) -> ColumnElement[bool]:
     """The folded column holds the folded word (fold it first: crm.normalize.fold)."""
     return column.like(_pattern(word), escape="/")
 

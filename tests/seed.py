@@ -30,7 +30,7 @@ from crm.enums import (
 )
 from crm.extensions import db
 from crm.models import Company, Contact, FollowUp, Interview, Note, Outreach, Tag, contact_tag
-from crm.normalize import fold, search_text, sort_name
+from crm.normalize import contact_derived, fold
 
 CHUNK = 5_000
 
@@ -165,8 +165,15 @@ def seed(
                 "linkedin_url": f"https://www.linkedin.com/in/person-{i}" if unicode else None,
                 "notes": notes,
                 # As refresh_search_text writes them, tags aside.
-                "search_text": search_text(first, last, email, title, company, notes),
-                "sort_name": sort_name(last, first),
+                **contact_derived(
+                    first_name=first,
+                    last_name=last,
+                    email=email,
+                    title=title,
+                    company=company,
+                    tags=[],
+                    notes=notes,
+                ),
                 "source": Source.LINKEDIN if unicode else Source.MANUAL,
                 "cadence": rng.choice([Cadence.NONE, Cadence.MONTHLY]),
                 "keep_in_touch_due": today - timedelta(days=rng.randint(-30, 30)),

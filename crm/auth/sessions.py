@@ -16,8 +16,9 @@ from datetime import datetime, timedelta
 from sqlalchemy import Select, bindparam, select
 
 from crm import clock
+from crm.auth.models import LoginSession
 from crm.extensions import db
-from crm.models import LoginSession, User
+from crm.models import User
 from crm.prebuilt import prebuilt
 
 # A session nobody used for this long has ended (also the remember-me cookie's lifetime).

@@ -14,9 +14,10 @@ from datetime import datetime, timedelta
 from sqlalchemy.orm import InstrumentedAttribute
 
 from crm import clock
+from crm.auth.models import LoginAttempt
 from crm.enums import AttemptKind
 from crm.extensions import db
-from crm.models import LoginAttempt, column_length
+from crm.models import column_length
 from crm.normalize import email_key
 
 

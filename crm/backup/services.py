@@ -41,7 +41,7 @@ from crm.backup.archive import (
 from crm.exports.contacts_csv import iter_csv
 from crm.extensions import db
 from crm.models import Contact, User
-from crm.normalize import search_text, sort_name
+from crm.normalize import CONTACT_DERIVED, contact_derived
 from crm.sync import services as sync_services
 
 # Each table in the backup, parents before children, under its key in data.json.
@@ -72,7 +72,7 @@ NOT_BACKED_UP: set[str] = {"user", "pending_upload", "login_session", "login_att
 # Rows reached through a parent rather than their own user_id.
 PARENT_OWNER = {"contact_tag": "contact", "import_update": "import_batch"}
 # Derived columns: recomputed on restore, so they do not clutter the file.
-DERIVED = {"contact": {"search_text", "sort_name"}}
+DERIVED = {"contact": set(CONTACT_DERIVED)}
 # The account's own settings carried over; email, password and feed token stay the account's.
 SETTINGS = (
     "name",
@@ -390,7 +390,8 @@ def restore_backup(user: User, data: dict[str, Any]) -> RestoreCounts:
 
 
 def _fold_search_text(tables: dict[str, _Table]) -> None:
-    """Give each contact row its search text and sort name, as the app keeps them."""
+    """Give each contact row its derived columns (search text, sort name, title key), as the
+    app keeps them."""
     companies = dict(zip(tables["company"].old_ids, tables["company"].rows, strict=True))
     tags = dict(zip(tables["tag"].old_ids, tables["tag"].rows, strict=True))
     tag_names: dict[int, list[str]] = {}
@@ -399,15 +400,16 @@ def _fold_search_text(tables: dict[str, _Table]) -> None:
     for old_id, row in zip(tables["contact"].old_ids, tables["contact"].rows, strict=True):
         company = companies.get(row.get("company_id"))  # type: ignore[arg-type]
         first, last = row.get("first_name") or "", row.get("last_name") or ""
-        row["sort_name"] = sort_name(last, first)
-        row["search_text"] = search_text(
-            first,
-            last,
-            row.get("email"),
-            row.get("title"),
-            company["name"] if company else None,
-            " ".join(sorted(tag_names.get(old_id, []), key=str.lower)),
-            row.get("notes"),
+        row.update(
+            contact_derived(
+                first_name=first,
+                last_name=last,
+                email=row.get("email"),
+                title=row.get("title"),
+                company=company["name"] if company else None,
+                tags=sorted(tag_names.get(old_id, []), key=str.lower),
+                notes=row.get("notes"),
+            )
         )
 
 

@@ -29,11 +29,10 @@ from crm.models import (
 )
 from crm.normalize import (
     TAG_LENGTH,
-    contact_search_text,
+    contact_derived,
     email_key,
     fold,
     name_key,
-    sort_name,
     split_tags,
     squash,
     tag_key,
@@ -166,7 +165,8 @@ REFRESH_CHUNK = 5_000
 
 
 def refresh_search_text(user_id: int, contact_ids: Iterable[int]) -> None:
-    """Recompute the search text of many contacts after bulk changes (imports, undo)."""
+    """Recompute the derived columns (search text, sort name, title key) of many contacts
+    after bulk changes (imports, undo)."""
     ids = sorted(set(contact_ids))
     for start in range(0, len(ids), REFRESH_CHUNK):
         chunk = ids[start : start + REFRESH_CHUNK]
@@ -193,7 +193,7 @@ def refresh_search_text(user_id: int, contact_ids: Iterable[int]) -> None:
         values = [
             {
                 "id": row[0],
-                "search_text": contact_search_text(
+                **contact_derived(
                     first_name=row.first_name,
                     last_name=row.last_name,
                     email=row.email,
@@ -202,7 +202,6 @@ def refresh_search_text(user_id: int, contact_ids: Iterable[int]) -> None:
                     tags=tags.get(row.id, []),
                     notes=row.notes,
                 ),
-                "sort_name": sort_name(row.last_name, row.first_name),
             }
             for row in rows
         ]

@@ -31,7 +31,7 @@ from crm.models import (
     column_length,
     contact_tag,
 )
-from crm.normalize import contact_search_text, sort_name, squash, tag_key
+from crm.normalize import contact_derived, squash, tag_key
 from crm.transactions import mark_written
 
 CHUNK = 5_000
@@ -242,7 +242,7 @@ def _insert_contacts(
                 "network": network,
                 "linkedin_url": person.linkedin_url,
                 "notes": person.notes or None,
-                "search_text": contact_search_text(
+                **contact_derived(
                     first_name=person.first_name,
                     last_name=person.last_name,
                     email=person.email,
@@ -251,7 +251,6 @@ def _insert_contacts(
                     tags=person.tags,
                     notes=person.notes,
                 ),
-                "sort_name": sort_name(person.last_name, person.first_name),
                 "connected_on": person.connected_on,
                 "source": source,
                 "cadence": Cadence.NONE,

@@ -3,16 +3,14 @@ title matching and the streak. No Flask, no database: tested with plain values."
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date, timedelta
 from enum import StrEnum
-from functools import lru_cache
 
 from crm.enums import FollowUpState
 from crm.followups.rules import next_business_day
-from crm.normalize import fold
+from crm.normalize import title_words
 
 CHECK_IN_EVERY = timedelta(weeks=4)
 CHART_WEEKS = 12
@@ -124,43 +122,6 @@ def next_check_in(
 
 # --- Title matching -------------------------------------------------------------------
 
-_WORD = re.compile(r"[^\W_]+")
-# Words a title adds without changing the role ("Manager of Product", "Head, R&D").
-_FILLER = frozenset({"of", "the", "and", "for", "at", "in", "a", "an", "de", "du", "la", "le"})
-# The abbreviations people write in titles, read as the word they stand for.
-_ABBREVIATIONS = {
-    "sr": "senior",
-    "snr": "senior",
-    "jr": "junior",
-    "mgr": "manager",
-    "eng": "engineer",
-    "engr": "engineer",
-    "dev": "developer",
-    "dir": "director",
-    "mktg": "marketing",
-    "assoc": "associate",
-    "asst": "assistant",
-}
-
-
-def _word_key(word: str) -> str:
-    """One word, folded, abbreviation spelled out, a plural s dropped."""
-    word = _ABBREVIATIONS.get(word, word)
-    if len(word) > 3 and word.endswith("s") and not word.endswith("ss"):
-        word = word[:-1]
-    return word
-
-
-@lru_cache(maxsize=16384)
-def title_words(text: str | None) -> frozenset[str]:
-    """The words of a title that matter, ignoring case, accents, punctuation and order.
-
-    Cached: the Plan page matches every contact's title against each role, and titles
-    repeat ("Software Engineer" a thousand times over).
-    """
-    words = (_word_key(w) for w in _WORD.findall(fold(text)))
-    return frozenset(w for w in words if w not in _FILLER)
-
 
 def title_matches(role: str | None, title: str | None) -> bool:
     """Whether a contact's title names the role: every word of the role is in the title,
@@ -169,16 +130,10 @@ def title_matches(role: str | None, title: str | None) -> bool:
     return bool(wanted) and wanted <= title_words(title)
 
 
-def search_stems(role: str | None) -> list[list[str]]:
-    """For a database pre-filter: per role word, folded substrings any matching title holds.
-
-    A title matches only if, for every word, it contains one of that word's stems (the word
-    or an abbreviation of it); the exact test is title_matches on the rows found."""
-    stems: list[list[str]] = []
-    for word in sorted(title_words(role)):
-        forms = [word] + [short for short, long in _ABBREVIATIONS.items() if long == word]
-        stems.append(forms)
-    return stems
+def key_names_role(role: str | None, key: str) -> bool:
+    """title_matches for a stored title key (crm.normalize.title_key) instead of the title."""
+    wanted = title_words(role)
+    return bool(wanted) and wanted <= frozenset(key.split())
 
 
 # --- Keeping on track ------------------------------------------------------------------

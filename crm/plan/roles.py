@@ -6,12 +6,22 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from sqlalchemy import ColumnElement, and_, case, func, literal, or_, select, union_all
+from sqlalchemy import (
+    ColumnElement,
+    CompoundSelect,
+    and_,
+    func,
+    literal,
+    or_,
+    select,
+    union_all,
+)
+from sqlalchemy.orm import QueryableAttribute
 
 from crm.enums import InterviewStatus
 from crm.extensions import db
 from crm.models import Company, Contact, Interview, column_length
-from crm.normalize import squash
+from crm.normalize import squash, title_words
 from crm.plan import method
 from crm.plan.models import RoleContact, TargetRole
 from crm.plan.services import PlanError
@@ -86,14 +96,13 @@ class RoleView:
     paths: list[CareerPath] = field(default_factory=list)
 
 
-def _role_condition(roles: list[TargetRole]) -> ColumnElement[bool] | None:
-    """A pre-filter for contacts whose folded text holds every word of some role."""
+def _role_condition(
+    roles: list[TargetRole], key: ColumnElement[str | None] | QueryableAttribute[str | None]
+) -> ColumnElement[bool] | None:
+    """The title keys holding every word of some role, each as a whole word."""
     alternatives = []
     for role in roles:
-        words = [
-            or_(*(contains_folded(Contact.search_text, stem) for stem in stems))
-            for stems in method.search_stems(role.title)
-        ]
+        words = [contains_folded(key, f" {word} ") for word in title_words(role.title)]
         if words:
             alternatives.append(and_(*words))
     return or_(*alternatives) if alternatives else None
@@ -110,10 +119,10 @@ def target_roles(user_id: int) -> list[TargetRole]:
 
 @dataclass
 class _Members:
-    """Who holds one role: the titles that name it, and the contacts counted one by one
+    """Who holds one role: the title keys that name it, and the contacts counted one by one
     (tagged by hand, or tagged in another role and holding this one by title)."""
 
-    titles: set[str] = field(default_factory=set)
+    keys: set[str] = field(default_factory=set)
     ids: set[int] = field(default_factory=set)
 
 
@@ -122,8 +131,9 @@ def role_views(user_id: int, roles: list[TargetRole]) -> list[RoleView]:
     the number of roles or contacts.
 
     Titles repeat (a thousand "Software Engineer"s), so the people in a role are counted per
-    distinct title in the database and matched in Python once per title; only the people
-    shown are read one by one. Contacts tagged by hand are read apart so none counts twice.
+    title key (crm.normalize.title_key) in the database and matched in Python once per key;
+    only the people shown are read one by one. Contacts tagged by hand are read apart so none
+    counts twice.
     """
     if not roles:
         return []
@@ -154,28 +164,53 @@ def role_views(user_id: int, roles: list[TargetRole]) -> list[RoleView]:
             if holds and cid not in ids:
                 _count(views[role.id], 1, int(reached is not None), int(bool(was_interviewed)))
                 ids.add(cid)
-    condition = _role_condition(roles)
-    if condition is not None:
-        per_title = (
-            select(
-                Contact.title,
-                func.count(),
-                func.count(Contact.first_outreach_on),
-                func.sum(case((interviewed, 1), else_=0)),
-            )
-            .where(Contact.user_id == user_id, Contact.title.is_not(None), condition)
-            .group_by(Contact.title)
-        )
-        if tagged_ids:
-            per_title = per_title.where(Contact.id.not_in(tagged_ids))
-        for title, n, reached, held in db.session.execute(per_title):
-            for role in roles:
-                if method.title_matches(role.title, title):
-                    _count(views[role.id], n, reached, held or 0)
-                    members[role.id].titles.add(title)
+    for key, (known, reached_n, interviewed_n) in _counts_by_key(
+        user_id, roles, interviewed, tagged_ids
+    ):
+        for role in roles:
+            if method.key_names_role(role.title, key):
+                _count(views[role.id], known, reached_n, interviewed_n)
+                members[role.id].keys.add(key)
     _add_people(user_id, views, members, interviewed, by_hand)
     _add_paths(user_id, views, members)
     return list(views.values())
+
+
+def _counts_by_key(
+    user_id: int, roles: list[TargetRole], interviewed: ColumnElement[bool], tagged: set[int]
+) -> list[tuple[str, tuple[int, int, int]]]:
+    """The people, reached and interviewed per title key naming some role, untagged people
+    only (one statement, read from ix_contact_user_title_key alone).
+
+    The roles' words are matched once per key: on min(title_key), which the databases cannot
+    move from HAVING to WHERE, where they would be matched once per contact. The interviewed
+    are counted apart, from the few people interviewed, not by a lookup for every contact.
+    """
+    per_key = _role_condition(roles, func.min(Contact.title_key))
+    of_key = _role_condition(roles, Contact.title_key)
+    if per_key is None or of_key is None:
+        return []
+    untagged: list[ColumnElement[bool]] = [
+        Contact.user_id == user_id,
+        Contact.title_key.is_not(None),
+    ]
+    if tagged:
+        untagged.append(Contact.id.not_in(tagged))
+    no_one = literal(0)
+    statement: CompoundSelect[str, int, int, int] = union_all(
+        select(Contact.title_key, func.count(), func.count(Contact.first_outreach_on), no_one)
+        .where(*untagged)
+        .group_by(Contact.title_key)
+        .having(per_key),
+        select(Contact.title_key, no_one, no_one, func.count())
+        .where(*untagged, interviewed, of_key)
+        .group_by(Contact.title_key),
+    )
+    counts: dict[str, tuple[int, int, int]] = {}
+    for key, n, reached, held in db.session.execute(statement):
+        was = counts.get(key, (0, 0, 0))
+        counts[key] = (was[0] + n, was[1] + reached, was[2] + held)
+    return list(counts.items())
 
 
 def _count(view: RoleView, known: int, reached: int, interviewed: int) -> None:
@@ -186,8 +221,8 @@ def _count(view: RoleView, known: int, reached: int, interviewed: int) -> None:
 
 def _holders(role_members: _Members) -> ColumnElement[bool]:
     alternatives = []
-    if role_members.titles:
-        alternatives.append(Contact.title.in_(role_members.titles))
+    if role_members.keys:
+        alternatives.append(Contact.title_key.in_(role_members.keys))
     if role_members.ids:
         alternatives.append(Contact.id.in_(role_members.ids))
     return or_(*alternatives)
@@ -218,7 +253,7 @@ def _add_people(
         .limit(PEOPLE_SHOWN)
         .subquery()
         for role_id, role_members in members.items()
-        if role_members.titles or role_members.ids
+        if role_members.keys or role_members.ids
     ]
     if not firsts:
         return
@@ -242,7 +277,7 @@ def _add_people(
 
 def _add_paths(user_id: int, views: dict[int, RoleView], members: dict[int, _Members]) -> None:
     """The latest career paths recorded with people in each role (one statement)."""
-    holders = [_holders(m) for m in members.values() if m.titles or m.ids]
+    holders = [_holders(m) for m in members.values() if m.keys or m.ids]
     if not holders:
         return
     paths = db.session.execute(
@@ -252,6 +287,7 @@ def _add_paths(user_id: int, views: dict[int, RoleView], members: dict[int, _Mem
             Contact.first_name,
             Contact.last_name,
             Contact.title,
+            Contact.title_key,
         )
         .join(Contact, Contact.id == Interview.contact_id)
         .where(
@@ -265,10 +301,10 @@ def _add_paths(user_id: int, views: dict[int, RoleView], members: dict[int, _Mem
     ).all()
     for role_id, view in views.items():
         role_members = members[role_id]
-        for cid, text, first, last, title in paths:
+        for cid, text, first, last, title, key in paths:
             if len(view.paths) >= PATHS_SHOWN:
                 break
-            if cid in role_members.ids or title in role_members.titles:
+            if cid in role_members.ids or key in role_members.keys:
                 view.paths.append(CareerPath(cid, f"{first} {last}".strip(), title, text or ""))
 
 

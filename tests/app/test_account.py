@@ -11,13 +11,13 @@ from itsdangerous import TimestampSigner
 from sqlalchemy import func, select
 
 from crm import clock
+from crm.auth.models import LoginSession
 from crm.extensions import db
 from crm.imports.pending import PendingUploads
 from crm.models import (
     Contact,
     FollowUp,
     Interview,
-    LoginSession,
     Outreach,
     PendingUpload,
     User,

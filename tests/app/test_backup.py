@@ -328,8 +328,12 @@ def test_restored_contacts_are_found_and_shown_in_the_app(app, runner, tmp_path,
     runner.invoke(args=["restore", str(backup), "--user", "new@example.com"])
 
     page = client.get("/contacts/?q=alumni").get_data(as_text=True)
+    client.post("/plan/roles", data={"title": "Hyperlink"})  # Ana's title, a formula
+    plan = client.get("/plan/").get_data(as_text=True)
+    hyperlink = plan.split("<h3>Hyperlink</h3>")[1].split("</article>")[0]
 
     assert "Ana Lima" in page and "Bo Chen" not in page
+    assert "<strong>1</strong>you know" in hyperlink and "Ana Lima" in hyperlink
 
 
 def test_the_zip_holds_csv_vcards_calendar_and_readme(app, runner, tmp_path):

@@ -104,6 +104,7 @@ def test_a_new_company_and_title_update_the_contact_and_record_a_job_change(app,
     with app.app_context():
         priya = contact_named("Priya")
         assert (priya.company_name, priya.title) == ("Globex", "Lead Engineer")
+        assert priya.title_key == " engineer lead "  # what the Plan page's roles match
         assert job_changes() == [("Priya", "Acme", "Engineer", "Globex", "Lead Engineer")]
         update = db.session.scalars(select(ImportUpdate)).one()
         assert update.old_values == {

@@ -89,6 +89,7 @@ def test_undo_reverts_updates_and_removes_its_job_changes(app, client, user):
     with app.app_context():
         priya = contact_named("Priya")
         assert (priya.company_name, priya.title) == ("Acme", "Engineer")
+        assert priya.title_key == " engineer "  # what the Plan page's roles match
         sofia = contact_named("Sofia")
         assert (sofia.company_name, sofia.title) == ("Initech", "Engineer")
         assert (sofia.email, sofia.phone, sofia.notes, sofia.tag_names) == (None, None, None, [])

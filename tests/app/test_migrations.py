@@ -162,3 +162,26 @@ def test_users_who_checked_in_get_their_next_check_in_reminder(empty_database_ur
         )
         assert uid.startswith("follow-up-") and uid.endswith("@networking-crm")
         db.engine.dispose()
+
+
+def test_title_keys_are_backfilled_so_target_roles_find_existing_contacts(empty_database_url):
+    app = make_test_app(empty_database_url)
+    with app.app_context():
+        upgrade(revision="0014")
+        with db.engine.begin() as connection:
+            connection.execute(OLD_USER)
+            for id_, title in [(1, "Sr. Product Mgr"), (2, "Ingénieure"), (3, None), (4, "of")]:
+                connection.execute(
+                    text(
+                        "INSERT INTO contact (id, user_id, uid, first_name, last_name, title, "
+                        "network, source, cadence, created_at, updated_at) VALUES (:id, 1, "
+                        ":uid, 'A', 'B', :title, 'work', 'manual', 'none', "
+                        "'2024-01-01 00:00:00+00', '2024-01-01 00:00:00+00')"
+                    ),
+                    {"id": id_, "uid": f"c-{id_}", "title": title},
+                )
+        upgrade()
+        with db.engine.connect() as connection:
+            keys = connection.execute(text("SELECT title_key FROM contact ORDER BY id")).scalars()
+            assert list(keys) == [" manager product senior ", " ingenieure ", None, None]
+        db.engine.dispose()

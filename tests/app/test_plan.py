@@ -8,7 +8,7 @@ import pytest
 from sqlalchemy import func, select
 
 from crm.extensions import db
-from crm.models import Company, User
+from crm.models import Company, Contact, User
 from crm.plan.models import (
     Obstacle,
     ObstacleProof,
@@ -18,6 +18,7 @@ from crm.plan.models import (
     StrategicAnswer,
     TargetRole,
 )
+from tests.app.test_imports_support import import_bytes
 
 SCRIPT = "<script>alert(1)</script>"
 
@@ -493,3 +494,32 @@ def test_a_role_counts_everyone_once_and_shows_the_first_eight_by_name(client, u
     assert "<strong>1</strong>you know" in designers
     assert f'href="/contacts/{zed}">Zed Zulu</a>' in designers and "Untag" in designers
     assert "in the contact list" not in designers
+
+
+LINKEDIN_HEADER = "First Name,Last Name,URL,Email Address,Company,Position,Connected On\n"
+
+
+def test_a_role_counts_people_however_their_title_was_written(client, user, app):
+    # Titles come from the contact form, an import and an edit; the Plan page counts from the
+    # title key each of them stores, so each path must keep it.
+    client.post("/plan/roles", data={"title": "Data Engineer"})
+    add_contact(client, "Ana", "Lima", "Ingénieur, Data")  # not the role: "ingenieur"
+    add_contact(client, "Bo", "Chen", "Senior Data Engineers")
+    rows = (
+        "Jo,Kim,https://www.linkedin.com/in/jo-kim,,Acme,Sr. Data Eng,01 Jan 2024\n"
+        "Cy,Dee,https://www.linkedin.com/in/cy-dee,,Acme,Data Analyst,01 Jan 2024\n"
+    )
+    import_bytes(client, (LINKEDIN_HEADER + rows).encode())
+    roles = page(client).split('id="roles-h"')[1].split('id="employers"')[0]
+    assert "<strong>2</strong>you know" in roles
+    assert "Bo Chen" in roles and "Jo Kim" in roles and "Cy Dee" not in roles
+
+    with app.app_context():
+        cy = db.session.scalars(select(Contact).where(Contact.first_name == "Cy")).one()
+        cy.title = "Lead Engineer, Data"
+        jo = db.session.scalars(select(Contact).where(Contact.first_name == "Jo")).one()
+        jo.title = None
+        db.session.commit()
+    roles = page(client).split('id="roles-h"')[1].split('id="employers"')[0]
+    assert "<strong>2</strong>you know" in roles
+    assert "Cy Dee" in roles and "Jo Kim" not in roles

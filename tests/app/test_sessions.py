@@ -7,9 +7,9 @@ from datetime import timedelta
 
 from sqlalchemy import func, select, update
 
+from crm.auth.models import LoginAttempt, LoginSession
 from crm.clock import now as utcnow
 from crm.extensions import db
-from crm.models import LoginAttempt, LoginSession
 from tests.conftest import TEST_PASSWORD
 
 CHROME = "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0"
