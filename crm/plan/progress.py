@@ -129,19 +129,35 @@ def _created_day() -> ColumnElement[date]:
 
 
 def _daily_series(
-    user_id: int, start: date, streak_from: date
+    user_id: int, weeks: list[date]
 ) -> tuple[dict[str, dict[date, int]], dict[str, int]]:
-    """Outreach per day since streak_from; replies, interviews held and referrals per day
-    since start; and the last three's totals so far: one statement."""
+    """Outreach in each of the given weeks (by Monday); replies, interviews held and
+    referrals per day since the first; and the last three's totals so far: one statement.
+
+    Outreach is counted per week: at 100,000 outreach rows that reads the index in half the
+    time a count per day takes (7-8 ms against 15 on SQLite), with no row out for every day.
+    Its parameters are named once each, and shortly, so it stays under the 4 KB psycopg
+    parses once and keeps (see WEEKS_READ)."""
+    start = weeks[0]
     since = datetime.combine(start, time.min, UTC)
-    replied = (Outreach.user_id == user_id, Outreach.status == OutreachStatus.REPLIED)
-    held = (Interview.user_id == user_id, Interview.status == InterviewStatus.DONE)
-    referred = (Contact.user_id == user_id, Contact.introduced_by_id.is_not(None))
+    user: BindParameter[int] = bindparam("u", user_id)
+    outreach = bindparam("o", "Outreach", type_=String)
+    mondays = [
+        bindparam(f"w{n}", monday, type_=Date)
+        for n, monday in enumerate([*weeks, weeks[-1] + timedelta(weeks=1)])
+    ]
+    outreach_weeks = [
+        select(outreach.label("s"), monday.label("d"), func.count().label("n")).where(
+            Outreach.user_id == user, Outreach.sent_on >= monday, Outreach.sent_on < next_monday
+        )
+        for monday, next_monday in zip(mondays, mondays[1:], strict=False)
+    ]
+    replied = (Outreach.user_id == user, Outreach.status == OutreachStatus.REPLIED)
+    held = (Interview.user_id == user, Interview.status == InterviewStatus.DONE)
+    referred = (Contact.user_id == user, Contact.introduced_by_id.is_not(None))
     no_day = literal(None, Date)
     statement: CompoundSelect[str, date | None, int] = union_all(
-        select(literal("Outreach"), Outreach.sent_on, func.count())
-        .where(Outreach.user_id == user_id, Outreach.sent_on >= streak_from)
-        .group_by(Outreach.sent_on),
+        *outreach_weeks,
         select(literal("Replies"), Outreach.reply_on, func.count())
         .where(*replied, Outreach.reply_on >= start)
         .group_by(Outreach.reply_on),
@@ -169,11 +185,15 @@ def _daily_series(
 def build_progress(user_id: int, goal: int, today: date) -> Progress:
     """Streak, the four weekly series for the last 12 weeks, and the latest wins."""
     weeks = method.recent_weeks(today)
-    daily, totals = _daily_series(user_id, weeks[0], streak_start(today))
+    daily, totals = _daily_series(user_id, weeks)
     series = {name: method.per_week(daily[name], weeks) for name in SERIES}
+    by_week = dict(zip(weeks, series["Outreach"], strict=True))
+    if all(n >= max(goal, 1) for n in series["Outreach"][:-1]):
+        # A streak as long as the chart: read the weeks before it too.
+        by_week = {**streak_weeks(user_id, goal, today), **by_week}
     return Progress(
         goal=goal,
-        streak=method.streak(daily["Outreach"], goal, today),
+        streak=method.streak(by_week, goal, today),
         weeks=weeks,
         series=series,
         wins=_wins(user_id),

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 
 from crm.extensions import db
 from crm.models import Company, Contact, User
@@ -523,3 +523,20 @@ def test_a_role_counts_people_however_their_title_was_written(client, user, app)
     roles = page(client).split('id="roles-h"')[1].split('id="employers"')[0]
     assert "<strong>2</strong>you know" in roles
     assert "Cy Dee" in roles and "Jo Kim" not in roles
+
+
+@pytest.mark.parametrize(("weeks", "shown"), [(11, 11), (12, 12), (13, 13), (20, 20), (60, 53)])
+def test_the_streak_reads_past_the_chart_when_it_is_as_long(client, user, app, clock, weeks, shown):
+    # The chart's 12 weeks serve the streak; only a run as long as the chart reads further.
+    clock.set(datetime(2026, 11, 25, 12, 0, tzinfo=UTC))
+    with app.app_context():
+        db.session.execute(update(User).values(weekly_goal=1))
+        db.session.commit()
+    ana = add_contact(client, "Ana", "García")
+    for back in range(weeks):
+        sent_on = (date(2026, 11, 25) - timedelta(weeks=back)).isoformat()
+        data = {"channel": "email", "sent_on": sent_on, "status": "awaiting", "summary": "Hi"}
+        assert client.post(f"/contacts/{ana}/outreach", data=data).status_code == 302
+    html = page(client)
+    assert f"{shown} weeks in a row" in html
+    assert "1 of 1 outreach this week." in html
