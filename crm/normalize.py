@@ -141,19 +141,6 @@ def search_text(*parts: str | None) -> str:
     return " ".join(_fold_cached(part) for part in parts if part)
 
 
-def contact_search_text(
-    first_name: str | None,
-    last_name: str | None,
-    email: str | None,
-    title: str | None,
-    company: str | None,
-    tags: Iterable[str],
-    notes: str | None,
-) -> str:
-    """What the contact search looks in: the one list of a contact's searchable fields."""
-    return search_text(first_name, last_name, email, title, company, " ".join(tags), notes)
-
-
 # The longest sort name (Contact.sort_name in crm/models.py is sized from this): folding can
 # lengthen a name ("ß" becomes "ss"), so it is cut here, where it is made, not by the database.
 SORT_NAME_LENGTH = 220
@@ -232,10 +219,11 @@ def contact_derived(
     notes: str | None,
 ) -> dict[str, str | None]:
     """The values of CONTACT_DERIVED for a contact's fields: the one place that says what
-    each is made of (the ORM, imports, undo and restore all fill them from here)."""
+    each is made of (the ORM, imports, undo and restore all fill them from here). The
+    search text is the one list of a contact's searchable fields."""
     return {
-        "search_text": contact_search_text(
-            first_name, last_name, email, title, company, tags, notes
+        "search_text": search_text(
+            first_name, last_name, email, title, company, " ".join(tags), notes
         ),
         "sort_name": sort_name(last_name, first_name),
         "title_key": title_key(title),
