@@ -8,11 +8,11 @@ so the follow-up engine can use it. Writes flush; views commit.
 
 from __future__ import annotations
 
-from collections.abc import Collection
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import BindParameter, ColumnElement, Select, and_, bindparam, func, select
+from sqlalchemy import BindParameter, ColumnElement, Row, Select, and_, bindparam, func, select
 from sqlalchemy.orm import lazyload
 
 from crm.extensions import db
@@ -86,16 +86,24 @@ def _people_at_ids() -> Select[Company, Contact, int]:
     return _people_statement(bindparam("user_id"), bindparam("ids", expanding=True))
 
 
-def people_at(user_id: int, company_ids: Collection[int] | Select[Any]) -> dict[int, CompanyPeople]:
-    """Each of the user's companies among company_ids (ids, or a select of them), with how many
-    contacts work there and the first few of them, in company name order: always one
-    statement, however many companies and contacts."""
-    if isinstance(company_ids, Select):
-        rows = db.session.execute(_people_statement(user_id, company_ids)).all()
-    else:
-        rows = db.session.execute(
-            _people_at_ids(), {"user_id": user_id, "ids": list(company_ids)}
-        ).all()
+@prebuilt
+def _people_at_starred() -> Select[Company, Contact, int]:
+    """_people_statement for the starred companies (bound: user_id), built once."""
+    user_id: BindParameter[int] = bindparam("user_id")
+    starred = select(Company.id).where(Company.user_id == user_id, Company.is_target.is_(True))
+    return _people_statement(user_id, starred)
+
+
+def people_at(user_id: int, company_ids: Collection[int]) -> dict[int, CompanyPeople]:
+    """Each of the user's companies among company_ids, with how many contacts work there and
+    the first few of them, in company name order: always one statement, however many
+    companies and contacts."""
+    params = {"user_id": user_id, "ids": list(company_ids)}
+    return _grouped(db.session.execute(_people_at_ids(), params).all())
+
+
+def _grouped(rows: Sequence[Row[Company, Contact, int]]) -> dict[int, CompanyPeople]:
+    """The rows of a _people_statement, one CompanyPeople per company."""
     result: dict[int, CompanyPeople] = {}
     for company, contact, total in rows:
         group = result.setdefault(company.id, CompanyPeople(company))
@@ -107,8 +115,8 @@ def people_at(user_id: int, company_ids: Collection[int] | Select[Any]) -> dict[
 
 def target_employers(user_id: int) -> list[CompanyPeople]:
     """The starred companies, by name, with the people there (one statement)."""
-    starred = select(Company.id).where(Company.user_id == user_id, Company.is_target.is_(True))
-    return list(people_at(user_id, starred).values())
+    rows = db.session.execute(_people_at_starred(), {"user_id": user_id}).all()
+    return list(_grouped(rows).values())
 
 
 def set_target(company: Company, starred: bool) -> bool:

@@ -227,8 +227,11 @@ class Answer:
     versions: int
 
 
-def current_answers(user_id: int) -> list[Answer]:
-    """Each question with its newest answer and how many versions it has (one statement)."""
+@prebuilt
+def _answers_statement() -> Select[StrategicAnswer, int]:
+    """Each question's newest answer with its number of versions (bound: user_id): built
+    once."""
+    user_id: BindParameter[int] = bindparam("user_id")
     newest = (
         select(func.max(StrategicAnswer.id))
         .where(StrategicAnswer.user_id == user_id)
@@ -241,13 +244,16 @@ def current_answers(user_id: int) -> list[Answer]:
         .correlate(StrategicAnswer)
         .scalar_subquery()
     )
+    return select(StrategicAnswer, versions).where(
+        StrategicAnswer.user_id == user_id, StrategicAnswer.id.in_(newest)
+    )
+
+
+def current_answers(user_id: int) -> list[Answer]:
+    """Each question with its newest answer and how many versions it has (one statement)."""
     rows = {
         answer.question: (answer, count)
-        for answer, count in db.session.execute(
-            select(StrategicAnswer, versions).where(
-                StrategicAnswer.user_id == user_id, StrategicAnswer.id.in_(newest)
-            )
-        )
+        for answer, count in db.session.execute(_answers_statement(), {"user_id": user_id})
     }
     return [Answer(q, method.QUESTIONS[q], *rows.get(q.value, (None, 0))) for q in method.Question]
 
