@@ -9,7 +9,9 @@ from dataclasses import dataclass, field
 from sqlalchemy import (
     ColumnElement,
     CompoundSelect,
+    Select,
     and_,
+    bindparam,
     func,
     literal,
     or_,
@@ -25,6 +27,7 @@ from crm.normalize import squash, title_words
 from crm.plan import method
 from crm.plan.models import RoleContact, TargetRole
 from crm.plan.services import PlanError
+from crm.prebuilt import prebuilt
 from crm.search import contains_folded
 
 PATHS_SHOWN = 6
@@ -108,13 +111,18 @@ def _role_condition(
     return or_(*alternatives) if alternatives else None
 
 
-def target_roles(user_id: int) -> list[TargetRole]:
-    stmt = (
+@prebuilt
+def _roles_statement() -> Select[TargetRole]:
+    """The user's target roles, oldest first (bound: user_id): built once."""
+    return (
         select(TargetRole)
-        .where(TargetRole.user_id == user_id)
+        .where(TargetRole.user_id == bindparam("user_id"))
         .order_by(TargetRole.created_at, TargetRole.id)
     )
-    return list(db.session.scalars(stmt))
+
+
+def target_roles(user_id: int) -> list[TargetRole]:
+    return list(db.session.scalars(_roles_statement(), {"user_id": user_id}))
 
 
 @dataclass

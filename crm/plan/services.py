@@ -180,15 +180,21 @@ def link_proof(obstacle: Obstacle, contact: Contact) -> bool:
     return True
 
 
-def obstacles_with_proof(user_id: int) -> list[Obstacle]:
-    """Every obstacle, open ones first, with its proof contacts loaded (one statement)."""
-    stmt = (
+@prebuilt
+def _obstacles_statement() -> Select[Obstacle]:
+    """Every obstacle, open ones first, with its proof (bound: user_id): built once."""
+    return (
         select(Obstacle)
-        .where(Obstacle.user_id == user_id)
+        .where(Obstacle.user_id == bindparam("user_id"))
         .options(joinedload(Obstacle.proofs).joinedload(ObstacleProof.contact))
         .order_by(Obstacle.resolved_on.is_not(None), Obstacle.created_at, Obstacle.id)
     )
-    return list(db.session.scalars(stmt).unique())
+
+
+def obstacles_with_proof(user_id: int) -> list[Obstacle]:
+    """Every obstacle, open ones first, with its proof contacts loaded (one statement)."""
+    rows = db.session.scalars(_obstacles_statement(), {"user_id": user_id})
+    return list(rows.unique())
 
 
 def doubts_disproved(user_id: int, contact_id: int) -> list[Obstacle]:
