@@ -252,8 +252,8 @@ class Contact(Model):
             tags=self.tag_names,
             notes=self.notes,
         )
-        self.search_text = derived["search_text"] or ""
-        self.sort_name = derived["sort_name"] or ""
+        self.search_text = derived["search_text"]
+        self.sort_name = derived["sort_name"]
         self.title_key = derived["title_key"]
 
     @property

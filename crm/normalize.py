@@ -6,6 +6,7 @@ import re
 import unicodedata
 from collections.abc import Callable, Iterable
 from functools import lru_cache
+from typing import TypedDict
 from urllib.parse import unquote, urlsplit
 
 _LINKEDIN_HOST = re.compile(r"^([a-z0-9-]+\.)*linkedin\.com$")
@@ -204,8 +205,20 @@ def title_key(title: str | None) -> str | None:
     return f" {' '.join(sorted(words))} " if words else None
 
 
-# The contact columns derived from its own fields, which contact_derived computes.
-CONTACT_DERIVED = ("search_text", "sort_name", "title_key")
+def key_words(key: str) -> frozenset[str]:
+    """The words a title key holds: title_words of the title it was made from."""
+    return frozenset(key.split())
+
+
+class ContactDerived(TypedDict):
+    """The contact columns derived from its own fields, which contact_derived computes."""
+
+    search_text: str
+    sort_name: str
+    title_key: str | None
+
+
+CONTACT_DERIVED = tuple(ContactDerived.__annotations__)
 
 
 def contact_derived(
@@ -217,14 +230,14 @@ def contact_derived(
     company: str | None,
     tags: Iterable[str],
     notes: str | None,
-) -> dict[str, str | None]:
+) -> ContactDerived:
     """The values of CONTACT_DERIVED for a contact's fields: the one place that says what
     each is made of (the ORM, imports, undo and restore all fill them from here). The
     search text is the one list of a contact's searchable fields."""
-    return {
-        "search_text": search_text(
+    return ContactDerived(
+        search_text=search_text(
             first_name, last_name, email, title, company, " ".join(tags), notes
         ),
-        "sort_name": sort_name(last_name, first_name),
-        "title_key": title_key(title),
-    }
+        sort_name=sort_name(last_name, first_name),
+        title_key=title_key(title),
+    )

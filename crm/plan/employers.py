@@ -12,7 +12,7 @@ from collections.abc import Collection, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import BindParameter, ColumnElement, Row, Select, and_, bindparam, func, select
+from sqlalchemy import BindParameter, Row, Select, and_, bindparam, func, select
 from sqlalchemy.orm import lazyload
 
 from crm.extensions import db
@@ -50,7 +50,7 @@ class CompanyPeople:
 
 
 def _people_statement(
-    user_id: int | ColumnElement[int], ids: Select[Any] | BindParameter[Any]
+    user_id: BindParameter[int], ids: Select[Any] | BindParameter[Any]
 ) -> Select[Company, Contact, int]:
     """Companies among ids with their first people and how many work there."""
     # One more than shown, so a follow-up's own contact can be left out and still fill the list.

@@ -126,14 +126,14 @@ def next_check_in(
 def title_matches(role: str | None, title: str | None) -> bool:
     """Whether a contact's title names the role: every word of the role is in the title,
     so "Product Manager" matches "Senior Manager, Product" and "product-manager"."""
-    wanted = title_words(role)
-    return bool(wanted) and wanted <= title_words(title)
+    return names_role(role, title_words(title))
 
 
-def key_names_role(role: str | None, key: str) -> bool:
-    """title_matches for a stored title key (crm.normalize.title_key) instead of the title."""
+def names_role(role: str | None, words: frozenset[str]) -> bool:
+    """Whether a title of these words (title_words, or the words of a stored title key)
+    names the role."""
     wanted = title_words(role)
-    return bool(wanted) and wanted <= frozenset(key.split())
+    return bool(wanted) and wanted <= words
 
 
 # --- Keeping on track ------------------------------------------------------------------

@@ -23,7 +23,7 @@ from sqlalchemy.orm import QueryableAttribute
 from crm.enums import InterviewStatus
 from crm.extensions import db
 from crm.models import Company, Contact, Interview, column_length
-from crm.normalize import squash, title_words
+from crm.normalize import key_words, squash, title_words
 from crm.plan import method
 from crm.plan.models import RoleContact, TargetRole
 from crm.plan.services import PlanError
@@ -175,8 +175,9 @@ def role_views(user_id: int, roles: list[TargetRole]) -> list[RoleView]:
     for key, (known, reached_n, interviewed_n) in _counts_by_key(
         user_id, roles, interviewed, tagged_ids
     ):
+        words = key_words(key)
         for role in roles:
-            if method.key_names_role(role.title, key):
+            if method.names_role(role.title, words):
                 _count(views[role.id], known, reached_n, interviewed_n)
                 members[role.id].keys.add(key)
     _add_people(user_id, views, members, interviewed, by_hand)

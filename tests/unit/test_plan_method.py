@@ -6,13 +6,13 @@ from datetime import date, timedelta
 
 import pytest
 
-from crm.normalize import title_key
+from crm.normalize import key_words, title_key
 from crm.plan.method import (
     RUT_SIGNS,
     RutSign,
     bar_chart,
     check_in_due,
-    key_names_role,
+    names_role,
     next_check_in,
     per_week,
     recent_weeks,
@@ -84,7 +84,7 @@ def test_the_stored_title_key_names_the_same_roles_as_the_title(role, title):
     # The Plan page matches roles against Contact.title_key, never the title itself.
     key = title_key(title)
     assert key is not None
-    assert key_names_role(role, key) == title_matches(role, title)
+    assert names_role(role, key_words(key)) == title_matches(role, title)
 
 
 def test_a_title_key_is_its_words_sorted_with_a_space_at_each_end():
