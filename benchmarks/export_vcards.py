@@ -49,7 +49,7 @@ def seed(app, email: str, count: int) -> None:
 def vobject_cards(app, email: str) -> list[dict[str, Any]]:
     """Load the same contacts as plain values, so the baseline times serialisation only."""
     from crm.auth.services import find_user
-    from crm.contacts.services import ContactFilters, contact_query
+    from crm.contacts.listing import ContactFilters, contact_query
 
     with app.app_context():
         user = find_user(email)

@@ -171,6 +171,8 @@ class Contact(Model):
         ),
         # The list's default order (by name) walks this index instead of sorting every row.
         Index("ix_contact_user_sort_name", "user_id", "sort_name", "id"),
+        # The list sorted by company walks each company's people, by last name, from here.
+        Index("ix_contact_user_company", "user_id", "company_id", "last_name", "id"),
         # The Plan page counts each target role's people per title key from this index alone.
         Index(
             "ix_contact_user_title_key",

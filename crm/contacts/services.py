@@ -1,16 +1,14 @@
-"""Contact logic: companies, tags, duplicates and search. Flushes, never commits."""
+"""Contact logic: companies, tags, duplicates, notes. Flushes, never commits."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from flask_sqlalchemy.pagination import Pagination
-from sqlalchemy import ColumnElement, ScalarSelect, Select, func, or_, select, update
+from sqlalchemy import ColumnElement, ScalarSelect, func, or_, select, update
 from sqlalchemy.dialects import postgresql, sqlite
-from sqlalchemy.orm import QueryableAttribute, contains_eager, selectinload
 
 from crm.enums import FollowUpState, Network
 from crm.extensions import db
@@ -24,20 +22,16 @@ from crm.models import (
     Note,
     Outreach,
     Tag,
-    column_length,
     contact_tag,
 )
 from crm.normalize import (
-    TAG_LENGTH,
     contact_derived,
     email_key,
-    fold,
     name_key,
     split_tags,
     squash,
     tag_key,
 )
-from crm.search import contains_folded, contains_word
 
 
 def get_or_create_company(user_id: int, name: str | None) -> Company | None:
@@ -207,142 +201,6 @@ def refresh_search_text(user_id: int, contact_ids: Iterable[int]) -> None:
         ]
         if values:
             db.session.execute(update(Contact), values)
-
-
-@dataclass
-class ContactFilters:
-    q: str = ""
-    network: str = ""
-    tag: str = ""
-    company: str = ""
-    sort: str = "name"
-
-    @classmethod
-    def from_args(cls, args: Mapping[str, str]) -> ContactFilters:
-        """Read the search, filters and sort from a query string, trimmed to sane lengths."""
-        return cls(
-            q=args.get("q", "").strip()[:200],
-            network=args.get("network", ""),
-            tag=args.get("tag", "").strip()[:TAG_LENGTH],
-            company=args.get("company", "").strip()[: column_length(Company.name)],
-            sort=args.get("sort", "name"),
-        )
-
-    @property
-    def active(self) -> bool:
-        return bool(self.q or self.network or self.tag or self.company)
-
-    @property
-    def filtering(self) -> bool:
-        """A filter or a sort other than by name is set, so the Filter panel shows open."""
-        return bool(self.network or self.tag or self.company or self.sort != "name")
-
-
-def _tagged(user_id: int, condition: ColumnElement[bool]) -> ColumnElement[bool]:
-    """Contacts carrying a tag that meets the condition (one subquery, not one per row)."""
-    return Contact.id.in_(
-        select(contact_tag.c.contact_id)
-        .join(Tag, Tag.id == contact_tag.c.tag_id)
-        .where(Tag.user_id == user_id, condition)
-    )
-
-
-def _filtered(columns: Select, user_id: int, filters: ContactFilters) -> Select:
-    """Apply the list's search, filters and sort to a select over contacts."""
-    stmt = columns.where(Contact.user_id == user_id)
-    if _joins_company(filters):
-        stmt = stmt.outerjoin(Company, Contact.company_id == Company.id)
-    for word in filters.q.split()[:10]:
-        stmt = stmt.where(contains_folded(Contact.search_text, fold(word)))
-    if filters.network in Network.values():
-        stmt = stmt.where(Contact.network == filters.network)
-    if filters.tag:
-        stmt = stmt.where(_tagged(user_id, Tag.name_key == name_key(filters.tag)))
-    if filters.company:
-        stmt = stmt.where(contains_word(Company.name, filters.company))
-    order: tuple[ColumnElement[Any] | QueryableAttribute[Any], ...]
-    if filters.sort == "company":
-        order = (Company.name_key.is_(None), Company.name_key, Contact.last_name, Contact.id)
-    elif filters.sort == "recent":
-        order = (Contact.created_at.desc(), Contact.id.desc())
-    else:
-        order = (Contact.sort_name, Contact.id)
-    return stmt.order_by(*order)
-
-
-def _joins_company(filters: ContactFilters) -> bool:
-    """Whether the list's statement joins the company, to filter or sort by it."""
-    return bool(filters.company) or filters.sort == "company"
-
-
-def contact_query(user_id: int, filters: ContactFilters) -> Select:
-    """The user's contacts, searched, filtered and sorted as the list page asks."""
-    stmt = _filtered(select(Contact), user_id, filters).options(selectinload(Contact.tags))
-    if _joins_company(filters):
-        # The company joined to filter or sort by also fills contact.company: one join,
-        # not a second for the eager load (a fifth faster at 30,000 contacts).
-        stmt = stmt.options(contains_eager(Contact.company))
-    return stmt
-
-
-# A search that matches more than this says "10,000+" rather than scanning on to count them all.
-SEARCH_COUNT_CAP = 10_000
-# Past the end shows the last page; this cap keeps the OFFSET within what databases take.
-LAST_PAGE_ASKED = 1_000_000
-
-
-def contact_page(
-    user_id: int, filters: ContactFilters, page: int, per_page: int
-) -> tuple[Pagination, bool]:
-    """A page of the list (Flask-SQLAlchemy's pagination, its total set here) and whether that
-    total stopped at SEARCH_COUNT_CAP. Scans as little as the answer needs: the first page is
-    read before anything is counted (no count when it is not full); a later page is counted
-    first, so a page past the end is read once, as the last page; a search is counted only
-    up to the cap."""
-    page = min(max(page, 1), LAST_PAGE_ASKED)
-    if page == 1:
-        listing = _listing(user_id, filters, page, per_page)
-        if len(listing.items) < per_page:
-            listing.total = len(listing.items)
-            return listing, False
-        total, capped = _count(user_id, filters)
-    else:
-        total, capped = _count(user_id, filters)
-        if not capped:  # past the end: show the last page rather than nothing
-            page = min(page, max(1, _last_page(total, per_page)))
-        listing = _listing(user_id, filters, page, per_page)
-        if not listing.items and total:  # past the end of a count that stopped at the cap
-            listing = _listing(user_id, filters, _last_page(total, per_page), per_page)
-    listing.total = total
-    return listing, capped
-
-
-def _last_page(total: int, per_page: int) -> int:
-    """The number of the page that holds the last of `total` contacts."""
-    return -(-total // per_page)
-
-
-def _listing(user_id: int, filters: ContactFilters, page: int, per_page: int) -> Pagination:
-    return db.paginate(
-        contact_query(user_id, filters),
-        page=page,
-        per_page=per_page,
-        max_per_page=None,
-        error_out=False,
-        count=False,
-    )
-
-
-def _count(user_id: int, filters: ContactFilters) -> tuple[int, bool]:
-    """How many contacts the list matches, and whether a search's count stopped at the cap."""
-    matching = _filtered(select(Contact.id), user_id, filters).order_by(None)
-    cap = SEARCH_COUNT_CAP if filters.q else None
-    if cap is not None:
-        matching = matching.limit(cap + 1)
-    total = db.session.scalar(select(func.count()).select_from(matching.subquery())) or 0
-    if cap is not None and total > cap:
-        return cap, True
-    return total, False
 
 
 @dataclass

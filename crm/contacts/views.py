@@ -23,12 +23,11 @@ from crm import clock
 from crm.access import get_contact_or_404
 from crm.contacts.forms import SORT_CHOICES, CadenceForm, ContactForm, NoteForm
 from crm.contacts.introducers import add_introducer, find_introducer, name_suggestions
+from crm.contacts.listing import ContactFilters, contact_page
 from crm.contacts.page import render_contact_page
 from crm.contacts.services import (
-    ContactFilters,
     add_note,
     apply_form,
-    contact_page,
     find_duplicate,
     set_cadence,
     user_tags,

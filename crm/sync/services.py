@@ -20,7 +20,7 @@ from sqlalchemy import Select, func, select
 from sqlalchemy.orm import joinedload
 
 from crm import clock
-from crm.contacts.services import ContactFilters, contact_query
+from crm.contacts.listing import ContactFilters, contact_query
 from crm.deployment import absolute_url
 from crm.enums import FollowUpKind, FollowUpState, InterviewStatus
 from crm.exports import one_line
