@@ -159,22 +159,29 @@ def role_views(user_id: int, roles: list[TargetRole]) -> list[RoleView]:
             Contact.title,
             Contact.first_outreach_on,
             interviewed,
+            Contact.title_key,
         )
         .join(Contact, Contact.id == RoleContact.contact_id)
         .where(RoleContact.user_id == user_id)
     ).all()
     by_hand = {(role_id, cid) for role_id, cid, *_ in tagged}
-    tagged_ids = {cid for _, cid, *_ in tagged}
-    for _, cid, title, reached, was_interviewed in tagged:  # once per role they are tagged in
+    for _, cid, title, reached, was_interviewed, _ in tagged:  # once per role tagged in
         for role in roles:
             ids = members[role.id].ids
             holds = (role.id, cid) in by_hand or method.title_matches(role.title, title)
             if holds and cid not in ids:
                 _count(views[role.id], 1, int(reached is not None), int(bool(was_interviewed)))
                 ids.add(cid)
-    for key, (known, reached_n, interviewed_n) in _counts_by_key(
-        user_id, roles, interviewed, tagged_ids
-    ):
+    counts = _counts_by_key(user_id, roles, interviewed)
+    # The tagged were counted one by one above: take them out of their title key's counts.
+    people = {cid: (key, reached, bool(held)) for _, cid, _, reached, held, key in tagged}
+    for key, reached, held in people.values():
+        if key in counts:
+            known_n, reached_n, interviewed_n = counts[key]
+            counts[key] = (known_n - 1, reached_n - (reached is not None), interviewed_n - held)
+    for key, (known, reached_n, interviewed_n) in counts.items():
+        if not known:
+            continue
         words = key_words(key)
         for role in roles:
             if method.names_role(role.title, words):
@@ -186,40 +193,45 @@ def role_views(user_id: int, roles: list[TargetRole]) -> list[RoleView]:
 
 
 def _counts_by_key(
-    user_id: int, roles: list[TargetRole], interviewed: ColumnElement[bool], tagged: set[int]
-) -> list[tuple[str, tuple[int, int, int]]]:
-    """The people, reached and interviewed per title key naming some role, untagged people
-    only (one statement, read from ix_contact_user_title_key alone).
+    user_id: int, roles: list[TargetRole], interviewed: ColumnElement[bool]
+) -> dict[str, tuple[int, int, int]]:
+    """The people, reached and interviewed per title key naming some role (one statement,
+    read from ix_contact_user_title_key alone).
 
-    The roles' words are matched once per key: on min(title_key), which the databases cannot
-    move from HAVING to WHERE, where they would be matched once per contact. The interviewed
-    are counted apart, from the few people interviewed, not by a lookup for every contact.
+    The roles' words are matched once per key, on the grouped keys: the OFFSET 0 keeps the
+    databases from moving the match into the grouping, where it would run once per contact.
+    The interviewed are counted apart, from the few people interviewed, not by a lookup for
+    every contact.
     """
-    per_key = _role_condition(roles, func.min(Contact.title_key))
     of_key = _role_condition(roles, Contact.title_key)
-    if per_key is None or of_key is None:
-        return []
-    untagged: list[ColumnElement[bool]] = [
-        Contact.user_id == user_id,
-        Contact.title_key.is_not(None),
-    ]
-    if tagged:
-        untagged.append(Contact.id.not_in(tagged))
+    if of_key is None:
+        return {}
     no_one = literal(0)
-    statement: CompoundSelect[str, int, int, int] = union_all(
-        select(Contact.title_key, func.count(), func.count(Contact.first_outreach_on), no_one)
-        .where(*untagged)
+    grouped = (
+        select(
+            Contact.title_key.label("key"),
+            func.count().label("known"),
+            func.count(Contact.first_outreach_on).label("reached"),
+            no_one.label("held"),
+        )
+        .where(Contact.user_id == user_id, Contact.title_key.is_not(None))
         .group_by(Contact.title_key)
-        .having(per_key),
+        .offset(0)
+        .subquery()
+    )
+    per_key = _role_condition(roles, grouped.c.key)
+    assert per_key is not None
+    statement: CompoundSelect[str, int, int, int] = union_all(
+        select(grouped).where(per_key),
         select(Contact.title_key, no_one, no_one, func.count())
-        .where(*untagged, interviewed, of_key)
+        .where(Contact.user_id == user_id, interviewed, of_key)
         .group_by(Contact.title_key),
     )
     counts: dict[str, tuple[int, int, int]] = {}
     for key, n, reached, held in db.session.execute(statement):
         was = counts.get(key, (0, 0, 0))
         counts[key] = (was[0] + n, was[1] + reached, was[2] + held)
-    return list(counts.items())
+    return counts
 
 
 def _count(view: RoleView, known: int, reached: int, interviewed: int) -> None:

@@ -476,15 +476,30 @@ def test_a_role_counts_everyone_once_and_shows_the_first_eight_by_name(client, u
     # as a designer, and is the only one there.
     client.post(f"/plan/roles/{engineer}/people", data={"name": "Zed Zulu"})
     client.post(f"/plan/roles/{designer}/people", data={"name": "Zed Zulu"})
-    client.post(
-        f"/contacts/{people[0]}/outreach",
-        data={"channel": "email", "sent_on": "2026-11-20", "status": "awaiting", "summary": "Hi"},
+    for who in (people[0], zed):
+        client.post(
+            f"/contacts/{who}/outreach",
+            data={
+                "channel": "email",
+                "sent_on": "2026-11-20",
+                "status": "awaiting",
+                "summary": "Hi",
+            },
+        )
+    # Zed is interviewed too: reached and interviewed count him once, in each of his roles.
+    held = client.post(
+        f"/contacts/{zed}/interviews/new",
+        data={"day": "2026-11-25", "start": "09:30", "duration_minutes": "30"},
     )
+    assert client.post(held.headers["Location"] + "/done").status_code == 302
     html = page(client)
     engineers = html.split(f'id="role-{engineer}"')[1].split("</article>")[0]
     designers = html.split(f'id="role-{designer}"')[1].split("</article>")[0]
     assert "<strong>11</strong>you know" in engineers
-    assert "<strong>1</strong>reached" in engineers
+    assert "<strong>2</strong>reached" in engineers
+    assert "<strong>1</strong>interviewed" in engineers
+    assert "<strong>1</strong>reached" in designers
+    assert "<strong>1</strong>interviewed" in designers
     shown = [f'href="/contacts/{cid}">P{i:02d} Person{i:02d}</a>' for i, cid in enumerate(people)]
     assert all(link in engineers for link in shown[:8])
     assert shown[8] not in engineers and "Zed Zulu" not in engineers
