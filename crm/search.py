@@ -14,7 +14,9 @@ from sqlalchemy.orm import QueryableAttribute
 from crm.extensions import db
 
 
-def _pattern(word: str) -> str:
+def like_pattern(word: str) -> str:
+    """The LIKE pattern (escape "/") for text holding the word, to bind into a statement
+    built once."""
     escaped = word.replace("/", "//").replace("%", "/%").replace("_", "/_")
     return f"%{escaped}%"
 
@@ -24,11 +26,11 @@ def contains_folded(
     word: str,
 ) -> ColumnElement[bool]:
     """The folded column holds the folded word (fold it first: crm.normalize.fold)."""
-    return column.like(_pattern(word), escape="/")
+    return column.like(like_pattern(word), escape="/")
 
 
 def contains_word(column: QueryableAttribute[str], word: str) -> ColumnElement[bool]:
     """The column holds the word in any case. SQLite's LIKE already ignores ASCII case."""
     if db.session.get_bind().dialect.name == "sqlite":
-        return column.like(_pattern(word), escape="/")
-    return column.ilike(_pattern(word), escape="/")
+        return column.like(like_pattern(word), escape="/")
+    return column.ilike(like_pattern(word), escape="/")

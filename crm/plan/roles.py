@@ -5,10 +5,14 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
 
 from sqlalchemy import (
+    BindParameter,
     ColumnElement,
     CompoundSelect,
+    Integer,
     Select,
     and_,
     bindparam,
@@ -28,7 +32,7 @@ from crm.plan import method
 from crm.plan.models import RoleContact, TargetRole
 from crm.plan.services import PlanError
 from crm.prebuilt import prebuilt
-from crm.search import contains_folded
+from crm.search import like_pattern
 
 PATHS_SHOWN = 6
 
@@ -100,15 +104,37 @@ class RoleView:
 
 
 def _role_condition(
-    roles: list[TargetRole], key: ColumnElement[str | None] | QueryableAttribute[str | None]
-) -> ColumnElement[bool] | None:
-    """The title keys holding every word of some role, each as a whole word."""
-    alternatives = []
-    for role in roles:
-        words = [contains_folded(key, f" {word} ") for word in title_words(role.title)]
-        if words:
-            alternatives.append(and_(*words))
-    return or_(*alternatives) if alternatives else None
+    shape: tuple[int, ...], key: ColumnElement[str | None] | QueryableAttribute[str | None]
+) -> ColumnElement[bool]:
+    """The title keys holding every word of some role, each as a whole word (bound: p{i}_{j},
+    the pattern of role i's word j; `shape` is each role's number of words)."""
+    return or_(
+        *(
+            and_(*(key.like(bindparam(f"p{i}_{j}"), escape="/") for j in range(words)))
+            for i, words in enumerate(shape)
+            if words
+        )
+    )
+
+
+def _role_patterns(roles: list[TargetRole]) -> tuple[tuple[int, ...], dict[str, str]]:
+    """The shape of the roles' words for _role_condition, and the patterns to bind."""
+    words = [sorted(title_words(role.title)) for role in roles]
+    patterns = {
+        f"p{i}_{j}": like_pattern(f" {word} ")
+        for i, role_words in enumerate(words)
+        for j, word in enumerate(role_words)
+    }
+    return tuple(len(role_words) for role_words in words), patterns
+
+
+def _interviewed() -> ColumnElement[bool]:
+    """The contact was interviewed (bound: u)."""
+    return Contact.id.in_(
+        select(Interview.contact_id).where(
+            Interview.user_id == bindparam("u"), Interview.status == InterviewStatus.DONE
+        )
+    )
 
 
 @prebuilt
@@ -136,7 +162,7 @@ class _Members:
 
 def role_views(user_id: int, roles: list[TargetRole]) -> list[RoleView]:
     """Each role with its counts, first people and career paths: four statements whatever
-    the number of roles or contacts.
+    the number of roles or contacts, each built once for each number of roles.
 
     Titles repeat (a thousand "Software Engineer"s), so the people in a role are counted per
     title key (crm.normalize.title_key) in the database and matched in Python once per key;
@@ -147,23 +173,7 @@ def role_views(user_id: int, roles: list[TargetRole]) -> list[RoleView]:
         return []
     views = {role.id: RoleView(role) for role in roles}
     members = {role.id: _Members() for role in roles}
-    interviewed = Contact.id.in_(
-        select(Interview.contact_id).where(
-            Interview.user_id == user_id, Interview.status == InterviewStatus.DONE
-        )
-    )
-    tagged = db.session.execute(
-        select(
-            RoleContact.role_id,
-            Contact.id,
-            Contact.title,
-            Contact.first_outreach_on,
-            interviewed,
-            Contact.title_key,
-        )
-        .join(Contact, Contact.id == RoleContact.contact_id)
-        .where(RoleContact.user_id == user_id)
-    ).all()
+    tagged = db.session.execute(_tagged_statement(), {"u": user_id}).all()
     by_hand = {(role_id, cid) for role_id, cid, *_ in tagged}
     for _, cid, title, reached, was_interviewed, _ in tagged:  # once per role tagged in
         for role in roles:
@@ -172,7 +182,7 @@ def role_views(user_id: int, roles: list[TargetRole]) -> list[RoleView]:
             if holds and cid not in ids:
                 _count(views[role.id], 1, int(reached is not None), int(bool(was_interviewed)))
                 ids.add(cid)
-    counts = _counts_by_key(user_id, roles, interviewed)
+    counts = _counts_by_key(user_id, roles)
     # The tagged were counted one by one above: take them out of their title key's counts.
     people = {cid: (key, reached, bool(held)) for _, cid, _, reached, held, key in tagged}
     for key, reached, held in people.values():
@@ -187,25 +197,40 @@ def role_views(user_id: int, roles: list[TargetRole]) -> list[RoleView]:
             if method.names_role(role.title, words):
                 _count(views[role.id], known, reached_n, interviewed_n)
                 members[role.id].keys.add(key)
-    _add_people(user_id, views, members, interviewed, by_hand)
-    _add_paths(user_id, views, members)
+    holding = {role_id: m for role_id, m in members.items() if m.keys or m.ids}
+    if holding:
+        _add_people(user_id, views, holding, by_hand)
+        _add_paths(user_id, views, holding)
     return list(views.values())
 
 
-def _counts_by_key(
-    user_id: int, roles: list[TargetRole], interviewed: ColumnElement[bool]
-) -> dict[str, tuple[int, int, int]]:
-    """The people, reached and interviewed per title key naming some role (one statement,
-    read from ix_contact_user_title_key alone).
+@prebuilt
+def _tagged_statement() -> Select[int, int, str | None, date | None, bool, str | None]:
+    """Each contact tagged in a role by hand, once per role (bound: u): built once."""
+    return (
+        select(
+            RoleContact.role_id,
+            Contact.id,
+            Contact.title,
+            Contact.first_outreach_on,
+            _interviewed(),
+            Contact.title_key,
+        )
+        .join(Contact, Contact.id == RoleContact.contact_id)
+        .where(RoleContact.user_id == bindparam("u"))
+    )
+
+
+@prebuilt
+def _counts_statement(shape: tuple[int, ...]) -> CompoundSelect[str, int, int, int]:
+    """_counts_by_key's statement for roles of these numbers of words (bound: u, and the
+    roles' word patterns): built once for each shape.
 
     The roles' words are matched once per key, on the grouped keys: the OFFSET 0 keeps the
     databases from moving the match into the grouping, where it would run once per contact.
     The interviewed are counted apart, from the few people interviewed, not by a lookup for
-    every contact.
-    """
-    of_key = _role_condition(roles, Contact.title_key)
-    if of_key is None:
-        return {}
+    every contact."""
+    user: BindParameter[int] = bindparam("u")
     no_one = literal(0)
     grouped = (
         select(
@@ -214,21 +239,28 @@ def _counts_by_key(
             func.count(Contact.first_outreach_on).label("reached"),
             no_one.label("held"),
         )
-        .where(Contact.user_id == user_id, Contact.title_key.is_not(None))
+        .where(Contact.user_id == user, Contact.title_key.is_not(None))
         .group_by(Contact.title_key)
         .offset(0)
         .subquery()
     )
-    per_key = _role_condition(roles, grouped.c.key)
-    assert per_key is not None
-    statement: CompoundSelect[str, int, int, int] = union_all(
-        select(grouped).where(per_key),
+    return union_all(
+        select(grouped).where(_role_condition(shape, grouped.c.key)),
         select(Contact.title_key, no_one, no_one, func.count())
-        .where(Contact.user_id == user_id, interviewed, of_key)
+        .where(Contact.user_id == user, _interviewed(), _role_condition(shape, Contact.title_key))
         .group_by(Contact.title_key),
     )
+
+
+def _counts_by_key(user_id: int, roles: list[TargetRole]) -> dict[str, tuple[int, int, int]]:
+    """The people, reached and interviewed per title key naming some role (one statement,
+    read from ix_contact_user_title_key alone)."""
+    shape, patterns = _role_patterns(roles)
+    if not any(shape):
+        return {}
     counts: dict[str, tuple[int, int, int]] = {}
-    for key, n, reached, held in db.session.execute(statement):
+    rows = db.session.execute(_counts_statement(shape), {"u": user_id, **patterns})
+    for key, n, reached, held in rows:
         was = counts.get(key, (0, 0, 0))
         counts[key] = (was[0] + n, was[1] + reached, was[2] + held)
     return counts
@@ -240,46 +272,61 @@ def _count(view: RoleView, known: int, reached: int, interviewed: int) -> None:
     view.interviewed += interviewed
 
 
-def _holders(role_members: _Members) -> ColumnElement[bool]:
+def _holders(suffix: str, has: tuple[bool, bool]) -> ColumnElement[bool]:
+    """The contact has one of the title keys k{suffix} or ids i{suffix} (bound, expanding),
+    naming only those `has` says there are: an empty IN would keep the databases from
+    reading the title keys' index."""
     alternatives = []
-    if role_members.keys:
-        alternatives.append(Contact.title_key.in_(role_members.keys))
-    if role_members.ids:
-        alternatives.append(Contact.id.in_(role_members.ids))
+    if has[0]:
+        alternatives.append(Contact.title_key.in_(bindparam(f"k{suffix}", expanding=True)))
+    if has[1]:
+        alternatives.append(Contact.id.in_(bindparam(f"i{suffix}", expanding=True)))
     return or_(*alternatives)
 
 
-def _add_people(
-    user_id: int,
-    views: dict[int, RoleView],
-    members: dict[int, _Members],
-    interviewed: ColumnElement[bool],
-    by_hand: set[tuple[int, int]],
-) -> None:
-    """The first PEOPLE_SHOWN people of each role by name (one statement for all roles)."""
+def _has(role_members: _Members) -> tuple[bool, bool]:
+    """Whether the role has title keys, and contacts counted one by one (the shape that
+    _holders takes)."""
+    return bool(role_members.keys), bool(role_members.ids)
+
+
+@prebuilt
+def _people_statement(roles: tuple[tuple[bool, bool], ...]) -> CompoundSelect[Any]:
+    """The first PEOPLE_SHOWN people by name of each role (bound: u; r{n}, k{n} and i{n},
+    role n's id, title keys and ids; `roles` says which each has): built once for each."""
     firsts = [
         select(
-            literal(role_id).label("role_id"),
+            bindparam(f"r{n}", type_=Integer).label("role_id"),
             Contact.id,
             Contact.first_name,
             Contact.last_name,
             Contact.email,
             Contact.title,
             Contact.first_outreach_on,
-            interviewed.label("interviewed"),
+            _interviewed().label("interviewed"),
             Contact.sort_name,
         )
-        .where(Contact.user_id == user_id, _holders(role_members))
+        .where(Contact.user_id == bindparam("u"), _holders(str(n), has))
         .order_by(Contact.sort_name, Contact.id)
         .limit(PEOPLE_SHOWN)
         .subquery()
-        for role_id, role_members in members.items()
-        if role_members.keys or role_members.ids
+        for n, has in enumerate(roles)
     ]
-    if not firsts:
-        return
+    return union_all(*(select(*first.c) for first in firsts))
+
+
+def _add_people(
+    user_id: int,
+    views: dict[int, RoleView],
+    members: dict[int, _Members],
+    by_hand: set[tuple[int, int]],
+) -> None:
+    """The first PEOPLE_SHOWN people of each role by name (one statement for all roles)."""
+    params: dict[str, object] = {"u": user_id}
+    for n, (role_id, role_members) in enumerate(members.items()):
+        params.update({f"r{n}": role_id, f"k{n}": role_members.keys, f"i{n}": role_members.ids})
     rows = sorted(
-        db.session.execute(union_all(*(select(*first.c) for first in firsts))),
+        db.session.execute(_people_statement(tuple(map(_has, members.values()))), params),
         key=lambda row: (row.sort_name or "", row.id),
     )
     for role_id, cid, first, last, email, title, reached_on, was_interviewed, _ in rows:
@@ -296,12 +343,13 @@ def _add_people(
         )
 
 
-def _add_paths(user_id: int, views: dict[int, RoleView], members: dict[int, _Members]) -> None:
-    """The latest career paths recorded with people in each role (one statement)."""
-    holders = [_holders(m) for m in members.values() if m.keys or m.ids]
-    if not holders:
-        return
-    paths = db.session.execute(
+@prebuilt
+def _paths_statement(
+    has: tuple[bool, bool],
+) -> Select[int, str | None, str, str, str | None, str | None]:
+    """The career paths recorded with people holding one of the title keys or ids, latest
+    first (bound: u, k and i; `has` says which there are): built once for each."""
+    return (
         select(
             Interview.contact_id,
             Interview.career_path,
@@ -312,16 +360,24 @@ def _add_paths(user_id: int, views: dict[int, RoleView], members: dict[int, _Mem
         )
         .join(Contact, Contact.id == Interview.contact_id)
         .where(
-            Interview.user_id == user_id,
+            Interview.user_id == bindparam("u"),
             Interview.status == InterviewStatus.DONE,
             Interview.career_path.is_not(None),
             Interview.career_path != "",
-            or_(*holders),
+            _holders("", has),
         )
         .order_by(Interview.done_on.desc(), Interview.id.desc())
-    ).all()
-    for role_id, view in views.items():
-        role_members = members[role_id]
+    )
+
+
+def _add_paths(user_id: int, views: dict[int, RoleView], members: dict[int, _Members]) -> None:
+    """The latest career paths recorded with people in each role (one statement)."""
+    keys = set().union(*(m.keys for m in members.values()))
+    ids = set().union(*(m.ids for m in members.values()))
+    statement = _paths_statement((bool(keys), bool(ids)))
+    paths = db.session.execute(statement, {"u": user_id, "k": keys, "i": ids}).all()
+    for role_id, role_members in members.items():
+        view = views[role_id]
         for cid, text, first, last, title, key in paths:
             if len(view.paths) >= PATHS_SHOWN:
                 break

@@ -511,6 +511,37 @@ def test_a_role_counts_everyone_once_and_shows_the_first_eight_by_name(client, u
     assert "in the contact list" not in designers
 
 
+def held_interview(client, contact_id: int, day: str, career_path: str) -> None:
+    made = client.post(
+        f"/contacts/{contact_id}/interviews/new",
+        data={"day": day, "start": "09:30", "duration_minutes": "30"},
+    )
+    interview = made.headers["Location"]
+    notes = {"career_path": career_path, "advice": "", "resources": "", "assignments": ""}
+    client.post(f"{interview}/notes", data={**notes, "referrals": ""})
+    assert client.post(f"{interview}/done").status_code == 302
+
+
+def test_a_role_shows_the_career_paths_of_its_people_latest_first(client, user, app):
+    ana = add_contact(client, "Ana", "Lima", "Data Engineer")
+    bo = add_contact(client, "Bo", "Berg", "Pipeline builder")
+    cy = add_contact(client, "Cy", "Cole", "Data Analyst")
+    client.post("/plan/roles", data={"title": "Data Engineer"})
+    with app.app_context():
+        role = db.session.scalar(select(TargetRole.id))
+    client.post(f"/plan/roles/{role}/people", data={"name": "Bo Berg"})  # by hand
+    held_interview(client, ana, "2026-11-10", "Teacher, then a <b>bootcamp</b>")
+    held_interview(client, bo, "2026-11-20", "Physics PhD, then pipelines")
+    held_interview(client, cy, "2026-11-25", "Analyst all along")
+    html = page(client)
+    role_html = html.split(f'id="role-{role}"')[1].split("</article>")[0]
+    assert "Their paths into the role" in role_html
+    bo_path, ana_path = "Physics PhD, then pipelines", "Teacher, then a &lt;b&gt;bootcamp&lt;/b&gt;"
+    assert bo_path in role_html and ana_path in role_html
+    assert role_html.index(bo_path) < role_html.index(ana_path)  # the latest first
+    assert "Analyst all along" not in role_html
+
+
 LINKEDIN_HEADER = "First Name,Last Name,URL,Email Address,Company,Position,Connected On\n"
 
 
