@@ -17,6 +17,7 @@ from sqlalchemy import (
     bindparam,
     func,
     literal,
+    or_,
     select,
     union_all,
 )
@@ -132,8 +133,9 @@ def _created_day() -> ColumnElement[date]:
 def _series_statement() -> CompoundSelect[str, date | None, int]:
     """Outreach in each of the chart's weeks (row labelled by its Monday); replies,
     interviews held and referrals per day since the first Monday; and the last three's
-    totals so far (bound: u, the user; w0 .. w{CHART_WEEKS}, the Mondays; since, the first
-    Monday's midnight in UTC): built once.
+    totals so far, the replies' only before the first Monday, as the days since are counted
+    (bound: u, the user; w0 .. w{CHART_WEEKS}, the Mondays; since, the first Monday's
+    midnight in UTC): built once.
 
     Outreach is counted per week: at 100,000 outreach rows that reads the index in half the
     time a count per day takes (7-8 ms against 15 on SQLite), with no row out for every day.
@@ -164,7 +166,9 @@ def _series_statement() -> CompoundSelect[str, date | None, int]:
         select(literal("Referrals"), _created_day(), func.count())
         .where(*referred, Contact.created_at >= bindparam("since"))
         .group_by(_created_day()),
-        select(literal("Replies"), no_day, func.count(Outreach.id)).where(*replied),
+        select(literal("Replies"), no_day, func.count(Outreach.id)).where(
+            *replied, or_(Outreach.reply_on < start, Outreach.reply_on.is_(None))
+        ),
         select(literal("Interviews held"), no_day, func.count(Interview.id)).where(*held),
         select(literal("Referrals"), no_day, func.count(Contact.id)).where(*referred),
     )
@@ -187,6 +191,8 @@ def _daily_series(
             totals[series] = n
         else:
             daily[series][_as_date(day)] = n
+    # The replies' total was counted before the first Monday only: add the chart's days.
+    totals["Replies"] += sum(daily["Replies"].values())
     return daily, totals
 
 

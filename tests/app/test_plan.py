@@ -7,8 +7,9 @@ from datetime import UTC, date, datetime, timedelta
 import pytest
 from sqlalchemy import func, select, update
 
+from crm.enums import OutreachStatus
 from crm.extensions import db
-from crm.models import Company, Contact, User
+from crm.models import Company, Contact, Outreach, User
 from crm.plan.models import (
     Obstacle,
     ObstacleProof,
@@ -370,11 +371,26 @@ def test_keep_on_track_shows_the_week_the_streak_and_the_wins(client, user, app,
                     "summary": f"Hello {back} {n}",
                 },
             )
+    with app.app_context():  # replies before the chart: one dated, one from before dates
+        user_id = db.session.scalar(select(User.id))
+        long_ago = today - timedelta(weeks=20)
+        for reply_on in (long_ago, None):
+            db.session.add(
+                Outreach(
+                    user_id=user_id,
+                    contact_id=ana,
+                    channel="email",
+                    sent_on=long_ago,
+                    status=OutreachStatus.REPLIED,
+                    reply_on=reply_on,
+                )
+            )
+        db.session.commit()
     html = page(client)
     assert "5 of 5 outreach this week." in html
     assert "2 weeks in a row" in html
     assert 'class="week-chart"' in html and "<table" in html
-    assert "1 replies" in html
+    assert "3 replies" in html  # the chart's one, and the two before it
     assert f'<a href="/contacts/{ana}">Ana García</a> replied' in html
     assert "2 weeks in a row" in client.get("/dashboard").get_data(as_text=True)
 
