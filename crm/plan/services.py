@@ -36,7 +36,7 @@ from crm.plan.models import (
     TargetRole,
 )
 from crm.prebuilt import prebuilt
-from crm.search import contains_folded
+from crm.search import like_pattern
 
 CHECK_IN_HISTORY = 12
 NAME_SUGGESTIONS = 100
@@ -84,21 +84,33 @@ def check_in_reminder(
     return latest(FollowUp.status), latest(FollowUp.due_on)
 
 
+@prebuilt
+def _check_in_reminder_statement() -> Select[str, date]:
+    """check_in_reminder's two answers (bound: user_id): built once."""
+    return select(*check_in_reminder(bindparam("user_id")))
+
+
 def next_check_in(user_id: int, last_check_in: date | None, today: date) -> date | None:
     """When the Plan page suggests the next check-in (one statement)."""
-    status, due = db.session.execute(select(*check_in_reminder(user_id))).one()
+    reminder = db.session.execute(_check_in_reminder_statement(), {"user_id": user_id})
+    status, due = reminder.one()
     return method.next_check_in(last_check_in, today, status, due)
+
+
+@prebuilt
+def _check_ins_statement() -> Select[RutCheckIn]:
+    """The latest CHECK_IN_HISTORY check-ins, newest first (bound: user_id): built once."""
+    return (
+        select(RutCheckIn)
+        .where(RutCheckIn.user_id == bindparam("user_id"))
+        .order_by(RutCheckIn.checked_on.desc())
+        .limit(CHECK_IN_HISTORY)
+    )
 
 
 def recent_check_ins(user_id: int) -> list[RutCheckIn]:
     """The latest check-ins, newest first."""
-    stmt = (
-        select(RutCheckIn)
-        .where(RutCheckIn.user_id == user_id)
-        .order_by(RutCheckIn.checked_on.desc())
-        .limit(CHECK_IN_HISTORY)
-    )
-    return list(db.session.scalars(stmt))
+    return list(db.session.scalars(_check_ins_statement(), {"user_id": user_id}))
 
 
 # --- 2. Obstacles and the people who disprove them ------------------------------------------
@@ -208,14 +220,25 @@ def doubts_disproved(user_id: int, contact_id: int) -> list[Obstacle]:
     return list(db.session.scalars(stmt))
 
 
+@prebuilt
+def _names_statement(words: int, limit: int) -> Select[str, str]:
+    """The first `limit` names, in the list's order, whose search text holds each of
+    `words` words (bound: user_id; w0, w1 .. the words' LIKE patterns): built once each."""
+    stmt = select(Contact.first_name, Contact.last_name).where(
+        Contact.user_id == bindparam("user_id")
+    )
+    for n in range(words):
+        stmt = stmt.where(Contact.search_text.like(bindparam(f"w{n}"), escape="/"))
+    return stmt.order_by(Contact.sort_name, Contact.id).limit(limit)
+
+
 def name_suggestions(user_id: int, typed: str = "", limit: int = NAME_SUGGESTIONS) -> list[str]:
     """Contact names to suggest as the user types, in the list's name order (its index)."""
-    stmt = select(Contact.first_name, Contact.last_name).where(Contact.user_id == user_id)
-    for word in fold(typed).split()[:5]:
-        stmt = stmt.where(contains_folded(Contact.search_text, word))
-    stmt = stmt.order_by(Contact.sort_name, Contact.id).limit(limit)
+    words = fold(typed).split()[:5]
+    params: dict[str, object] = {"user_id": user_id}
+    params.update({f"w{n}": like_pattern(word) for n, word in enumerate(words)})
     names: list[str] = []
-    for first, last in db.session.execute(stmt):
+    for first, last in db.session.execute(_names_statement(len(words), limit), params):
         name = f"{first} {last}".strip()
         if name and name not in names:
             names.append(name)

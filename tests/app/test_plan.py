@@ -330,6 +330,17 @@ def test_other_users_rows_answer_404_and_are_left_alone(client, app, other_users
         assert count(app, PersonToReach) == 1 and count(app, TargetRole) == 1
 
 
+def test_names_are_suggested_as_the_user_types_whatever_the_case_and_accents(client, user):
+    for first, last in (("Olga", "Núñez"), ("Ana", "Nunez"), ("Olaf", "Berg"), ("Bo", "100%")):
+        add_contact(client, first, last)
+    names = lambda typed: client.get("/plan/contact-names", query_string={"q": typed}).json  # noqa: E731
+    assert names("NUN") == ["Ana Nunez", "Olga Núñez"]  # in the list's order, by last name
+    assert names("ol  núñ") == ["Olga Núñez"]  # every word typed
+    assert names("%") == ["Bo 100%"] and names("_") == []  # typed as text, not as a pattern
+    assert names("") == ["Bo 100%", "Olaf Berg", "Ana Nunez", "Olga Núñez"]
+    assert names("zzz") == []
+
+
 def test_the_dashboard_card_walks_the_steps_in_order(client, user, app, clock):
     clock.set(datetime(2026, 11, 25, 12, 0, tzinfo=UTC))
 
