@@ -8,19 +8,25 @@ a function marked `@prebuilt`: it takes only what shapes the statement (never a 
 a date or any other value from a request), puts `bindparam("name")` where a request's
 values go, and the caller passes those values to `db.session.execute(statement, {...})`.
 
-A statement is immutable, so one built statement serves every request and thread.
+A statement is immutable, so one built statement serves every request and thread. Each
+builder keeps its latest KEPT statements: a few shapes serve almost every request, and a
+user whose data makes many shapes (target roles of many lengths) cannot grow the process.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from functools import cache
+from functools import lru_cache
 from typing import ParamSpec, TypeVar, cast
 
 _Params = ParamSpec("_Params")
 _Statement = TypeVar("_Statement")
 
+# How many statements (shapes) each builder keeps.
+KEPT = 128
+
 
 def prebuilt(builder: Callable[_Params, _Statement]) -> Callable[_Params, _Statement]:
-    """Build the statement once for each distinct set of arguments, then reuse it."""
-    return cast(Callable[_Params, _Statement], cache(builder))
+    """Build the statement once for each distinct set of arguments, then reuse it (the
+    latest KEPT of them)."""
+    return cast(Callable[_Params, _Statement], lru_cache(maxsize=KEPT)(builder))
