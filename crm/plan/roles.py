@@ -35,6 +35,9 @@ from crm.prebuilt import prebuilt
 from crm.search import like_pattern
 
 PATHS_SHOWN = 6
+# The most target roles one plan holds: a handful is the point, and the page reads all of
+# them in a few statements (SQLite takes at most 500 parts in one).
+MAX_ROLES = 50
 
 
 def add_role(user_id: int, title: str) -> TargetRole:
@@ -49,6 +52,11 @@ def add_role(user_id: int, title: str) -> TargetRole:
     )
     if exists:
         raise PlanError(f"“{title}” is already one of your target roles.")
+    held = db.session.scalar(select(func.count(TargetRole.id)).where(TargetRole.user_id == user_id))
+    if (held or 0) >= MAX_ROLES:
+        raise PlanError(
+            f"You have {MAX_ROLES} target roles, the most a plan holds: remove one to add another."
+        )
     role = TargetRole(user_id=user_id, title=title, title_key=key)
     db.session.add(role)
     db.session.flush()

@@ -19,6 +19,7 @@ from crm.plan.models import (
     StrategicAnswer,
     TargetRole,
 )
+from crm.plan.roles import MAX_ROLES
 from tests.app.test_imports_support import import_bytes
 
 SCRIPT = "<script>alert(1)</script>"
@@ -286,6 +287,25 @@ def test_the_same_role_in_another_word_order_is_refused(client, user, app):
     assert response.status_code == 400
     assert "already one of your target roles" in response.get_data(as_text=True)
     assert count(app, TargetRole) == 1
+
+
+def test_a_plan_holds_at_most_fifty_roles_and_says_so(client, user, app):
+    with app.app_context():
+        user_id = db.session.scalar(select(User.id))
+        db.session.add_all(
+            TargetRole(user_id=user_id, title=f"Role {n}", title_key=f"{n} role")
+            for n in range(MAX_ROLES)
+        )
+        db.session.commit()
+        first = db.session.scalar(select(TargetRole.id).where(TargetRole.title == "Role 0"))
+    response = client.post("/plan/roles", data={"title": "Product Manager"})
+    assert response.status_code == 400
+    assert "You have 50 target roles, the most a plan holds" in response.get_data(as_text=True)
+    assert count(app, TargetRole) == MAX_ROLES
+    client.post(f"/plan/roles/{first}/remove")
+    client.post("/plan/roles", data={"title": "Product Manager"})
+    assert "Product Manager" in page(client)
+    assert count(app, TargetRole) == MAX_ROLES
 
 
 def test_target_employers_count_contacts_and_prompt_when_nobody_is_there(client, user, app):
