@@ -33,6 +33,12 @@ from crm.prebuilt import prebuilt
 STREAK_WEEKS = 52
 WINS_SHOWN = 5
 SERIES = ("Outreach", "Replies", "Interviews", "Referrals")
+# The wins so far, each counted with its word for one and for more.
+WIN_WORDS = {
+    "Replies": ("reply", "replies"),
+    "Interviews held": ("interview held", "interviews held"),
+    "Referrals": ("referral", "referrals"),
+}
 
 
 def _as_date(value: object) -> date:
@@ -115,6 +121,11 @@ class Progress:
         return self.series["Outreach"][-1]
 
     @property
+    def win_counts(self) -> list[str]:
+        """The wins so far in words: "1 reply", "3 interviews held"."""
+        return [f"{n} {WIN_WORDS[label][0 if n == 1 else 1]}" for label, n in self.totals.items()]
+
+    @property
     def rows(self) -> list[tuple[date, list[int]]]:
         """The chart as a table: each week with its four numbers."""
         return [(w, [self.series[s][i] for s in SERIES]) for i, w in enumerate(self.weeks)]
@@ -185,7 +196,7 @@ def _daily_series(
     params.update({f"w{n}": day for n, day in enumerate([*weeks, weeks[-1] + timedelta(weeks=1)])})
     rows = db.session.execute(_series_statement(), params).all()
     daily: dict[str, dict[date, int]] = {name: {} for name in SERIES}
-    totals: dict[str, int] = {"Replies": 0, "Interviews held": 0, "Referrals": 0}
+    totals = dict.fromkeys(WIN_WORDS, 0)
     for series, day, n in rows:
         if day is None:
             totals[series] = n

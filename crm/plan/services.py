@@ -145,7 +145,8 @@ class NameLookup:
 
 def find_contact_by_name(user_id: int, typed: str | None) -> NameLookup:
     """One of the user's contacts from a typed full name, ignoring case, accents and spacing
-    (and "Last First" order); a clear message when there is none or several."""
+    (and "Last First" order), or, when several match so, the one written exactly as typed;
+    a clear message when there is none or several."""
     shown = squash(typed)
     key = " ".join(fold(shown).split())
     if not key:
@@ -170,12 +171,20 @@ def find_contact_by_name(user_id: int, typed: str | None) -> NameLookup:
             error=f"No contact is named “{shown[:100]}”. Pick a name from the list, "
             "or add them as a contact first."
         )
+    if len(found) > 1:  # "Jose Ramirez" and "José Ramírez": the one written as typed
+        found = [c for c in found if shown in _written(c)] or found
     if len(found) > 1:
         return NameLookup(
             error=f"Several contacts are named “{shown[:100]}”. Link the right one from "
             "their contact page, or tell them apart by name first."
         )
     return NameLookup(contact=found[0])
+
+
+def _written(contact: Contact) -> set[str]:
+    """The contact's name as written, first name first and last name first."""
+    first, last = squash(contact.first_name), squash(contact.last_name)
+    return {f"{first} {last}".strip(), f"{last} {first}".strip()}
 
 
 def _prefix(key: str) -> str:

@@ -200,6 +200,20 @@ def test_two_contacts_with_one_name_are_not_guessed_between(client, user, app):
     assert count(app, ObstacleProof) == 0
 
 
+def test_names_told_apart_only_by_accents_pick_the_one_written_as_typed(client, user, app):
+    jose = add_contact(client, "José", "Ramírez", company="Acme")
+    plain = add_contact(client, "Jose", "Ramirez", company="Beta")
+    for typed, picked in (("Jose Ramirez", plain), ("Ramírez José", jose)):
+        client.post("/plan/people-to-reach", data={"name": typed})
+        with app.app_context():
+            newest = db.session.scalars(select(PersonToReach).order_by(PersonToReach.id)).all()
+            assert newest[-1].contact_id == picked
+    response = client.post("/plan/people-to-reach", data={"name": "jose ramirez"})
+    assert response.status_code == 400  # written like neither: not guessed
+    assert "Several contacts are named “jose ramirez”" in response.get_data(as_text=True)
+    assert count(app, PersonToReach) == 2
+
+
 def test_no_longer_holding_me_back_and_back_again(client, user, app):
     client.post("/plan/obstacles", data={"text": "Too old"})
     with app.app_context():
@@ -416,12 +430,14 @@ def test_keep_on_track_shows_the_week_the_streak_and_the_wins(client, user, app,
                     reply_on=reply_on,
                 )
             )
+        db.session.add(Contact(user_id=user_id, first_name="Bo", introduced_by_id=ana))
         db.session.commit()
     html = page(client)
     assert "5 of 5 outreach this week." in html
     assert "2 weeks in a row" in html
     assert 'class="week-chart"' in html and "<table" in html
-    assert "3 replies" in html  # the chart's one, and the two before it
+    # The chart's reply and the two before it; one word for one, another for more.
+    assert "<p>3 replies, 0 interviews held, 1 referral.</p>" in html
     assert f'<a href="/contacts/{ana}">Ana García</a> replied' in html
     assert "2 weeks in a row" in client.get("/dashboard").get_data(as_text=True)
 
@@ -551,11 +567,11 @@ def test_a_role_counts_everyone_once_and_shows_the_first_eight_by_name(client, u
     assert all(link in engineers for link in shown[:8])
     assert shown[8] not in engineers and "Zed Zulu" not in engineers
     assert engineers.index(shown[0]) < engineers.index(shown[7])
-    assert "All 11 in the contact list" in engineers
+    assert "And 3 more. <a" in engineers and "Search your contacts for “Engineer”" in engineers
     assert "Okafor" not in engineers
     assert "<strong>1</strong>you know" in designers
     assert f'href="/contacts/{zed}">Zed Zulu</a>' in designers and "Untag" in designers
-    assert "in the contact list" not in designers
+    assert "Search your contacts for" not in designers
 
 
 def held_interview(client, contact_id: int, day: str, career_path: str) -> None:
