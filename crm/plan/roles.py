@@ -423,16 +423,28 @@ def message_role(user_id: int, title: str | None) -> str:
     return role_for_title(target_roles(user_id), title)
 
 
-def roles_of_contact(user_id: int, contact: Contact) -> list[TargetRole]:
-    """The target roles a contact holds, by title or tagged by hand (for the contact page)."""
-    roles = target_roles(user_id)
-    if not roles:
-        return []
-    tagged = set(
-        db.session.scalars(
-            select(RoleContact.role_id).where(
-                RoleContact.user_id == user_id, RoleContact.contact_id == contact.id
-            )
-        )
+def roles_of_contact(
+    user_id: int, contact: Contact
+) -> tuple[list[tuple[TargetRole, bool]], list[TargetRole]]:
+    """The target roles a contact holds, each with whether it was tagged by hand (else the
+    title names it), and the roles they do not hold (one statement, for the contact page)."""
+    tagged = (
+        select(RoleContact.id)
+        .where(RoleContact.role_id == TargetRole.id, RoleContact.contact_id == contact.id)
+        .exists()
     )
-    return [r for r in roles if r.id in tagged or method.title_matches(r.title, contact.title)]
+    rows = db.session.execute(
+        select(TargetRole, tagged)
+        .where(TargetRole.user_id == user_id)
+        .order_by(TargetRole.created_at, TargetRole.id)
+    )
+    held: list[tuple[TargetRole, bool]] = []
+    others: list[TargetRole] = []
+    for role, by_hand in rows:
+        if by_hand:
+            held.append((role, True))
+        elif method.title_matches(role.title, contact.title):
+            held.append((role, False))
+        else:
+            others.append(role)
+    return held, others

@@ -218,15 +218,20 @@ def obstacles_with_proof(user_id: int) -> list[Obstacle]:
     return list(rows.unique())
 
 
-def doubts_disproved(user_id: int, contact_id: int) -> list[Obstacle]:
-    """The obstacles this contact disproves, for their contact page."""
+def obstacles_for_contact(user_id: int, contact_id: int) -> list[tuple[Obstacle, bool]]:
+    """Every obstacle, each with whether this contact is linked as proof against it (one
+    statement, for their contact page)."""
+    linked = (
+        select(ObstacleProof.id)
+        .where(ObstacleProof.obstacle_id == Obstacle.id, ObstacleProof.contact_id == contact_id)
+        .exists()
+    )
     stmt = (
-        select(Obstacle)
-        .join(ObstacleProof, ObstacleProof.obstacle_id == Obstacle.id)
-        .where(Obstacle.user_id == user_id, ObstacleProof.contact_id == contact_id)
+        select(Obstacle, linked)
+        .where(Obstacle.user_id == user_id)
         .order_by(Obstacle.created_at, Obstacle.id)
     )
-    return list(db.session.scalars(stmt))
+    return [(obstacle, bool(is_linked)) for obstacle, is_linked in db.session.execute(stmt)]
 
 
 @prebuilt
@@ -375,14 +380,32 @@ def people_to_reach(user_id: int, limit: int = 20) -> list[ToReach]:
 
 @dataclass
 class ContactInPlan:
-    """What a contact's page shows of the plan: the doubts they disprove, the roles they hold."""
+    """What a contact's page shows of the plan, and offers to add them to: the doubts they
+    disprove and the open ones they could, the roles they hold (by title or tagged by hand)
+    and those they could be counted in, and whether they are on the People to reach list."""
 
     disproves: list[Obstacle]
-    roles: list[TargetRole]
+    could_disprove: list[Obstacle]
+    roles: list[tuple[TargetRole, bool]]
+    could_hold: list[TargetRole]
+    to_reach: bool
 
 
 def contact_in_plan(user_id: int, contact: Contact) -> ContactInPlan:
-    """For the contact page (called as a plain function; three statements at most)."""
+    """For the contact page (called as a plain function; four statements)."""
     from crm.plan.roles import roles_of_contact  # roles builds on this module
 
-    return ContactInPlan(doubts_disproved(user_id, contact.id), roles_of_contact(user_id, contact))
+    obstacles = obstacles_for_contact(user_id, contact.id)
+    held, could_hold = roles_of_contact(user_id, contact)
+    on_list = db.session.scalar(
+        select(PersonToReach.id).where(
+            PersonToReach.user_id == user_id, PersonToReach.contact_id == contact.id
+        )
+    )
+    return ContactInPlan(
+        disproves=[o for o, linked in obstacles if linked],
+        could_disprove=[o for o, linked in obstacles if not linked and o.resolved_on is None],
+        roles=held,
+        could_hold=could_hold,
+        to_reach=on_list is not None,
+    )

@@ -264,7 +264,65 @@ def untag(role_id: int, contact_id: int) -> ResponseReturnValue:
         ):
             db.session.delete(link)
         db.session.commit()
-    return _back(f"role-{role.id}")
+        flash(f"{contact.full_name} is no longer counted as a {role.title}.", "info")
+    return _back_to_form(f"role-{role.id}")
+
+
+# --- From a contact's page: the same steps, the contact picked by their page, not a name -----
+
+
+def _picked(model: type[Obstacle] | type[TargetRole], field: str) -> Any:
+    """The user's obstacle or role whose id the form sends (404 for another's or none)."""
+    return owned_or_404(model, request.form.get(field, type=int) or 0)
+
+
+def _to_contact_page(contact: Contact) -> ResponseReturnValue:
+    return redirect(url_for("contacts.show", contact_id=contact.id, _anchor="in-plan"))
+
+
+@bp.route("/contacts/<int:contact_id>/reach", methods=["POST"])
+def reach_contact(contact_id: int) -> ResponseReturnValue:
+    """Put the contact whose page this is on the People to reach list."""
+    contact = owned_or_404(Contact, contact_id)
+    if ConfirmForm().validate_on_submit():
+        today = clock.user_today(current_user)
+        if services.add_person_to_reach(current_user.id, contact, today):
+            db.session.commit()
+            flash(f"{contact.full_name} is on your People to reach list.", "success")
+        else:
+            flash(f"{contact.full_name} is already on your list.", "info")
+    return _to_contact_page(contact)
+
+
+@bp.route("/contacts/<int:contact_id>/role", methods=["POST"])
+def tag_contact(contact_id: int) -> ResponseReturnValue:
+    """Count the contact whose page this is as holding the target role picked there."""
+    contact = owned_or_404(Contact, contact_id)
+    if ConfirmForm().validate_on_submit():
+        role = _picked(TargetRole, "role_id")
+        if roles.tag_in_role(role, contact):
+            db.session.commit()
+            flash(f"{contact.full_name} is now counted as a {role.title}.", "success")
+        else:
+            flash(f"{contact.full_name} is already counted there.", "info")
+    return _to_contact_page(contact)
+
+
+@bp.route("/contacts/<int:contact_id>/proof", methods=["POST"])
+def prove_with_contact(contact_id: int) -> ResponseReturnValue:
+    """Link the contact whose page this is as proof against the obstacle picked there."""
+    contact = owned_or_404(Contact, contact_id)
+    if ConfirmForm().validate_on_submit():
+        obstacle = _picked(Obstacle, "obstacle_id")
+        if services.link_proof(obstacle, contact):
+            db.session.commit()
+            flash(
+                f"{contact.full_name} is proof that “{obstacle.text}” need not stop you.",
+                "success",
+            )
+        else:
+            flash(f"{contact.full_name} is already linked there.", "info")
+    return _to_contact_page(contact)
 
 
 @bp.route("/roles/<int:role_id>/remove", methods=["POST"])

@@ -277,9 +277,9 @@ def test_a_target_role_finds_contacts_by_title_in_any_order_and_case(client, use
     html = page(client)
     assert f'href="/contacts/{eve}">Eve Ng</a>' in html
     assert "<strong>2</strong>you know" in html
-    assert 'Holds a role you want: <a href="/plan/#role-1">product manager</a>' in client.get(
-        f"/contacts/{eve}"
-    ).get_data(as_text=True)
+    eve_page = client.get(f"/contacts/{eve}").get_data(as_text=True)
+    held = eve_page.split("Holds a role you want")[1].split("</ul>")[0]
+    assert '<a href="/plan/#role-1">product manager</a>' in held and "(tagged by hand)" in held
     client.post(f"/plan/roles/{role_id}/people/{eve}/untag")
     assert count(app, RoleContact) == 0
 
@@ -362,6 +362,60 @@ def test_other_users_rows_answer_404_and_are_left_alone(client, app, other_users
         assert db.session.get(Obstacle, rows["obstacle"]).resolved_on is None
         assert db.session.get(Company, rows["company"]).is_target
         assert count(app, PersonToReach) == 1 and count(app, TargetRole) == 1
+
+
+def test_a_contact_joins_the_plan_from_their_own_page(client, app, other_users_rows):
+    ana = add_contact(client, "Ana", "García", "Data Analyst")
+    client.post("/plan/roles", data={"title": "Product Manager"})
+    client.post("/plan/obstacles", data={"text": "Too old"})
+    with app.app_context():
+        role = db.session.scalar(
+            select(TargetRole.id).where(TargetRole.id != other_users_rows["role"])
+        )
+        doubt = db.session.scalar(select(Obstacle.id).where(Obstacle.text == "Too old"))
+
+    def in_plan() -> str:
+        html = client.get(f"/contacts/{ana}").get_data(as_text=True)
+        return html.split('id="in-plan-h"')[1].split("</section>")[0]
+
+    offered = in_plan()
+    assert "Add to people to reach</button>" in offered
+    assert f'<option value="{role}">Product Manager</option>' in offered
+    assert f'<option value="{doubt}">Too old</option>' in offered
+    assert "Too shy" not in offered  # the other user's doubt is not offered
+
+    response = client.post(f"/plan/contacts/{ana}/role", data={"role_id": role})
+    assert response.headers["Location"] == f"/contacts/{ana}#in-plan"
+    client.post(f"/plan/contacts/{ana}/proof", data={"obstacle_id": doubt})
+    client.post(f"/plan/contacts/{ana}/reach")
+    shown = in_plan()
+    assert "Product Manager</a>" in shown and "(tagged by hand)" in shown and "Untag" in shown
+    assert "“Too old”</a>" in shown.split("Got there despite what you feared")[1]
+    assert "On your <a" in shown and "People to reach</a> list." in shown
+    assert "<select" not in shown  # nothing left to add them to
+    plan = page(client)
+    assert "Ana García" in plan.split('id="role-')[1]
+    assert "Ana García" in plan.split('id="reach"')[1]
+
+    untag = f"/plan/roles/{role}/people/{ana}/untag"
+    assert client.post(untag, data={"next": f"/contacts/{ana}"}).headers["Location"] == (
+        f"/contacts/{ana}"
+    )
+    assert f'<option value="{role}">Product Manager</option>' in in_plan()
+
+    # Another user's role, doubt or contact answers 404, and nothing is written.
+    theirs = (
+        (f"/plan/contacts/{ana}/role", {"role_id": other_users_rows["role"]}),
+        (f"/plan/contacts/{ana}/role", {}),
+        (f"/plan/contacts/{ana}/proof", {"obstacle_id": other_users_rows["obstacle"]}),
+        (f"/plan/contacts/{other_users_rows['contact']}/reach", {}),
+        (f"/plan/contacts/{other_users_rows['contact']}/role", {"role_id": role}),
+    )
+    for url, data in theirs:
+        assert client.post(url, data=data).status_code == 404, (url, data)
+    with app.app_context():
+        assert count(app, RoleContact) == 0
+        assert count(app, ObstacleProof) == 1 and count(app, PersonToReach) == 2
 
 
 def test_names_are_suggested_as_the_user_types_whatever_the_case_and_accents(client, user):

@@ -1,6 +1,7 @@
 """The plan story in Chromium: a rut check-in, an obstacle with its proof, an answer, a role,
 an outreach written from a template with its mailto link, the check-in reminder among the
-follow-ups, a target employer starred from a contact's page, and the page on a phone."""
+follow-ups, a target employer starred from a contact's page, a contact counted in the role
+and put on the list to reach from their page, and the page on a phone."""
 
 from __future__ import annotations
 
@@ -123,6 +124,23 @@ def test_plan_story(page, live_server, check_a11y, visit):
     visit("/plan/")
     employers = page.locator("ul.employers li", has_text="Acme")
     expect(employers.get_by_role("link", name="Ben Okafor")).to_be_visible()
+
+    # Ben joins the plan from his own page: counted in the role by hand, and to be reached.
+    employers.get_by_role("link", name="Ben Okafor").click()
+    page.get_by_label("Holds the target role").select_option(label="Product Manager")
+    page.get_by_role("button", name="Count them in it").click()
+    expect(page.get_by_text("Ben Okafor is now counted as a Product Manager.")).to_be_visible()
+    in_plan = page.locator("section.in-plan")
+    expect(in_plan.get_by_role("link", name="Product Manager")).to_be_visible()
+    expect(in_plan.get_by_text("(tagged by hand)")).to_be_visible()
+    in_plan.get_by_role("button", name="Add to people to reach").click()
+    expect(in_plan.get_by_text("On your People to reach list.")).to_be_visible()
+    check_a11y(page)
+    page.screenshot(path=str(SCREENSHOTS / "contact-in-plan.png"), full_page=True)
+    visit("/plan/")
+    role = page.locator("article.role", has_text="Product Manager")
+    expect(role.get_by_role("link", name="Ben Okafor")).to_be_visible()
+    expect(page.locator("#reach").get_by_role("link", name="Ben Okafor")).to_be_visible()
 
     # The next check-in is a follow-up of its own; its action is the check-in on the Plan page.
     visit("/follow-ups")
