@@ -40,7 +40,13 @@ from crm.enums import (
     Source,
 )
 from crm.extensions import Model, db
-from crm.normalize import SORT_NAME_LENGTH, TAG_LENGTH, contact_derived
+from crm.normalize import (
+    COMPANY_SORT_LENGTH,
+    SORT_NAME_LENGTH,
+    TAG_LENGTH,
+    company_sort_name,
+    contact_derived,
+)
 
 
 class UTCDateTime(TypeDecorator):
@@ -116,14 +122,27 @@ class User(UserMixin, Model):
         return f"<User {self.id} {self.email}>"
 
 
+def _company_sort_name(context: Any) -> str:
+    """Company.sort_name from the name being inserted (each row of an executemany too)."""
+    return company_sort_name(context.get_current_parameters()["name"])
+
+
 class Company(Model):
-    __table_args__ = (UniqueConstraint("user_id", "name_key"),)
+    __table_args__ = (
+        UniqueConstraint("user_id", "name_key"),
+        # The list sorted by company walks the companies in this order.
+        Index("ix_company_user_sort_name", "user_id", "sort_name", "id"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("user.id", ondelete="CASCADE"), index=True)
     name: Mapped[str] = mapped_column(String(200))
     # Case- and space-insensitive key: "ACME  inc" and "Acme Inc" are one company.
     name_key: Mapped[str] = mapped_column(String(200))
+    # Folded, for the list's order (crm.normalize.company_sort_name); a company keeps its name.
+    sort_name: Mapped[str] = mapped_column(
+        String(COMPANY_SORT_LENGTH), default=_company_sort_name, server_default=""
+    )
     website: Mapped[str | None] = mapped_column(String(300))
     notes: Mapped[str | None] = mapped_column(Text)
     is_target: Mapped[bool] = mapped_column(default=False)
@@ -171,8 +190,8 @@ class Contact(Model):
         ),
         # The list's default order (by name) walks this index instead of sorting every row.
         Index("ix_contact_user_sort_name", "user_id", "sort_name", "id"),
-        # The list sorted by company walks each company's people, by last name, from here.
-        Index("ix_contact_user_company", "user_id", "company_id", "last_name", "id"),
+        # The list sorted by company walks each company's people, by name, from here.
+        Index("ix_contact_user_company_sort", "user_id", "company_id", "sort_name", "id"),
         # The Plan page counts each target role's people per title key from this index alone.
         Index(
             "ix_contact_user_title_key",

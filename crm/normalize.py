@@ -155,6 +155,15 @@ def sort_name(last_name: str | None, first_name: str | None) -> str:
     return f"{last} {first}".strip()[:SORT_NAME_LENGTH]
 
 
+COMPANY_SORT_LENGTH = 200
+
+
+def company_sort_name(name: str | None) -> str:
+    """The list's company order: the name folded, leading quotes and brackets off, so
+    "Étoile Labs" sorts with the E's and "zeta corp" with the Z's (Company.sort_name)."""
+    return _fold_cached(squash(name)).lstrip(_NOT_LETTERS)[:COMPANY_SORT_LENGTH]
+
+
 # --- Title words (the Plan page matches target roles against contacts' titles by these) --
 
 _WORD = re.compile(r"[^\W_]+")

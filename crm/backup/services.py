@@ -72,7 +72,7 @@ NOT_BACKED_UP: set[str] = {"user", "pending_upload", "login_session", "login_att
 # Rows reached through a parent rather than their own user_id.
 PARENT_OWNER = {"contact_tag": "contact", "import_update": "import_batch"}
 # Derived columns: recomputed on restore, so they do not clutter the file.
-DERIVED = {"contact": set(CONTACT_DERIVED)}
+DERIVED = {"contact": set(CONTACT_DERIVED), "company": {"sort_name"}}
 # The account's own settings carried over; email, password and feed token stay the account's.
 SETTINGS = (
     "name",

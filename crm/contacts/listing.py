@@ -1,8 +1,9 @@
 """The contact list: its search, filters, sort and pages, read as few rows as the page needs.
 
 The default order (by name) walks ix_contact_user_sort_name. The order by company walks the
-companies by name and each one's people from ix_contact_user_company, then the people at no
-company: a page of a search that matches everyone reads its 50 people, not a sort of 30,000.
+companies by folded name (ix_company_user_sort_name) and each one's people by theirs from
+ix_contact_user_company_sort, then the people at no company: a page of a search that
+matches everyone reads its 50 people, not a sort of 30,000.
 """
 
 from __future__ import annotations
@@ -83,7 +84,13 @@ def _filtered(columns: Select, user_id: int, filters: ContactFilters) -> Select:
         stmt = stmt.outerjoin(Company, Contact.company_id == Company.id)
     order: tuple[ColumnElement[Any] | QueryableAttribute[Any], ...]
     if filters.sort == "company":
-        order = (Company.name_key.is_(None), Company.name_key, Contact.last_name, Contact.id)
+        order = (
+            Company.sort_name.is_(None),
+            Company.sort_name,
+            Company.id,
+            Contact.sort_name,
+            Contact.id,
+        )
     elif filters.sort == "recent":
         order = (Contact.created_at.desc(), Contact.id.desc())
     else:
@@ -173,9 +180,10 @@ class _ReadPagination(Pagination):
 
 
 def _by_company(user_id: int, filters: ContactFilters, offset: int, limit: int) -> list[Contact]:
-    """A page of the list sorted by company: the people at a company, companies by name and
-    each one's people by last name, then the people at no company, by last name. Two walks
-    of ix_contact_user_company that stop at the page's end, not a sort of every match."""
+    """A page of the list sorted by company: the people at a company, companies by folded
+    name and each one's people by sort name, then the people at no company, by sort name.
+    Two walks of ix_contact_user_company_sort that stop at the page's end, not a sort of
+    every match."""
     conditions = _matching(user_id, filters)
 
     def at_companies(columns: Select) -> Select:
@@ -188,7 +196,7 @@ def _by_company(user_id: int, filters: ContactFilters, offset: int, limit: int) 
     people = list(
         db.session.scalars(
             at_companies(select(Contact))
-            .order_by(Company.name_key, Contact.last_name, Contact.id)
+            .order_by(Company.sort_name, Company.id, Contact.sort_name, Contact.id)
             .options(contains_eager(Contact.company), selectinload(Contact.tags))
             .limit(limit)
             .offset(offset)
@@ -204,7 +212,7 @@ def _by_company(user_id: int, filters: ContactFilters, offset: int, limit: int) 
     people += db.session.scalars(
         select(Contact)
         .where(Contact.company_id.is_(None), *conditions)
-        .order_by(Contact.last_name, Contact.id)
+        .order_by(Contact.sort_name, Contact.id)
         .options(selectinload(Contact.tags))
         .limit(limit - len(people))
         .offset(max(0, offset - before))

@@ -73,7 +73,7 @@ def _people_statement(
         )
         .outerjoin(Contact, Contact.id == ranked.c.contact_id)
         .where(Company.user_id == user_id, Company.id.in_(ids))
-        .order_by(Company.name_key, Company.id, ranked.c.rank)
+        .order_by(Company.sort_name, Company.id, ranked.c.rank)
         # Each person's company is the row's company, already loaded: no second join to it.
         .options(lazyload(Contact.company))
     )

@@ -9,6 +9,7 @@ from sqlalchemy import func, select
 
 from crm.extensions import db
 from crm.models import Company, Contact, Tag, column_length
+from tests.app.test_imports_support import import_bytes, linkedin_csv
 from tests.conftest import counting_statements
 
 
@@ -390,6 +391,43 @@ def test_sorted_by_company_pages_run_on_to_the_people_at_no_company(client, user
     assert names_on(searched) == ["Cy Able", "Bo Zed", "Ed Baker"]  # Beta's two, and Baker
     at_beta = client.get("/contacts/?sort=company&company=bet").get_data(as_text=True)
     assert names_on(at_beta) == ["Cy Able", "Bo Zed"]
+
+
+def test_sorted_by_company_ignores_case_accents_and_leading_quotes(client, user, app):
+    """Companies and people in the order a reader expects, whether added by hand or imported:
+    "Étoile Labs" with the E's, "zeta corp" with the Z's, "Álvarez" with the A's."""
+    for first, last, company in (
+        ("Ann", "Young", "Étoile Labs"),
+        ("Bea", "Álvarez", "étoile labs"),  # the same company, however it is written
+        ("Cam", "lopez", "Étoile Labs"),
+        ("Dee", "Stone", "zeta corp"),
+        ("Eli", "Zulu", ""),
+        ("Fay", "de la Cruz", ""),
+    ):
+        data = {"first_name": first, "last_name": last, "company": company, "network": "work"}
+        assert client.post("/contacts/new", data=data).status_code == 302
+    import_bytes(
+        client,
+        linkedin_csv(
+            "Gus,Ólafsson,,,“Quoted” Co,,",
+            "Hal,Baker,,,acme,,",
+            "Ivy,Éclair,,,,,",
+        ),
+    )
+    listed = names_on(client.get("/contacts/?sort=company").get_data(as_text=True))
+    assert listed == [
+        "Hal Baker",  # acme
+        "Bea Álvarez",  # Étoile Labs
+        "Cam lopez",
+        "Ann Young",
+        "Gus Ólafsson",  # “Quoted” Co
+        "Dee Stone",  # zeta corp
+        "Fay de la Cruz",  # no company
+        "Ivy Éclair",
+        "Eli Zulu",
+    ]
+    with app.app_context():
+        assert db.session.scalar(select(func.count(Company.id))) == 4
 
 
 def test_pagination(client, user, app):

@@ -185,3 +185,26 @@ def test_title_keys_are_backfilled_so_target_roles_find_existing_contacts(empty_
             keys = connection.execute(text("SELECT title_key FROM contact ORDER BY id")).scalars()
             assert list(keys) == [" manager product senior ", " ingenieure ", None, None]
         db.engine.dispose()
+
+
+def test_company_sort_names_are_backfilled_so_the_list_sorts_them_by_folded_name(
+    empty_database_url,
+):
+    app = make_test_app(empty_database_url)
+    with app.app_context():
+        upgrade(revision="0016")
+        with db.engine.begin() as connection:
+            connection.execute(OLD_USER)
+            for id_, name in [(1, "Étoile  Labs"), (2, "zeta corp"), (3, "“Quoted” Co")]:
+                connection.execute(
+                    text(
+                        "INSERT INTO company (id, user_id, name, name_key, is_target, created_at) "
+                        "VALUES (:id, 1, :name, :key, false, '2024-01-01 00:00:00+00')"
+                    ),
+                    {"id": id_, "name": name, "key": name.lower()},
+                )
+        upgrade()
+        with db.engine.connect() as connection:
+            names = connection.execute(text("SELECT sort_name FROM company ORDER BY id")).scalars()
+            assert list(names) == ["etoile labs", "zeta corp", "quoted” co"]  # leading quote off
+        db.engine.dispose()
