@@ -1,17 +1,15 @@
 """Substring tests in SQL: one escaped pattern, never a function applied to every row.
 
-Contact.search_text and Contact.sort_name hold folded text (crm.normalize.fold): lower case,
-no accents. A folded word matches them with a plain LIKE, which PostgreSQL runs about three
-times faster than ILIKE (ILIKE lower-cases every row it reads). Columns kept as typed, such
-as a company's name, need the case-insensitive test.
+Contact.search_text, Contact.sort_name and Company.sort_name hold folded text
+(crm.normalize.fold): lower case, no accents. A folded word matches them with a plain LIKE,
+which PostgreSQL runs about three times faster than ILIKE (ILIKE lower-cases every row it
+reads).
 """
 
 from __future__ import annotations
 
 from sqlalchemy import ColumnElement
 from sqlalchemy.orm import QueryableAttribute
-
-from crm.extensions import db
 
 
 def like_pattern(word: str) -> str:
@@ -27,10 +25,3 @@ def contains_folded(
 ) -> ColumnElement[bool]:
     """The folded column holds the folded word (fold it first: crm.normalize.fold)."""
     return column.like(like_pattern(word), escape="/")
-
-
-def contains_word(column: QueryableAttribute[str], word: str) -> ColumnElement[bool]:
-    """The column holds the word in any case. SQLite's LIKE already ignores ASCII case."""
-    if db.session.get_bind().dialect.name == "sqlite":
-        return column.like(like_pattern(word), escape="/")
-    return column.ilike(like_pattern(word), escape="/")

@@ -20,8 +20,8 @@ from sqlalchemy.orm import QueryableAttribute, contains_eager, selectinload
 from crm.enums import Network
 from crm.extensions import db
 from crm.models import Company, Contact, Tag, column_length, contact_tag
-from crm.normalize import TAG_LENGTH, fold, name_key
-from crm.search import contains_folded, contains_word
+from crm.normalize import TAG_LENGTH, company_sort_name, fold, name_key
+from crm.search import contains_folded
 
 
 @dataclass
@@ -73,7 +73,8 @@ def _matching(user_id: int, filters: ContactFilters) -> list[ColumnElement[bool]
     if filters.tag:
         conditions.append(_tagged(user_id, Tag.name_key == name_key(filters.tag)))
     if filters.company:
-        conditions.append(contains_word(Company.name, filters.company))
+        # Folded as the sort name is: "etoile" finds Étoile Labs, the full name finds itself.
+        conditions.append(contains_folded(Company.sort_name, company_sort_name(filters.company)))
     return conditions
 
 

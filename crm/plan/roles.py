@@ -27,7 +27,7 @@ from sqlalchemy.orm import QueryableAttribute
 from crm.enums import InterviewStatus
 from crm.extensions import db
 from crm.models import Company, Contact, Interview, column_length
-from crm.normalize import key_words, squash, title_words
+from crm.normalize import company_sort_name, key_words, squash, title_words
 from crm.plan import method
 from crm.plan.models import RoleContact, TargetRole
 from crm.plan.services import PlanError
@@ -400,7 +400,13 @@ def star_employer(user_id: int, name: str) -> Company:
     name = squash(name)
     if not name:
         raise PlanError("Write the company's name.")
-    company = get_or_create_company(user_id, name)
+    # "etoile labs" stars the Étoile Labs the user has, when there is just the one.
+    alike = db.session.scalars(
+        select(Company)
+        .where(Company.user_id == user_id, Company.sort_name == company_sort_name(name))
+        .limit(2)
+    ).all()
+    company = alike[0] if len(alike) == 1 else get_or_create_company(user_id, name)
     assert company is not None
     if company.is_target:
         raise PlanError(f"{company.name} is already a target employer.")

@@ -428,6 +428,16 @@ def test_sorted_by_company_ignores_case_accents_and_leading_quotes(client, user,
     ]
     with app.app_context():
         assert db.session.scalar(select(func.count(Company.id))) == 4
+    # The company filter folds the same way; the full name, as a contact's page links it,
+    # finds its own company, leading quote and all.
+    for company, people in (
+        ("etoile", ["Bea Álvarez", "Cam lopez", "Ann Young"]),
+        ("ÉTOILE LABS", ["Bea Álvarez", "Cam lopez", "Ann Young"]),
+        ("“Quoted” Co", ["Gus Ólafsson"]),
+        ("zeta", ["Dee Stone"]),
+    ):
+        page = client.get("/contacts/", query_string={"company": company})
+        assert names_on(page.get_data(as_text=True)) == people, company
 
 
 def test_pagination(client, user, app):

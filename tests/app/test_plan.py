@@ -322,6 +322,17 @@ def test_a_plan_holds_at_most_fifty_roles_and_says_so(client, user, app):
     assert count(app, TargetRole) == MAX_ROLES
 
 
+def test_starring_a_company_written_without_its_accents_stars_the_one_there(client, user, app):
+    add_contact(client, "Ana", "García", company="Étoile Labs")
+    client.post("/plan/employers", data={"company": "etoile labs"})
+    assert "1 contact there" in page(client)
+    with app.app_context():
+        assert db.session.scalars(select(Company.name).where(Company.is_target)).all() == [
+            "Étoile Labs"
+        ]
+        assert count(app, Company) == 1
+
+
 def test_target_employers_count_contacts_and_prompt_when_nobody_is_there(client, user, app):
     add_contact(client, "Ana", "García", company="Acme")
     client.post("/plan/employers", data={"company": "acme"})
