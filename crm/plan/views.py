@@ -264,7 +264,7 @@ def untag(role_id: int, contact_id: int) -> ResponseReturnValue:
         ):
             db.session.delete(link)
         db.session.commit()
-        flash(f"{contact.full_name} is no longer counted as a {role.title}.", "info")
+        flash(f"{contact.full_name} is no longer tagged by hand as a {role.title}.", "info")
     return _back_to_form(f"role-{role.id}")
 
 
