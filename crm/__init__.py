@@ -42,6 +42,38 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     app.jinja_env.add_extension("jinja2.ext.do")
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
 
+    _configure(app, test_config)
+    init_deployment(app)
+    db.init_app(app)
+    end_reads_with_commit(app)
+    migrate.init_app(app, db, directory=str(MIGRATIONS_DIR))
+    csrf.init_app(app)
+    login_manager.init_app(app)
+    _tune_sqlite(app)
+
+    _register_blueprints(app)
+    from crm.cli import register_commands
+
+    register_commands(app)
+    _add_template_helpers(app)
+    _register_error_pages(app)
+
+    if app.config["AUTO_MIGRATE"]:
+        from crm.schema import ensure_latest_schema
+
+        with app.app_context():
+            ensure_latest_schema()
+    if not app.testing:
+        # A server keeps what it built at start (modules, models, routes) for its whole life.
+        # Frozen, it is left out of the garbage collector's scans: a full collection in a
+        # warmed worker took 40-100 ms (155,000 objects) and a few ms after the freeze.
+        gc.freeze()
+    return app
+
+
+def _configure(app: Flask, test_config: dict[str, Any] | None) -> None:
+    """Settings from the environment (README's variables), then instance/config.py or the
+    test's, and a secret key kept in the instance folder when none is given."""
     upload_mb = int(os.environ.get("CRM_IMPORT_MAX_MB", "10"))
     app.config.from_mapping(
         SQLALCHEMY_DATABASE_URI=os.environ.get("CRM_DATABASE_URL")
@@ -72,18 +104,9 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     if not app.config.get("SECRET_KEY"):
         app.config["SECRET_KEY"] = os.environ.get("CRM_SECRET_KEY") or _instance_secret(app)
 
-    init_deployment(app)
-    db.init_app(app)
-    end_reads_with_commit(app)
-    migrate.init_app(app, db, directory=str(MIGRATIONS_DIR))
-    csrf.init_app(app)
-    login_manager.init_app(app)
-    _tune_sqlite(app)
 
-    _register_blueprints(app)
-    from crm.cli import register_commands
-
-    register_commands(app)
+def _add_template_helpers(app: Flask) -> None:
+    """The filters and functions every template may use."""
     app.jinja_env.filters["day"] = day_label
     app.jinja_env.filters["web_address"] = web_address
     app.jinja_env.globals["row_url"] = row_url
@@ -91,19 +114,6 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     app.jinja_env.globals["return_fields"] = return_fields
     # Templates compare stored words with the members, e.g. enums.OutreachStatus.AWAITING.
     app.jinja_env.globals["enums"] = enums
-    _register_error_pages(app)
-
-    if app.config["AUTO_MIGRATE"]:
-        from crm.schema import ensure_latest_schema
-
-        with app.app_context():
-            ensure_latest_schema()
-    if not app.testing:
-        # A server keeps what it built at start (modules, models, routes) for its whole life.
-        # Frozen, it is left out of the garbage collector's scans: a full collection in a
-        # warmed worker took 40-100 ms (155,000 objects) and a few ms after the freeze.
-        gc.freeze()
-    return app
 
 
 def _register_blueprints(app: Flask) -> None:

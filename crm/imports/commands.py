@@ -14,8 +14,9 @@ from sqlalchemy.exc import SQLAlchemyError
 from crm.auth.services import find_user
 from crm.enums import Network
 from crm.extensions import db
-from crm.importers import UnsupportedFormat
+from crm.importers import ParseResult, UnsupportedFormat
 from crm.imports import services
+from crm.imports.plan import ImportPlan
 from crm.schema import refresh_statistics
 
 # Files with at least this many people get a progress bar.
@@ -30,6 +31,30 @@ def _progress(steps: int, show: bool) -> Iterator[services.Progress | None]:
         return
     with click.progressbar(length=steps, label="Importing", file=sys.stderr) as bar:
         yield bar.update
+
+
+def _read(file: Path) -> ParseResult:
+    """The file's people, or a message saying why it cannot be read."""
+    try:
+        data = file.read_bytes()
+    except OSError as error:
+        raise click.ClickException(f"Cannot read {file}: {error.strerror}.") from error
+    try:
+        return services.parse_upload(data, file.name)
+    except UnsupportedFormat as error:
+        raise click.ClickException(f"{file.name}: {error}") from error
+
+
+def _report(plan: ImportPlan, dry_run: bool) -> None:
+    """What the import skipped, found and did (or, in a dry run, would do)."""
+    for row in plan.skipped:
+        click.echo(f"Skipped line {row.line}: {row.reason}.")
+    if plan.job_changes:
+        changed = plan.job_changes
+        click.echo(f"{changed} {'person' if changed == 1 else 'people'} changed jobs.")
+    if dry_run:
+        click.echo("Dry run: nothing was written.")
+    click.echo(services.summary_line(plan.counts))
 
 
 def register(app: Flask) -> None:
@@ -51,14 +76,7 @@ def register(app: Flask) -> None:
         user = find_user(email)
         if user is None:
             raise click.ClickException(f"No account uses the email {email!r}.")
-        try:
-            data = file.read_bytes()
-        except OSError as error:
-            raise click.ClickException(f"Cannot read {file}: {error.strerror}.") from error
-        try:
-            parsed = services.parse_upload(data, file.name)
-        except UnsupportedFormat as error:
-            raise click.ClickException(f"{file.name}: {error}") from error
+        parsed = _read(file)
         click.echo(f"Reading {file.name} as {parsed.format_label}.")
 
         people = len(parsed.people)
@@ -79,11 +97,4 @@ def register(app: Flask) -> None:
                 "Nothing was imported: the database refused the write. Please try again."
             ) from error
 
-        for row in plan.skipped:
-            click.echo(f"Skipped line {row.line}: {row.reason}.")
-        if plan.job_changes:
-            changed = plan.job_changes
-            click.echo(f"{changed} {'person' if changed == 1 else 'people'} changed jobs.")
-        if dry_run:
-            click.echo("Dry run: nothing was written.")
-        click.echo(services.summary_line(plan.counts))
+        _report(plan, dry_run)

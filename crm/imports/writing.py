@@ -18,7 +18,8 @@ from crm import clock
 from crm.contacts.services import refresh_search_text
 from crm.enums import Cadence, ImportFormat, Network, Source
 from crm.extensions import db
-from crm.imports.matching import Entry, company_key
+from crm.importers.base import ImportedPerson
+from crm.imports.matching import ContactRow, Entry, company_key
 from crm.imports.plan import ImportPlan, Progress
 from crm.models import (
     Company,
@@ -213,6 +214,34 @@ def _insert_many(table: Table, rows: Sequence[dict[str, Any]]) -> None:
     connection.exec_driver_sql(sql, params)
 
 
+def _new_contact_row(
+    person: ImportedPerson, uid: str, company_id: int | None, common: dict[str, Any]
+) -> dict[str, Any]:
+    """The contact table's row for one person of the file (common: the batch's values)."""
+    return {
+        **common,
+        "uid": uid,
+        "first_name": person.first_name,
+        "last_name": person.last_name,
+        "email": person.email or None,
+        "phone": person.phone or None,
+        "company_id": company_id,
+        "title": person.title or None,
+        "linkedin_url": person.linkedin_url,
+        "notes": person.notes or None,
+        **contact_derived(
+            first_name=person.first_name,
+            last_name=person.last_name,
+            email=person.email,
+            title=person.title,
+            company=person.company,
+            tags=person.tags,
+            notes=person.notes,
+        ),
+        "connected_on": person.connected_on,
+    }
+
+
 def _insert_contacts(
     user_id: int,
     batch_id: int,
@@ -223,42 +252,22 @@ def _insert_contacts(
     now: datetime,
     progress: Progress | None,
 ) -> None:
+    common = {
+        "user_id": user_id,
+        "network": network,
+        "source": source,
+        "cadence": Cadence.NONE,
+        "import_batch_id": batch_id,
+        "created_at": now,
+        "updated_at": now,
+    }
     rows = []
     tags_by_uid = []
     for entry in entries:
         person = entry.person
-        company = person.company
         uid = f"contact-{token_hex(16)}@networking-crm"  # as unique as a uuid4, 3x cheaper
-        rows.append(
-            {
-                "user_id": user_id,
-                "uid": uid,
-                "first_name": person.first_name,
-                "last_name": person.last_name,
-                "email": person.email or None,
-                "phone": person.phone or None,
-                "company_id": companies[company] if company else None,
-                "title": person.title or None,
-                "network": network,
-                "linkedin_url": person.linkedin_url,
-                "notes": person.notes or None,
-                **contact_derived(
-                    first_name=person.first_name,
-                    last_name=person.last_name,
-                    email=person.email,
-                    title=person.title,
-                    company=company,
-                    tags=person.tags,
-                    notes=person.notes,
-                ),
-                "connected_on": person.connected_on,
-                "source": source,
-                "cadence": Cadence.NONE,
-                "import_batch_id": batch_id,
-                "created_at": now,
-                "updated_at": now,
-            }
-        )
+        company_id = companies[person.company] if person.company else None
+        rows.append(_new_contact_row(person, uid, company_id, common))
         if person.tags:
             tags_by_uid.append((uid, person.tags))
     for chunk in chunks(rows):
@@ -274,6 +283,23 @@ def _insert_contacts(
             ).all()
         )
         _link_tags(user_id, [(ids[uid], tags) for uid, tags in tags_by_uid])
+
+
+def _job_change_row(
+    entry: Entry, contact: ContactRow, user_id: int, batch_id: int, today: date
+) -> dict[str, Any]:
+    """The job change an update records: the company and title before and after."""
+    company, title = entry.change("company"), entry.change("title")
+    return {
+        "user_id": user_id,
+        "contact_id": contact.id,
+        "import_batch_id": batch_id,
+        "old_company": company.old if company else entry.company,
+        "old_title": title.old if title else contact.title,
+        "new_company": company.new if company else entry.company,
+        "new_title": title.new if title else contact.title,
+        "seen_on": today,
+    }
 
 
 def _update_contacts(
@@ -316,19 +342,7 @@ def _update_contacts(
             }
         )
         if entry.job_changed:
-            company, title = entry.change("company"), entry.change("title")
-            job_changes.append(
-                {
-                    "user_id": user.id,
-                    "contact_id": contact.id,
-                    "import_batch_id": batch_id,
-                    "old_company": company.old if company else entry.company,
-                    "old_title": title.old if title else contact.title,
-                    "new_company": company.new if company else entry.company,
-                    "new_title": title.new if title else contact.title,
-                    "seen_on": today,
-                }
-            )
+            job_changes.append(_job_change_row(entry, contact, user.id, batch_id, today))
     for rows in groups.values():
         for chunk in chunks(rows):
             db.session.execute(update(Contact), chunk)

@@ -21,7 +21,7 @@ from sqlalchemy import (
     select,
     union_all,
 )
-from sqlalchemy.orm import aliased
+from sqlalchemy.orm import QueryableAttribute, aliased
 
 from crm.enums import InterviewStatus, OutreachStatus
 from crm.extensions import db
@@ -226,23 +226,33 @@ def build_progress(user_id: int, goal: int, today: date) -> Progress:
     )
 
 
+def _win_columns(
+    day: ColumnElement[Any] | QueryableAttribute[Any],
+    what: str,
+    introducer: type[Contact] | None = None,
+) -> tuple[ColumnElement[Any] | QueryableAttribute[Any], ...]:
+    """The columns every kind of win shows: its day, what happened, and who (and for a
+    referral, who introduced them)."""
+    no_name = literal(None, String)
+    return (
+        day.label("day"),
+        literal(what).label("what"),
+        Contact.id,
+        Contact.first_name,
+        Contact.last_name,
+        (introducer.first_name if introducer is not None else no_name).label("by_first"),
+        (introducer.last_name if introducer is not None else no_name).label("by_last"),
+    )
+
+
 @prebuilt
 def _wins_statement() -> CompoundSelect[Any]:
     """The latest WINS_SHOWN replies, interviews held and referrals each (bound: user_id):
     built once."""
     user_id: BindParameter[int] = bindparam("user_id")
     introducer = aliased(Contact)
-    no_name = literal(None, String)
     replies = (
-        select(
-            Outreach.reply_on.label("day"),
-            literal("replied").label("what"),
-            Contact.id,
-            Contact.first_name,
-            Contact.last_name,
-            no_name.label("by_first"),
-            no_name.label("by_last"),
-        )
+        select(*_win_columns(Outreach.reply_on, "replied"))
         .join(Contact, Contact.id == Outreach.contact_id)
         .where(
             Outreach.user_id == user_id,
@@ -250,19 +260,9 @@ def _wins_statement() -> CompoundSelect[Any]:
             Outreach.reply_on.is_not(None),
         )
         .order_by(Outreach.reply_on.desc(), Outreach.id.desc())
-        .limit(WINS_SHOWN)
-        .subquery()
     )
     held = (
-        select(
-            Interview.done_on.label("day"),
-            literal("talked with you about their path").label("what"),
-            Contact.id,
-            Contact.first_name,
-            Contact.last_name,
-            no_name.label("by_first"),
-            no_name.label("by_last"),
-        )
+        select(*_win_columns(Interview.done_on, "talked with you about their path"))
         .join(Contact, Contact.id == Interview.contact_id)
         .where(
             Interview.user_id == user_id,
@@ -270,26 +270,15 @@ def _wins_statement() -> CompoundSelect[Any]:
             Interview.done_on.is_not(None),
         )
         .order_by(Interview.done_on.desc(), Interview.id.desc())
-        .limit(WINS_SHOWN)
-        .subquery()
     )
     referred = (
-        select(
-            _created_day().label("day"),
-            literal("introduced by").label("what"),
-            Contact.id,
-            Contact.first_name,
-            Contact.last_name,
-            introducer.first_name.label("by_first"),
-            introducer.last_name.label("by_last"),
-        )
+        select(*_win_columns(_created_day(), "introduced by", introducer))
         .join(introducer, introducer.id == Contact.introduced_by_id)
         .where(Contact.user_id == user_id, Contact.introduced_by_id.is_not(None))
         .order_by(Contact.created_at.desc(), Contact.id.desc())
-        .limit(WINS_SHOWN)
-        .subquery()
     )
-    return union_all(*(select(*sub.c) for sub in (replies, held, referred)))
+    latest = [kind.limit(WINS_SHOWN).subquery() for kind in (replies, held, referred)]
+    return union_all(*(select(*sub.c) for sub in latest))
 
 
 def _wins(user_id: int) -> list[Win]:
