@@ -198,8 +198,13 @@ def _insert_many(table: Table, rows: Sequence[dict[str, Any]]) -> None:
     for name in names:
         processor = table.c[name].type.bind_processor(dialect)
         if processor is not None:
+            # A value repeated row after row (the import's one timestamp) is converted once.
+            last: tuple[Any, Any] | None = None
             for row in rows:
-                row[name] = processor(row[name])
+                value = row[name]
+                if last is None or value is not last[0]:
+                    last = (value, processor(value))
+                row[name] = last[1]
     quote = dialect.identifier_preparer.quote
     mark = _MARKS[dialect.paramstyle]
     marks = ", ".join(mark.format(name=name, number=i) for i, name in enumerate(names, 1))
