@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Sequence
 from datetime import date, datetime
+from operator import itemgetter
 from secrets import token_hex
 from typing import Any
 
@@ -212,9 +213,10 @@ def _insert_many(table: Table, rows: Sequence[dict[str, Any]]) -> None:
         f"INSERT INTO {quote(table.name)} ({', '.join(quote(name) for name in names)}) "
         f"VALUES ({marks})"
     )
-    params: list[Any] = (
-        [tuple(row[name] for name in names) for row in rows] if dialect.positional else list(rows)
-    )
+    params: list[Any] = list(rows)
+    if dialect.positional:  # each row's values in the columns' order, picked in C
+        pick = itemgetter(*names)
+        params = [pick(row) for row in rows] if len(names) > 1 else [(pick(r),) for r in rows]
     mark_written(db.session())
     connection.exec_driver_sql(sql, params)
 
