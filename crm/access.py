@@ -8,6 +8,7 @@ from urllib.parse import urlsplit
 from flask import abort
 from flask_login import current_user
 
+from crm.deployment import MAX_ID
 from crm.extensions import db
 from crm.models import Contact
 
@@ -22,6 +23,8 @@ Row = TypeVar("Row", bound=_Owned)
 
 def owned_or_404(model: type[Row], row_id: int) -> Row:
     """The row with this id when it belongs to the logged-in user; 404 otherwise."""
+    if not 1 <= row_id <= MAX_ID:  # from a query string or form: no row, and no overflow
+        abort(404)
     row = db.session.get(model, row_id)
     if row is None or row.user_id != current_user.id:
         abort(404)

@@ -64,7 +64,10 @@ def add_role(user_id: int, title: str) -> TargetRole:
 
 
 def tag_in_role(role: TargetRole, contact: Contact) -> bool:
-    """Mark a contact by hand as holding a role; False when already tagged."""
+    """Mark a contact by hand as holding a role; False when already tagged, or when their
+    title names the role (they are counted already)."""
+    if method.title_matches(role.title, contact.title):
+        return False
     exists = db.session.scalar(
         select(RoleContact.id).where(
             RoleContact.role_id == role.id, RoleContact.contact_id == contact.id

@@ -193,7 +193,13 @@ def _prefix(key: str) -> str:
 
 
 def link_proof(obstacle: Obstacle, contact: Contact) -> bool:
-    """Link a contact as proof against an obstacle; False when already linked."""
+    """Link a contact as proof against an obstacle; False when already linked. An obstacle
+    that no longer holds the user back takes no more proof (PlanError)."""
+    if obstacle.resolved_on is not None:
+        raise PlanError(
+            f"“{obstacle.text}” no longer holds you back: bring it back on your plan "
+            "to link someone to it."
+        )
     if any(proof.contact_id == contact.id for proof in obstacle.proofs):
         return False
     obstacle.proofs.append(ObstacleProof(user_id=obstacle.user_id, contact=contact))

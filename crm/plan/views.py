@@ -134,12 +134,22 @@ def link_proof(obstacle_id: int) -> ResponseReturnValue:
     contact = _contact_from_name(NameForm(), "proof", obstacle.id)
     if not isinstance(contact, Contact):
         return contact
-    if services.link_proof(obstacle, contact):
+    _link_proof(obstacle, contact)
+    return _back(f"obstacle-{obstacle.id}")
+
+
+def _link_proof(obstacle: Obstacle, contact: Contact) -> None:
+    """Link the contact as proof against the obstacle, and say what happened."""
+    try:
+        linked = services.link_proof(obstacle, contact)
+    except services.PlanError as error:
+        flash(str(error), "warning")
+        return
+    if linked:
         db.session.commit()
         flash(f"{contact.full_name} is proof that “{obstacle.text}” need not stop you.", "success")
     else:
         flash(f"{contact.full_name} is already linked there.", "info")
-    return _back(f"obstacle-{obstacle.id}")
 
 
 @bp.route("/obstacles/<int:obstacle_id>/resolve", methods=["POST"])
@@ -313,15 +323,7 @@ def prove_with_contact(contact_id: int) -> ResponseReturnValue:
     """Link the contact whose page this is as proof against the obstacle picked there."""
     contact = owned_or_404(Contact, contact_id)
     if ConfirmForm().validate_on_submit():
-        obstacle = _picked(Obstacle, "obstacle_id")
-        if services.link_proof(obstacle, contact):
-            db.session.commit()
-            flash(
-                f"{contact.full_name} is proof that “{obstacle.text}” need not stop you.",
-                "success",
-            )
-        else:
-            flash(f"{contact.full_name} is already linked there.", "info")
+        _link_proof(_picked(Obstacle, "obstacle_id"), contact)
     return _to_contact_page(contact)
 
 

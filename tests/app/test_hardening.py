@@ -136,6 +136,18 @@ def test_huge_numbers_in_query_strings_do_no_harm(client, user):
         assert client.get(url).status_code in (200, 404), url
 
 
+def test_ids_in_query_strings_and_forms_too_big_or_small_answer_404(client, user):
+    made = client.post("/contacts/new", data={"first_name": "Ana", "network": "work"})
+    contact = made.headers["Location"].rsplit("/", 1)[1]
+    for bad in [*HUGE_IDS, -1]:
+        assert client.get(f"/contacts/new?introduced_by={bad}").status_code == 404, bad
+    for bad in [*HUGE_IDS, 0, -1]:
+        assert client.get(f"/interviews?contact={bad}").status_code == 404, bad
+        for step, field in (("role", "role_id"), ("proof", "obstacle_id")):
+            response = client.post(f"/plan/contacts/{contact}/{step}", data={field: str(bad)})
+            assert response.status_code == 404, (step, bad)
+
+
 def test_nul_bytes_anywhere_answer_400_with_a_message(app, client, user, csrf_on):
     ids = owner_rows(app)
     csrf_on()

@@ -227,6 +227,36 @@ def test_no_longer_holding_me_back_and_back_again(client, user, app):
         assert db.session.get(Obstacle, obstacle_id).resolved_on is None
 
 
+def test_an_obstacle_that_no_longer_holds_you_back_takes_no_more_proof(client, user, app):
+    ana = add_contact(client, "Ana", "García")
+    client.post("/plan/obstacles", data={"text": "Too old"})
+    with app.app_context():
+        obstacle_id = db.session.scalar(select(Obstacle.id))
+    client.post(f"/plan/obstacles/{obstacle_id}/resolve")
+    from_plan = client.post(
+        f"/plan/obstacles/{obstacle_id}/proof", data={"name": "Ana García"}, follow_redirects=True
+    )
+    from_contact = client.post(
+        f"/plan/contacts/{ana}/proof", data={"obstacle_id": obstacle_id}, follow_redirects=True
+    )
+    for response in (from_plan, from_contact):
+        assert "“Too old” no longer holds you back: bring it back" in response.text
+    assert count(app, ObstacleProof) == 0
+
+
+def test_someone_whose_title_names_the_role_is_not_tagged_again_by_hand(client, user, app):
+    add_contact(client, "Ana", "García", "Senior Product Manager")
+    client.post("/plan/roles", data={"title": "Product Manager"})
+    with app.app_context():
+        role_id = db.session.scalar(select(TargetRole.id))
+    response = client.post(
+        f"/plan/roles/{role_id}/people", data={"name": "Ana García"}, follow_redirects=True
+    )
+    assert "Ana García is already counted there." in response.text
+    assert count(app, RoleContact) == 0
+    assert "Untag" not in page(client).split(f'id="role-{role_id}"')[1]
+
+
 def test_answers_are_kept_dated_with_earlier_versions_viewable(client, user, app):
     client.post("/plan/answers", data={"skills": "Research"})
     client.post("/plan/answers", data={"skills": "Research"})  # unchanged: no new version
