@@ -210,12 +210,17 @@ def add_person_to_reach() -> ResponseReturnValue:
     contact = _contact_from_name(NameForm(), "reach", 0)
     if not isinstance(contact, Contact):
         return contact
+    _add_to_reach(contact)
+    return _back("reach")
+
+
+def _add_to_reach(contact: Contact) -> None:
+    """Put the contact on the People to reach list, and say so."""
     if services.add_person_to_reach(current_user.id, contact, clock.user_today(current_user)):
         db.session.commit()
         flash(f"{contact.full_name} is on your People to reach list.", "success")
     else:
         flash(f"{contact.full_name} is already on your list.", "info")
-    return _back("reach")
 
 
 @bp.route("/people-to-reach/<int:entry_id>/remove", methods=["POST"])
@@ -253,12 +258,17 @@ def tag_in_role(role_id: int) -> ResponseReturnValue:
     contact = _contact_from_name(NameForm(), "role", role.id)
     if not isinstance(contact, Contact):
         return contact
+    _tag(role, contact)
+    return _back(f"role-{role.id}")
+
+
+def _tag(role: TargetRole, contact: Contact) -> None:
+    """Count the contact in the role by hand, and say so."""
     if roles.tag_in_role(role, contact):
         db.session.commit()
         flash(f"{contact.full_name} is now counted as a {role.title}.", "success")
     else:
         flash(f"{contact.full_name} is already counted there.", "info")
-    return _back(f"role-{role.id}")
 
 
 @bp.route("/roles/<int:role_id>/people/<int:contact_id>/untag", methods=["POST"])
@@ -295,12 +305,7 @@ def reach_contact(contact_id: int) -> ResponseReturnValue:
     """Put the contact whose page this is on the People to reach list."""
     contact = owned_or_404(Contact, contact_id)
     if ConfirmForm().validate_on_submit():
-        today = clock.user_today(current_user)
-        if services.add_person_to_reach(current_user.id, contact, today):
-            db.session.commit()
-            flash(f"{contact.full_name} is on your People to reach list.", "success")
-        else:
-            flash(f"{contact.full_name} is already on your list.", "info")
+        _add_to_reach(contact)
     return _to_contact_page(contact)
 
 
@@ -309,12 +314,7 @@ def tag_contact(contact_id: int) -> ResponseReturnValue:
     """Count the contact whose page this is as holding the target role picked there."""
     contact = owned_or_404(Contact, contact_id)
     if ConfirmForm().validate_on_submit():
-        role = _picked(TargetRole, "role_id")
-        if roles.tag_in_role(role, contact):
-            db.session.commit()
-            flash(f"{contact.full_name} is now counted as a {role.title}.", "success")
-        else:
-            flash(f"{contact.full_name} is already counted there.", "info")
+        _tag(_picked(TargetRole, "role_id"), contact)
     return _to_contact_page(contact)
 
 
