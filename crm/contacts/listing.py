@@ -78,6 +78,11 @@ def _matching(user_id: int, filters: ContactFilters) -> list[ColumnElement[bool]
     return conditions
 
 
+# The order by company: companies by folded name (id parting namesakes), then each one's
+# people by sort name; the people at no company by the last two.
+_BY_COMPANY = (Company.sort_name, Company.id, Contact.sort_name, Contact.id)
+
+
 def _filtered(columns: Select, user_id: int, filters: ContactFilters) -> Select:
     """Apply the list's search, filters and sort to a select over contacts."""
     stmt = columns.where(*_matching(user_id, filters))
@@ -85,13 +90,7 @@ def _filtered(columns: Select, user_id: int, filters: ContactFilters) -> Select:
         stmt = stmt.outerjoin(Company, Contact.company_id == Company.id)
     order: tuple[ColumnElement[Any] | QueryableAttribute[Any], ...]
     if filters.sort == "company":
-        order = (
-            Company.sort_name.is_(None),
-            Company.sort_name,
-            Company.id,
-            Contact.sort_name,
-            Contact.id,
-        )
+        order = (Company.sort_name.is_(None), *_BY_COMPANY)
     elif filters.sort == "recent":
         order = (Contact.created_at.desc(), Contact.id.desc())
     else:
@@ -197,7 +196,7 @@ def _by_company(user_id: int, filters: ContactFilters, offset: int, limit: int) 
     people = list(
         db.session.scalars(
             at_companies(select(Contact))
-            .order_by(Company.sort_name, Company.id, Contact.sort_name, Contact.id)
+            .order_by(*_BY_COMPANY)
             .options(contains_eager(Contact.company), selectinload(Contact.tags))
             .limit(limit)
             .offset(offset)
@@ -213,7 +212,7 @@ def _by_company(user_id: int, filters: ContactFilters, offset: int, limit: int) 
     people += db.session.scalars(
         select(Contact)
         .where(Contact.company_id.is_(None), *conditions)
-        .order_by(Contact.sort_name, Contact.id)
+        .order_by(*_BY_COMPANY[2:])
         .options(selectinload(Contact.tags))
         .limit(limit - len(people))
         .offset(max(0, offset - before))

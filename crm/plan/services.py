@@ -161,18 +161,14 @@ def find_contact_by_name(user_id: int, typed: str | None) -> NameLookup:
         .limit(50)
     ).all()
 
-    def names(contact: Contact) -> set[str]:
-        first, last = fold(contact.first_name).split(), fold(contact.last_name).split()
-        return {" ".join(first + last), " ".join(last + first)}
-
-    found = [c for c in candidates if key in names(c)]
+    found = [c for c in candidates if key in _name_orders(fold(c.first_name), fold(c.last_name))]
     if not found:
         return NameLookup(
             error=f"No contact is named “{shown[:100]}”. Pick a name from the list, "
             "or add them as a contact first."
         )
     if len(found) > 1:  # "Jose Ramirez" and "José Ramírez": the one written as typed
-        found = [c for c in found if shown in _written(c)] or found
+        found = [c for c in found if shown in _name_orders(c.first_name, c.last_name)] or found
     if len(found) > 1:
         return NameLookup(
             error=f"Several contacts are named “{shown[:100]}”. Link the right one from "
@@ -181,9 +177,9 @@ def find_contact_by_name(user_id: int, typed: str | None) -> NameLookup:
     return NameLookup(contact=found[0])
 
 
-def _written(contact: Contact) -> set[str]:
-    """The contact's name as written, first name first and last name first."""
-    first, last = squash(contact.first_name), squash(contact.last_name)
+def _name_orders(first: str, last: str) -> set[str]:
+    """A full name, squashed, first name first and last name first."""
+    first, last = squash(first), squash(last)
     return {f"{first} {last}".strip(), f"{last} {first}".strip()}
 
 
@@ -336,16 +332,19 @@ def answer_history(user_id: int, question: method.Question) -> list[StrategicAns
 
 def add_person_to_reach(user_id: int, contact: Contact, today: date) -> bool:
     """Put a contact on the "People to reach" list; False when already on it."""
-    exists = db.session.scalar(
-        select(PersonToReach.id).where(
-            PersonToReach.user_id == user_id, PersonToReach.contact_id == contact.id
-        )
-    )
-    if exists:
+    if on_reach_list(user_id, contact):
         return False
     db.session.add(PersonToReach(user_id=user_id, contact_id=contact.id, added_on=today))
     db.session.flush()
     return True
+
+
+def on_reach_list(user_id: int, contact: Contact) -> bool:
+    """Whether the contact is on the user's People to reach list."""
+    entry = select(PersonToReach.id).where(
+        PersonToReach.user_id == user_id, PersonToReach.contact_id == contact.id
+    )
+    return db.session.scalar(entry) is not None
 
 
 @dataclass
@@ -403,15 +402,10 @@ def contact_in_plan(user_id: int, contact: Contact) -> ContactInPlan:
 
     obstacles = obstacles_for_contact(user_id, contact.id)
     held, could_hold = roles_of_contact(user_id, contact)
-    on_list = db.session.scalar(
-        select(PersonToReach.id).where(
-            PersonToReach.user_id == user_id, PersonToReach.contact_id == contact.id
-        )
-    )
     return ContactInPlan(
         disproves=[o for o, linked in obstacles if linked],
         could_disprove=[o for o, linked in obstacles if not linked and o.resolved_on is None],
         roles=held,
         could_hold=could_hold,
-        to_reach=on_list is not None,
+        to_reach=on_reach_list(user_id, contact),
     )
