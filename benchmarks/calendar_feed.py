@@ -34,9 +34,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from crm import create_app  # noqa: E402
 from crm.auth.services import create_user  # noqa: E402
+from crm.calendar.services import issue_feed_token  # noqa: E402
 from crm.extensions import db  # noqa: E402
 from crm.models import Contact, FollowUp, User  # noqa: E402
-from crm.sync.services import issue_feed_token  # noqa: E402
 from tests.seed import seed as seed_rows  # noqa: E402
 
 RATIO_BUDGET = 1.5

@@ -123,6 +123,7 @@ def _register_blueprints(app: Flask) -> None:
     from crm.auth import models as auth_models  # noqa: F401
     from crm.auth.views import bp as auth_bp
     from crm.backup.views import bp as backup_bp
+    from crm.calendar.views import bp as calendar_bp
     from crm.contacts.views import bp as contacts_bp
     from crm.followups.views import bp as followups_bp
     from crm.imports.views import bp as imports_bp
@@ -133,7 +134,6 @@ def _register_blueprints(app: Flask) -> None:
     from crm.plan.views import bp as plan_bp
     from crm.reminders.views import bp as reminders_bp
     from crm.settings.views import bp as settings_bp
-    from crm.sync.views import bp as sync_bp
 
     app.register_blueprint(auth_bp)
     app.register_blueprint(main_bp)
@@ -146,7 +146,7 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(messages_bp)
     app.register_blueprint(account_bp)
     app.register_blueprint(imports_bp)
-    app.register_blueprint(sync_bp)
+    app.register_blueprint(calendar_bp)
     app.register_blueprint(backup_bp)
     app.register_blueprint(reminders_bp)
 

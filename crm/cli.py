@@ -30,14 +30,14 @@ def _read_password() -> str:
 def register_commands(app: Flask) -> None:
     """Attach the commands to the app: accounts here, the rest from their features."""
     from crm.backup import commands as backup_commands
+    from crm.calendar import commands as calendar_commands
     from crm.imports import commands as import_commands
     from crm.reminders import commands as reminder_commands
-    from crm.sync import commands as sync_commands
 
     backup_commands.register(app)
     import_commands.register(app)
     reminder_commands.register(app)
-    sync_commands.register(app)
+    calendar_commands.register(app)
 
     @app.cli.command("create-user")
     @click.argument("email")

@@ -1,6 +1,6 @@
 """The word sets stored in the tables (statuses, kinds, networks...), each with its labels.
 
-Beside crm/models.py, and like crm/clock.py free of Flask, so the pure rules, importers and
+Beside crm/models.py, and like crm/clock.py free of Flask, so the pure rules, parsers and
 exporters read the same words as the models, forms, services and templates (where they are
 the `enums` global). A member is a str: it compares, stores and renders as its value.
 """

@@ -68,7 +68,7 @@ class UTCDateTime(TypeDecorator):
 
 def column_length(column: QueryableAttribute[Any] | ColumnElement[Any]) -> int:
     """The most characters a String column holds, read from the model (the one place it is
-    written down), so forms and importers check the same size as the table."""
+    written down), so forms and parsers check the same size as the table."""
     kind = column.type
     if not isinstance(kind, String) or kind.length is None:
         raise TypeError(f"{column} is not a String column with a length")

@@ -1,4 +1,4 @@
-"""Normalisation shared by forms, importers and exporters; pure, no Flask."""
+"""Normalisation shared by forms, parsers and exporters; pure, no Flask."""
 
 from __future__ import annotations
 

@@ -38,11 +38,11 @@ from crm.backup.archive import (
     iter_data_json,
     write_zip,
 )
+from crm.calendar import services as calendar_services
 from crm.exports.contacts_csv import iter_csv
 from crm.extensions import db
 from crm.models import Contact, User
 from crm.normalize import CONTACT_DERIVED, contact_derived
-from crm.sync import services as sync_services
 
 # Each table in the backup, parents before children, under its key in data.json.
 TABLE_KEYS = {
@@ -208,8 +208,8 @@ def write_backup(user: User, now: datetime, target: IO[bytes]) -> None:
             ("README.txt", [README.encode("utf-8")]),
             (DATA_NAME, _data_json(user, now)),
             ("contacts.csv", iter_csv(CONTACTS_CSV_HEADER, _csv_rows(user.id))),
-            ("contacts.vcf", sync_services.iter_contact_cards(user.id)),
-            ("calendar.ics", [sync_services.feed_file(user, now)]),
+            ("contacts.vcf", calendar_services.iter_contact_cards(user.id)),
+            ("calendar.ics", [calendar_services.feed_file(user, now)]),
         ],
     )
 

@@ -13,7 +13,7 @@ from crm.exports import clean_text, one_line
 PRODID = "-//Networking CRM//EN"
 
 
-# The rows the writers read: plain values, built from the database by crm/sync/services.py.
+# The rows the writers read: plain values, built from the database by crm/calendar/services.py.
 
 
 @dataclass(frozen=True)

@@ -14,9 +14,9 @@ from sqlalchemy.exc import SQLAlchemyError
 from crm.auth.services import find_user
 from crm.enums import Network
 from crm.extensions import db
-from crm.importers import ParseResult, UnsupportedFormat
 from crm.imports import services
-from crm.imports.plan import ImportPlan
+from crm.imports.changes import ImportPlan
+from crm.parsers import ParseResult, UnsupportedFormat
 from crm.schema import refresh_statistics
 
 # Files with at least this many people get a progress bar.

@@ -16,9 +16,9 @@ from sqlalchemy import func, select
 from sqlalchemy.engine import Row
 
 from crm.extensions import db
-from crm.importers import ImportedPerson
 from crm.models import Company, Contact, column_length, contact_tag
 from crm.normalize import email_key, name_key, unique_tags
+from crm.parsers import ImportedPerson
 
 # A contact as loaded for matching (ExistingContacts.rows): id, names, email, phone, company_id,
 # title, linkedin_url, connected_on, has_notes.

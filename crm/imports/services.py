@@ -1,6 +1,6 @@
 """Importing contacts, as the upload pages and the `flask import` command use it.
 
-The work is split by job: crm.imports.matching (who is who), crm.imports.plan (what an import
+The work is split by job: crm.imports.matching (who is who), crm.imports.changes (what an import
 would do), crm.imports.writing (the bulk write) and crm.imports.history (batches and undo).
 Flushes, never commits: the views and the command commit once, so an import is all or nothing.
 """
@@ -11,7 +11,14 @@ from sqlalchemy import exists, select
 
 from crm.enums import Network
 from crm.extensions import db
-from crm.importers import ParseResult, parse_file
+from crm.imports.changes import (
+    ImportCounts,
+    ImportOutcome,
+    ImportPlan,
+    Progress,
+    plan_import,
+    summary_line,
+)
 from crm.imports.history import (
     AlreadyUndone,
     UndoResult,
@@ -22,16 +29,9 @@ from crm.imports.history import (
     recent_batches,
     undo_import,
 )
-from crm.imports.plan import (
-    ImportCounts,
-    ImportOutcome,
-    ImportPlan,
-    Progress,
-    plan_import,
-    summary_line,
-)
 from crm.imports.writing import clean_filename, write_import
 from crm.models import Contact, User
+from crm.parsers import ParseResult, parse_file
 
 __all__ = [
     "AlreadyUndone",

@@ -13,11 +13,11 @@ from werkzeug.exceptions import RequestEntityTooLarge
 from crm import clock
 from crm.access import owned_or_404
 from crm.extensions import db
-from crm.importers import ParseResult, UnsupportedFormat
 from crm.imports import services
 from crm.imports.forms import ConfirmImportForm, UndoForm, UploadForm
 from crm.imports.pending import PendingUploads, QuotaExceeded, is_token
 from crm.models import ImportBatch
+from crm.parsers import ParseResult, UnsupportedFormat
 from crm.schema import refresh_statistics
 
 bp = Blueprint("imports", __name__)

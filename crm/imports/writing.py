@@ -19,9 +19,8 @@ from crm import clock
 from crm.contacts.services import refresh_search_text
 from crm.enums import Cadence, ImportFormat, Network, Source
 from crm.extensions import db
-from crm.importers.base import ImportedPerson
+from crm.imports.changes import ImportPlan, Progress
 from crm.imports.matching import ContactRow, Entry, company_key
-from crm.imports.plan import ImportPlan, Progress
 from crm.models import (
     Company,
     Contact,
@@ -34,6 +33,7 @@ from crm.models import (
     contact_tag,
 )
 from crm.normalize import contact_derived, squash, tag_key
+from crm.parsers.base import ImportedPerson
 from crm.transactions import mark_written
 
 CHUNK = 5_000

@@ -22,7 +22,7 @@ from crm.models import (
     PendingUpload,
     User,
 )
-from tests.app.test_sync_downloads import add_contact, add_followup, add_interview, user_id
+from tests.app.test_calendar_downloads import add_contact, add_followup, add_interview, user_id
 from tests.conftest import TEST_PASSWORD
 
 NEW_PASSWORD = "a brand new passphrase"

@@ -14,7 +14,7 @@ from crm.deployment import MAX_ID
 from crm.extensions import db
 from crm.models import Company, Contact, ImportBatch, Note, Outreach
 from crm.plan.models import Obstacle, PersonToReach, TargetRole
-from tests.app.test_sync_downloads import add_contact, add_followup, add_interview, user_id
+from tests.app.test_calendar_downloads import add_contact, add_followup, add_interview, user_id
 from tests.conftest import TEST_PASSWORD, csrf_token_from
 
 # Tables a request by anyone may change without touching another user's data.
@@ -207,7 +207,7 @@ def test_every_page_and_file_carries_the_safe_headers(app, client, user):
     ids = owner_rows(app)
     visited = 0
     for rule in app.url_map.iter_rules():
-        if "GET" not in rule.methods or rule.endpoint in ("static", "sync.feed"):
+        if "GET" not in rule.methods or rule.endpoint in ("static", "calendar.feed"):
             continue
         if "<token>" in rule.rule:
             continue

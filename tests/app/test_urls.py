@@ -22,7 +22,7 @@ def test_row_links_match_url_for(app, script_root):
         for endpoint, name in [
             ("contacts.show", "contact_id"),
             ("followups.done", "followup_id"),
-            ("sync.followup_ics", "followup_id"),
+            ("calendar.followup_ics", "followup_id"),
         ]:
             for value in (1, 42, 918273645, 2**31 - 1):
                 assert row_url(endpoint, name, value) == url_for(endpoint, **{name: value})

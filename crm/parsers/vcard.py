@@ -11,7 +11,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 from crm.enums import ImportFormat
-from crm.importers.base import (
+from crm.normalize import split_tags, squash
+from crm.parsers.base import (
     COMPANY_ONLY,
     UNRECOGNISED,
     ImportedPerson,
@@ -25,7 +26,6 @@ from crm.importers.base import (
     split_lines,
     why_not_a_person,
 )
-from crm.normalize import split_tags, squash
 
 COMPANY_CARD = "a company card with no person"
 EMPTY_CARD = "a card with no name, email, phone or LinkedIn URL"

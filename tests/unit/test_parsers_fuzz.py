@@ -1,4 +1,4 @@
-"""Whatever a user uploads, the importers answer with a result or a plain UnsupportedFormat."""
+"""Whatever a user uploads, the parsers answer with a result or a plain UnsupportedFormat."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from datetime import date
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from crm.importers import (
+from crm.parsers import (
     ParseResult,
     UnsupportedFormat,
     decode,

@@ -3,15 +3,15 @@
 from __future__ import annotations
 
 from crm.enums import ImportFormat
-from crm.importers import google, linkedin, outlook, vcard
-from crm.importers.base import (
+from crm.parsers import google, linkedin, outlook, vcard
+from crm.parsers.base import (
     ImportedPerson,
     ParseResult,
     SkippedRow,
     UnsupportedFormat,
     decode,
 )
-from crm.importers.detect import detect
+from crm.parsers.detect import detect
 
 __all__ = [
     "ImportedPerson",

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from crm.importers import (
+from crm.parsers import (
     ImportedPerson,
     ParseResult,
     SkippedRow,
@@ -23,7 +23,7 @@ from crm.importers import (
     parse_file,
     vcard,
 )
-from crm.importers.base import parse_date
+from crm.parsers.base import parse_date
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures" / "import"
 HIDDEN = "no name, email or LinkedIn URL (a hidden or deactivated member)"

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from crm.importers import ImportedPerson, ParseResult, SkippedRow, parse_file, vcard
+from crm.parsers import ImportedPerson, ParseResult, SkippedRow, parse_file, vcard
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures" / "import"
 COMPANY_CARD = "a company card with no person"

@@ -5,7 +5,7 @@ from __future__ import annotations
 from operator import itemgetter
 
 from crm.enums import ImportFormat
-from crm.importers.base import (
+from crm.parsers.base import (
     CsvTable,
     ImportedPerson,
     ParseResult,
@@ -15,7 +15,7 @@ from crm.importers.base import (
     parse_date,
     profile_url,
 )
-from crm.importers.detect import is_linkedin_header
+from crm.parsers.detect import is_linkedin_header
 
 CURRENT_LABEL = "LinkedIn Connections.csv (current export)"
 LABEL_2018 = "LinkedIn Connections.csv (2018 export)"

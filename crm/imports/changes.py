@@ -5,10 +5,10 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from crm.importers import ImportedPerson, ParseResult, SkippedRow
 from crm.imports.matching import Change, ContactRow, Entry, ExistingContacts, FileIndex, fit, merge
 from crm.models import ImportBatch
 from crm.normalize import name_key
+from crm.parsers import ImportedPerson, ParseResult, SkippedRow
 
 Progress = Callable[[int], None]
 PROGRESS_STEP = 1_000

@@ -1,4 +1,4 @@
-"""The sync flask commands: export-ics and export-vcf."""
+"""The calendar and address-book flask commands: export-ics and export-vcf."""
 
 from __future__ import annotations
 
@@ -12,8 +12,8 @@ from flask import Flask
 
 from crm import clock
 from crm.auth.services import find_user
+from crm.calendar import services
 from crm.models import User
-from crm.sync import services
 
 
 def _user_or_exit(email: str) -> User:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 from crm.enums import ImportFormat
-from crm.importers.base import EMPTY_FILE, CsvTable, UnsupportedFormat
+from crm.parsers.base import EMPTY_FILE, CsvTable, UnsupportedFormat
 
 _HTML = "This looks like a web page saved as .csv, not a contacts export."
 # The header sits in the first rows; reading the whole of a large file to find it is wasted work.

@@ -22,14 +22,14 @@ from flask_login import current_user, login_required
 
 from crm import clock
 from crm.access import owned_or_404
+from crm.calendar import services
+from crm.calendar.forms import ReminderForm
 from crm.deployment import absolute_url
 from crm.extensions import db
 from crm.forms import ConfirmForm
 from crm.models import Contact, FollowUp, Interview
-from crm.sync import services
-from crm.sync.forms import ReminderForm
 
-bp = Blueprint("sync", __name__)
+bp = Blueprint("calendar", __name__)
 
 ICS_TYPE = "text/calendar; charset=utf-8"
 VCF_TYPE = "text/vcard; charset=utf-8"
@@ -112,7 +112,7 @@ def contacts_vcf() -> ResponseReturnValue:
 
 @bp.route("/calendar", methods=["GET", "POST"])
 @login_required
-def calendar() -> ResponseReturnValue:
+def page() -> ResponseReturnValue:
     """The Calendar page: the feed link, how to subscribe, downloads and the reminder time."""
     form = ReminderForm(obj=current_user if request.method == "GET" else None)
     if form.validate_on_submit():
@@ -125,12 +125,12 @@ def calendar() -> ResponseReturnValue:
             else "Saved. Your calendar files carry no reminders now.",
             "success",
         )
-        return redirect(url_for("sync.calendar"))
+        return redirect(url_for("calendar.page"))
     token = services.current_feed_token(current_user, current_app.config["SECRET_KEY"])
-    feed_url = absolute_url("sync.feed", token=token) if token else None
+    feed_url = absolute_url("calendar.feed", token=token) if token else None
     followup_count, interview_count = services.calendar_counts(current_user, clock.now())
     return render_template(
-        "sync/calendar.html",
+        "calendar/page.html",
         form=form,
         link_form=ConfirmForm(),
         has_link=bool(current_user.feed_token_hash),
@@ -157,7 +157,7 @@ def feed_link() -> ResponseReturnValue:
             else "Your calendar link is ready. Add it to your calendar app below.",
             "success",
         )
-    return redirect(url_for("sync.calendar"))
+    return redirect(url_for("calendar.page"))
 
 
 @bp.route("/feed/<token>.ics")

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from crm.enums import ImportFormat
-from crm.importers.base import (
+from crm.normalize import split_tags, squash
+from crm.parsers.base import (
     CsvTable,
     ImportedPerson,
     ParseResult,
@@ -12,8 +13,7 @@ from crm.importers.base import (
     clean_notes,
     first_profile_url,
 )
-from crm.importers.detect import is_outlook_header
-from crm.normalize import split_tags, squash
+from crm.parsers.detect import is_outlook_header
 
 COM_LABEL = "Outlook CSV (Outlook.com)"
 DESKTOP_LABEL = "Outlook CSV (desktop)"

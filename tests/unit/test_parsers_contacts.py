@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from crm.importers import ImportedPerson, ParseResult, SkippedRow, google, outlook, parse_file
+from crm.parsers import ImportedPerson, ParseResult, SkippedRow, google, outlook, parse_file
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures" / "import"
 

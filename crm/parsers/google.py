@@ -5,7 +5,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from crm.enums import ImportFormat
-from crm.importers.base import (
+from crm.normalize import split_tags, squash
+from crm.parsers.base import (
     CsvTable,
     ImportedPerson,
     ParseResult,
@@ -15,8 +16,7 @@ from crm.importers.base import (
     first_profile_url,
     split_full_name,
 )
-from crm.importers.detect import is_google_header, is_google_legacy_header
-from crm.normalize import split_tags, squash
+from crm.parsers.detect import is_google_header, is_google_legacy_header
 
 CURRENT_LABEL = "Google Contacts CSV"
 LEGACY_LABEL = "Google Contacts CSV (legacy)"

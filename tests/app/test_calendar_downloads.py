@@ -14,10 +14,10 @@ import pytest
 import vobject
 from sqlalchemy import select
 
+from crm.calendar import services
 from crm.contacts.services import get_or_create_company, set_tags
 from crm.extensions import db
 from crm.models import Contact, FollowUp, Interview, User
-from crm.sync import services
 
 CJK_BANK = "中國銀行（香港）有限公司"
 REASON = "Ask about her move into data; she offered, kindly, an intro.\nBring the article."
