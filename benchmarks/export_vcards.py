@@ -5,7 +5,7 @@ Run on demand (not part of the test suite):
     python benchmarks/export_vcards.py [--contacts 30000] [--runs 3]
 
 It seeds a temporary SQLite database, serves the app on a free port, logs in, and
-requests /contacts.vcf as a browser would. Budgets (DESIGN.md): the first byte in
+requests /contacts.vcf as a browser would. Budgets (docs/architecture.md): the first byte in
 under 200 ms, and the whole download within 1.5x of what vobject alone needs to
 serialise the same cards (data already in memory) in the same run.
 """

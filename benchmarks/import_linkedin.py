@@ -15,7 +15,7 @@ then, in the same run and each on a fresh temporary SQLite database file:
 The three take turns, --repeat rounds of them. It prints each time (the best of its rounds),
 the ratios against the floor and the peak memory of the import (tracemalloc, in a separate
 untimed pass, and the process's maximum resident set), with PASS or FAIL against the budgets
-in DESIGN.md. Exit status 1 when a budget is missed.
+in docs/architecture.md. Exit status 1 when a budget is missed.
 """
 
 from __future__ import annotations

@@ -13,7 +13,7 @@ outreach and marking a follow-up done, pausing --think seconds on average betwee
 as a person reading the page does (0 sends the next request at once). Every client logs in
 before the clock starts; every request has a timeout; everything started is stopped at the
 end. It prints requests per second, p50/p95/p99 per page and the error count,
-and PASS/FAIL against DESIGN.md's budget: no errors and p95 under 250 ms on every page.
+and PASS/FAIL against docs/architecture.md's budget: no errors and p95 under 250 ms on every page.
 """
 
 from __future__ import annotations

@@ -13,7 +13,7 @@ loopback port, as benchmarks/serving.py does) and drives it over HTTP from this 
 
 Each server reports its maximum resident set (ru_maxrss, which includes Python, Flask and
 SQLAlchemy: about 80 MB before any request). PASS when each phase stays under the budget in
-DESIGN.md (300 MB); exit status 1 otherwise.
+docs/architecture.md (300 MB); exit status 1 otherwise.
 """
 
 from __future__ import annotations

@@ -86,7 +86,7 @@ class User(UserMixin, Model):
     password_hash: Mapped[str] = mapped_column(String(256))
     time_zone: Mapped[str] = mapped_column(String(64), default="UTC")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=clock.now)
-    # Follow-up rule numbers and goals; the defaults are DESIGN.md's.
+    # Follow-up rule numbers and goals; the defaults are docs/architecture.md's.
     weekly_goal: Mapped[int] = mapped_column(default=5, server_default="5")
     second_person_days: Mapped[int] = mapped_column(default=3, server_default="3")
     nudge_days: Mapped[int] = mapped_column(default=7, server_default="7")
