@@ -2,8 +2,9 @@
 
 Run on demand: python benchmarks/pages.py [--contacts N] [--runs N]
 Prints each page's median server time, its ratio to a floor measured in the same run
-(the bare login page, which touches no user data), and PASS/FAIL against the
-50 ms budget in docs/architecture.md. Uses a temporary SQLite file unless CRM_DATABASE_URL points elsewhere.
+(the bare login page, which touches no user data), and PASS/FAIL against the 50 ms
+budget in docs/architecture.md. Uses a temporary SQLite file unless CRM_DATABASE_URL points
+elsewhere.
 """
 
 from __future__ import annotations
