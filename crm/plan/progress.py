@@ -27,6 +27,7 @@ from crm.enums import InterviewStatus, OutreachStatus
 from crm.extensions import db
 from crm.models import Contact, Interview, Outreach
 from crm.plan import method
+from crm.plan.week_chart import WeekChart, week_chart
 from crm.prebuilt import prebuilt
 
 # The streak looks back at most this far; a longer one reads "52 weeks".
@@ -129,6 +130,11 @@ class Progress:
     def rows(self) -> list[tuple[date, list[int]]]:
         """The chart as a table: each week with its four numbers."""
         return [(w, [self.series[s][i] for s in SERIES]) for i, w in enumerate(self.weeks)]
+
+    @property
+    def chart(self) -> WeekChart:
+        """The weeks as bars over a labelled scale, laid out for the page's SVG."""
+        return week_chart(self.weeks, self.series)
 
 
 def _name(first: str, last: str) -> str:
