@@ -29,7 +29,7 @@ def test_bars_stand_on_the_baseline_and_the_tallest_reaches_the_top_tick():
     assert tallest.y == pytest.approx(chart.baseline - (chart.baseline - top.y) * 7 / 8)
     for bar in chart.bars:
         assert bar.y + bar.height == pytest.approx(chart.baseline)
-        assert 0 <= bar.x and bar.x + bar.width <= WIDTH
+        assert bar.x >= 0 and bar.x + bar.width <= WIDTH
     assert 0 < top.y < HEIGHT
 
 
