@@ -194,6 +194,9 @@ def _plural(number: int, noun: str) -> str:
 
 
 def _summary(counts: services.ImportCounts) -> str:
+    if counts.created == 0 and counts.updated == 0:
+        skipped = f", {_plural(counts.skipped, 'row')} skipped" if counts.skipped else ""
+        return f"Nothing changed: {counts.unchanged} unchanged{skipped}."
     return (
         f"Import done: {_plural(counts.created, 'contact')} added, {counts.updated} updated, "
         f"{counts.unchanged} already up to date, {_plural(counts.skipped, 'row')} skipped."

@@ -134,10 +134,11 @@ def write_import(
 ) -> ImportBatch | None:
     """Write the plan: new contacts, updates with their old values, job changes. Flushes only.
 
-    Nothing is written (and None returned) for a file that holds nobody.
+    Nothing is written (and None returned) for a file that adds and changes nobody: it
+    leaves no entry in the import history.
     """
     counts = plan.counts
-    if counts.people == 0:
+    if counts.created == 0 and counts.updated == 0:
         return None
     now = clock.now()
     network = network if network in Network.values() else Network.OTHER

@@ -11,6 +11,7 @@ from sqlalchemy.exc import OperationalError
 
 from crm.imports import writing
 from tests.app.test_imports_support import (
+    cells,
     confirm,
     contact_rows,
     fixture_bytes,
@@ -62,7 +63,7 @@ def test_a_file_cut_off_mid_row_imports_the_rows_before_and_says_so(app, client,
     preview = upload(client, fixture_bytes("truncated.csv")).get_data(as_text=True)
 
     assert "<strong>2</strong> new" in preview
-    assert "<tr><td>4</td><td>The file ends in the middle of this row</td></tr>" in preview
+    assert "<tr><td>4</td><td>The file ends in the middle of this row</td></tr>" in cells(preview)
     confirm(client, token_from(preview))
     with app.app_context():
         assert [row.first_name for row in contact_rows()] == ["Omar", "Lena"]
@@ -71,7 +72,7 @@ def test_a_file_cut_off_mid_row_imports_the_rows_before_and_says_so(app, client,
 def test_a_row_with_more_cells_than_the_header_is_skipped_with_its_line(client, user):
     preview = upload(client, fixture_bytes("extra_cells.csv")).get_data(as_text=True)
 
-    assert "<tr><td>3</td><td>Row has more cells than the header</td></tr>" in preview
+    assert "<tr><td>3</td><td>Row has more cells than the header</td></tr>" in cells(preview)
 
 
 @pytest.fixture

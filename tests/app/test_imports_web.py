@@ -12,6 +12,7 @@ from crm.extensions import db
 from crm.models import Contact, ImportBatch, PendingUpload
 from tests.app.test_imports_support import (
     Row,
+    cells,
     confirm,
     contact_named,
     contact_rows,
@@ -203,7 +204,7 @@ def test_every_era_previews_then_imports_exactly_its_people(name, app, client, u
 
 
 def test_preview_lists_new_people_and_skipped_lines_with_reasons(client, user):
-    html = upload(client, fixture_bytes("linkedin_current.csv")).get_data(as_text=True)
+    html = cells(upload(client, fixture_bytes("linkedin_current.csv")).get_data(as_text=True))
 
     assert "<h2>New contacts (7)</h2>" in html
     assert "<td>5</td><td>Priya Nayak, MSc, MBA, PHR</td><td>Acme, Inc.</td>" in html
@@ -259,7 +260,7 @@ def test_history_lists_each_import_with_date_file_format_and_counts(app, client,
 
     page = client.get("/import").get_data(as_text=True)
 
-    html = page[page.index("Import history") :]
+    html = cells(page[page.index("Import history") :])
     assert html.index("phone.vcf") < html.index("Connections.csv"), "newest first"
     assert "vCard 3.0" in html and CURRENT in html
     assert "<td>7</td>" in html and "<td>3</td>" in html
