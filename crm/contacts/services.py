@@ -5,11 +5,10 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
-from typing import Any
 
 from sqlalchemy import ColumnElement, ScalarSelect, func, or_, select, update
-from sqlalchemy.dialects import postgresql, sqlite
 
+from crm.companies import get_or_create_company, insert_unless_present
 from crm.enums import FollowUpState, Network
 from crm.extensions import db
 from crm.followups.services import refresh_keep_in_touch
@@ -32,41 +31,6 @@ from crm.normalize import (
     squash,
     tag_key,
 )
-
-
-def get_or_create_company(user_id: int, name: str | None) -> Company | None:
-    """The user's company with this name (case- and space-insensitive), created when new."""
-    name = squash(name)
-    if not name:
-        return None
-    key = name_key(name)
-    find = select(Company).where(Company.user_id == user_id, Company.name_key == key)
-    company = db.session.scalar(find)
-    if company is None:
-        # Two requests may create the same company at once: the second finds the first's.
-        insert_unless_present(Company, {"user_id": user_id, "name": name, "name_key": key})
-        company = db.session.scalars(find).one()
-    return company
-
-
-def insert_unless_present(model: type[Company] | type[Tag], values: dict[str, Any]) -> None:
-    """INSERT ... ON CONFLICT (user_id, name_key) DO NOTHING: a concurrent twin is no error."""
-    dialect = db.session.get_bind().dialect.name
-    db.session.flush()
-    conflict = ["user_id", "name_key"]
-    if dialect == "postgresql":
-        pg = (
-            postgresql.insert(model)
-            .values(**values)
-            .on_conflict_do_nothing(index_elements=conflict)
-        )
-        db.session.execute(pg)
-    elif dialect == "sqlite":
-        lite = sqlite.insert(model).values(**values).on_conflict_do_nothing(index_elements=conflict)
-        db.session.execute(lite)
-    else:  # pragma: no cover - the app supports SQLite and PostgreSQL
-        db.session.add(model(**values))
-        db.session.flush()
 
 
 def set_tags(contact: Contact, text: str | None) -> None:

@@ -1,5 +1,5 @@
 """Step 4: target roles matched against contacts' titles (or tagged by hand), the career
-paths their interviews recorded, and target employers. Writes flush; views commit."""
+paths their interviews recorded, and the role a message is about. Writes flush; views commit."""
 
 from __future__ import annotations
 
@@ -26,11 +26,10 @@ from sqlalchemy.orm import QueryableAttribute
 
 from crm.enums import InterviewStatus
 from crm.extensions import db
-from crm.models import Company, Contact, Interview, column_length
-from crm.normalize import company_sort_name, key_words, squash, title_words
-from crm.plan import method
+from crm.models import Contact, Interview, column_length
+from crm.normalize import key_words, squash, title_words
+from crm.plan.errors import PlanError
 from crm.plan.models import RoleContact, TargetRole
-from crm.plan.services import PlanError
 from crm.prebuilt import prebuilt
 from crm.search import like_pattern
 
@@ -40,10 +39,23 @@ PATHS_SHOWN = 6
 MAX_ROLES = 50
 
 
+def title_matches(role: str | None, title: str | None) -> bool:
+    """Whether a contact's title names the role: every word of the role is in the title,
+    so "Product Manager" matches "Senior Manager, Product" and "product-manager"."""
+    return names_role(role, title_words(title))
+
+
+def names_role(role: str | None, words: frozenset[str]) -> bool:
+    """Whether a title of these words (title_words, or the words of a stored title key)
+    names the role."""
+    wanted = title_words(role)
+    return bool(wanted) and wanted <= words
+
+
 def add_role(user_id: int, title: str) -> TargetRole:
     """Add a target role; the same words in another order or case are the same role."""
     title = squash(title)
-    words = method.title_words(title)
+    words = title_words(title)
     if not words:
         raise PlanError("Write the role's title, like Product Manager.")
     key = " ".join(sorted(words))[: column_length(TargetRole.title_key)]
@@ -66,7 +78,7 @@ def add_role(user_id: int, title: str) -> TargetRole:
 def tag_in_role(role: TargetRole, contact: Contact) -> bool:
     """Mark a contact by hand as holding a role; False when already tagged, or when their
     title names the role (they are counted already)."""
-    if method.title_matches(role.title, contact.title):
+    if title_matches(role.title, contact.title):
         return False
     exists = db.session.scalar(
         select(RoleContact.id).where(
@@ -189,7 +201,7 @@ def role_views(user_id: int, roles: list[TargetRole]) -> list[RoleView]:
     for _, cid, title, reached, was_interviewed, _ in tagged:  # once per role tagged in
         for role in roles:
             ids = members[role.id].ids
-            holds = (role.id, cid) in by_hand or method.title_matches(role.title, title)
+            holds = (role.id, cid) in by_hand or title_matches(role.title, title)
             if holds and cid not in ids:
                 _count(views[role.id], 1, int(reached is not None), int(bool(was_interviewed)))
                 ids.add(cid)
@@ -205,7 +217,7 @@ def role_views(user_id: int, roles: list[TargetRole]) -> list[RoleView]:
             continue
         words = key_words(key)
         for role in roles:
-            if method.names_role(role.title, words):
+            if names_role(role.title, words):
                 _count(views[role.id], known, reached_n, interviewed_n)
                 members[role.id].keys.add(key)
     holding = {role_id: m for role_id, m in members.items() if m.keys or m.ids}
@@ -396,33 +408,11 @@ def _add_paths(user_id: int, views: dict[int, RoleView], members: dict[int, _Mem
                 view.paths.append(CareerPath(cid, f"{first} {last}".strip(), title, text or ""))
 
 
-def star_employer(user_id: int, name: str) -> Company:
-    """Star a company as a target employer, adding it when the user has no such company."""
-    from crm.contacts.services import get_or_create_company
-
-    name = squash(name)
-    if not name:
-        raise PlanError("Write the company's name.")
-    # "etoile labs" stars the Étoile Labs the user has, when there is just the one.
-    alike = db.session.scalars(
-        select(Company)
-        .where(Company.user_id == user_id, Company.sort_name == company_sort_name(name))
-        .limit(2)
-    ).all()
-    company = alike[0] if len(alike) == 1 else get_or_create_company(user_id, name)
-    assert company is not None
-    if company.is_target:
-        raise PlanError(f"{company.name} is already a target employer.")
-    company.is_target = True
-    db.session.flush()
-    return company
-
-
 def role_for_title(roles: Sequence[TargetRole], title: str | None) -> str:
     """The role a message to someone with this title is about: the target role their title
     names, else the first target role; blank while there is none."""
     for role in roles:
-        if method.title_matches(role.title, title):
+        if title_matches(role.title, title):
             return role.title
     return roles[0].title if roles else ""
 
@@ -452,7 +442,7 @@ def roles_of_contact(
     for role, by_hand in rows:
         if by_hand:
             held.append((role, True))
-        elif method.title_matches(role.title, contact.title):
+        elif title_matches(role.title, contact.title):
             held.append((role, False))
         else:
             others.append(role)
