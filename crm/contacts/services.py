@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
 from sqlalchemy import ColumnElement, ScalarSelect, func, or_, select, update
 
@@ -79,20 +80,25 @@ def apply_form(
     """Copy validated form values onto the contact; a new company or title on an existing
     contact is a job change on their timeline, as a re-import records it."""
     before = (contact.company_name, contact.title) if contact.id is not None else None
+    _copy_text_fields(contact, data)
+    contact.company = get_or_create_company(contact.user_id, data["company"])
+    contact.network = data["network"] if data["network"] in Network.values() else Network.OTHER
+    contact.introduced_by = introducer
+    set_tags(contact, data["tags"])
+    if before is not None and today is not None:
+        record_job_change(contact, *before, today)
+
+
+def _copy_text_fields(contact: Contact, data: dict[str, Any]) -> None:
+    """The form's free-text fields, trimmed; a blank optional one is stored as none."""
     contact.first_name = squash(data["first_name"])
     contact.last_name = squash(data["last_name"])
     contact.email = email_key(data["email"]) or None
     contact.phone = squash(data["phone"]) or None
-    contact.company = get_or_create_company(contact.user_id, data["company"])
     contact.title = squash(data["title"]) or None
-    contact.network = data["network"] if data["network"] in Network.values() else Network.OTHER
     contact.how_we_met = squash(data["how_we_met"]) or None
-    contact.introduced_by = introducer
     contact.linkedin_url = data["linkedin_url"] or None
     contact.notes = (data["notes"] or "").strip() or None
-    set_tags(contact, data["tags"])
-    if before is not None and today is not None:
-        record_job_change(contact, *before, today)
 
 
 def record_job_change(

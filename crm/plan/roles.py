@@ -13,6 +13,7 @@ from sqlalchemy import (
     ColumnElement,
     CompoundSelect,
     Integer,
+    Row,
     Select,
     and_,
     bindparam,
@@ -198,6 +199,28 @@ def role_views(user_id: int, roles: list[TargetRole]) -> list[RoleView]:
     members = {role.id: _Members() for role in roles}
     tagged = db.session.execute(_tagged_statement(), {"u": user_id}).all()
     by_hand = {(role_id, cid) for role_id, cid, *_ in tagged}
+    _count_tagged(roles, tagged, by_hand, views, members)
+    counts = _untagged_counts(_counts_by_key(user_id, roles), tagged)
+    _count_by_title(roles, counts, views, members)
+    holding = {role_id: m for role_id, m in members.items() if m.keys or m.ids}
+    if holding:
+        _add_people(user_id, views, holding, by_hand)
+        _add_paths(user_id, views, holding)
+    return list(views.values())
+
+
+_Tagged = Row[int, int, str | None, date | None, bool, str | None]
+
+
+def _count_tagged(
+    roles: list[TargetRole],
+    tagged: Sequence[_Tagged],
+    by_hand: set[tuple[int, int]],
+    views: dict[int, RoleView],
+    members: dict[int, _Members],
+) -> None:
+    """Count the contacts tagged by hand one by one, in every role they hold (by hand or by
+    title), each once per role."""
     for _, cid, title, reached, was_interviewed, _ in tagged:  # once per role tagged in
         for role in roles:
             ids = members[role.id].ids
@@ -205,13 +228,27 @@ def role_views(user_id: int, roles: list[TargetRole]) -> list[RoleView]:
             if holds and cid not in ids:
                 _count(views[role.id], 1, int(reached is not None), int(bool(was_interviewed)))
                 ids.add(cid)
-    counts = _counts_by_key(user_id, roles)
-    # The tagged were counted one by one above: take them out of their title key's counts.
+
+
+def _untagged_counts(
+    counts: dict[str, tuple[int, int, int]], tagged: Sequence[_Tagged]
+) -> dict[str, tuple[int, int, int]]:
+    """The counts per title key less the tagged contacts, already counted one by one."""
     people = {cid: (key, reached, bool(held)) for _, cid, _, reached, held, key in tagged}
     for key, reached, held in people.values():
         if key in counts:
             known_n, reached_n, interviewed_n = counts[key]
             counts[key] = (known_n - 1, reached_n - (reached is not None), interviewed_n - held)
+    return counts
+
+
+def _count_by_title(
+    roles: list[TargetRole],
+    counts: dict[str, tuple[int, int, int]],
+    views: dict[int, RoleView],
+    members: dict[int, _Members],
+) -> None:
+    """Add each title key's counts to every role the title names."""
     for key, (known, reached_n, interviewed_n) in counts.items():
         if not known:
             continue
@@ -220,11 +257,6 @@ def role_views(user_id: int, roles: list[TargetRole]) -> list[RoleView]:
             if names_role(role.title, words):
                 _count(views[role.id], known, reached_n, interviewed_n)
                 members[role.id].keys.add(key)
-    holding = {role_id: m for role_id, m in members.items() if m.keys or m.ids}
-    if holding:
-        _add_people(user_id, views, holding, by_hand)
-        _add_paths(user_id, views, holding)
-    return list(views.values())
 
 
 @prebuilt
