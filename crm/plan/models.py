@@ -102,7 +102,8 @@ class TargetRole(Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("user.id", ondelete="CASCADE"), index=True)
     title: Mapped[str] = mapped_column(String(200))
-    # The role's words, folded and sorted: "Manager, Product" and "product manager" are one.
+    # crm.normalize.title_key, as Contact.title_key: "Manager, Product" and "product manager"
+    # are one role, " manager product ".
     title_key: Mapped[str] = mapped_column(String(200))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=clock.now)
 

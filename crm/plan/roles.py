@@ -28,7 +28,7 @@ from sqlalchemy.orm import QueryableAttribute
 from crm.enums import InterviewStatus
 from crm.extensions import db
 from crm.models import Contact, Interview, column_length
-from crm.normalize import key_words, squash, title_words
+from crm.normalize import key_words, squash, title_key, title_words
 from crm.plan.errors import PlanError
 from crm.plan.models import RoleContact, TargetRole
 from crm.prebuilt import prebuilt
@@ -56,10 +56,10 @@ def names_role(role: str | None, words: frozenset[str]) -> bool:
 def add_role(user_id: int, title: str) -> TargetRole:
     """Add a target role; the same words in another order or case are the same role."""
     title = squash(title)
-    words = title_words(title)
-    if not words:
+    key = title_key(title)
+    if key is None:
         raise PlanError("Write the role's title, like Product Manager.")
-    key = " ".join(sorted(words))[: column_length(TargetRole.title_key)]
+    key = key[: column_length(TargetRole.title_key)]
     exists = db.session.scalar(
         select(TargetRole.id).where(TargetRole.user_id == user_id, TargetRole.title_key == key)
     )
