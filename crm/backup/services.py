@@ -43,7 +43,6 @@ from crm.exports.contacts_csv import iter_csv
 from crm.extensions import db
 from crm.models import Contact, User, column_length
 from crm.normalize import CONTACT_DERIVED, contact_derived, title_key
-from crm.plan.models import TargetRole
 
 # Each table in the backup, parents before children, under its key in data.json.
 TABLE_KEYS = {
@@ -417,10 +416,9 @@ def _fold_search_text(tables: dict[str, _Table]) -> None:
 
 def _key_roles(tables: dict[str, _Table]) -> None:
     """Give each target role its title key as the app keeps it (an older backup's may differ)."""
+    length = column_length(_table("target_role").c.title_key)
     for row in tables["target_role"].rows:
-        row["title_key"] = (title_key(row.get("title")) or "")[
-            : column_length(TargetRole.title_key)
-        ]
+        row["title_key"] = (title_key(row.get("title")) or "")[:length]
 
 
 def _insert(user_id: int, table: _Table, new_ids: dict[str, dict[int, int]]) -> dict[int, int]:

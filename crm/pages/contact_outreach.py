@@ -13,10 +13,11 @@ from crm.enums import OutreachStatus, TemplateKind
 from crm.extensions import db
 from crm.messages.check import check_message
 from crm.messages.mailto import mailto_link
+from crm.messages.services import filled_for_contact
 from crm.models import Contact
 from crm.outreach import bp as outreach_bp
 from crm.outreach.forms import OutreachForm
-from crm.outreach.services import OutreachError, find_recent_twin, log_outreach, template_message
+from crm.outreach.services import OutreachError, find_recent_twin, log_outreach
 from crm.pages.contact import render_contact_page
 
 LOGGED_AWAITING = (
@@ -116,7 +117,7 @@ def _use_template(contact: Contact, form: OutreachForm) -> ResponseReturnValue:
         form.template.errors = ["Pick a template from the list first."]
         return render_contact_page(contact, status=400, outreach_form=form)
     kind = TemplateKind(form.template.data)
-    message = template_message(current_user, contact, kind)
+    message = filled_for_contact(current_user, contact, kind)
     form.subject.data = message.subject
     form.summary.data = message.body
     return render_contact_page(
