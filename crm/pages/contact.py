@@ -53,7 +53,7 @@ class ContactInPlan:
 
 
 def contact_in_plan(user_id: int, contact: Contact) -> ContactInPlan:
-    """What the contact page shows of the plan (four statements)."""
+    """What the contact page shows of the plan: one statement for each step it reads."""
     obstacles = obstacles_for_contact(user_id, contact.id)
     held, could_hold = roles_of_contact(user_id, contact)
     return ContactInPlan(
