@@ -124,13 +124,17 @@ def _register_blueprints(app: Flask) -> None:
     from crm.auth.views import bp as auth_bp
     from crm.backup.views import bp as backup_bp
     from crm.calendar.views import bp as calendar_bp
-    from crm.contacts.views import bp as contacts_bp
-    from crm.followups.views import bp as followups_bp
+    from crm.contacts import bp as contacts_bp
+    from crm.contacts import views as contact_views  # noqa: F401  (adds its routes to contacts_bp)
+    from crm.followups import bp as followups_bp
+    from crm.followups import views as followup_views  # noqa: F401
     from crm.imports.views import bp as imports_bp
     from crm.interviews.views import bp as interviews_bp
-    from crm.main.views import bp as main_bp
-    from crm.messages import bp as messages_bp
-    from crm.outreach.views import bp as outreach_bp
+    from crm.messages.views import bp as messages_bp
+    from crm.outreach import bp as outreach_bp
+    from crm.outreach import views as outreach_views  # noqa: F401
+    from crm.pages import contact_outreach, followups  # noqa: F401  (routes on the features' blueprints)
+    from crm.pages.dashboard import bp as main_bp
     from crm.plan.views import bp as plan_bp
     from crm.reminders.views import bp as reminders_bp
     from crm.settings.views import bp as settings_bp

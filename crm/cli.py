@@ -9,7 +9,11 @@ from flask import Flask
 
 from crm.auth.services import AccountError, create_user, find_user, set_password
 from crm.auth.sessions import end_all_sessions
+from crm.backup import commands as backup_commands
+from crm.calendar import commands as calendar_commands
 from crm.extensions import db
+from crm.imports import commands as import_commands
+from crm.reminders import commands as reminder_commands
 
 
 def _read_password() -> str:
@@ -29,11 +33,6 @@ def _read_password() -> str:
 
 def register_commands(app: Flask) -> None:
     """Attach the commands to the app: accounts here, the rest from their features."""
-    from crm.backup import commands as backup_commands
-    from crm.calendar import commands as calendar_commands
-    from crm.imports import commands as import_commands
-    from crm.reminders import commands as reminder_commands
-
     backup_commands.register(app)
     import_commands.register(app)
     reminder_commands.register(app)

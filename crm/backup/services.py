@@ -41,8 +41,8 @@ from crm.backup.archive import (
 from crm.calendar import services as calendar_services
 from crm.exports.contacts_csv import iter_csv
 from crm.extensions import db
-from crm.models import Contact, User
-from crm.normalize import CONTACT_DERIVED, contact_derived
+from crm.models import Contact, User, column_length
+from crm.normalize import CONTACT_DERIVED, contact_derived, title_key
 
 # Each table in the backup, parents before children, under its key in data.json.
 TABLE_KEYS = {
@@ -382,6 +382,7 @@ def restore_backup(user: User, data: dict[str, Any]) -> RestoreCounts:
     tables = _parse_tables(data)
     _restore_settings(user, data.get("account"))
     _fold_search_text({table.name: table for table in tables})
+    _key_roles({table.name: table for table in tables})
     new_ids: dict[str, dict[int, int]] = {}
     for table in tables:
         new_ids[table.name] = _insert(user.id, table, new_ids)
@@ -411,6 +412,13 @@ def _fold_search_text(tables: dict[str, _Table]) -> None:
                 notes=row.get("notes"),
             )
         )
+
+
+def _key_roles(tables: dict[str, _Table]) -> None:
+    """Give each target role its title key as the app keeps it (an older backup's may differ)."""
+    length = column_length(_table("target_role").c.title_key)
+    for row in tables["target_role"].rows:
+        row["title_key"] = (title_key(row.get("title")) or "")[:length]
 
 
 def _insert(user_id: int, table: _Table, new_ids: dict[str, dict[int, int]]) -> dict[int, int]:

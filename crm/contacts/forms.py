@@ -7,7 +7,7 @@ from wtforms import EmailField, SelectField, StringField, SubmitField, TextAreaF
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Email, Length, Optional, Regexp, ValidationError
 
-from crm.contacts.introducers import FULL_NAME_MAX
+from crm.contacts.lookup import FULL_NAME_MAX
 from crm.enums import Cadence, Network
 from crm.models import Company, Contact, column_length
 from crm.normalize import TAG_LENGTH, InvalidLinkedInURL, normalize_linkedin_url, split_tags

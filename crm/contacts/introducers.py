@@ -1,20 +1,17 @@
-"""Who introduced a contact: finding them by a typed name, namesakes, suggestions. Flushes only."""
+"""Who introduced a contact: the typed name resolved (crm.contacts.lookup), a namesake picked,
+or the introducer added. Flushes only."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from sqlalchemy import select
-
+from crm.contacts.lookup import namesakes, same_name
 from crm.extensions import db
 from crm.models import Contact, column_length
-from crm.normalize import fold, squash
-from crm.search import contains_folded
+from crm.normalize import squash
 
 FIRST_NAME_MAX = column_length(Contact.first_name)
 LAST_NAME_MAX = column_length(Contact.last_name)
-# What "Introduced by" takes: another contact's first and last name.
-FULL_NAME_MAX = FIRST_NAME_MAX + 1 + LAST_NAME_MAX
 
 
 @dataclass
@@ -33,26 +30,6 @@ class IntroducerLookup:
 NAMESAKES_SHOWN = 10
 
 
-def same_name(contact: Contact, typed: str | None) -> bool:
-    """The contact's full name is the typed one, ignoring case, accents and spacing."""
-    return fold(squash(f"{contact.first_name} {contact.last_name}")) == fold(squash(typed))
-
-
-def namesakes(user_id: int, name: str | None, exclude_id: int | None = None) -> list[Contact]:
-    """The user's contacts whose full name is this one, ignoring case and accents."""
-    words = fold(squash(name)).split()
-    if not words:
-        return []
-    stmt = select(Contact).where(Contact.user_id == user_id)
-    for word in words[:10]:
-        stmt = stmt.where(contains_folded(Contact.search_text, word))
-    if exclude_id is not None:
-        stmt = stmt.where(Contact.id != exclude_id)
-    # Words can also match a company or notes; the exact name check below sorts that out.
-    found = db.session.scalars(stmt.order_by(Contact.sort_name, Contact.id).limit(200))
-    return [contact for contact in found if same_name(contact, name)]
-
-
 def find_introducer(
     user_id: int, name: str | None, exclude_id: int | None, chosen_id: int | None = None
 ) -> IntroducerLookup:
@@ -60,11 +37,9 @@ def find_introducer(
     typed = squash(name)
     if not typed:
         return IntroducerLookup()
-    if chosen_id is not None and chosen_id != exclude_id:
-        chosen = db.session.get(Contact, chosen_id)
-        # A picked namesake counts only while it is the user's and still has the typed name.
-        if chosen is not None and chosen.user_id == user_id and same_name(chosen, typed):
-            return IntroducerLookup(contact=chosen)
+    chosen = _chosen(user_id, typed, exclude_id, chosen_id)
+    if chosen is not None:
+        return IntroducerLookup(contact=chosen)
     found = namesakes(user_id, typed, exclude_id)
     if len(found) == 1:
         return IntroducerLookup(contact=found[0])
@@ -73,30 +48,30 @@ def find_introducer(
             error=f"{len(found)} of your contacts are named “{typed}”: pick the one you mean.",
             choices=found[:NAMESAKES_SHOWN],
         )
-    if exclude_id is not None:
-        themselves = db.session.get(Contact, exclude_id)
-        if themselves is not None and same_name(themselves, typed):
-            return IntroducerLookup(error="A person cannot introduce themselves.")
+    if _is_themselves(exclude_id, typed):
+        return IntroducerLookup(error="A person cannot introduce themselves.")
     return IntroducerLookup(
         error=f"None of your contacts is named “{typed}”.",
         new_name=typed,
     )
 
 
-def name_suggestions(user_id: int, typed: str, limit: int = 10) -> list[tuple[Contact, str]]:
-    """Contacts whose name holds every typed word (any case or accent), with what tells
-    namesakes apart (title and company)."""
-    words = [word for word in fold(squash(typed[:FULL_NAME_MAX])).split() if word][:5]
-    if not words:
-        return []
-    stmt = select(Contact).where(Contact.user_id == user_id)
-    for word in words:
-        stmt = stmt.where(contains_folded(Contact.sort_name, word))
-    found = db.session.scalars(stmt.order_by(Contact.sort_name, Contact.id).limit(limit))
-    return [
-        (contact, " at ".join(part for part in (contact.title, contact.company_name) if part))
-        for contact in found
-    ]
+def _chosen(
+    user_id: int, typed: str, exclude_id: int | None, chosen_id: int | None
+) -> Contact | None:
+    """The namesake picked from the list, while it is the user's and still has the typed name."""
+    if chosen_id is None or chosen_id == exclude_id:
+        return None
+    chosen = db.session.get(Contact, chosen_id)
+    if chosen is not None and chosen.user_id == user_id and same_name(chosen, typed):
+        return chosen
+    return None
+
+
+def _is_themselves(contact_id: int | None, typed: str) -> bool:
+    """The typed name is the edited contact's own."""
+    themselves = db.session.get(Contact, contact_id) if contact_id is not None else None
+    return themselves is not None and same_name(themselves, typed)
 
 
 def add_introducer(user_id: int, name: str) -> Contact:

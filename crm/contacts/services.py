@@ -8,8 +8,8 @@ from datetime import date
 from typing import Any
 
 from sqlalchemy import ColumnElement, ScalarSelect, func, or_, select, update
-from sqlalchemy.dialects import postgresql, sqlite
 
+from crm.companies import get_or_create_company, insert_unless_present
 from crm.enums import FollowUpState, Network
 from crm.extensions import db
 from crm.followups.services import refresh_keep_in_touch
@@ -32,41 +32,6 @@ from crm.normalize import (
     squash,
     tag_key,
 )
-
-
-def get_or_create_company(user_id: int, name: str | None) -> Company | None:
-    """The user's company with this name (case- and space-insensitive), created when new."""
-    name = squash(name)
-    if not name:
-        return None
-    key = name_key(name)
-    find = select(Company).where(Company.user_id == user_id, Company.name_key == key)
-    company = db.session.scalar(find)
-    if company is None:
-        # Two requests may create the same company at once: the second finds the first's.
-        insert_unless_present(Company, {"user_id": user_id, "name": name, "name_key": key})
-        company = db.session.scalars(find).one()
-    return company
-
-
-def insert_unless_present(model: type[Company] | type[Tag], values: dict[str, Any]) -> None:
-    """INSERT ... ON CONFLICT (user_id, name_key) DO NOTHING: a concurrent twin is no error."""
-    dialect = db.session.get_bind().dialect.name
-    db.session.flush()
-    conflict = ["user_id", "name_key"]
-    if dialect == "postgresql":
-        pg = (
-            postgresql.insert(model)
-            .values(**values)
-            .on_conflict_do_nothing(index_elements=conflict)
-        )
-        db.session.execute(pg)
-    elif dialect == "sqlite":
-        lite = sqlite.insert(model).values(**values).on_conflict_do_nothing(index_elements=conflict)
-        db.session.execute(lite)
-    else:  # pragma: no cover - the app supports SQLite and PostgreSQL
-        db.session.add(model(**values))
-        db.session.flush()
 
 
 def set_tags(contact: Contact, text: str | None) -> None:
@@ -115,20 +80,25 @@ def apply_form(
     """Copy validated form values onto the contact; a new company or title on an existing
     contact is a job change on their timeline, as a re-import records it."""
     before = (contact.company_name, contact.title) if contact.id is not None else None
+    _copy_text_fields(contact, data)
+    contact.company = get_or_create_company(contact.user_id, data["company"])
+    contact.network = data["network"] if data["network"] in Network.values() else Network.OTHER
+    contact.introduced_by = introducer
+    set_tags(contact, data["tags"])
+    if before is not None and today is not None:
+        record_job_change(contact, *before, today)
+
+
+def _copy_text_fields(contact: Contact, data: dict[str, Any]) -> None:
+    """The form's free-text fields, trimmed; a blank optional one is stored as none."""
     contact.first_name = squash(data["first_name"])
     contact.last_name = squash(data["last_name"])
     contact.email = email_key(data["email"]) or None
     contact.phone = squash(data["phone"]) or None
-    contact.company = get_or_create_company(contact.user_id, data["company"])
     contact.title = squash(data["title"]) or None
-    contact.network = data["network"] if data["network"] in Network.values() else Network.OTHER
     contact.how_we_met = squash(data["how_we_met"]) or None
-    contact.introduced_by = introducer
     contact.linkedin_url = data["linkedin_url"] or None
     contact.notes = (data["notes"] or "").strip() or None
-    set_tags(contact, data["tags"])
-    if before is not None and today is not None:
-        record_job_change(contact, *before, today)
 
 
 def record_job_change(

@@ -1,12 +1,8 @@
-"""Contact pages: list, add, view, edit, delete; a contact's notes and keep-in-touch cadence."""
+"""Contact pages: list, add, edit, delete (a contact's own page: crm/pages/contact.py)."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import TypeVar
-
 from flask import (
-    Blueprint,
     current_app,
     flash,
     jsonify,
@@ -16,20 +12,18 @@ from flask import (
     url_for,
 )
 from flask.typing import ResponseReturnValue
-from flask_login import current_user, login_required
-from flask_wtf import FlaskForm
+from flask_login import current_user
 
 from crm import clock
 from crm.access import get_contact_or_404
-from crm.contacts.forms import SORT_CHOICES, CadenceForm, ContactForm, NoteForm
-from crm.contacts.introducers import add_introducer, find_introducer, name_suggestions
+from crm.contacts import bp
+from crm.contacts.forms import SORT_CHOICES, ContactForm
+from crm.contacts.introducers import add_introducer, find_introducer
 from crm.contacts.listing import ContactFilters, contact_page
-from crm.contacts.page import render_contact_page
+from crm.contacts.lookup import name_suggestions, suggestion_words
 from crm.contacts.services import (
-    add_note,
     apply_form,
     find_duplicate,
-    set_cadence,
     user_tags,
     what_goes_with,
 )
@@ -39,13 +33,7 @@ from crm.forms import ConfirmForm
 from crm.models import Company, Contact, column_length
 from crm.normalize import fold
 
-bp = Blueprint("contacts", __name__, url_prefix="/contacts")
-
-
-@bp.before_request
-@login_required
-def require_login() -> None:
-    """Every contact page needs a logged-in user."""
+NAMES_SUGGESTED = 10
 
 
 @bp.route("/")
@@ -150,18 +138,11 @@ def _render_form(
 @bp.route("/names")
 def names() -> ResponseReturnValue:
     """Suggestions for "Introduced by": the user's contacts whose names match what is typed."""
-    return jsonify(
-        [
-            {"name": contact.full_name, "detail": detail}
-            for contact, detail in name_suggestions(current_user.id, request.args.get("q", ""))
-        ]
-    )
-
-
-@bp.route("/<int:contact_id>")
-def show(contact_id: int) -> ResponseReturnValue:
-    """One contact's page: details, next steps and the timeline."""
-    return render_contact_page(get_contact_or_404(contact_id))
+    typed = request.args.get("q", "")
+    if not suggestion_words(typed):
+        return jsonify([])
+    found = name_suggestions(current_user.id, typed, limit=NAMES_SUGGESTED)
+    return jsonify([{"name": name.name, "detail": name.detail} for name in found])
 
 
 @bp.route("/<int:contact_id>/edit", methods=["GET", "POST"])
@@ -198,46 +179,3 @@ def delete(contact_id: int) -> ResponseReturnValue:
     return render_template(
         "contacts/delete.html", contact=contact, form=form, goes=what_goes_with(contact)
     )
-
-
-Posted = TypeVar("Posted", bound=FlaskForm)
-
-
-def _post_on_contact_page(
-    contact_id: int, form_type: type[Posted], name: str, save: Callable[[Contact, Posted], str]
-) -> ResponseReturnValue:
-    """A small form on the contact's page: saved, it says what changed and goes back there;
-    invalid, the page shows again with the form (as `name`) and its errors."""
-    contact = get_contact_or_404(contact_id)
-    if request.method == "GET":
-        return redirect(url_for("contacts.show", contact_id=contact.id))
-    form = form_type()
-    if not form.validate_on_submit():
-        return render_contact_page(contact, status=400, **{name: form})
-    said = save(contact, form)
-    db.session.commit()
-    flash(said, "success")
-    return redirect(url_for("contacts.show", contact_id=contact.id))
-
-
-@bp.route("/<int:contact_id>/cadence", methods=["GET", "POST"])
-def cadence(contact_id: int) -> ResponseReturnValue:
-    """Set how often to keep in touch with a contact."""
-
-    def save(contact: Contact, form: CadenceForm) -> str:
-        set_cadence(contact, form.cadence.data)
-        due = contact.keep_in_touch_due
-        return f"Keep in touch: next by {due:%a %d %b %Y}." if due else "No keep-in-touch reminder."
-
-    return _post_on_contact_page(contact_id, CadenceForm, "cadence_form", save)
-
-
-@bp.route("/<int:contact_id>/notes", methods=["GET", "POST"])
-def note(contact_id: int) -> ResponseReturnValue:
-    """Add a dated note to the contact's timeline."""
-
-    def save(contact: Contact, form: NoteForm) -> str:
-        add_note(contact, form.body.data)
-        return "Note added."
-
-    return _post_on_contact_page(contact_id, NoteForm, "note_form", save)

@@ -1,1 +1,16 @@
-"""Follow-ups: the next steps that keep every networking thread alive."""
+"""Follow-ups: the next steps that keep every networking thread alive.
+
+The blueprint lives here, not in views.py, because two modules add routes to it: this
+feature's views, and crm/pages/, which builds the pages that show several features.
+"""
+
+from flask import Blueprint
+from flask_login import login_required
+
+bp = Blueprint("followups", __name__)
+
+
+@bp.before_request
+@login_required
+def require_login() -> None:
+    """Every follow-up page needs a logged-in user."""

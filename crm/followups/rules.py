@@ -5,6 +5,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from crm.enums import Cadence, Due, FollowUpKind
+from crm.workdays import business_days_after, next_business_day, next_business_day_after, week_start
 
 # Calendar lengths of the cadences that are not whole months.
 _CADENCE_DAYS: dict[str, int] = {Cadence.WEEKLY: 7, Cadence.FORTNIGHTLY: 14}
@@ -12,8 +13,6 @@ _CADENCE_MONTHS: dict[str, int] = {Cadence.MONTHLY: 1, Cadence.QUARTERLY: 3, Cad
 
 MAX_BUSINESS_DAYS = 60
 MAX_REFERRAL_ASK_WEEKS = 12
-
-_SATURDAY = 5
 
 
 @dataclass(frozen=True)
@@ -68,33 +67,6 @@ class PlannedFollowUp:
     reason: str
 
 
-def is_business_day(d: date) -> bool:
-    """Return True for Monday to Friday."""
-    return d.weekday() < _SATURDAY
-
-
-def next_business_day(d: date) -> date:
-    """Return d if it is a business day, else the Monday after it."""
-    while not is_business_day(d):
-        d += timedelta(days=1)
-    return d
-
-
-def business_days_after(start: date, n: int) -> date:
-    """Return the date n business days after start, skipping Saturday and Sunday."""
-    if n < 0:
-        raise ValueError("The number of business days cannot be negative.")
-    if n == 0:
-        return next_business_day(start)
-    d = start
-    remaining = n
-    while remaining:
-        d += timedelta(days=1)
-        if is_business_day(d):
-            remaining -= 1
-    return d
-
-
 def outreach_followups(
     sent_on: date,
     settings: RuleSettings,
@@ -130,16 +102,6 @@ def closes_on_reply(kind: str) -> bool:
     return kind in (FollowUpKind.SECOND_PERSON, FollowUpKind.NUDGE)
 
 
-def week_start(d: date) -> date:
-    """Return the Monday of d's week."""
-    return d - timedelta(days=d.weekday())
-
-
-def _next_business_day_after(d: date) -> date:
-    """Return the first business day strictly after d."""
-    return next_business_day(d + timedelta(days=1))
-
-
 def interview_done_followups(
     done_on: date, settings: RuleSettings, contact_name: str
 ) -> list[PlannedFollowUp]:
@@ -156,9 +118,9 @@ def interview_done_followups(
         ((FollowUpKind.UPDATE, update_due), (FollowUpKind.REFERRAL_ASK, referral_due)),
         key=lambda pair: pair[1],
     ):
-        due = max(wanted, _next_business_day_after(thank_you_due))
+        due = max(wanted, next_business_day_after(thank_you_due))
         while due in taken:
-            due = _next_business_day_after(due)
+            due = next_business_day_after(due)
         taken.add(due)
         later[kind] = due
     return [
@@ -242,12 +204,6 @@ def validate_snooze_date(target: date, today: date) -> date:
 def coming_week_end(today: date) -> date:
     """Return the last day of "This week": the seventh day after today."""
     return today + timedelta(days=7)
-
-
-def week_bounds(today: date) -> tuple[date, date]:
-    """Return the Monday and Sunday of today's week."""
-    monday = week_start(today)
-    return monday, monday + timedelta(days=6)
 
 
 def bucket(due: date, today: date) -> Due:

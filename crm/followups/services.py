@@ -21,11 +21,11 @@ from sqlalchemy import (
 from sqlalchemy.orm import contains_eager, lazyload, load_only
 
 from crm import clock
+from crm.companies import CompanyPeople, people_at
 from crm.enums import Due, FollowUpKind, FollowUpState
 from crm.extensions import db
 from crm.followups import rules
 from crm.models import Contact, FollowUp, User
-from crm.plan.employers import CompanyPeople, people_at
 from crm.prebuilt import prebuilt
 
 # The Follow-ups page shows each list's first rows; "Show all" opens one list, up to LIST_LIMIT.

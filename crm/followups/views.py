@@ -1,102 +1,32 @@
-"""Follow-up pages and actions: the list, add by hand, done, snooze, dismiss."""
+"""Follow-up actions: done, snooze, dismiss (the list and adding one: crm/pages/)."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import flash, redirect, request, url_for
 from flask.typing import ResponseReturnValue
-from flask_login import current_user, login_required
+from flask_login import current_user
 
 from crm import clock
-from crm.access import get_contact_or_404, owned_or_404, safe_next
-from crm.contacts.page import render_contact_page
-from crm.enums import Due, FollowUpKind
+from crm.access import owned_or_404, safe_next
 from crm.extensions import db
-from crm.followups.forms import FollowUpForm, SnoozeForm
+from crm.followups import bp
+from crm.followups.forms import SnoozeForm
 from crm.followups.services import (
-    GROUP_LIMIT,
-    LIST_LIMIT,
     FollowUpError,
-    add_manual,
-    colleagues_for,
     complete,
     dismiss,
-    losing_touch,
-    open_followups,
     snooze,
 )
 from crm.formatting import day_label
 from crm.forms import ConfirmForm
-from crm.messages.services import followup_messages
 from crm.models import FollowUp
-
-bp = Blueprint("followups", __name__)
-
-
-@bp.before_request
-@login_required
-def require_login() -> None:
-    """Every follow-up page needs a logged-in user."""
 
 
 def _back(default: str) -> ResponseReturnValue:
     """Return to the page the button was on."""
     return redirect(safe_next(request.form.get("next")) or default)
-
-
-# ?all=losing opens the Losing touch list, as ?all=overdue opens the overdue one.
-LOSING = "losing"
-
-
-@bp.route("/follow-ups")
-def index() -> ResponseReturnValue:
-    """Open follow-ups grouped Overdue, Today, This week, Later, and who is losing touch: the
-    first rows of each list, or all of the one list asked for (?all=overdue, say)."""
-    today = clock.user_today(current_user)
-    opened = request.args.get("all", "")
-    if opened not in (*Due.values(), LOSING):
-        opened = ""  # an unknown list: every list as usual
-    limits = {name: LIST_LIMIT if name == opened else GROUP_LIMIT for name in Due.values()}
-    groups = open_followups(current_user.id, today, limits)
-    drifting, drifting_total = losing_touch(
-        current_user.id, today, limit=LIST_LIMIT if opened == LOSING else GROUP_LIMIT
-    )
-    shown = [row for rows in groups.groups.values() for row in rows]
-    return render_template(
-        "followups/index.html",
-        groups=groups,
-        opened=opened,
-        list_limit=LIST_LIMIT,
-        labels=Due.labels(),
-        kind_labels=FollowUpKind.labels(),
-        colleagues=colleagues_for(current_user.id, shown),
-        losing=drifting,
-        losing_total=drifting_total,
-        action_form=ConfirmForm(),
-        snooze_form=SnoozeForm(formdata=None),
-        today=today,
-        messages=followup_messages(current_user, shown),
-    )
-
-
-@bp.route("/contacts/<int:contact_id>/follow-ups", methods=["GET", "POST"])
-def create(contact_id: int) -> ResponseReturnValue:
-    """Add a follow-up by hand."""
-    contact = get_contact_or_404(contact_id)
-    if request.method == "GET":
-        return redirect(url_for("contacts.show", contact_id=contact.id))
-    form = FollowUpForm()
-    if form.validate_on_submit():
-        if form.due_on.data < clock.user_today(current_user):
-            form.due_on.errors.append("Pick today or a later date.")
-        else:
-            add_manual(contact, form.due_on.data, form.reason.data.strip())
-            db.session.commit()
-            due = day_label(form.due_on.data, clock.user_today(current_user))
-            flash(f"Follow-up added for {due}.", "success")
-            return redirect(url_for("contacts.show", contact_id=contact.id))
-    return render_contact_page(contact, status=400, followup_form=form)
 
 
 def _act(

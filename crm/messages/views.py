@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import abort, flash, jsonify, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, jsonify, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_login import current_user, login_required
 
@@ -10,7 +10,7 @@ from crm.access import owned_or_404
 from crm.enums import TemplateKind
 from crm.extensions import db
 from crm.forms import ConfirmForm
-from crm.messages import bp
+from crm.messages.check import as_json, check_message
 from crm.messages.defaults import DEFAULTS
 from crm.messages.forms import TemplateForm
 from crm.messages.mailto import mailto_link
@@ -23,9 +23,10 @@ from crm.messages.services import (
     user_wordings,
 )
 from crm.models import Contact
-from crm.outreach.message_check import as_json, check_message
 
 MAX_CHECKED = 10_000  # the outreach form's own limit on a message
+
+bp = Blueprint("messages", __name__)
 
 
 @bp.before_request

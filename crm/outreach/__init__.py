@@ -1,1 +1,16 @@
-"""Outreach: logging attempts to reach a contact, and their replies."""
+"""Outreach: logging attempts to reach a contact, and their replies.
+
+The blueprint lives here, not in views.py, because two modules add routes to it: this
+feature's views, and crm/pages/, which builds the pages that show several features.
+"""
+
+from flask import Blueprint
+from flask_login import login_required
+
+bp = Blueprint("outreach", __name__)
+
+
+@bp.before_request
+@login_required
+def require_login() -> None:
+    """Every outreach action needs a logged-in user."""

@@ -7,7 +7,7 @@ from datetime import date, timedelta
 from sqlalchemy import select
 
 from crm import clock
-from crm.enums import FollowUpKind, FollowUpState, OutreachStatus, TemplateKind
+from crm.enums import FollowUpKind, FollowUpState, OutreachStatus
 from crm.extensions import db
 from crm.followups import rules
 from crm.followups.services import (
@@ -16,7 +16,6 @@ from crm.followups.services import (
     record_interaction,
     settings_for,
 )
-from crm.messages.services import FilledMessage, filled_for_contact
 from crm.models import Contact, FollowUp, Outreach, User
 from crm.outreach.reframe import reframe
 
@@ -143,8 +142,3 @@ def next_step_words(outreach: Outreach, today: date) -> str:
         nudge_on=nudge_on,
         other_person=other.full_name if other else None,
     )
-
-
-def template_message(user: User, contact: Contact, kind: TemplateKind) -> FilledMessage:
-    """The user's wording of this kind of message, filled for the contact (crm.messages)."""
-    return filled_for_contact(user, contact, kind)

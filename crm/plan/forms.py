@@ -9,8 +9,9 @@ from wtforms.validators import DataRequired, Length
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from crm.models import Company, column_length
-from crm.plan.method import QUESTIONS, RUT_SIGNS
 from crm.plan.models import Obstacle, TargetRole
+from crm.plan.questions import QUESTIONS
+from crm.plan.rut import RUT_SIGNS
 
 NAME_MAX = 200
 ANSWER_MAX = 10_000

@@ -21,7 +21,7 @@ class RutCheckIn(Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("user.id", ondelete="CASCADE"), index=True)
     checked_on: Mapped[date] = mapped_column(Date)
-    # The true signs' keys (crm.plan.method.RutSign), comma-separated.
+    # The true signs' keys (crm.plan.rut.RutSign), comma-separated.
     signs: Mapped[str] = mapped_column(String(200), default="")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=clock.now)
 
@@ -71,7 +71,7 @@ class StrategicAnswer(Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("user.id", ondelete="CASCADE"))
-    # A crm.plan.method.Question key.
+    # A crm.plan.questions.Question key.
     question: Mapped[str] = mapped_column(String(30))
     body: Mapped[str] = mapped_column(Text)
     saved_on: Mapped[date] = mapped_column(Date)
@@ -102,7 +102,8 @@ class TargetRole(Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("user.id", ondelete="CASCADE"), index=True)
     title: Mapped[str] = mapped_column(String(200))
-    # The role's words, folded and sorted: "Manager, Product" and "product manager" are one.
+    # crm.normalize.title_key, as Contact.title_key: "Manager, Product" and "product manager"
+    # are one role, " manager product ".
     title_key: Mapped[str] = mapped_column(String(200))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=clock.now)
 

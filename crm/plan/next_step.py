@@ -10,7 +10,7 @@ from typing import Any
 from sqlalchemy import BindParameter, Select, bindparam, func, select
 
 from crm.extensions import db
-from crm.plan import method, roles, services
+from crm.plan import progress, reach, roles, rut
 from crm.plan.models import Obstacle, ObstacleProof, RutCheckIn
 from crm.prebuilt import prebuilt
 
@@ -30,7 +30,7 @@ class PlanCard:
     step: NextStep | None
     streak: int
     goal: int
-    to_reach: list[services.ToReach] = field(default_factory=list)
+    to_reach: list[reach.ToReach] = field(default_factory=list)
 
 
 @prebuilt
@@ -53,7 +53,7 @@ def _first_steps_statement() -> Select[Any]:
     )
     return select(
         last_check_in,
-        *services.check_in_reminder(user_id),
+        *rut.check_in_reminder(user_id),
         select(unproven.c.id).scalar_subquery(),
         select(unproven.c.text).scalar_subquery(),
     )
@@ -71,7 +71,7 @@ def _first_steps(user_id: int, today: date) -> NextStep | None:
             "rut",
             "Check in",
         )
-    due = method.next_check_in(last, today, reminder_status, reminder_due)
+    due = rut.suggested_check_in(last, today, reminder_status, reminder_due)
     if due is not None and due <= today:
         return NextStep(
             "Time for your four-weekly check-in",
@@ -113,7 +113,7 @@ def plan_card(user_id: int, goal: int, today: date, outreach: dict[date, int]) -
     """The next step (check-in due, an obstacle with no proof, a role with nobody, people to
     reach), the streak (from the outreach per day or week the dashboard read) and the people
     picked to reach."""
-    to_reach = [r for r in services.people_to_reach(user_id, limit=5) if r.reached_on is None]
+    to_reach = [r for r in reach.people_to_reach(user_id, limit=5) if r.reached_on is None]
     step = _first_steps(user_id, today)
     if step is None and to_reach:
         person = to_reach[0].entry.contact
@@ -124,4 +124,4 @@ def plan_card(user_id: int, goal: int, today: date, outreach: dict[date, int]) -
             "See your list",
         )
     step = step or _role_step(user_id)
-    return PlanCard(step, method.streak(outreach, goal, today), goal, to_reach)
+    return PlanCard(step, progress.streak(outreach, goal, today), goal, to_reach)

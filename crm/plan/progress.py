@@ -3,6 +3,7 @@ A fixed number of statements, each reading only the user's rows."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
@@ -26,11 +27,12 @@ from sqlalchemy.orm import QueryableAttribute, aliased
 from crm.enums import InterviewStatus, OutreachStatus
 from crm.extensions import db
 from crm.models import Contact, Interview, Outreach
-from crm.plan import method
 from crm.plan.week_chart import WeekChart, week_chart
 from crm.prebuilt import prebuilt
+from crm.workdays import week_start
 
 # The streak looks back at most this far; a longer one reads "52 weeks".
+CHART_WEEKS = 12
 STREAK_WEEKS = 52
 WINS_SHOWN = 5
 SERIES = ("Outreach", "Replies", "Interviews", "Referrals")
@@ -81,7 +83,7 @@ def streak_weeks(user_id: int, goal: int, today: date) -> dict[date, int]:
     need = max(goal, 1)
     oldest = streak_start(today)
     counts: dict[date, int] = {}
-    week_after = method.week_start(today) + timedelta(weeks=1)
+    week_after = week_start(today) + timedelta(weeks=1)
     while week_after > oldest:
         mondays = [week_after - timedelta(weeks=back) for back in range(WEEKS_READ + 1)]
         params: dict[str, object] = {"user_id": user_id, "need": need}
@@ -97,7 +99,7 @@ def streak_weeks(user_id: int, goal: int, today: date) -> dict[date, int]:
 
 def streak_start(today: date) -> date:
     """The first day the streak and the chart look at."""
-    return method.week_start(today) - timedelta(weeks=STREAK_WEEKS)
+    return week_start(today) - timedelta(weeks=STREAK_WEEKS)
 
 
 @dataclass
@@ -160,7 +162,7 @@ def _series_statement() -> CompoundSelect[str, date | None, int]:
     parses once and keeps (see WEEKS_READ)."""
     user: BindParameter[int] = bindparam("u")
     outreach = bindparam("o", "Outreach", type_=String)
-    mondays = [bindparam(f"w{n}", type_=Date) for n in range(method.CHART_WEEKS + 1)]
+    mondays = [bindparam(f"w{n}", type_=Date) for n in range(CHART_WEEKS + 1)]
     outreach_weeks = [
         select(outreach.label("s"), monday.label("d"), func.count().label("n")).where(
             Outreach.user_id == user, Outreach.sent_on >= monday, Outreach.sent_on < next_monday
@@ -215,16 +217,16 @@ def _daily_series(
 
 def build_progress(user_id: int, goal: int, today: date) -> Progress:
     """Streak, the four weekly series for the last 12 weeks, and the latest wins."""
-    weeks = method.recent_weeks(today)
+    weeks = recent_weeks(today)
     daily, totals = _daily_series(user_id, weeks)
-    series = {name: method.per_week(daily[name], weeks) for name in SERIES}
+    series = {name: per_week(daily[name], weeks) for name in SERIES}
     by_week = dict(zip(weeks, series["Outreach"], strict=True))
     if all(n >= max(goal, 1) for n in series["Outreach"][:-1]):
         # A streak as long as the chart: read the weeks before it too.
         by_week = {**streak_weeks(user_id, goal, today), **by_week}
     return Progress(
         goal=goal,
-        streak=method.streak(by_week, goal, today),
+        streak=streak(by_week, goal, today),
         weeks=weeks,
         series=series,
         wins=_wins(user_id),
@@ -297,3 +299,65 @@ def _wins(user_id: int) -> list[Win]:
         wins.append(Win(_as_date(day), cid, _name(first, last), what))
     wins.sort(key=lambda w: w.day, reverse=True)
     return wins[: WINS_SHOWN * 2]
+
+
+# --- The streak and the chart (pure) ----------------------------------------------
+
+
+def recent_weeks(today: date, count: int = CHART_WEEKS) -> list[date]:
+    """The Mondays of the last `count` weeks, oldest first, this week last."""
+    this_monday = week_start(today)
+    return [this_monday - timedelta(weeks=back) for back in range(count - 1, -1, -1)]
+
+
+def per_week(days: Mapping[date, int], weeks: list[date]) -> list[int]:
+    """Daily counts summed into the given weeks (Mondays); days outside them are ignored."""
+    totals = dict.fromkeys(weeks, 0)
+    for day, count in days.items():
+        monday = week_start(day)
+        if monday in totals:
+            totals[monday] += count
+    return [totals[monday] for monday in weeks]
+
+
+def streak(daily: Mapping[date, int], goal: int, today: date) -> int:
+    """Weeks in a row the outreach goal was met, counting back from last week.
+
+    This week counts once it is met, but an unfinished week never breaks the streak: on a
+    Monday, last week's run still stands. A week with no outreach never counts, whatever
+    the goal."""
+    need = max(goal, 1)
+    totals: dict[date, int] = {}
+    for day, count in daily.items():
+        totals[week_start(day)] = totals.get(week_start(day), 0) + count
+    this_monday = week_start(today)
+    count = 1 if totals.get(this_monday, 0) >= need else 0
+    monday = this_monday - timedelta(weeks=1)
+    while totals.get(monday, 0) >= need:
+        count += 1
+        monday -= timedelta(weeks=1)
+    return count
+
+
+@dataclass(frozen=True)
+class WeekBar:
+    """One bar of the 12-week chart, placed in SVG units."""
+
+    x: float
+    y: float
+    height: float
+    value: int
+
+
+def bar_chart(
+    values: list[int], height: float = 60.0, width: float = 12.0, gap: float = 4.0
+) -> list[WeekBar]:
+    """Bars for a small server-drawn chart: the tallest value fills the height."""
+    top = max(values, default=0) or 1
+    bars = []
+    for index, value in enumerate(values):
+        bar_height = round(height * value / top, 1)
+        bars.append(
+            WeekBar(index * (width + gap), round(height - bar_height, 1), bar_height, value)
+        )
+    return bars

@@ -1,5 +1,5 @@
 """Step 4: target roles matched against contacts' titles (or tagged by hand), the career
-paths their interviews recorded, and target employers. Writes flush; views commit."""
+paths their interviews recorded, and the role a message is about. Writes flush; views commit."""
 
 from __future__ import annotations
 
@@ -13,6 +13,7 @@ from sqlalchemy import (
     ColumnElement,
     CompoundSelect,
     Integer,
+    Row,
     Select,
     and_,
     bindparam,
@@ -26,11 +27,10 @@ from sqlalchemy.orm import QueryableAttribute
 
 from crm.enums import InterviewStatus
 from crm.extensions import db
-from crm.models import Company, Contact, Interview, column_length
-from crm.normalize import company_sort_name, key_words, squash, title_words
-from crm.plan import method
+from crm.models import Contact, Interview, column_length
+from crm.normalize import key_words, squash, title_key, title_words
+from crm.plan.errors import PlanError
 from crm.plan.models import RoleContact, TargetRole
-from crm.plan.services import PlanError
 from crm.prebuilt import prebuilt
 from crm.search import like_pattern
 
@@ -40,13 +40,26 @@ PATHS_SHOWN = 6
 MAX_ROLES = 50
 
 
+def title_matches(role: str | None, title: str | None) -> bool:
+    """Whether a contact's title names the role: every word of the role is in the title,
+    so "Product Manager" matches "Senior Manager, Product" and "product-manager"."""
+    return names_role(role, title_words(title))
+
+
+def names_role(role: str | None, words: frozenset[str]) -> bool:
+    """Whether a title of these words (title_words, or the words of a stored title key)
+    names the role."""
+    wanted = title_words(role)
+    return bool(wanted) and wanted <= words
+
+
 def add_role(user_id: int, title: str) -> TargetRole:
     """Add a target role; the same words in another order or case are the same role."""
     title = squash(title)
-    words = method.title_words(title)
-    if not words:
+    key = title_key(title)
+    if key is None:
         raise PlanError("Write the role's title, like Product Manager.")
-    key = " ".join(sorted(words))[: column_length(TargetRole.title_key)]
+    key = key[: column_length(TargetRole.title_key)]
     exists = db.session.scalar(
         select(TargetRole.id).where(TargetRole.user_id == user_id, TargetRole.title_key == key)
     )
@@ -66,7 +79,7 @@ def add_role(user_id: int, title: str) -> TargetRole:
 def tag_in_role(role: TargetRole, contact: Contact) -> bool:
     """Mark a contact by hand as holding a role; False when already tagged, or when their
     title names the role (they are counted already)."""
-    if method.title_matches(role.title, contact.title):
+    if title_matches(role.title, contact.title):
         return False
     exists = db.session.scalar(
         select(RoleContact.id).where(
@@ -186,33 +199,64 @@ def role_views(user_id: int, roles: list[TargetRole]) -> list[RoleView]:
     members = {role.id: _Members() for role in roles}
     tagged = db.session.execute(_tagged_statement(), {"u": user_id}).all()
     by_hand = {(role_id, cid) for role_id, cid, *_ in tagged}
-    for _, cid, title, reached, was_interviewed, _ in tagged:  # once per role tagged in
-        for role in roles:
-            ids = members[role.id].ids
-            holds = (role.id, cid) in by_hand or method.title_matches(role.title, title)
-            if holds and cid not in ids:
-                _count(views[role.id], 1, int(reached is not None), int(bool(was_interviewed)))
-                ids.add(cid)
-    counts = _counts_by_key(user_id, roles)
-    # The tagged were counted one by one above: take them out of their title key's counts.
-    people = {cid: (key, reached, bool(held)) for _, cid, _, reached, held, key in tagged}
-    for key, reached, held in people.values():
-        if key in counts:
-            known_n, reached_n, interviewed_n = counts[key]
-            counts[key] = (known_n - 1, reached_n - (reached is not None), interviewed_n - held)
-    for key, (known, reached_n, interviewed_n) in counts.items():
-        if not known:
-            continue
-        words = key_words(key)
-        for role in roles:
-            if method.names_role(role.title, words):
-                _count(views[role.id], known, reached_n, interviewed_n)
-                members[role.id].keys.add(key)
+    _count_tagged(roles, tagged, by_hand, views, members)
+    counts = _untagged_counts(_counts_by_key(user_id, roles), tagged)
+    _count_by_title(roles, counts, views, members)
     holding = {role_id: m for role_id, m in members.items() if m.keys or m.ids}
     if holding:
         _add_people(user_id, views, holding, by_hand)
         _add_paths(user_id, views, holding)
     return list(views.values())
+
+
+_Tagged = Row[int, int, str | None, date | None, bool, str | None]
+
+
+def _count_tagged(
+    roles: list[TargetRole],
+    tagged: Sequence[_Tagged],
+    by_hand: set[tuple[int, int]],
+    views: dict[int, RoleView],
+    members: dict[int, _Members],
+) -> None:
+    """Count the contacts tagged by hand one by one, in every role they hold (by hand or by
+    title), each once per role."""
+    for _, cid, title, reached, was_interviewed, _ in tagged:  # once per role tagged in
+        for role in roles:
+            ids = members[role.id].ids
+            holds = (role.id, cid) in by_hand or title_matches(role.title, title)
+            if holds and cid not in ids:
+                _count(views[role.id], 1, int(reached is not None), int(bool(was_interviewed)))
+                ids.add(cid)
+
+
+def _untagged_counts(
+    counts: dict[str, tuple[int, int, int]], tagged: Sequence[_Tagged]
+) -> dict[str, tuple[int, int, int]]:
+    """The counts per title key less the tagged contacts, already counted one by one."""
+    people = {cid: (key, reached, bool(held)) for _, cid, _, reached, held, key in tagged}
+    for key, reached, held in people.values():
+        if key in counts:
+            known_n, reached_n, interviewed_n = counts[key]
+            counts[key] = (known_n - 1, reached_n - (reached is not None), interviewed_n - held)
+    return counts
+
+
+def _count_by_title(
+    roles: list[TargetRole],
+    counts: dict[str, tuple[int, int, int]],
+    views: dict[int, RoleView],
+    members: dict[int, _Members],
+) -> None:
+    """Add each title key's counts to every role the title names."""
+    for key, (known, reached_n, interviewed_n) in counts.items():
+        if not known:
+            continue
+        words = key_words(key)
+        for role in roles:
+            if names_role(role.title, words):
+                _count(views[role.id], known, reached_n, interviewed_n)
+                members[role.id].keys.add(key)
 
 
 @prebuilt
@@ -396,33 +440,11 @@ def _add_paths(user_id: int, views: dict[int, RoleView], members: dict[int, _Mem
                 view.paths.append(CareerPath(cid, f"{first} {last}".strip(), title, text or ""))
 
 
-def star_employer(user_id: int, name: str) -> Company:
-    """Star a company as a target employer, adding it when the user has no such company."""
-    from crm.contacts.services import get_or_create_company
-
-    name = squash(name)
-    if not name:
-        raise PlanError("Write the company's name.")
-    # "etoile labs" stars the Étoile Labs the user has, when there is just the one.
-    alike = db.session.scalars(
-        select(Company)
-        .where(Company.user_id == user_id, Company.sort_name == company_sort_name(name))
-        .limit(2)
-    ).all()
-    company = alike[0] if len(alike) == 1 else get_or_create_company(user_id, name)
-    assert company is not None
-    if company.is_target:
-        raise PlanError(f"{company.name} is already a target employer.")
-    company.is_target = True
-    db.session.flush()
-    return company
-
-
 def role_for_title(roles: Sequence[TargetRole], title: str | None) -> str:
     """The role a message to someone with this title is about: the target role their title
     names, else the first target role; blank while there is none."""
     for role in roles:
-        if method.title_matches(role.title, title):
+        if title_matches(role.title, title):
             return role.title
     return roles[0].title if roles else ""
 
@@ -452,7 +474,7 @@ def roles_of_contact(
     for role, by_hand in rows:
         if by_hand:
             held.append((role, True))
-        elif method.title_matches(role.title, contact.title):
+        elif title_matches(role.title, contact.title):
             held.append((role, False))
         else:
             others.append(role)

@@ -1,7 +1,8 @@
-"""The Plan page and its forms: thin views that call crm.plan.services and commit once."""
+"""The Plan page and its forms: thin views that call each step's module and commit once."""
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 from flask import Blueprint, flash, jsonify, redirect, render_template, request, url_for
@@ -10,14 +11,19 @@ from flask_login import current_user, login_required
 
 from crm import clock
 from crm.access import owned_or_404, safe_next
+from crm.contacts.lookup import NameSuggestion, find_contact_by_name, name_suggestions
 from crm.extensions import db
 from crm.forms import ConfirmForm
 from crm.models import Company, Contact
-from crm.plan import employers, method, progress, roles, services
+from crm.plan import employers, obstacles, progress, questions, reach, roles, rut
+from crm.plan.errors import PlanError
 from crm.plan.forms import AnswersForm, CheckInForm, EmployerForm, NameForm, ObstacleForm, RoleForm
 from crm.plan.models import Obstacle, PersonToReach, RoleContact, TargetRole
 
 bp = Blueprint("plan", __name__, url_prefix="/plan")
+
+# Names the Plan page lists for its name fields before anything is typed.
+NAMES_LISTED = 100
 
 
 @bp.before_request
@@ -30,45 +36,56 @@ def render_plan(status: int = 200, **forms: Any) -> ResponseReturnValue:
     """The Plan page, with any form that failed validation passed in to show its errors."""
     uid = current_user.id
     today = clock.user_today(current_user)
-    check_ins = services.recent_check_ins(uid)
-    latest = check_ins[0] if check_ins else None
-    answers = services.current_answers(uid)
-    answers_form = forms.get("answers_form")
-    if answers_form is None:
-        answers_form = AnswersForm(
-            formdata=None,
-            data={a.question.value: a.current.body if a.current else "" for a in answers},
-        )
-    check_in_form = forms.get("check_in_form") or CheckInForm(
-        formdata=None,
-        signs=latest.sign_keys if latest and latest.checked_on == today else [],
-    )
-    wanted = roles.target_roles(uid)
     page = render_template(
         "plan/index.html",
         today=today,
-        check_ins=check_ins,
-        latest=latest,
-        check_in_due=services.next_check_in(uid, latest.checked_on if latest else None, today),
-        chart=method.bar_chart([len(c.sign_keys) for c in reversed(check_ins)], height=40),
-        sign_count=len(method.RUT_SIGNS),
-        check_in_form=check_in_form,
-        obstacles=services.obstacles_with_proof(uid),
-        suggestions=method.OBSTACLE_SUGGESTIONS,
+        **_rut_part(uid, today, forms.get("check_in_form")),
+        obstacles=obstacles.obstacles_with_proof(uid),
+        suggestions=obstacles.OBSTACLE_SUGGESTIONS,
         obstacle_form=forms.get("obstacle_form") or ObstacleForm(formdata=None),
         name_error=forms.get("name_error"),
-        answers=answers,
-        answers_form=answers_form,
-        to_reach=services.people_to_reach(uid),
-        roles=roles.role_views(uid, wanted),
+        **_questions_part(uid, forms.get("answers_form")),
+        to_reach=reach.people_to_reach(uid),
+        roles=roles.role_views(uid, roles.target_roles(uid)),
         role_form=forms.get("role_form") or RoleForm(formdata=None),
         employers=employers.target_employers(uid),
         employer_form=forms.get("employer_form") or EmployerForm(formdata=None),
-        names=services.name_suggestions(uid),
+        names=_names(name_suggestions(uid, "", limit=NAMES_LISTED)),
         progress=progress.build_progress(uid, current_user.weekly_goal, today),
         series=progress.SERIES,
     )
     return page, status
+
+
+def _rut_part(uid: int, today: date, form: CheckInForm | None) -> dict[str, Any]:
+    """Step 1 on the page: the check-ins, their chart, and today's form (ticked as saved)."""
+    check_ins = rut.recent_check_ins(uid)
+    latest = check_ins[0] if check_ins else None
+    if form is None:
+        ticked = latest.sign_keys if latest and latest.checked_on == today else []
+        form = CheckInForm(formdata=None, signs=ticked)
+    return {
+        "check_ins": check_ins,
+        "latest": latest,
+        "check_in_due": rut.next_check_in(uid, latest.checked_on if latest else None, today),
+        "chart": progress.bar_chart([len(c.sign_keys) for c in reversed(check_ins)], height=40),
+        "sign_count": len(rut.RUT_SIGNS),
+        "check_in_form": form,
+    }
+
+
+def _questions_part(uid: int, form: AnswersForm | None) -> dict[str, Any]:
+    """Step 3 on the page: the answers, and the form holding them (or as posted)."""
+    answers = questions.current_answers(uid)
+    if form is None:
+        saved = {a.question.value: a.current.body if a.current else "" for a in answers}
+        form = AnswersForm(formdata=None, data=saved)
+    return {"answers": answers, "answers_form": form}
+
+
+def _names(found: list[NameSuggestion]) -> list[str]:
+    """The suggested names, each once, for the name fields' list."""
+    return list(dict.fromkeys(s.name for s in found if s.name))
 
 
 @bp.route("/")
@@ -87,13 +104,13 @@ def check_in() -> ResponseReturnValue:
     form = CheckInForm()
     if not form.validate_on_submit():
         return render_plan(400, check_in_form=form)
-    saved = services.save_check_in(
+    saved = rut.save_check_in(
         current_user.id, form.signs.data or [], clock.user_today(current_user)
     )
     db.session.commit()
     count = len(saved.sign_keys)
     flash(
-        f"Check-in saved: {count} of {len(method.RUT_SIGNS)} today. "
+        f"Check-in saved: {count} of {len(rut.RUT_SIGNS)} today. "
         "Noticing the rut is the first step out of it.",
         "success",
     )
@@ -106,8 +123,8 @@ def add_obstacle() -> ResponseReturnValue:
     form = ObstacleForm()
     if form.validate_on_submit():
         try:
-            services.add_obstacle(current_user.id, form.text.data)
-        except services.PlanError as error:
+            obstacles.add_obstacle(current_user.id, form.text.data)
+        except PlanError as error:
             db.session.rollback()
             form.text.errors = [*form.text.errors, str(error)]
         else:
@@ -121,7 +138,7 @@ def _contact_from_name(form: NameForm, where: str, target_id: int) -> Contact | 
     """The contact the form names, or the page again with the reason beside the field."""
     if not form.validate_on_submit():
         return render_plan(400, name_error=(where, target_id, form.name.data, form.name.errors))
-    found = services.find_contact_by_name(current_user.id, form.name.data)
+    found = find_contact_by_name(current_user.id, form.name.data)
     if found.contact is None:
         return render_plan(400, name_error=(where, target_id, form.name.data, [found.error]))
     return found.contact
@@ -141,8 +158,8 @@ def link_proof(obstacle_id: int) -> ResponseReturnValue:
 def _link_proof(obstacle: Obstacle, contact: Contact) -> None:
     """Link the contact as proof against the obstacle, and say what happened."""
     try:
-        linked = services.link_proof(obstacle, contact)
-    except services.PlanError as error:
+        linked = obstacles.link_proof(obstacle, contact)
+    except PlanError as error:
         flash(str(error), "warning")
         return
     if linked:
@@ -173,9 +190,9 @@ def save_answers() -> ResponseReturnValue:
     form = AnswersForm()
     if not form.validate_on_submit():
         return render_plan(400, answers_form=form)
-    changed = services.save_answers(
+    changed = questions.save_answers(
         current_user.id,
-        {q.value: getattr(form, q.value).data for q in method.Question},
+        {q.value: getattr(form, q.value).data for q in questions.Question},
         clock.user_today(current_user),
     )
     db.session.commit()
@@ -193,13 +210,13 @@ def save_answers() -> ResponseReturnValue:
 def answer_history(question: str) -> ResponseReturnValue:
     """Every saved version of one strategic answer."""
     try:
-        asked = method.Question(question)
+        asked = questions.Question(question)
     except ValueError:
         return render_template("error.html", code=404, message="We could not find that page."), 404
     return render_template(
         "plan/history.html",
-        question=method.QUESTIONS[asked],
-        versions=services.answer_history(current_user.id, asked),
+        question=questions.QUESTIONS[asked],
+        versions=questions.answer_history(current_user.id, asked),
         today=clock.user_today(current_user),
     )
 
@@ -216,7 +233,7 @@ def add_person_to_reach() -> ResponseReturnValue:
 
 def _add_to_reach(contact: Contact) -> None:
     """Put the contact on the People to reach list, and say so."""
-    if services.add_person_to_reach(current_user.id, contact, clock.user_today(current_user)):
+    if reach.add_person_to_reach(current_user.id, contact, clock.user_today(current_user)):
         db.session.commit()
         flash(f"{contact.full_name} is on your People to reach list.", "success")
     else:
@@ -241,7 +258,7 @@ def add_role() -> ResponseReturnValue:
     if form.validate_on_submit():
         try:
             roles.add_role(current_user.id, form.title.data)
-        except services.PlanError as error:
+        except PlanError as error:
             db.session.rollback()
             form.title.errors = [*form.title.errors, str(error)]
         else:
@@ -344,8 +361,8 @@ def star_employer() -> ResponseReturnValue:
     form = EmployerForm()
     if form.validate_on_submit():
         try:
-            company = roles.star_employer(current_user.id, form.company.data)
-        except services.PlanError as error:
+            company = employers.star_employer(current_user.id, form.company.data)
+        except PlanError as error:
             db.session.rollback()
             form.company.errors = [*form.company.errors, str(error)]
         else:
@@ -394,4 +411,4 @@ def _back_to_form(anchor: str) -> ResponseReturnValue:
 def contact_names() -> ResponseReturnValue:
     """Names of the user's contacts matching what is typed, for the name fields' suggestions."""
     typed = request.args.get("q", "")[:100]
-    return jsonify(services.name_suggestions(current_user.id, typed, limit=20))
+    return jsonify(_names(name_suggestions(current_user.id, typed, limit=20)))

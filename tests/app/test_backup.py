@@ -187,7 +187,7 @@ def fill_account(app, runner, email="jo@example.com") -> None:
 def fill_plan(uid: int, ana: Contact, bo: Contact) -> None:
     """The plan's rows and an edited message template, linked to the contacts."""
     doubt = Obstacle(user_id=uid, text="I didn't go to the right school", text_key="school")
-    role = TargetRole(user_id=uid, title="Data Lead", title_key="data lead")
+    role = TargetRole(user_id=uid, title="Data Lead", title_key=" data lead ")
     db.session.add_all([doubt, role])
     db.session.flush()
     db.session.add_all(

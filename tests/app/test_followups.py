@@ -273,7 +273,7 @@ def test_losing_touch_shows_the_longest_overdue_first_and_opens_in_full(
     opened = losing("?all=losing")
     assert opened.count("<li>") == 14 and "Drifting00" in opened
     assert 'All 14 shown. <a href="/follow-ups#losing">Show fewer' in opened
-    monkeypatch.setattr("crm.followups.views.LIST_LIMIT", 12)
+    monkeypatch.setattr("crm.pages.followups.LIST_LIMIT", 12)
     assert 'href="/follow-ups?all=losing#losing">Show the first 12' in losing()
     capped = losing("?all=losing")
     assert capped.count("<li>") == 12 and "These are the first 12 of 14" in capped

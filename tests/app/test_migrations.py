@@ -208,3 +208,22 @@ def test_company_sort_names_are_backfilled_so_the_list_sorts_them_by_folded_name
             names = connection.execute(text("SELECT sort_name FROM company ORDER BY id")).scalars()
             assert list(names) == ["etoile labs", "zeta corp", "quoted” co"]  # leading quote off
         db.engine.dispose()
+
+
+def test_target_role_title_keys_take_the_contacts_format(empty_database_url):
+    app = make_test_app(empty_database_url)
+    with app.app_context():
+        upgrade(revision="0017")
+        with db.engine.begin() as connection:
+            connection.execute(OLD_USER)
+            connection.execute(
+                text(
+                    "INSERT INTO target_role (id, user_id, title, title_key, created_at) VALUES "
+                    "(1, 1, 'Product Manager', 'manager product', '2024-01-01 00:00:00+00')"
+                )
+            )
+        upgrade()
+        with db.engine.connect() as connection:
+            keys = connection.execute(text("SELECT title_key FROM target_role")).scalars()
+            assert list(keys) == [" manager product "]
+        db.engine.dispose()

@@ -10,6 +10,7 @@ from sqlalchemy import func, select, update
 from crm.enums import OutreachStatus
 from crm.extensions import db
 from crm.models import Company, Contact, Outreach, User
+from crm.normalize import title_key
 from crm.plan.models import (
     Obstacle,
     ObstacleProof,
@@ -331,6 +332,13 @@ def test_the_same_role_in_another_word_order_is_refused(client, user, app):
     assert response.status_code == 400
     assert "already one of your target roles" in response.get_data(as_text=True)
     assert count(app, TargetRole) == 1
+
+
+def test_a_role_keeps_its_title_key_in_the_contacts_format(client, user, app):
+    client.post("/plan/roles", data={"title": "Sr. Product Mgr"})
+    with app.app_context():
+        key = db.session.scalar(select(TargetRole.title_key))
+    assert key == title_key("Senior Product Manager") == " manager product senior "
 
 
 def test_a_plan_holds_at_most_fifty_roles_and_says_so(client, user, app):

@@ -7,7 +7,7 @@ from datetime import date, timedelta
 import pytest
 from playwright.sync_api import expect
 
-from crm.followups.rules import business_days_after
+from crm.workdays import business_days_after
 from tests.browser.conftest import SCREENSHOTS
 
 pytestmark = pytest.mark.browser

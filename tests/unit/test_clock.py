@@ -7,7 +7,8 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from crm import clock
-from crm.followups.rules import is_business_day, snooze_business_days
+from crm.followups.rules import snooze_business_days
+from crm.workdays import is_business_day
 
 
 def _utc(year: int, month: int, day: int, hour: int, minute: int = 0) -> datetime:

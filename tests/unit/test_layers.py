@@ -1,5 +1,5 @@
-"""Layers that only look down: no import cycle between crm's files or its packages, and no
-import tucked inside a function (the usual way to hide a cycle)."""
+"""The layers only look down: no import cycle between crm's packages or files, no import
+hidden inside a function to dodge one, and only crm/pages/ imports more than one feature."""
 
 from __future__ import annotations
 
@@ -7,110 +7,147 @@ import ast
 from collections.abc import Iterator
 from pathlib import Path
 
-CRM = Path(__file__).resolve().parents[2] / "crm"
+import crm
+
+ROOT = Path(crm.__file__).parent
+FEATURES = {
+    "account",
+    "auth",
+    "backup",
+    "calendar",
+    "contacts",
+    "followups",
+    "imports",
+    "interviews",
+    "messages",
+    "outreach",
+    "plan",
+    "reminders",
+    "settings",
+}
+# Above every feature: the app factory and the command line attach them all; pages compose them.
+COMPOSERS = {"crm", "crm.cli"}
 
 
-def module_name(path: Path) -> str:
-    parts = path.relative_to(CRM.parent).with_suffix("").parts
-    return ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
+def _modules() -> dict[str, Path]:
+    modules = {}
+    for path in ROOT.rglob("*.py"):
+        parts = ["crm", *path.relative_to(ROOT).with_suffix("").parts]
+        if parts[-1] == "__init__":
+            parts.pop()
+        modules[".".join(parts)] = path
+    return modules
 
 
-MODULES = {module_name(path): path for path in CRM.rglob("*.py")}
+MODULES = _modules()
 
 
-def imported(node: ast.Import | ast.ImportFrom) -> Iterator[str]:
-    """The crm modules an import statement names (`from crm.x import y` is crm.x.y when
-    y is a module, else crm.x)."""
+def _resolve(name: str) -> str | None:
+    """The crm module an imported name lives in."""
+    while name and name not in MODULES:
+        name = name.rpartition(".")[0]
+    return name or None
+
+
+def _imported(module: str, node: ast.Import | ast.ImportFrom) -> Iterator[str]:
     if isinstance(node, ast.Import):
-        yield from (alias.name for alias in node.names if alias.name in MODULES)
-        return
-    if node.level or not node.module or not node.module.startswith("crm"):
-        return
-    for alias in node.names:
-        name = f"{node.module}.{alias.name}"
-        yield name if name in MODULES else node.module
+        names = [alias.name for alias in node.names]
+    else:
+        base = node.module or ""
+        if node.level:
+            package = module.split(".")
+            if MODULES[module].name != "__init__.py":
+                package.pop()
+            base = ".".join(package[: len(package) - node.level + 1] + ([base] if base else []))
+        names = [f"{base}.{alias.name}" for alias in node.names]
+        if not all(name in MODULES for name in names):
+            names.append(base)
+    for name in names:
+        found = _resolve(name) if name.startswith("crm") else None
+        if found and found != module:
+            yield found
 
 
-def imports_of(path: Path) -> set[str]:
-    tree = ast.parse(path.read_text(encoding="utf-8"))
-    found: set[str] = set()
-    for node in tree.body:
-        if isinstance(node, ast.Import | ast.ImportFrom):
-            found.update(name for name in imported(node) if name in MODULES)
-    return found
+def _graph() -> dict[str, set[str]]:
+    graph: dict[str, set[str]] = {}
+    for module, path in MODULES.items():
+        tree = ast.parse(path.read_text())
+        graph[module] = {
+            target
+            for node in ast.walk(tree)
+            if isinstance(node, ast.Import | ast.ImportFrom)
+            for target in _imported(module, node)
+        }
+    return graph
 
 
-def package_of(module: str) -> str:
-    """crm.contacts.views -> crm.contacts; crm.clock -> crm.clock."""
-    return ".".join(module.split(".")[:2])
-
-
-def cycles(graph: dict[str, set[str]]) -> list[list[str]]:
-    """Each strongly connected group of more than one node (Tarjan's algorithm)."""
+def _cycles(graph: dict[str, set[str]]) -> list[list[str]]:
+    """The strongly connected groups of more than one node (Tarjan)."""
     index: dict[str, int] = {}
     low: dict[str, int] = {}
     stack: list[str] = []
-    on_stack: set[str] = set()
     found: list[list[str]] = []
 
     def visit(node: str) -> None:
         index[node] = low[node] = len(index)
         stack.append(node)
-        on_stack.add(node)
-        for target in graph.get(node, ()):
-            if target not in index:
-                visit(target)
-                low[node] = min(low[node], low[target])
-            elif target in on_stack:
-                low[node] = min(low[node], index[target])
+        for nxt in graph.get(node, ()):
+            if nxt not in index:
+                visit(nxt)
+                low[node] = min(low[node], low[nxt])
+            elif nxt in stack:
+                low[node] = min(low[node], index[nxt])
         if low[node] == index[node]:
             group = []
             while True:
-                member = stack.pop()
-                on_stack.discard(member)
-                group.append(member)
-                if member == node:
+                top = stack.pop()
+                group.append(top)
+                if top == node:
                     break
             if len(group) > 1:
                 found.append(sorted(group))
 
-    for node in sorted(graph):
+    for node in list(graph):
         if node not in index:
             visit(node)
     return found
 
 
-FILE_GRAPH = {name: imports_of(path) - {name} for name, path in MODULES.items()}
+def _package(module: str) -> str:
+    return ".".join(module.split(".")[:2])
 
 
-def test_no_two_files_import_each_other_even_through_others():
-    assert cycles(FILE_GRAPH) == []
+def test_no_file_imports_another_that_imports_it_back() -> None:
+    assert _cycles(_graph()) == []
 
 
-def test_no_two_packages_import_each_other_even_through_others():
+def test_no_package_imports_another_that_imports_it_back() -> None:
     packages: dict[str, set[str]] = {}
-    for module, targets in FILE_GRAPH.items():
-        if module == "crm":
-            continue  # the app itself, which builds everything from above
-        source = package_of(module)
-        packages.setdefault(source, set()).update(
-            package_of(t) for t in targets if package_of(t) != source and t != "crm"
-        )
-    assert cycles(packages) == []
+    for module, targets in _graph().items():
+        for target in targets:
+            if _package(module) != _package(target) and "crm" not in (module, target):
+                packages.setdefault(_package(module), set()).add(_package(target))
+    assert _cycles(packages) == []
 
 
-def test_no_import_is_tucked_inside_a_function():
-    tucked = []
-    for name, path in MODULES.items():
-        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
-            if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef):
-                tucked += [
-                    f"{name}.{node.name}"
-                    for inner in ast.walk(node)
-                    if isinstance(inner, ast.Import | ast.ImportFrom)
+def test_imports_sit_at_the_top_of_a_module_except_in_the_app_factory() -> None:
+    inside = []
+    for module, path in MODULES.items():
+        for function in ast.walk(ast.parse(path.read_text())):
+            if isinstance(function, ast.FunctionDef) and module != "crm":
+                inside += [
+                    f"{module}:{node.lineno}"
+                    for node in ast.walk(function)
+                    if isinstance(node, ast.Import | ast.ImportFrom)
                 ]
-    assert tucked == []
+    assert inside == []
 
 
-def test_the_checker_sees_a_cycle():
-    assert cycles({"a": {"b"}, "b": {"c"}, "c": {"a"}, "d": {"a"}}) == [["a", "b", "c"]]
+def test_only_pages_import_more_than_one_other_feature() -> None:
+    wide = {}
+    for module, targets in _graph().items():
+        own = module.split(".")[1] if "." in module else ""
+        features = {t.split(".")[1] for t in targets if "." in t} & FEATURES - {own}
+        if len(features) > 1 and module not in COMPOSERS and not module.startswith("crm.pages."):
+            wide[module] = sorted(features)
+    assert wide == {}

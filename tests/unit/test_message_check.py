@@ -5,9 +5,9 @@ from __future__ import annotations
 import pytest
 
 from crm.enums import TemplateKind
+from crm.messages.check import MAX_WORDS, as_json, check_message, words
 from crm.messages.defaults import DEFAULTS
 from crm.messages.placeholders import fill
-from crm.outreach.message_check import MAX_WORDS, as_json, check_message, words
 
 GOOD = (
     "Hi Sam,\n\nAna Ruiz suggested I write to you. Your move from teaching into product at "

@@ -10,19 +10,17 @@ from crm.followups.rules import (
     RuleSettings,
     add_cadence,
     bucket,
-    business_days_after,
     cadence_after_interview,
     closes_on_reply,
     interview_done_followups,
-    is_business_day,
     is_losing_touch,
     keep_in_touch_due,
     outreach_followups,
     response_rate,
     snooze_business_days,
     validate_snooze_date,
-    week_bounds,
 )
+from crm.workdays import business_days_after, is_business_day, week_bounds
 
 # Late November 2026, the calendar most tests use:
 #   Mon 23  Tue 24  Wed 25  Thu 26  Fri 27  Sat 28  Sun 29

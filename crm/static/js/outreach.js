@@ -1,6 +1,6 @@
 // The Log outreach form without reloads: choosing a template fills the message for this
 // person, and the check beside the message follows as you type. The rules live on the
-// server (crm/outreach/message_check.py); this script only asks and shows the answer.
+// server (crm/messages/check.py); this script only asks and shows the answer.
 // Without JavaScript the "Use template" button and saving do the same through the page.
 (function () {
   var form = document.querySelector("form.outreach-form");

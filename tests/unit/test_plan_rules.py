@@ -6,21 +6,10 @@ from datetime import date, timedelta
 
 import pytest
 
-from crm.normalize import key_words, title_key
-from crm.plan.method import (
-    RUT_SIGNS,
-    RutSign,
-    bar_chart,
-    check_in_due,
-    names_role,
-    next_check_in,
-    per_week,
-    recent_weeks,
-    signs_from_keys,
-    streak,
-    title_matches,
-    title_words,
-)
+from crm.normalize import key_words, title_key, title_words
+from crm.plan.progress import bar_chart, per_week, recent_weeks, streak
+from crm.plan.roles import names_role, title_matches
+from crm.plan.rut import RUT_SIGNS, RutSign, check_in_due, signs_from_keys, suggested_check_in
 
 WEDNESDAY = date(2026, 11, 25)
 
@@ -163,14 +152,14 @@ def test_a_check_in_is_due_every_four_weeks_on_a_business_day_and_at_once_for_a_
 def test_the_next_check_in_follows_its_reminder_until_the_user_closes_it():
     last = date(2026, 11, 2)
     # Before the first check-in: now.
-    assert next_check_in(None, WEDNESDAY) == WEDNESDAY
+    assert suggested_check_in(None, WEDNESDAY) == WEDNESDAY
     # The open reminder's date, snoozed or not.
-    assert next_check_in(last, WEDNESDAY, "open", date(2026, 12, 4)) == date(2026, 12, 4)
+    assert suggested_check_in(last, WEDNESDAY, "open", date(2026, 12, 4)) == date(2026, 12, 4)
     # Done or dismissed: nothing is pressed on the user until they check in again.
-    assert next_check_in(last, WEDNESDAY, "dismissed", date(2026, 11, 30)) is None
-    assert next_check_in(last, WEDNESDAY, "done", date(2026, 11, 30)) is None
+    assert suggested_check_in(last, WEDNESDAY, "dismissed", date(2026, 11, 30)) is None
+    assert suggested_check_in(last, WEDNESDAY, "done", date(2026, 11, 30)) is None
     # Check-ins older than the reminders: four weeks after the last one.
-    assert next_check_in(last, WEDNESDAY) == date(2026, 11, 30)
+    assert suggested_check_in(last, WEDNESDAY) == date(2026, 11, 30)
 
 
 def test_signs_keep_the_method_order_and_drop_unknown_keys():

@@ -1,4 +1,7 @@
-"""Dashboard numbers: each one query, whatever the size of the user's data."""
+"""The home page and the dashboard: what to do next, from follow-ups, interviews and the plan.
+
+Each number is one query, whatever the size of the user's data.
+"""
 
 from __future__ import annotations
 
@@ -6,6 +9,9 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Any
 
+from flask import Blueprint, redirect, render_template, url_for
+from flask.typing import ResponseReturnValue
+from flask_login import current_user, login_required
 from sqlalchemy import (
     BindParameter,
     ColumnElement,
@@ -21,16 +27,20 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import contains_eager
 
-from crm.enums import Due, InterviewStatus, Network
+from crm import clock
+from crm.enums import Due, FollowUpKind, InterviewStatus, Network
 from crm.extensions import db
 from crm.followups import rules
-from crm.followups.services import open_followups
+from crm.followups.services import colleagues_for, open_followups
 from crm.interviews.services import to_wrap_up, upcoming
+from crm.messages.services import followup_messages
 from crm.models import Contact, FollowUp, Interview, JobChange, User
-from crm.plan.method import week_start
 from crm.plan.next_step import PlanCard, plan_card
 from crm.plan.progress import streak_weeks
 from crm.prebuilt import prebuilt
+from crm.workdays import week_start
+
+bp = Blueprint("main", __name__)
 
 DASHBOARD_LIST = 10
 # "Due now": the five most overdue and the first five of today, each a full row with its
@@ -235,4 +245,30 @@ def build_dashboard(user: User, today: date, now: datetime) -> Dashboard:
         job_changes=counts.job_changes,
         latest_changes=list(latest_changes),
         plan=plan_card(uid, user.weekly_goal, today, weeks),
+    )
+
+
+@bp.route("/")
+def home() -> ResponseReturnValue:
+    """Logged-in users go to their dashboard; visitors see what the app is for."""
+    if current_user.is_authenticated:
+        return redirect(url_for("main.dashboard"))
+    return render_template("main/home.html")
+
+
+@bp.route("/dashboard")
+@login_required
+def dashboard() -> ResponseReturnValue:
+    """The morning page: what to do next."""
+    today = clock.user_today(current_user)
+    dashboard = build_dashboard(current_user, today, clock.now())
+    shown = [*dashboard.overdue, *dashboard.due_today, *dashboard.next_up]
+    return render_template(
+        "main/dashboard.html",
+        d=dashboard,
+        colleagues=colleagues_for(current_user.id, shown),
+        messages=followup_messages(current_user, shown),
+        plan=dashboard.plan,
+        kind_labels=FollowUpKind.labels(),
+        user_zone=clock.user_zone(current_user),
     )

@@ -1,1 +1,0 @@
-"""The dashboard and the pages around it."""
