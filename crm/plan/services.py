@@ -12,7 +12,6 @@ from sqlalchemy import (
     BindParameter,
     ColumnElement,
     ScalarSelect,
-    Select,
     and_,
     bindparam,
     func,
@@ -35,7 +34,7 @@ from crm.plan.models import (
     StrategicAnswer,
     TargetRole,
 )
-from crm.prebuilt import prebuilt
+from crm.prebuilt import Prebuilt, prebuilt
 from crm.search import like_pattern
 
 CHECK_IN_HISTORY = 12
@@ -85,32 +84,33 @@ def check_in_reminder(
 
 
 @prebuilt
-def _check_in_reminder_statement() -> Select[str, date]:
-    """check_in_reminder's two answers (bound: user_id): built once."""
-    return select(*check_in_reminder(bindparam("user_id")))
+def _check_in_reminder_statement() -> Prebuilt[str, date]:
+    """check_in_reminder's two answers: built once."""
+    return Prebuilt(select(*check_in_reminder(bindparam("user_id"))), "user_id")
 
 
 def next_check_in(user_id: int, last_check_in: date | None, today: date) -> date | None:
     """When the Plan page suggests the next check-in (one statement)."""
-    reminder = db.session.execute(_check_in_reminder_statement(), {"user_id": user_id})
+    reminder = _check_in_reminder_statement().execute({"user_id": user_id})
     status, due = reminder.one()
     return method.next_check_in(last_check_in, today, status, due)
 
 
 @prebuilt
-def _check_ins_statement() -> Select[RutCheckIn]:
-    """The latest CHECK_IN_HISTORY check-ins, newest first (bound: user_id): built once."""
-    return (
+def _check_ins_statement() -> Prebuilt[RutCheckIn]:
+    """The latest CHECK_IN_HISTORY check-ins, newest first: built once."""
+    statement = (
         select(RutCheckIn)
         .where(RutCheckIn.user_id == bindparam("user_id"))
         .order_by(RutCheckIn.checked_on.desc())
         .limit(CHECK_IN_HISTORY)
     )
+    return Prebuilt(statement, "user_id")
 
 
 def recent_check_ins(user_id: int) -> list[RutCheckIn]:
     """The latest check-ins, newest first."""
-    return list(db.session.scalars(_check_ins_statement(), {"user_id": user_id}))
+    return list(_check_ins_statement().scalars({"user_id": user_id}))
 
 
 # --- 2. Obstacles and the people who disprove them ------------------------------------------
@@ -204,19 +204,20 @@ def link_proof(obstacle: Obstacle, contact: Contact) -> bool:
 
 
 @prebuilt
-def _obstacles_statement() -> Select[Obstacle]:
-    """Every obstacle, open ones first, with its proof (bound: user_id): built once."""
-    return (
+def _obstacles_statement() -> Prebuilt[Obstacle]:
+    """Every obstacle, open ones first, with its proof: built once."""
+    statement = (
         select(Obstacle)
         .where(Obstacle.user_id == bindparam("user_id"))
         .options(joinedload(Obstacle.proofs).joinedload(ObstacleProof.contact))
         .order_by(Obstacle.resolved_on.is_not(None), Obstacle.created_at, Obstacle.id)
     )
+    return Prebuilt(statement, "user_id")
 
 
 def obstacles_with_proof(user_id: int) -> list[Obstacle]:
     """Every obstacle, open ones first, with its proof contacts loaded (one statement)."""
-    rows = db.session.scalars(_obstacles_statement(), {"user_id": user_id})
+    rows = _obstacles_statement().scalars({"user_id": user_id})
     return list(rows.unique())
 
 
@@ -237,24 +238,25 @@ def obstacles_for_contact(user_id: int, contact_id: int) -> list[tuple[Obstacle,
 
 
 @prebuilt
-def _names_statement(words: int, limit: int) -> Select[str, str]:
+def _names_statement(words: int, limit: int) -> Prebuilt[str, str]:
     """The first `limit` names, in the list's order, whose search text holds each of
-    `words` words (bound: user_id; w0, w1 .. the words' LIKE patterns): built once each."""
+    `words` words (word0, word1 .. their LIKE patterns): built once each."""
     stmt = select(Contact.first_name, Contact.last_name).where(
         Contact.user_id == bindparam("user_id")
     )
-    for n in range(words):
-        stmt = stmt.where(Contact.search_text.like(bindparam(f"w{n}"), escape="/"))
-    return stmt.order_by(Contact.sort_name, Contact.id).limit(limit)
+    names = [f"word{n}" for n in range(words)]
+    for name in names:
+        stmt = stmt.where(Contact.search_text.like(bindparam(name), escape="/"))
+    return Prebuilt(stmt.order_by(Contact.sort_name, Contact.id).limit(limit), "user_id", *names)
 
 
 def name_suggestions(user_id: int, typed: str = "", limit: int = NAME_SUGGESTIONS) -> list[str]:
     """Contact names to suggest as the user types, in the list's name order (its index)."""
     words = fold(typed).split()[:5]
     params: dict[str, object] = {"user_id": user_id}
-    params.update({f"w{n}": like_pattern(word) for n, word in enumerate(words)})
+    params.update({f"word{n}": like_pattern(word) for n, word in enumerate(words)})
     names: list[str] = []
-    for first, last in db.session.execute(_names_statement(len(words), limit), params):
+    for first, last in _names_statement(len(words), limit).execute(params):
         name = f"{first} {last}".strip()
         if name and name not in names:
             names.append(name)
@@ -273,9 +275,8 @@ class Answer:
 
 
 @prebuilt
-def _answers_statement() -> Select[StrategicAnswer, int]:
-    """Each question's newest answer with its number of versions (bound: user_id): built
-    once."""
+def _answers_statement() -> Prebuilt[StrategicAnswer, int]:
+    """Each question's newest answer with its number of versions: built once."""
     user_id: BindParameter[int] = bindparam("user_id")
     newest = (
         select(func.max(StrategicAnswer.id))
@@ -289,16 +290,17 @@ def _answers_statement() -> Select[StrategicAnswer, int]:
         .correlate(StrategicAnswer)
         .scalar_subquery()
     )
-    return select(StrategicAnswer, versions).where(
+    statement = select(StrategicAnswer, versions).where(
         StrategicAnswer.user_id == user_id, StrategicAnswer.id.in_(newest)
     )
+    return Prebuilt(statement, "user_id")
 
 
 def current_answers(user_id: int) -> list[Answer]:
     """Each question with its newest answer and how many versions it has (one statement)."""
     rows = {
         answer.question: (answer, count)
-        for answer, count in db.session.execute(_answers_statement(), {"user_id": user_id})
+        for answer, count in _answers_statement().execute({"user_id": user_id})
     }
     return [Answer(q, method.QUESTIONS[q], *rows.get(q.value, (None, 0))) for q in method.Question]
 
@@ -354,9 +356,9 @@ class ToReach:
 
 
 @prebuilt
-def _to_reach_statement(limit: int) -> Select[PersonToReach, date | None]:
-    """The people picked to reach with their latest outreach (bound: user_id). The dashboard
-    sends it on every visit, so it is built once."""
+def _to_reach_statement(limit: int) -> Prebuilt[PersonToReach, date | None]:
+    """The people picked to reach with their latest outreach. The dashboard sends it on
+    every visit, so it is built once."""
     user_id: BindParameter[int] = bindparam("user_id")
     last_outreach = (
         select(func.max(Outreach.sent_on))
@@ -365,7 +367,7 @@ def _to_reach_statement(limit: int) -> Select[PersonToReach, date | None]:
         .scalar_subquery()
     )
     reached = and_(last_outreach.is_not(None), last_outreach >= PersonToReach.added_on)
-    return (
+    statement = (
         select(PersonToReach, last_outreach)
         .join(PersonToReach.contact)
         .options(contains_eager(PersonToReach.contact))
@@ -373,12 +375,13 @@ def _to_reach_statement(limit: int) -> Select[PersonToReach, date | None]:
         .order_by(reached, PersonToReach.added_on, PersonToReach.id)
         .limit(limit)
     )
+    return Prebuilt(statement, "user_id")
 
 
 def people_to_reach(user_id: int, limit: int = 20) -> list[ToReach]:
     """The people picked to reach, those not yet reached first, with their latest outreach."""
     rows = []
-    for entry, sent_on in db.session.execute(_to_reach_statement(limit), {"user_id": user_id}):
+    for entry, sent_on in _to_reach_statement(limit).execute({"user_id": user_id}):
         rows.append(ToReach(entry, sent_on if sent_on and sent_on >= entry.added_on else None))
     return rows
 
