@@ -24,7 +24,7 @@ from sqlalchemy import select  # noqa: E402
 from crm import create_app  # noqa: E402
 from crm.extensions import db  # noqa: E402
 from crm.models import Contact, Interview, User  # noqa: E402
-from crm.schema import refresh_statistics  # noqa: E402
+from crm.sqlite import refresh_statistics  # noqa: E402
 from tests.seed import seed, seed_plan  # noqa: E402
 
 BUDGET_MS = 50.0
