@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import gc
 import os
 import secrets
 from datetime import timedelta
@@ -61,11 +60,6 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
 
         with app.app_context():
             ensure_latest_schema()
-    if not app.testing:
-        # A server keeps what it built at start (modules, models, routes) for its whole life.
-        # Frozen, it is left out of the garbage collector's scans: a full collection in a
-        # warmed worker took 40-100 ms (155,000 objects) and a few ms after the freeze.
-        gc.freeze()
     return app
 
 
