@@ -36,6 +36,7 @@ from crm import create_app  # noqa: E402
 from crm.auth.services import create_user  # noqa: E402
 from crm.calendar.services import issue_feed_token  # noqa: E402
 from crm.extensions import db  # noqa: E402
+from crm.gunicorn_conf import tune_process  # noqa: E402
 from crm.models import Contact, FollowUp, User  # noqa: E402
 from tests.seed import seed as seed_rows  # noqa: E402
 
@@ -136,6 +137,7 @@ def main() -> int:
     with tempfile.TemporaryDirectory() as tmp:
         url = f"sqlite:///{Path(tmp) / 'bench.sqlite3'}"
         app = create_app({"SQLALCHEMY_DATABASE_URI": url, "SECRET_KEY": "bench"})
+        tune_process()  # as each gunicorn worker does
         token = seed(app, args.followups)
         path = f"/feed/{token}.ics"
 

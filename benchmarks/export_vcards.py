@@ -32,6 +32,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from crm import create_app  # noqa: E402
 from crm.auth.services import create_user  # noqa: E402
 from crm.extensions import db  # noqa: E402
+from crm.gunicorn_conf import tune_process  # noqa: E402
 from tests.seed import seed as seed_rows  # noqa: E402
 
 TTFB_BUDGET_S = 0.200
@@ -154,6 +155,7 @@ def main() -> int:
         app = create_app(
             {"SQLALCHEMY_DATABASE_URI": url, "SECRET_KEY": "bench", "WTF_CSRF_ENABLED": False}
         )
+        tune_process()  # as each gunicorn worker does
         email = "bench@example.com"
         seconds, _ = timed(lambda: seed(app, email, args.contacts))
         print(f"seeded {args.contacts:,} contacts in {seconds:.1f} s")

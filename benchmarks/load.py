@@ -192,8 +192,9 @@ def gunicorn(url: str, workers: int):
         "CRM_AUTO_MIGRATE": "0",
     }
     process = subprocess.Popen(
-        [sys.executable, "-m", "gunicorn", "--workers", str(workers), "--bind",
-         f"127.0.0.1:{port}", "--log-level", "warning", "crm:create_app()"],
+        [sys.executable, "-m", "gunicorn", "-c", "python:crm.gunicorn_conf",
+         "--workers", str(workers), "--bind", f"127.0.0.1:{port}", "--log-level", "warning",
+         "crm:create_app()"],
         cwd=ROOT,
         env=env,
     )  # fmt: skip

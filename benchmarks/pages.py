@@ -23,8 +23,9 @@ from sqlalchemy import select  # noqa: E402
 
 from crm import create_app  # noqa: E402
 from crm.extensions import db  # noqa: E402
+from crm.gunicorn_conf import tune_process  # noqa: E402
 from crm.models import Contact, Interview, User  # noqa: E402
-from crm.schema import refresh_statistics  # noqa: E402
+from crm.sqlite import refresh_statistics  # noqa: E402
 from tests.seed import seed, seed_plan  # noqa: E402
 
 BUDGET_MS = 50.0
@@ -43,6 +44,7 @@ def main() -> int:
     app = create_app(
         {"SQLALCHEMY_DATABASE_URI": url, "SECRET_KEY": "bench", "WTF_CSRF_ENABLED": False}
     )
+    tune_process()  # as each gunicorn worker does
     client = app.test_client()
     client.post(
         "/register",

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import gc
 import os
 import secrets
 from datetime import timedelta
@@ -12,11 +11,9 @@ from typing import Any
 from flask import Flask, render_template
 from flask.typing import ResponseReturnValue
 from flask_wtf.csrf import CSRFError
-from sqlalchemy import event
-from sqlalchemy.exc import DisconnectionError
 from werkzeug.exceptions import HTTPException, SecurityError
 
-from crm import enums
+from crm import enums, sqlite
 from crm.deployment import deployment_config, init_deployment
 from crm.extensions import csrf, db, login_manager, migrate
 from crm.formatting import day_label, web_address
@@ -49,7 +46,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     migrate.init_app(app, db, directory=str(MIGRATIONS_DIR))
     csrf.init_app(app)
     login_manager.init_app(app)
-    _tune_sqlite(app)
+    sqlite.tune(app)
 
     _register_blueprints(app)
     from crm.cli import register_commands
@@ -63,11 +60,6 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
 
         with app.app_context():
             ensure_latest_schema()
-    if not app.testing:
-        # A server keeps what it built at start (modules, models, routes) for its whole life.
-        # Frozen, it is left out of the garbage collector's scans: a full collection in a
-        # warmed worker took 40-100 ms (155,000 objects) and a few ms after the freeze.
-        gc.freeze()
     return app
 
 
@@ -209,56 +201,3 @@ def _register_error_pages(app: Flask) -> None:
         db.session.rollback()
         message = "Something went wrong on our side. Nothing was saved; please try again."
         return render_template("error.html", code=500, message=message), 500
-
-
-def _tune_sqlite(app: Flask) -> None:
-    """Each new SQLite connection: foreign keys on; for a file, WAL and a busy timeout."""
-    with app.app_context():
-        if db.engine.dialect.name != "sqlite":
-            return
-        event.listen(db.engine, "connect", _sqlite_foreign_keys)
-        if db.engine.url.database not in (None, "", ":memory:"):
-            event.listen(db.engine, "connect", _sqlite_wal)
-            event.listen(db.engine, "connect", _sqlite_note_schema)
-            event.listen(db.engine, "checkout", _sqlite_same_schema)
-
-
-def _sqlite_foreign_keys(dbapi_connection: Any, connection_record: object) -> None:
-    """SQLite ignores foreign keys (and ON DELETE) unless each connection asks for them."""
-    cursor = dbapi_connection.cursor()
-    cursor.execute("PRAGMA foreign_keys=ON")
-    cursor.close()
-
-
-# How long a SQLite writer waits for another one to finish before "database is locked".
-SQLITE_BUSY_TIMEOUT_MS = 30_000
-
-
-def _sqlite_wal(dbapi_connection: Any, connection_record: object) -> None:
-    """Readers never wait for a writer (WAL), and writers queue instead of failing at once."""
-    cursor = dbapi_connection.cursor()
-    cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
-    cursor.execute("PRAGMA journal_mode=WAL")
-    # Safe with WAL (a power cut may lose the last commits, never corrupt the file).
-    cursor.execute("PRAGMA synchronous=NORMAL")
-    cursor.close()
-
-
-def _schema_version(dbapi_connection: Any) -> int:
-    return int(dbapi_connection.execute("PRAGMA schema_version").fetchone()[0])
-
-
-def _sqlite_note_schema(dbapi_connection: Any, connection_record: Any) -> None:
-    connection_record.info["schema_version"] = _schema_version(dbapi_connection)
-
-
-def _sqlite_same_schema(dbapi_connection: Any, connection_record: Any, proxy: object) -> None:
-    """A pooled connection whose schema changed since it opened is opened afresh.
-
-    SQLite reads the planner's statistics once, when a connection opens, and reloading
-    them takes a write lock. crm.schema.refresh_statistics changes the schema as it
-    writes new ones, so every connection, in every process, picks them up on its next
-    checkout (a PRAGMA, about 6 us; the pool retries with a new connection).
-    """
-    if _schema_version(dbapi_connection) != connection_record.info.get("schema_version"):
-        raise DisconnectionError("The schema changed: reopening for its new statistics.")

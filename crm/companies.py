@@ -18,7 +18,7 @@ from sqlalchemy.orm import lazyload
 from crm.extensions import db
 from crm.models import Company, Contact, Tag
 from crm.normalize import name_key, squash
-from crm.prebuilt import prebuilt
+from crm.prebuilt import Prebuilt, prebuilt
 
 
 def get_or_create_company(user_id: int, name: str | None) -> Company | None:
@@ -117,26 +117,27 @@ def _people_statement(
 
 
 @prebuilt
-def _people_at_ids() -> Select[Company, Contact, int]:
-    """_people_statement for a list of company ids (bound: user_id, ids), built once: every
-    "Reach a second person" row on three pages sends it."""
-    return _people_statement(bindparam("user_id"), bindparam("ids", expanding=True))
+def _people_at_ids() -> Prebuilt[Company, Contact, int]:
+    """_people_statement for a list of company ids, built once: every "Reach a second
+    person" row on three pages sends it."""
+    ids: BindParameter[list[int]] = bindparam("company_ids", expanding=True)
+    return Prebuilt(_people_statement(bindparam("user_id"), ids), "user_id", "company_ids")
 
 
 @prebuilt
-def _people_at_starred() -> Select[Company, Contact, int]:
-    """_people_statement for the starred companies (bound: user_id), built once."""
+def _people_at_starred() -> Prebuilt[Company, Contact, int]:
+    """_people_statement for the starred companies, built once."""
     user_id: BindParameter[int] = bindparam("user_id")
     starred = select(Company.id).where(Company.user_id == user_id, Company.is_target.is_(True))
-    return _people_statement(user_id, starred)
+    return Prebuilt(_people_statement(user_id, starred), "user_id")
 
 
 def people_at(user_id: int, company_ids: Collection[int]) -> dict[int, CompanyPeople]:
     """Each of the user's companies among company_ids, with how many contacts work there and
     the first few of them, in company name order: always one statement, however many
     companies and contacts."""
-    params = {"user_id": user_id, "ids": list(company_ids)}
-    return _grouped(db.session.execute(_people_at_ids(), params).all())
+    params = {"user_id": user_id, "company_ids": list(company_ids)}
+    return _grouped(_people_at_ids().execute(params).all())
 
 
 def _grouped(rows: Sequence[Row[Company, Contact, int]]) -> dict[int, CompanyPeople]:
@@ -152,5 +153,5 @@ def _grouped(rows: Sequence[Row[Company, Contact, int]]) -> dict[int, CompanyPeo
 
 def people_at_targets(user_id: int) -> dict[int, CompanyPeople]:
     """The starred companies, by name, with the people there (one statement)."""
-    rows = db.session.execute(_people_at_starred(), {"user_id": user_id}).all()
+    rows = _people_at_starred().execute({"user_id": user_id}).all()
     return _grouped(rows)

@@ -1,4 +1,8 @@
-"""Normalisation shared by forms, parsers and exporters; pure, no Flask."""
+"""Normalisation shared by forms, parsers and exporters; pure, no Flask.
+
+A change to a rule whose values are stored (contact_derived, company_sort_name, name_key,
+tag_key) needs a migration that backfills the stored rows (tests/app/test_derived_columns.py).
+"""
 
 from __future__ import annotations
 
@@ -242,11 +246,11 @@ def contact_derived(
 ) -> ContactDerived:
     """The values of CONTACT_DERIVED for a contact's fields: the one place that says what
     each is made of (the ORM, imports, undo and restore all fill them from here). The
-    search text is the one list of a contact's searchable fields."""
+    search text is the one list of a contact's searchable fields, its tags in one order
+    whichever way they were given (the form's, the file's or the database's)."""
+    tag_words = " ".join(sorted(tags, key=tag_key))
     return ContactDerived(
-        search_text=search_text(
-            first_name, last_name, email, title, company, " ".join(tags), notes
-        ),
+        search_text=search_text(first_name, last_name, email, title, company, tag_words, notes),
         sort_name=sort_name(last_name, first_name),
         title_key=title_key(title),
     )

@@ -10,6 +10,7 @@ statement is prepared and runs without being planned again.
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from flask import Flask
@@ -37,10 +38,14 @@ def _ended(session: Session) -> None:
     session.info.pop(_WROTE, None)
 
 
-def mark_written(session: Session) -> None:
-    """Say the transaction wrote, for a write sent on the session's connection directly (the
-    session sees its flushes and statements, not those)."""
+def execute_write(
+    session: Session, sql: str, rows: Sequence[Any] | Mapping[str, Any] | None = None
+) -> None:
+    """Send raw SQL that writes (one row's values, or many rows' for the driver's executemany)
+    on the session's connection, and mark the transaction as written: the session sees its
+    own flushes and statements, not SQL sent on its connection. Every raw write goes here."""
     session.info[_WROTE] = True
+    session.connection().exec_driver_sql(sql, rows)
 
 
 def wrote(session: Session) -> bool:

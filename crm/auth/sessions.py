@@ -13,13 +13,13 @@ import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import Select, bindparam, select
+from sqlalchemy import bindparam, select
 
 from crm import clock
 from crm.auth.models import LoginSession
 from crm.extensions import db
 from crm.models import User
-from crm.prebuilt import prebuilt
+from crm.prebuilt import Prebuilt, prebuilt
 
 # A session nobody used for this long has ended (also the remember-me cookie's lifetime).
 IDLE_LIMIT = timedelta(days=30)
@@ -50,14 +50,15 @@ def start_session(user: User, *, remember: bool, user_agent: str | None) -> Logi
 
 
 @prebuilt
-def _session_statement() -> Select[User, LoginSession]:
-    """A login session and its user, by the token's hash (bound: token_hash). Every page
-    sends it, so it is built once."""
-    return (
+def _session_statement() -> Prebuilt[User, LoginSession]:
+    """A login session and its user, by the token's hash. Every page sends it, so it is
+    built once."""
+    statement = (
         select(User, LoginSession)
         .join(LoginSession, LoginSession.user_id == User.id)
         .where(LoginSession.token_hash == bindparam("token_hash"))
     )
+    return Prebuilt(statement, "token_hash")
 
 
 def user_for_token(token: str) -> User | None:
@@ -65,7 +66,7 @@ def user_for_token(token: str) -> User | None:
     if not token or len(token) > 100:
         return None
     now = clock.now()
-    found = db.session.execute(_session_statement(), {"token_hash": _hash(token)}).first()
+    found = _session_statement().execute({"token_hash": _hash(token)}).first()
     if found is None:
         return None
     user, row = found

@@ -15,7 +15,7 @@ from crm.backup import services
 from crm.backup.archive import BackupError, read_data
 from crm.extensions import db
 from crm.models import User
-from crm.schema import refresh_statistics
+from crm.sqlite import refresh_statistics
 
 
 def _user_or_exit(email: str) -> User:

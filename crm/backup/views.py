@@ -14,7 +14,7 @@ from crm.backup import services
 from crm.backup.archive import BackupError, read_data
 from crm.backup.forms import RestoreForm
 from crm.extensions import db
-from crm.schema import refresh_statistics
+from crm.sqlite import refresh_statistics
 
 bp = Blueprint("backup", __name__)
 

@@ -9,12 +9,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import Select, bindparam, select
+from sqlalchemy import bindparam, select
 
 from crm.extensions import db
 from crm.models import Company, Contact, column_length
 from crm.normalize import fold, squash
-from crm.prebuilt import prebuilt
+from crm.prebuilt import Prebuilt, prebuilt
 from crm.search import contains_folded, like_pattern
 
 # What a name field takes: a contact's first and last name.
@@ -100,17 +100,18 @@ def suggestion_words(typed: str | None) -> list[str]:
 
 
 @prebuilt
-def _suggestions_statement(words: int, limit: int) -> Select[str, str, str | None, str | None]:
+def _suggestions_statement(words: int, limit: int) -> Prebuilt[str, str, str | None, str | None]:
     """The first `limit` contacts, in the list's order, whose name holds each of `words`
-    words (bound: user_id; w0, w1 .. the words' LIKE patterns): built once each."""
+    words (word0, word1 .. their LIKE patterns): built once each."""
     stmt = (
         select(Contact.first_name, Contact.last_name, Contact.title, Company.name)
         .outerjoin(Company, Company.id == Contact.company_id)
         .where(Contact.user_id == bindparam("user_id"))
     )
-    for n in range(words):
-        stmt = stmt.where(Contact.sort_name.like(bindparam(f"w{n}"), escape="/"))
-    return stmt.order_by(Contact.sort_name, Contact.id).limit(limit)
+    names = [f"word{n}" for n in range(words)]
+    for name in names:
+        stmt = stmt.where(Contact.sort_name.like(bindparam(name), escape="/"))
+    return Prebuilt(stmt.order_by(Contact.sort_name, Contact.id).limit(limit), "user_id", *names)
 
 
 def name_suggestions(user_id: int, typed: str | None, limit: int) -> list[NameSuggestion]:
@@ -118,8 +119,8 @@ def name_suggestions(user_id: int, typed: str | None, limit: int) -> list[NameSu
     name order, one statement; nothing typed suggests the first names of the list."""
     words = suggestion_words(typed)
     params: dict[str, object] = {"user_id": user_id}
-    params.update({f"w{n}": like_pattern(word) for n, word in enumerate(words)})
-    rows = db.session.execute(_suggestions_statement(len(words), limit), params)
+    params.update({f"word{n}": like_pattern(word) for n, word in enumerate(words)})
+    rows = _suggestions_statement(len(words), limit).execute(params)
     return [
         NameSuggestion(
             f"{first} {last}".strip(), " at ".join(part for part in (title, company) if part)

@@ -7,13 +7,12 @@ from dataclasses import dataclass
 from datetime import date, tzinfo
 from typing import Any, TypeVar
 
-from sqlalchemy import Select, bindparam, select
+from sqlalchemy import bindparam, select
 from sqlalchemy.orm import InstrumentedAttribute
 
 from crm.enums import TimelineKind
-from crm.extensions import db
 from crm.models import Contact, FollowUp, Interview, JobChange, Note, Outreach
-from crm.prebuilt import prebuilt
+from crm.prebuilt import Prebuilt, prebuilt
 
 PER_KIND_LIMIT = 200
 
@@ -37,22 +36,25 @@ class TimelineEntry:
 
 
 @prebuilt
-def _latest_statement(model: type[_Kind]) -> Select[_Kind]:
-    """One kind of history for one contact, newest first (bound: user_id, contact_id). A
-    contact's page sends five of these, so each is built once."""
+def _latest_statement(model: type[_Kind]) -> Prebuilt[_Kind]:
+    """One kind of history for one contact, newest first. A contact's page sends five of
+    these, so each is built once."""
     order = _NEWEST_FIRST[model]
-    return (
+    statement = (
         select(model)
         .where(model.user_id == bindparam("user_id"), model.contact_id == bindparam("contact_id"))
         .order_by(order.desc())
         .limit(PER_KIND_LIMIT)
     )
+    return Prebuilt(statement, "user_id", "contact_id")
 
 
 def _latest(model: type[_Kind], contact: Contact) -> Sequence[_Kind]:
-    return db.session.scalars(
-        _latest_statement(model), {"user_id": contact.user_id, "contact_id": contact.id}
-    ).all()
+    return (
+        _latest_statement(model)
+        .scalars({"user_id": contact.user_id, "contact_id": contact.id})
+        .all()
+    )
 
 
 def contact_timeline(contact: Contact, time_zone: tzinfo) -> list[TimelineEntry]:

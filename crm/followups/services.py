@@ -10,7 +10,6 @@ from typing import Any, cast
 from sqlalchemy import (
     ColumnElement,
     CursorResult,
-    Select,
     bindparam,
     func,
     literal,
@@ -26,7 +25,7 @@ from crm.enums import Due, FollowUpKind, FollowUpState
 from crm.extensions import db
 from crm.followups import rules
 from crm.models import Contact, FollowUp, User
-from crm.prebuilt import prebuilt
+from crm.prebuilt import Prebuilt, prebuilt
 
 # The Follow-ups page shows each list's first rows; "Show all" opens one list, up to LIST_LIMIT.
 GROUP_LIMIT = 10
@@ -261,12 +260,17 @@ def _in_range(name: str, has_start: bool, has_end: bool) -> list[ColumnElement[b
 @prebuilt
 def _lists_statement(
     shape: tuple[tuple[str, bool, bool, int], ...],
-) -> Select[FollowUp, str, int]:
+) -> Prebuilt[FollowUp, str, int]:
     """The open follow-ups statement for one shape: each list's name, whether its range has
-    a start and an end, and how many rows it sends (bound: user_id and each range's dates)."""
+    a start and an end, and how many rows it sends."""
     is_open = (FollowUp.user_id == bindparam("user_id"), FollowUp.status == FollowUpState.OPEN)
     firsts = []
+    parameters = ["user_id"]
     for name, has_start, has_end, limit in shape:
+        if has_start:
+            parameters.append(f"{name}_from")
+        if has_end:
+            parameters.append(f"{name}_until")
         in_list = (*is_open, *_in_range(name, has_start, has_end))
         total = select(func.count()).where(*in_list).scalar_subquery()
         firsts.append(
@@ -277,7 +281,7 @@ def _lists_statement(
             .subquery()
         )
     lists = union_all(*(select(*first.c) for first in firsts)).subquery()
-    return (
+    statement = (
         select(FollowUp, lists.c.list, lists.c.total)
         .join(lists, lists.c.id == FollowUp.id)
         # An outer join: the rut check-in has no contact. The introducer fills {introduced_by}:
@@ -294,6 +298,7 @@ def _lists_statement(
         )
         .order_by(FollowUp.due_on, FollowUp.id)
     )
+    return Prebuilt(statement, *parameters)
 
 
 def open_followups(
@@ -310,10 +315,13 @@ def open_followups(
     params: dict[str, object] = {"user_id": user_id}
     shape = []
     for name, (start, end) in group_bounds(today).items():
-        params.update({f"{name}_from": start, f"{name}_until": end})
+        if start is not None:
+            params[f"{name}_from"] = start
+        if end is not None:
+            params[f"{name}_until"] = end
         # A list not asked for still sends its first row, to carry the list's count.
         shape.append((name, start is not None, end is not None, wanted.get(name, 1)))
-    rows = db.session.execute(_lists_statement(tuple(shape)), params).all()
+    rows = _lists_statement(tuple(shape)).execute(params).all()
     result = FollowUpGroups(today=today)
     result.groups = {name: [] for name in wanted}
     result.counts = dict.fromkeys(Due.values(), 0)

@@ -17,7 +17,7 @@ from crm.extensions import db
 from crm.imports import services
 from crm.imports.changes import ImportPlan
 from crm.parsers import ParseResult, UnsupportedFormat
-from crm.schema import refresh_statistics
+from crm.sqlite import refresh_statistics
 
 # Files with at least this many people get a progress bar.
 LARGE_FILE = 1_000

@@ -18,7 +18,7 @@ from crm.imports.forms import ConfirmImportForm, UndoForm, UploadForm
 from crm.imports.pending import PendingUploads, QuotaExceeded, is_token
 from crm.models import ImportBatch
 from crm.parsers import ParseResult, UnsupportedFormat
-from crm.schema import refresh_statistics
+from crm.sqlite import refresh_statistics
 
 bp = Blueprint("imports", __name__)
 

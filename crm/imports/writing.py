@@ -34,7 +34,7 @@ from crm.models import (
 )
 from crm.normalize import contact_derived, squash, tag_key
 from crm.parsers.base import ImportedPerson
-from crm.transactions import mark_written
+from crm.transactions import execute_write
 
 CHUNK = 5_000
 FILENAME_SIZE = column_length(ImportBatch.filename)
@@ -218,8 +218,7 @@ def _insert_many(table: Table, rows: Sequence[dict[str, Any]]) -> None:
     if dialect.positional:  # each row's values in the columns' order, picked in C
         pick = itemgetter(*names)
         params = [pick(row) for row in rows] if len(names) > 1 else [(pick(r),) for r in rows]
-    mark_written(db.session())
-    connection.exec_driver_sql(sql, params)
+    execute_write(db.session(), sql, params)
 
 
 def _new_contact_row(

@@ -21,7 +21,7 @@ from crm.followups.services import (
 )
 from crm.formatting import long_day
 from crm.models import Contact, Interview, User
-from crm.prebuilt import prebuilt
+from crm.prebuilt import Prebuilt, prebuilt
 
 UPCOMING_LIMIT = 20
 
@@ -191,28 +191,29 @@ GOING_ON = timedelta(hours=2)
 
 
 @prebuilt
-def _around_statement(coming: bool, limit: int) -> Select[Interview]:
-    """Scheduled interviews from `since` on, soonest first, or else before it, latest first
-    (bound: user_id, since). The dashboard sends both, so they are built once."""
+def _around_statement(coming: bool, limit: int) -> Prebuilt[Interview]:
+    """Scheduled interviews from `since` on, soonest first, or else before it, latest first.
+    The dashboard sends both, so they are built once."""
     since = (
         Interview.starts_at >= bindparam("since")
         if coming
         else Interview.starts_at < bindparam("since")
     )
     order = Interview.starts_at if coming else Interview.starts_at.desc()
-    return _scheduled(bindparam("user_id")).where(since).order_by(order).limit(limit)
+    statement = _scheduled(bindparam("user_id")).where(since).order_by(order).limit(limit)
+    return Prebuilt(statement, "user_id", "since")
 
 
 def upcoming(user_id: int, now: datetime, limit: int = UPCOMING_LIMIT) -> list[Interview]:
     """Scheduled interviews from now on (and those that began in the last two hours)."""
     statement = _around_statement(True, limit)
-    return list(db.session.scalars(statement, {"user_id": user_id, "since": now - GOING_ON}))
+    return list(statement.scalars({"user_id": user_id, "since": now - GOING_ON}))
 
 
 def to_wrap_up(user_id: int, now: datetime, limit: int = 5) -> list[Interview]:
     """Interviews still marked scheduled though their time has passed: did they happen?"""
     statement = _around_statement(False, limit)
-    return list(db.session.scalars(statement, {"user_id": user_id, "since": now - GOING_ON}))
+    return list(statement.scalars({"user_id": user_id, "since": now - GOING_ON}))
 
 
 # The Interviews page lists this many on each side of now; older ones stay on contacts' pages.

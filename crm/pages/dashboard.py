@@ -15,8 +15,6 @@ from flask_login import current_user, login_required
 from sqlalchemy import (
     BindParameter,
     ColumnElement,
-    CompoundSelect,
-    Select,
     String,
     bindparam,
     distinct,
@@ -29,7 +27,6 @@ from sqlalchemy.orm import contains_eager
 
 from crm import clock
 from crm.enums import Due, FollowUpKind, InterviewStatus, Network
-from crm.extensions import db
 from crm.followups import rules
 from crm.followups.services import colleagues_for, open_followups
 from crm.interviews.services import to_wrap_up, upcoming
@@ -37,7 +34,7 @@ from crm.messages.services import followup_messages
 from crm.models import Contact, FollowUp, Interview, JobChange, User
 from crm.plan.next_step import PlanCard, plan_card
 from crm.plan.progress import streak_weeks
-from crm.prebuilt import prebuilt
+from crm.prebuilt import Prebuilt, prebuilt
 from crm.workdays import week_start
 
 bp = Blueprint("main", __name__)
@@ -103,13 +100,13 @@ _REACHED, _ALL, _LOSING = "reached", "all", "losing"
 
 
 @prebuilt
-def _contact_stats_statement() -> CompoundSelect[Any]:
+def _contact_stats_statement() -> Prebuilt[*tuple[Any, ...]]:
     """Reached and replied per network (over ix_contact_user_reached alone), all contacts,
     and those past their keep-in-touch date (over ix_contact_user_keep_in_touch); each row
-    names its part (bound: user_id, today)."""
+    names its part."""
     user_id: BindParameter[int] = bindparam("user_id")
     no_network = literal(None, String)
-    return union_all(
+    statement = union_all(
         select(literal(_REACHED), Contact.network, func.count(), func.count(Contact.replied_on))
         # Replies come after an outreach, so everyone who replied is among the reached.
         .where(Contact.user_id == user_id, Contact.first_outreach_on.is_not(None))
@@ -121,14 +118,13 @@ def _contact_stats_statement() -> CompoundSelect[Any]:
             Contact.user_id == user_id, Contact.keep_in_touch_due < bindparam("today")
         ),
     )
+    return Prebuilt(statement, "user_id", "today")
 
 
 def contact_stats(user_id: int, today: date) -> ContactStats:
     """Contacts, and people reached and people who replied per network, and the contacts
     losing touch, in one statement."""
-    rows = db.session.execute(
-        _contact_stats_statement(), {"user_id": user_id, "today": today}
-    ).all()
+    rows = _contact_stats_statement().execute({"user_id": user_id, "today": today}).all()
     reached = {network: (n, replied) for part, network, n, replied in rows if part == _REACHED}
     totals = {part: n for part, _, n, _ in rows if part != _REACHED}
     return ContactStats(
@@ -148,8 +144,8 @@ class Counts:
 
 
 @prebuilt
-def _other_counts_statement() -> Select[Any]:
-    """The three counts of other_counts (bound: user_id, since)."""
+def _other_counts_statement() -> Prebuilt[*tuple[Any, ...]]:
+    """The three counts of other_counts."""
     user_id: BindParameter[int] = bindparam("user_id")
     referred = select(func.count(distinct(Contact.introduced_by_id))).where(
         # The NOT NULL lets the planner read the small introduced_by index, not every row.
@@ -160,17 +156,20 @@ def _other_counts_statement() -> Select[Any]:
         Interview.user_id == user_id, Interview.status == InterviewStatus.DONE
     )
     job_changes = select(func.count(JobChange.id)).where(*_recent_changes(user_id))
-    return select(
+    statement = select(
         referred.scalar_subquery(), interviewed.scalar_subquery(), job_changes.scalar_subquery()
     )
+    return Prebuilt(statement, "user_id", "since")
 
 
 def other_counts(user_id: int, today: date) -> Counts:
     """People who introduced the user to someone, people interviewed, and job changes seen in
     the last 30 days: one statement of three counts."""
-    row = db.session.execute(
-        _other_counts_statement(), {"user_id": user_id, "since": _changes_since(today)}
-    ).one()
+    row = (
+        _other_counts_statement()
+        .execute({"user_id": user_id, "since": _changes_since(today)})
+        .one()
+    )
     return Counts(*(n or 0 for n in row))
 
 
@@ -184,9 +183,9 @@ def _recent_changes(user_id: ColumnElement[int]) -> tuple[ColumnElement[bool], .
 
 
 @prebuilt
-def _latest_changes_statement() -> Select[JobChange]:
-    """The latest job changes seen, their contacts loaded (bound: user_id, since)."""
-    return (
+def _latest_changes_statement() -> Prebuilt[JobChange]:
+    """The latest job changes seen, their contacts loaded."""
+    statement = (
         select(JobChange)
         .join(JobChange.contact)
         .options(contains_eager(JobChange.contact))
@@ -194,6 +193,7 @@ def _latest_changes_statement() -> Select[JobChange]:
         .order_by(JobChange.seen_on.desc(), JobChange.id.desc())
         .limit(DASHBOARD_LIST)
     )
+    return Prebuilt(statement, "user_id", "since")
 
 
 def build_dashboard(user: User, today: date, now: datetime) -> Dashboard:
@@ -218,9 +218,9 @@ def build_dashboard(user: User, today: date, now: datetime) -> Dashboard:
     overall = NetworkRate("all", sum(r.reached for r in rates), sum(r.replied for r in rates))
     contact_count, losing = stats.contacts, stats.losing_touch
     counts = other_counts(uid, today)
-    latest_changes = db.session.scalars(
-        _latest_changes_statement(), {"user_id": uid, "since": _changes_since(today)}
-    ).all()
+    latest_changes = (
+        _latest_changes_statement().scalars({"user_id": uid, "since": _changes_since(today)}).all()
+    )
     return Dashboard(
         today=today,
         contact_count=contact_count,

@@ -7,12 +7,11 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from sqlalchemy import BindParameter, Select, bindparam, func, select
+from sqlalchemy import BindParameter, bindparam, func, select
 
-from crm.extensions import db
 from crm.plan import progress, reach, roles, rut
 from crm.plan.models import Obstacle, ObstacleProof, RutCheckIn
-from crm.prebuilt import prebuilt
+from crm.prebuilt import Prebuilt, prebuilt
 
 
 @dataclass
@@ -34,9 +33,9 @@ class PlanCard:
 
 
 @prebuilt
-def _first_steps_statement() -> Select[Any]:
+def _first_steps_statement() -> Prebuilt[*tuple[Any, ...]]:
     """The last check-in, the check-in reminder's status and due date, and the first open
-    obstacle with nobody linked (bound: user_id)."""
+    obstacle with nobody linked."""
     user_id: BindParameter[int] = bindparam("user_id")
     has_proof = select(ObstacleProof.id).where(ObstacleProof.obstacle_id == Obstacle.id).exists()
     unproven = (
@@ -51,19 +50,19 @@ def _first_steps_statement() -> Select[Any]:
         .where(RutCheckIn.user_id == user_id)
         .scalar_subquery()
     )
-    return select(
+    statement = select(
         last_check_in,
         *rut.check_in_reminder(user_id),
         select(unproven.c.id).scalar_subquery(),
         select(unproven.c.text).scalar_subquery(),
     )
+    return Prebuilt(statement, "user_id")
 
 
 def _first_steps(user_id: int, today: date) -> NextStep | None:
     """A check-in due, or else the first open obstacle with nobody linked (one statement)."""
-    last, reminder_status, reminder_due, obstacle_id, obstacle_text = db.session.execute(
-        _first_steps_statement(), {"user_id": user_id}
-    ).one()
+    row = _first_steps_statement().execute({"user_id": user_id}).one()
+    last, reminder_status, reminder_due, obstacle_id, obstacle_text = row
     if last is None:
         return NextStep(
             "Check in: are you in a rut?",

@@ -3,7 +3,7 @@ there despite them (the proof). Writes flush; views commit."""
 
 from __future__ import annotations
 
-from sqlalchemy import Select, bindparam, select
+from sqlalchemy import bindparam, select
 from sqlalchemy.orm import joinedload
 
 from crm.extensions import db
@@ -11,7 +11,7 @@ from crm.models import Contact
 from crm.normalize import name_key, squash
 from crm.plan.errors import PlanError
 from crm.plan.models import Obstacle, ObstacleProof
-from crm.prebuilt import prebuilt
+from crm.prebuilt import Prebuilt, prebuilt
 
 OBSTACLE_SUGGESTIONS = (
     "I don't have enough experience",
@@ -64,19 +64,20 @@ def link_proof(obstacle: Obstacle, contact: Contact) -> bool:
 
 
 @prebuilt
-def _obstacles_statement() -> Select[Obstacle]:
-    """Every obstacle, open ones first, with its proof (bound: user_id): built once."""
-    return (
+def _obstacles_statement() -> Prebuilt[Obstacle]:
+    """Every obstacle, open ones first, with its proof: built once."""
+    return Prebuilt(
         select(Obstacle)
         .where(Obstacle.user_id == bindparam("user_id"))
         .options(joinedload(Obstacle.proofs).joinedload(ObstacleProof.contact))
-        .order_by(Obstacle.resolved_on.is_not(None), Obstacle.created_at, Obstacle.id)
+        .order_by(Obstacle.resolved_on.is_not(None), Obstacle.created_at, Obstacle.id),
+        "user_id",
     )
 
 
 def obstacles_with_proof(user_id: int) -> list[Obstacle]:
     """Every obstacle, open ones first, with its proof contacts loaded (one statement)."""
-    rows = db.session.scalars(_obstacles_statement(), {"user_id": user_id})
+    rows = _obstacles_statement().scalars({"user_id": user_id})
     return list(rows.unique())
 
 

@@ -13,11 +13,11 @@ from sqlalchemy import (
     ColumnElement,
     CompoundSelect,
     Date,
-    Select,
     String,
     bindparam,
     func,
     literal,
+    literal_column,
     or_,
     select,
     union_all,
@@ -25,10 +25,9 @@ from sqlalchemy import (
 from sqlalchemy.orm import QueryableAttribute, aliased
 
 from crm.enums import InterviewStatus, OutreachStatus
-from crm.extensions import db
 from crm.models import Contact, Interview, Outreach
 from crm.plan.week_chart import WeekChart, week_chart
-from crm.prebuilt import prebuilt
+from crm.prebuilt import Prebuilt, prebuilt
 from crm.workdays import week_start
 
 # The streak looks back at most this far; a longer one reads "52 weeks".
@@ -56,10 +55,10 @@ WEEKS_READ = 13
 
 
 @prebuilt
-def _weeks_statement(this_week_in_full: bool) -> Select[Any]:
+def _weeks_statement(this_week_in_full: bool) -> Prebuilt[*tuple[Any, ...]]:
     """Outreach in each of WEEKS_READ weeks, newest first, week N running from Monday
-    monday_{N+1} up to monday_N, each counted only up to the goal, except the first when
-    this_week_in_full (bound: user_id, need, monday_0 .. monday_WEEKS_READ): built once."""
+    monday_{N+1} up to monday_N, each counted only up to `need` (the goal), except the first
+    when this_week_in_full: built once."""
     user_id: BindParameter[int] = bindparam("user_id")
     need: BindParameter[int] = bindparam("need")
     weeks = []
@@ -72,7 +71,8 @@ def _weeks_statement(this_week_in_full: bool) -> Select[Any]:
         if back or not this_week_in_full:
             sent = sent.limit(need)
         weeks.append(select(func.count()).select_from(sent.subquery()).scalar_subquery())
-    return select(*weeks)
+    mondays = [f"monday_{n}" for n in range(WEEKS_READ + 1)]
+    return Prebuilt(select(*weeks), "user_id", "need", *mondays)
 
 
 def streak_weeks(user_id: int, goal: int, today: date) -> dict[date, int]:
@@ -88,7 +88,7 @@ def streak_weeks(user_id: int, goal: int, today: date) -> dict[date, int]:
         mondays = [week_after - timedelta(weeks=back) for back in range(WEEKS_READ + 1)]
         params: dict[str, object] = {"user_id": user_id, "need": need}
         params.update({f"monday_{n}": monday for n, monday in enumerate(mondays)})
-        row = db.session.execute(_weeks_statement(not counts), params).one()
+        row = _weeks_statement(not counts).execute(params).one()
         past = row[1:] if not counts else row
         counts.update((monday, n) for monday, n in zip(mondays[1:], row, strict=True))
         if any(n < need for n in past):
@@ -149,20 +149,21 @@ def _created_day() -> ColumnElement[date]:
 
 
 @prebuilt
-def _series_statement() -> CompoundSelect[str, date | None, int]:
+def _series_statement() -> Prebuilt[str, date | None, int]:
     """Outreach in each of the chart's weeks (row labelled by its Monday); replies,
     interviews held and referrals per day since the first Monday; and the last three's
     totals so far, the replies' only before the first Monday, as the days since are counted
-    (bound: u, the user; w0 .. w{CHART_WEEKS}, the Mondays; since, the first Monday's
-    midnight in UTC): built once.
+    (w0 .. w{CHART_WEEKS} are the Mondays; since, the first Monday's midnight in UTC): built
+    once.
 
     Outreach is counted per week: at 100,000 outreach rows that reads the index in half the
     time a count per day takes (7-8 ms against 15 on SQLite), with no row out for every day.
-    Its parameters are named once each, and shortly, so it stays under the 4 KB psycopg
-    parses once and keeps (see WEEKS_READ)."""
-    user: BindParameter[int] = bindparam("u")
-    outreach = bindparam("o", "Outreach", type_=String)
-    mondays = [bindparam(f"w{n}", type_=Date) for n in range(CHART_WEEKS + 1)]
+    Its Mondays are named shortly, and each value bound once, so it stays under the 4 KB
+    psycopg parses once and keeps (see WEEKS_READ)."""
+    user: BindParameter[int] = bindparam("user_id")
+    outreach = literal_column("'Outreach'", String)
+    names = [f"w{n}" for n in range(CHART_WEEKS + 1)]
+    mondays = [bindparam(name, type_=Date) for name in names]
     outreach_weeks = [
         select(outreach.label("s"), monday.label("d"), func.count().label("n")).where(
             Outreach.user_id == user, Outreach.sent_on >= monday, Outreach.sent_on < next_monday
@@ -174,7 +175,7 @@ def _series_statement() -> CompoundSelect[str, date | None, int]:
     held = (Interview.user_id == user, Interview.status == InterviewStatus.DONE)
     referred = (Contact.user_id == user, Contact.introduced_by_id.is_not(None))
     no_day = literal(None, Date)
-    return union_all(
+    statement: CompoundSelect[str, date | None, int] = union_all(
         *outreach_weeks,
         select(literal("Replies"), Outreach.reply_on, func.count())
         .where(*replied, Outreach.reply_on >= start)
@@ -191,6 +192,7 @@ def _series_statement() -> CompoundSelect[str, date | None, int]:
         select(literal("Interviews held"), no_day, func.count(Interview.id)).where(*held),
         select(literal("Referrals"), no_day, func.count(Contact.id)).where(*referred),
     )
+    return Prebuilt(statement, "user_id", "since", *names)
 
 
 def _daily_series(
@@ -198,11 +200,11 @@ def _daily_series(
 ) -> tuple[dict[str, dict[date, int]], dict[str, int]]:
     """The chart's four series (outreach by week, the others by day) and the totals."""
     params: dict[str, object] = {
-        "u": user_id,
+        "user_id": user_id,
         "since": datetime.combine(weeks[0], time.min, UTC),
     }
     params.update({f"w{n}": day for n, day in enumerate([*weeks, weeks[-1] + timedelta(weeks=1)])})
-    rows = db.session.execute(_series_statement(), params).all()
+    rows = _series_statement().execute(params).all()
     daily: dict[str, dict[date, int]] = {name: {} for name in SERIES}
     totals = dict.fromkeys(WIN_WORDS, 0)
     for series, day, n in rows:
@@ -254,9 +256,8 @@ def _win_columns(
 
 
 @prebuilt
-def _wins_statement() -> CompoundSelect[Any]:
-    """The latest WINS_SHOWN replies, interviews held and referrals each (bound: user_id):
-    built once."""
+def _wins_statement() -> Prebuilt[*tuple[Any, ...]]:
+    """The latest WINS_SHOWN replies, interviews held and referrals each: built once."""
     user_id: BindParameter[int] = bindparam("user_id")
     introducer = aliased(Contact)
     replies = (
@@ -286,12 +287,12 @@ def _wins_statement() -> CompoundSelect[Any]:
         .order_by(Contact.created_at.desc(), Contact.id.desc())
     )
     latest = [kind.limit(WINS_SHOWN).subquery() for kind in (replies, held, referred)]
-    return union_all(*(select(*sub.c) for sub in latest))
+    return Prebuilt(union_all(*(select(*sub.c) for sub in latest)), "user_id")
 
 
 def _wins(user_id: int) -> list[Win]:
     """The latest replies, interviews held and referrals, newest first (one statement)."""
-    rows = db.session.execute(_wins_statement(), {"user_id": user_id}).all()
+    rows = _wins_statement().execute({"user_id": user_id}).all()
     wins = []
     for day, what, cid, first, last, by_first, by_last in rows:
         if what == "introduced by":

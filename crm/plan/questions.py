@@ -7,12 +7,12 @@ from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
 
-from sqlalchemy import BindParameter, Select, bindparam, func, select
+from sqlalchemy import BindParameter, bindparam, func, select
 from sqlalchemy.orm import aliased
 
 from crm.extensions import db
 from crm.plan.models import StrategicAnswer
-from crm.prebuilt import prebuilt
+from crm.prebuilt import Prebuilt, prebuilt
 
 
 class Question(StrEnum):
@@ -45,8 +45,8 @@ class Answer:
 
 
 @prebuilt
-def _answers_statement() -> Select[StrategicAnswer, int]:
-    """Each question's newest answer with its number of versions (bound: user_id): built
+def _answers_statement() -> Prebuilt[StrategicAnswer, int]:
+    """Each question's newest answer with its number of versions: built
     once."""
     user_id: BindParameter[int] = bindparam("user_id")
     newest = (
@@ -61,8 +61,11 @@ def _answers_statement() -> Select[StrategicAnswer, int]:
         .correlate(StrategicAnswer)
         .scalar_subquery()
     )
-    return select(StrategicAnswer, versions).where(
-        StrategicAnswer.user_id == user_id, StrategicAnswer.id.in_(newest)
+    return Prebuilt(
+        select(StrategicAnswer, versions).where(
+            StrategicAnswer.user_id == user_id, StrategicAnswer.id.in_(newest)
+        ),
+        "user_id",
     )
 
 
@@ -70,7 +73,7 @@ def current_answers(user_id: int) -> list[Answer]:
     """Each question with its newest answer and how many versions it has (one statement)."""
     rows = {
         answer.question: (answer, count)
-        for answer, count in db.session.execute(_answers_statement(), {"user_id": user_id})
+        for answer, count in _answers_statement().execute({"user_id": user_id})
     }
     return [Answer(q, QUESTIONS[q], *rows.get(q.value, (None, 0))) for q in Question]
 

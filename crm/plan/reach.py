@@ -6,13 +6,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import BindParameter, Select, and_, bindparam, func, select
+from sqlalchemy import BindParameter, and_, bindparam, func, select
 from sqlalchemy.orm import contains_eager
 
 from crm.extensions import db
 from crm.models import Contact, Outreach
 from crm.plan.models import PersonToReach
-from crm.prebuilt import prebuilt
+from crm.prebuilt import Prebuilt, prebuilt
 
 
 def add_person_to_reach(user_id: int, contact: Contact, today: date) -> bool:
@@ -39,8 +39,8 @@ class ToReach:
 
 
 @prebuilt
-def _to_reach_statement(limit: int) -> Select[PersonToReach, date | None]:
-    """The people picked to reach with their latest outreach (bound: user_id). The dashboard
+def _to_reach_statement(limit: int) -> Prebuilt[PersonToReach, date | None]:
+    """The people picked to reach with their latest outreach. The dashboard
     sends it on every visit, so it is built once."""
     user_id: BindParameter[int] = bindparam("user_id")
     last_outreach = (
@@ -50,19 +50,20 @@ def _to_reach_statement(limit: int) -> Select[PersonToReach, date | None]:
         .scalar_subquery()
     )
     reached = and_(last_outreach.is_not(None), last_outreach >= PersonToReach.added_on)
-    return (
+    return Prebuilt(
         select(PersonToReach, last_outreach)
         .join(PersonToReach.contact)
         .options(contains_eager(PersonToReach.contact))
         .where(PersonToReach.user_id == user_id)
         .order_by(reached, PersonToReach.added_on, PersonToReach.id)
-        .limit(limit)
+        .limit(limit),
+        "user_id",
     )
 
 
 def people_to_reach(user_id: int, limit: int = 20) -> list[ToReach]:
     """The people picked to reach, those not yet reached first, with their latest outreach."""
     rows = []
-    for entry, sent_on in db.session.execute(_to_reach_statement(limit), {"user_id": user_id}):
+    for entry, sent_on in _to_reach_statement(limit).execute({"user_id": user_id}):
         rows.append(ToReach(entry, sent_on if sent_on and sent_on >= entry.added_on else None))
     return rows

@@ -11,10 +11,8 @@ from typing import Any
 from sqlalchemy import (
     BindParameter,
     ColumnElement,
-    CompoundSelect,
     Integer,
     Row,
-    Select,
     and_,
     bindparam,
     func,
@@ -31,7 +29,7 @@ from crm.models import Contact, Interview, column_length
 from crm.normalize import key_words, squash, title_key, title_words
 from crm.plan.errors import PlanError
 from crm.plan.models import RoleContact, TargetRole
-from crm.prebuilt import prebuilt
+from crm.prebuilt import Prebuilt, prebuilt
 from crm.search import like_pattern
 
 PATHS_SHOWN = 6
@@ -130,22 +128,32 @@ class RoleView:
 def _role_condition(
     shape: tuple[int, ...], key: ColumnElement[str | None] | QueryableAttribute[str | None]
 ) -> ColumnElement[bool]:
-    """The title keys holding every word of some role, each as a whole word (bound: p{i}_{j},
-    the pattern of role i's word j; `shape` is each role's number of words)."""
+    """The title keys holding every word of some role, each as a whole word (bound by
+    _word_names; `shape` is each role's number of words)."""
     return or_(
         *(
-            and_(*(key.like(bindparam(f"p{i}_{j}"), escape="/") for j in range(words)))
+            and_(*(key.like(bindparam(_word_name(i, j)), escape="/") for j in range(words)))
             for i, words in enumerate(shape)
             if words
         )
     )
 
 
+def _word_name(role: int, word: int) -> str:
+    """The name the LIKE pattern of one role's word is bound by."""
+    return f"role{role}_word{word}"
+
+
+def _word_names(shape: tuple[int, ...]) -> list[str]:
+    """Every name _role_condition binds for this shape."""
+    return [_word_name(i, j) for i, words in enumerate(shape) for j in range(words)]
+
+
 def _role_patterns(roles: list[TargetRole]) -> tuple[tuple[int, ...], dict[str, str]]:
     """The shape of the roles' words for _role_condition, and the patterns to bind."""
     words = [sorted(title_words(role.title)) for role in roles]
     patterns = {
-        f"p{i}_{j}": like_pattern(f" {word} ")
+        _word_name(i, j): like_pattern(f" {word} ")
         for i, role_words in enumerate(words)
         for j, word in enumerate(role_words)
     }
@@ -153,26 +161,27 @@ def _role_patterns(roles: list[TargetRole]) -> tuple[tuple[int, ...], dict[str, 
 
 
 def _interviewed() -> ColumnElement[bool]:
-    """The contact was interviewed (bound: u)."""
+    """The contact was interviewed (binds user_id)."""
     return Contact.id.in_(
         select(Interview.contact_id).where(
-            Interview.user_id == bindparam("u"), Interview.status == InterviewStatus.DONE
+            Interview.user_id == bindparam("user_id"), Interview.status == InterviewStatus.DONE
         )
     )
 
 
 @prebuilt
-def _roles_statement() -> Select[TargetRole]:
-    """The user's target roles, oldest first (bound: user_id): built once."""
-    return (
+def _roles_statement() -> Prebuilt[TargetRole]:
+    """The user's target roles, oldest first: built once."""
+    statement = (
         select(TargetRole)
         .where(TargetRole.user_id == bindparam("user_id"))
         .order_by(TargetRole.created_at, TargetRole.id)
     )
+    return Prebuilt(statement, "user_id")
 
 
 def target_roles(user_id: int) -> list[TargetRole]:
-    return list(db.session.scalars(_roles_statement(), {"user_id": user_id}))
+    return list(_roles_statement().scalars({"user_id": user_id}))
 
 
 @dataclass
@@ -197,7 +206,7 @@ def role_views(user_id: int, roles: list[TargetRole]) -> list[RoleView]:
         return []
     views = {role.id: RoleView(role) for role in roles}
     members = {role.id: _Members() for role in roles}
-    tagged = db.session.execute(_tagged_statement(), {"u": user_id}).all()
+    tagged = _tagged_statement().execute({"user_id": user_id}).all()
     by_hand = {(role_id, cid) for role_id, cid, *_ in tagged}
     _count_tagged(roles, tagged, by_hand, views, members)
     counts = _untagged_counts(_counts_by_key(user_id, roles), tagged)
@@ -260,9 +269,9 @@ def _count_by_title(
 
 
 @prebuilt
-def _tagged_statement() -> Select[int, int, str | None, date | None, bool, str | None]:
-    """Each contact tagged in a role by hand, once per role (bound: u): built once."""
-    return (
+def _tagged_statement() -> Prebuilt[int, int, str | None, date | None, bool, str | None]:
+    """Each contact tagged in a role by hand, once per role: built once."""
+    statement = (
         select(
             RoleContact.role_id,
             Contact.id,
@@ -272,20 +281,21 @@ def _tagged_statement() -> Select[int, int, str | None, date | None, bool, str |
             Contact.title_key,
         )
         .join(Contact, Contact.id == RoleContact.contact_id)
-        .where(RoleContact.user_id == bindparam("u"))
+        .where(RoleContact.user_id == bindparam("user_id"))
     )
+    return Prebuilt(statement, "user_id")
 
 
 @prebuilt
-def _counts_statement(shape: tuple[int, ...]) -> CompoundSelect[str, int, int, int]:
-    """_counts_by_key's statement for roles of these numbers of words (bound: u, and the
-    roles' word patterns): built once for each shape.
+def _counts_statement(shape: tuple[int, ...]) -> Prebuilt[str, int, int, int]:
+    """_counts_by_key's statement for roles of these numbers of words: built once for each
+    shape.
 
     The roles' words are matched once per key, on the grouped keys: the OFFSET 0 keeps the
     databases from moving the match into the grouping, where it would run once per contact.
     The interviewed are counted apart, from the few people interviewed, not by a lookup for
     every contact."""
-    user: BindParameter[int] = bindparam("u")
+    user: BindParameter[int] = bindparam("user_id")
     no_one = literal(0)
     grouped = (
         select(
@@ -299,12 +309,13 @@ def _counts_statement(shape: tuple[int, ...]) -> CompoundSelect[str, int, int, i
         .offset(0)
         .subquery()
     )
-    return union_all(
+    statement = union_all(
         select(grouped).where(_role_condition(shape, grouped.c.key)),
         select(Contact.title_key, no_one, no_one, func.count())
         .where(Contact.user_id == user, _interviewed(), _role_condition(shape, Contact.title_key))
         .group_by(Contact.title_key),
     )
+    return Prebuilt(statement, "user_id", *_word_names(shape))
 
 
 def _counts_by_key(user_id: int, roles: list[TargetRole]) -> dict[str, tuple[int, int, int]]:
@@ -314,7 +325,7 @@ def _counts_by_key(user_id: int, roles: list[TargetRole]) -> dict[str, tuple[int
     if not any(shape):
         return {}
     counts: dict[str, tuple[int, int, int]] = {}
-    rows = db.session.execute(_counts_statement(shape), {"u": user_id, **patterns})
+    rows = _counts_statement(shape).execute({"user_id": user_id, **patterns})
     for key, n, reached, held in rows:
         was = counts.get(key, (0, 0, 0))
         counts[key] = (was[0] + n, was[1] + reached, was[2] + held)
@@ -327,16 +338,29 @@ def _count(view: RoleView, known: int, reached: int, interviewed: int) -> None:
     view.interviewed += interviewed
 
 
-def _holders(suffix: str, has: tuple[bool, bool]) -> ColumnElement[bool]:
-    """The contact has one of the title keys k{suffix} or ids i{suffix} (bound, expanding),
+def _holders(prefix: str, has: tuple[bool, bool]) -> ColumnElement[bool]:
+    """The contact has one of the title keys or ids bound by _holder_names (expanding),
     naming only those `has` says there are: an empty IN would keep the databases from
     reading the title keys' index."""
+    keys, ids = _holder_names(prefix, has)
     alternatives = []
-    if has[0]:
-        alternatives.append(Contact.title_key.in_(bindparam(f"k{suffix}", expanding=True)))
-    if has[1]:
-        alternatives.append(Contact.id.in_(bindparam(f"i{suffix}", expanding=True)))
+    if keys:
+        alternatives.append(Contact.title_key.in_(bindparam(keys, expanding=True)))
+    if ids:
+        alternatives.append(Contact.id.in_(bindparam(ids, expanding=True)))
     return or_(*alternatives)
+
+
+def _holder_names(prefix: str, has: tuple[bool, bool]) -> tuple[str, str]:
+    """The names _holders binds its title keys and its ids by ("" for one it has not)."""
+    return (f"{prefix}title_keys" if has[0] else "", f"{prefix}contact_ids" if has[1] else "")
+
+
+def _holder_values(prefix: str, role_members: _Members) -> dict[str, object]:
+    """The values _holders(prefix, _has(role_members)) binds, by name."""
+    names = _holder_names(prefix, _has(role_members))
+    values = zip(names, (role_members.keys, role_members.ids), strict=True)
+    return {name: value for name, value in values if name}
 
 
 def _has(role_members: _Members) -> tuple[bool, bool]:
@@ -346,12 +370,12 @@ def _has(role_members: _Members) -> tuple[bool, bool]:
 
 
 @prebuilt
-def _people_statement(roles: tuple[tuple[bool, bool], ...]) -> CompoundSelect[Any]:
-    """The first PEOPLE_SHOWN people by name of each role (bound: u; r{n}, k{n} and i{n},
-    role n's id, title keys and ids; `roles` says which each has): built once for each."""
+def _people_statement(roles: tuple[tuple[bool, bool], ...]) -> Prebuilt[*tuple[Any, ...]]:
+    """The first PEOPLE_SHOWN people by name of each role (role{n}_id, and the title keys
+    and ids of _holders("role{n}_"); `roles` says which each has): built once for each."""
     firsts = [
         select(
-            bindparam(f"r{n}", type_=Integer).label("role_id"),
+            bindparam(f"role{n}_id", type_=Integer).label("role_id"),
             Contact.id,
             Contact.first_name,
             Contact.last_name,
@@ -361,13 +385,16 @@ def _people_statement(roles: tuple[tuple[bool, bool], ...]) -> CompoundSelect[An
             _interviewed().label("interviewed"),
             Contact.sort_name,
         )
-        .where(Contact.user_id == bindparam("u"), _holders(str(n), has))
+        .where(Contact.user_id == bindparam("user_id"), _holders(f"role{n}_", has))
         .order_by(Contact.sort_name, Contact.id)
         .limit(PEOPLE_SHOWN)
         .subquery()
         for n, has in enumerate(roles)
     ]
-    return union_all(*(select(*first.c) for first in firsts))
+    names = ["user_id"]
+    for n, has in enumerate(roles):
+        names += [f"role{n}_id", *filter(None, _holder_names(f"role{n}_", has))]
+    return Prebuilt(union_all(*(select(*first.c) for first in firsts)), *names)
 
 
 def _add_people(
@@ -377,11 +404,12 @@ def _add_people(
     by_hand: set[tuple[int, int]],
 ) -> None:
     """The first PEOPLE_SHOWN people of each role by name (one statement for all roles)."""
-    params: dict[str, object] = {"u": user_id}
+    params: dict[str, object] = {"user_id": user_id}
     for n, (role_id, role_members) in enumerate(members.items()):
-        params.update({f"r{n}": role_id, f"k{n}": role_members.keys, f"i{n}": role_members.ids})
+        params[f"role{n}_id"] = role_id
+        params.update(_holder_values(f"role{n}_", role_members))
     rows = sorted(
-        db.session.execute(_people_statement(tuple(map(_has, members.values()))), params),
+        _people_statement(tuple(map(_has, members.values()))).execute(params),
         key=lambda row: (row.sort_name or "", row.id),
     )
     for role_id, cid, first, last, email, title, reached_on, was_interviewed, _ in rows:
@@ -401,10 +429,10 @@ def _add_people(
 @prebuilt
 def _paths_statement(
     has: tuple[bool, bool],
-) -> Select[int, str | None, str, str, str | None, str | None]:
-    """The career paths recorded with people holding one of the title keys or ids, latest
-    first (bound: u, k and i; `has` says which there are): built once for each."""
-    return (
+) -> Prebuilt[int, str | None, str, str, str | None, str | None]:
+    """The career paths recorded with people holding one of the title keys or ids of
+    _holders(""), latest first (`has` says which there are): built once for each."""
+    statement = (
         select(
             Interview.contact_id,
             Interview.career_path,
@@ -415,7 +443,7 @@ def _paths_statement(
         )
         .join(Contact, Contact.id == Interview.contact_id)
         .where(
-            Interview.user_id == bindparam("u"),
+            Interview.user_id == bindparam("user_id"),
             Interview.status == InterviewStatus.DONE,
             Interview.career_path.is_not(None),
             Interview.career_path != "",
@@ -423,14 +451,17 @@ def _paths_statement(
         )
         .order_by(Interview.done_on.desc(), Interview.id.desc())
     )
+    return Prebuilt(statement, "user_id", *filter(None, _holder_names("", has)))
 
 
 def _add_paths(user_id: int, views: dict[int, RoleView], members: dict[int, _Members]) -> None:
     """The latest career paths recorded with people in each role (one statement)."""
-    keys = set().union(*(m.keys for m in members.values()))
-    ids = set().union(*(m.ids for m in members.values()))
-    statement = _paths_statement((bool(keys), bool(ids)))
-    paths = db.session.execute(statement, {"u": user_id, "k": keys, "i": ids}).all()
+    everyone = _Members(
+        keys=set().union(*(m.keys for m in members.values())),
+        ids=set().union(*(m.ids for m in members.values())),
+    )
+    statement = _paths_statement(_has(everyone))
+    paths = statement.execute({"user_id": user_id, **_holder_values("", everyone)}).all()
     for role_id, role_members in members.items():
         view = views[role_id]
         for cid, text, first, last, title, key in paths:

@@ -8,7 +8,7 @@ from datetime import date, timedelta
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import ColumnElement, ScalarSelect, Select, bindparam, select
+from sqlalchemy import ColumnElement, ScalarSelect, bindparam, select
 from sqlalchemy.orm import QueryableAttribute
 
 from crm.enums import FollowUpKind, FollowUpState
@@ -16,7 +16,7 @@ from crm.extensions import db
 from crm.followups.services import plan_check_in
 from crm.models import FollowUp
 from crm.plan.models import RutCheckIn
-from crm.prebuilt import prebuilt
+from crm.prebuilt import Prebuilt, prebuilt
 from crm.workdays import next_business_day
 
 CHECK_IN_EVERY = timedelta(weeks=4)
@@ -129,29 +129,30 @@ def check_in_reminder(
 
 
 @prebuilt
-def _check_in_reminder_statement() -> Select[str, date]:
-    """check_in_reminder's two answers (bound: user_id): built once."""
-    return select(*check_in_reminder(bindparam("user_id")))
+def _check_in_reminder_statement() -> Prebuilt[str, date]:
+    """check_in_reminder's two answers: built once."""
+    return Prebuilt(select(*check_in_reminder(bindparam("user_id"))), "user_id")
 
 
 def next_check_in(user_id: int, last_check_in: date | None, today: date) -> date | None:
     """When the Plan page suggests the next check-in (one statement)."""
-    reminder = db.session.execute(_check_in_reminder_statement(), {"user_id": user_id})
+    reminder = _check_in_reminder_statement().execute({"user_id": user_id})
     status, due = reminder.one()
     return suggested_check_in(last_check_in, today, status, due)
 
 
 @prebuilt
-def _check_ins_statement() -> Select[RutCheckIn]:
-    """The latest CHECK_IN_HISTORY check-ins, newest first (bound: user_id): built once."""
-    return (
+def _check_ins_statement() -> Prebuilt[RutCheckIn]:
+    """The latest CHECK_IN_HISTORY check-ins, newest first: built once."""
+    return Prebuilt(
         select(RutCheckIn)
         .where(RutCheckIn.user_id == bindparam("user_id"))
         .order_by(RutCheckIn.checked_on.desc())
-        .limit(CHECK_IN_HISTORY)
+        .limit(CHECK_IN_HISTORY),
+        "user_id",
     )
 
 
 def recent_check_ins(user_id: int) -> list[RutCheckIn]:
     """The latest check-ins, newest first."""
-    return list(db.session.scalars(_check_ins_statement(), {"user_id": user_id}))
+    return list(_check_ins_statement().scalars({"user_id": user_id}))

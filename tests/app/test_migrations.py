@@ -227,3 +227,55 @@ def test_target_role_title_keys_take_the_contacts_format(empty_database_url):
             keys = connection.execute(text("SELECT title_key FROM target_role")).scalars()
             assert list(keys) == [" manager product "]
         db.engine.dispose()
+
+
+def test_search_texts_get_their_tags_in_one_order_whichever_order_they_were_written_in(
+    empty_database_url,
+):
+    app = make_test_app(empty_database_url)
+    with app.app_context():
+        upgrade(revision="0018")
+        with db.engine.begin() as connection:
+            connection.execute(OLD_USER)
+            connection.execute(
+                text(
+                    "INSERT INTO company (id, user_id, name, name_key, is_target, created_at, "
+                    "sort_name) VALUES (1, 1, 'Acme', 'acme', false, "
+                    "'2024-01-01 00:00:00+00', 'acme')"
+                )
+            )
+            for id_, first, company, typed in [
+                (1, "Ana", 1, "ana lima acme mentor café data"),
+                (2, "Bo", None, "bo lima solo"),
+            ]:
+                connection.execute(
+                    text(
+                        "INSERT INTO contact (id, user_id, uid, first_name, last_name, company_id,"
+                        " network, source, cadence, created_at, updated_at, search_text) VALUES "
+                        "(:id, 1, :uid, :first, 'Lima', :company, 'work', 'manual', 'none', "
+                        "'2024-01-01 00:00:00+00', '2024-01-01 00:00:00+00', :typed)"
+                    ),
+                    {
+                        "id": id_,
+                        "uid": f"c-{id_}",
+                        "first": first,
+                        "company": company,
+                        "typed": typed,
+                    },
+                )
+            for id_, name in [(1, "Mentor"), (2, "Café"), (3, "data"), (4, "Solo")]:
+                connection.execute(
+                    text("INSERT INTO tag (id, user_id, name, name_key) VALUES (:id, 1, :n, :k)"),
+                    {"id": id_, "n": name, "k": name.casefold()},
+                )
+            for contact_id, tag_id in [(1, 1), (1, 2), (1, 3), (2, 4)]:
+                connection.execute(
+                    text("INSERT INTO contact_tag (contact_id, tag_id) VALUES (:c, :t)"),
+                    {"c": contact_id, "t": tag_id},
+                )
+        upgrade()
+        with db.engine.connect() as connection:
+            texts = connection.execute(text("SELECT search_text FROM contact ORDER BY id"))
+            # Tags by their key, as crm.normalize.contact_derived now gives them; one tag: as was.
+            assert list(texts.scalars()) == ["ana lima acme cafe data mentor", "bo lima solo"]
+        db.engine.dispose()

@@ -10,7 +10,7 @@ import pytest
 from sqlalchemy import text
 
 from crm.extensions import db
-from crm.schema import refresh_statistics
+from crm.sqlite import refresh_statistics
 from tests.app.test_imports_support import fixture_bytes, import_bytes
 from tests.conftest import PG_URL, dispose, make_test_app
 from tests.seed import seed
@@ -111,7 +111,7 @@ def test_an_import_whose_statistics_fail_is_kept_and_says_so_only_in_the_log(
         refresh_statistics()
         before = db.session.execute(text("SELECT tbl, idx, stat FROM sqlite_stat1")).all()
         db.session.rollback()
-    monkeypatch.setattr("crm.schema.ANALYZE", "ANALYZE no_such_table")  # SQLite refuses it
+    monkeypatch.setattr("crm.sqlite.ANALYZE", "ANALYZE no_such_table")  # SQLite refuses it
     page = import_bytes(client, fixture_bytes("linkedin_current.csv"))
     assert page.status_code == 200 and "Import done:" in page.get_data(as_text=True)
     with app.app_context():

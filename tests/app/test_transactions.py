@@ -8,6 +8,7 @@ from sqlalchemy import event, func, select, text, update
 
 from crm.extensions import db
 from crm.models import Contact, User
+from crm.transactions import execute_write, wrote
 
 
 def _count(app, statement) -> int:
@@ -86,3 +87,31 @@ def test_postgresql_keeps_a_pages_prepared_statements_from_request_to_request(ap
     with app.app_context():
         prepared = db.session.scalar(text("SELECT count(*) FROM pg_prepared_statements"))
     assert prepared and prepared > 0
+
+
+def _set_goals(goal: int) -> None:
+    """Every user's weekly goal, set by raw SQL in the driver's own parameter style."""
+    if db.engine.dialect.positional:
+        execute_write(db.session(), 'UPDATE "user" SET weekly_goal = ?', (goal,))
+    else:
+        execute_write(db.session(), 'UPDATE "user" SET weekly_goal = %(goal)s', {"goal": goal})
+
+
+def test_a_raw_write_counts_as_a_write_kept_only_when_the_view_commits(app, client, auth):
+    def write_and_leave() -> str:
+        _set_goals(66)
+        return "written" if wrote(db.session()) else "not marked"
+
+    def write_and_commit() -> str:
+        _set_goals(77)
+        db.session.commit()
+        return "committed"
+
+    app.add_url_rule("/test/raw-leave", view_func=write_and_leave)
+    app.add_url_rule("/test/raw-commit", view_func=write_and_commit)
+    auth.register()
+    # Left uncommitted, it is rolled back: the request's end does not take it for a read.
+    assert client.get("/test/raw-leave").get_data(as_text=True) == "written"
+    assert _count(app, select(func.count(User.id)).where(User.weekly_goal == 66)) == 0
+    assert client.get("/test/raw-commit").get_data(as_text=True) == "committed"
+    assert _count(app, select(func.count(User.id)).where(User.weekly_goal == 77)) == 1

@@ -149,7 +149,7 @@ def test_the_app_reads_smtp_settings_from_the_environment(monkeypatch, tmp_path)
         {
             "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'x.sqlite3'}",
             "AUTO_MIGRATE": False,
-            "TESTING": True,  # a server's app would freeze this test process's objects
+            "TESTING": True,
         }
     )
     assert app.config["SMTP_URL"] == "smtp://mail.example.org:587"

@@ -1,19 +1,24 @@
-"""Statements built once: reused for the same shape, and only the latest shapes kept."""
+"""Statements built once: reused for the same shape, only the latest shapes kept, and run
+only with the values they declare."""
 
 from __future__ import annotations
 
-from sqlalchemy import Select, bindparam, literal, select
+from typing import Any
 
-from crm.prebuilt import KEPT, prebuilt
+import pytest
+from sqlalchemy import bindparam, literal, select
+
+from crm.prebuilt import KEPT, ParameterMismatch, Prebuilt, prebuilt
 
 
 def test_a_shape_is_built_once_and_only_the_latest_shapes_are_kept() -> None:
     built: list[int] = []
 
     @prebuilt
-    def statement(columns: int) -> Select[tuple[int, ...]]:
+    def statement(columns: int) -> Prebuilt[*tuple[Any, ...]]:
         built.append(columns)
-        return select(*(literal(n) for n in range(columns))).where(bindparam("u") == 1)
+        query = select(*(literal(n) for n in range(columns))).where(bindparam("user_id") == 1)
+        return Prebuilt(query, "user_id")
 
     first = statement(1)
     assert statement(1) is first  # the same shape: the same statement, not built again
@@ -28,4 +33,15 @@ def test_a_shape_is_built_once_and_only_the_latest_shapes_are_kept() -> None:
     rebuilt = statement(1)  # the oldest was let go: built again, and alike
     assert built[-1] == 1 and len(built) == KEPT + 2
     assert rebuilt is not first
-    assert str(rebuilt) == str(first)
+    assert str(rebuilt.statement) == str(first.statement)
+
+
+def test_values_named_otherwise_than_declared_are_refused_before_the_database() -> None:
+    statement = Prebuilt(select(literal(1)).where(bindparam("user_id") == 1), "user_id")
+    assert statement.bound({"user_id": 7}) == {"user_id": 7}
+    with pytest.raises(ParameterMismatch, match=r"missing \['user_id'\], not declared \['u'\]"):
+        statement.bound({"u": 7})
+    with pytest.raises(ParameterMismatch, match=r"not declared \['since'\]"):
+        statement.bound({"user_id": 7, "since": 1})
+    with pytest.raises(ParameterMismatch, match=r"missing \['user_id'\]"):
+        statement.bound({})
