@@ -43,7 +43,7 @@ MAX_ROLES = 50
 def add_role(user_id: int, title: str) -> TargetRole:
     """Add a target role; the same words in another order or case are the same role."""
     title = squash(title)
-    words = method.title_words(title)
+    words = title_words(title)
     if not words:
         raise PlanError("Write the role's title, like Product Manager.")
     key = " ".join(sorted(words))[: column_length(TargetRole.title_key)]
