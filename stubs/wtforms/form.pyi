@@ -3,8 +3,16 @@ from typing import Any
 
 from wtforms.fields import Field
 
+class FormMeta(type): ...
+
 class BaseForm:
     form_errors: list[str]
+    def __init__(
+        self,
+        fields: Sequence[tuple[str, Any]] | Mapping[str, Any],
+        prefix: str = "",
+        meta: Any = ...,
+    ) -> None: ...
     @property
     def data(self) -> dict[str, Any]: ...
     # Each field's errors by name; the form's own (form_errors) under None.
@@ -24,7 +32,7 @@ class BaseForm:
     ) -> None: ...
     def validate(self, extra_validators: Mapping[str, Sequence[Any]] | None = None) -> bool: ...
 
-class Form(BaseForm):
+class Form(BaseForm, metaclass=FormMeta):
     def __init__(
         self,
         formdata: Any | None = None,

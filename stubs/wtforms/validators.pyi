@@ -1,4 +1,5 @@
 import re
+from collections.abc import Callable
 from typing import Any
 
 from wtforms.fields import Field
@@ -35,8 +36,14 @@ class EqualTo(_Check):
 
 class Regexp(_Check):
     def __init__(
-        self, regex: str | re.Pattern[str], flags: int = 0, message: str | None = None
+        self,
+        regex: str | re.Pattern[str],
+        flags: int = 0,
+        message: str | None = None,
+        matcher: Callable[..., re.Match[str] | None] = ...,
+        html_pattern: bool | str | Callable[[re.Pattern[str]], bool | str] = False,
     ) -> None: ...
+    def __call__(self, form: BaseForm, field: Field, message: str | None = None) -> None: ...
 
 class Email(_Check):
     def __init__(

@@ -13,6 +13,7 @@ _Validator = Callable[[Any, Any], object]
 class Label:
     field_id: str
     text: str
+    def __init__(self, field_id: str, text: str) -> None: ...
     def __call__(self, text: str | None = None, **kwargs: Any) -> Markup: ...
 
 class Field:
@@ -61,7 +62,15 @@ class PasswordField(StringField): ...
 class HiddenField(StringField): ...
 class EmailField(StringField): ...
 class FileField(Field): ...
-class IntegerField(Field): ...
+
+class IntegerField(Field):
+    def __init__(
+        self,
+        label: str | None = None,
+        validators: Sequence[_Validator] | None = None,
+        invalid_value_message: str | None = None,
+        **kwargs: Any,
+    ) -> None: ...
 
 class BooleanField(Field):
     def __init__(
@@ -80,6 +89,7 @@ class DateField(Field):
         label: str | None = None,
         validators: Sequence[_Validator] | None = None,
         format: str | Sequence[str] = "%Y-%m-%d",
+        invalid_value_message: str | None = None,
         **kwargs: Any,
     ) -> None: ...
 
@@ -89,5 +99,6 @@ class TimeField(Field):
         label: str | None = None,
         validators: Sequence[_Validator] | None = None,
         format: str | Sequence[str] = "%H:%M",
+        invalid_value_message: str | None = None,
         **kwargs: Any,
     ) -> None: ...
