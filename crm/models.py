@@ -49,7 +49,7 @@ from crm.normalize import (
 )
 
 
-class UTCDateTime(TypeDecorator):
+class UTCDateTime(TypeDecorator[datetime]):
     """An aware UTC datetime on every database (SQLite hands back naive ones otherwise)."""
 
     impl = DateTime(timezone=True)
@@ -427,7 +427,7 @@ class ImportUpdate(Model):
     contact_id: Mapped[int] = mapped_column(
         ForeignKey("contact.id", ondelete="CASCADE"), index=True
     )
-    old_values: Mapped[dict] = mapped_column(JSON)
+    old_values: Mapped[dict[str, Any]] = mapped_column(JSON)
 
 
 class JobChange(Model):

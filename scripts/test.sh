@@ -45,6 +45,9 @@ fi
 ruff check .
 ruff format --check .
 mypy
+# Our stubs for untyped libraries must keep matching the locked versions (stubs/README.md).
+MYPYPATH=stubs python -m mypy.stubtest --mypy-config-file stubs/stubtest.ini --ignore-missing-stub \
+  --allowlist stubs/stubtest-allowlist.txt flask_login flask_wtf flask_migrate wtforms
 # No module does too many jobs: a file past 500 lines is a sign it wants splitting.
 too_long=$(find crm -name '*.py' -exec wc -l {} + \
   | awk '$2 != "total" && $1 > 500 {print $2 " (" $1 " lines)"}')

@@ -6,6 +6,7 @@ import hashlib
 from functools import cache
 
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
+from sqlalchemy import select
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from crm import clock
@@ -31,7 +32,7 @@ class AccountError(ValueError):
 
 def find_user(email: str) -> User | None:
     """The user with this email, compared case-insensitively."""
-    return db.session.scalar(db.select(User).where(User.email == email_key(email)))
+    return db.session.scalar(select(User).where(User.email == email_key(email)))
 
 
 def password_problem(password: str) -> str | None:

@@ -11,6 +11,7 @@ import math
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from sqlalchemy import select
 from sqlalchemy.orm import InstrumentedAttribute
 
 from crm import clock
@@ -48,7 +49,7 @@ def _blocked_until(
 ) -> datetime | None:
     """When the limit stops holding for this account or address, or None when it does not."""
     times = db.session.scalars(
-        db.select(LoginAttempt.created_at)
+        select(LoginAttempt.created_at)
         .where(LoginAttempt.kind == kind, column == value)
         .where(LoginAttempt.created_at > now - limit.window)
         .order_by(LoginAttempt.created_at.desc())

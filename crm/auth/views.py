@@ -42,7 +42,8 @@ def load_user(session_token: str) -> User | None:
 
 def registration_open() -> bool:
     """CRM_REGISTRATION=closed leaves only `flask create-user`."""
-    return current_app.config["REGISTRATION"] != "closed"
+    setting: str = current_app.config["REGISTRATION"]
+    return setting != "closed"
 
 
 def _log_in(user: User, remember: bool) -> None:

@@ -122,7 +122,7 @@ def _table(name: str) -> Table:
     return db.metadata.tables[name]
 
 
-def _columns(name: str) -> list[Column]:
+def _columns(name: str) -> list[Column[Any]]:
     """The columns a table's rows carry in the file (its id included, its user_id not)."""
     skip = {"user_id", *DERIVED.get(name, ())}
     return [column for column in _table(name).columns if column.name not in skip]
@@ -256,7 +256,7 @@ def account_is_empty(user_id: int) -> bool:
     return True
 
 
-def _parse_value(column: Column, value: Any, where: str) -> Any:
+def _parse_value(column: Column[Any], value: Any, where: str) -> Any:
     """Turn one JSON value into what the column stores; BackupError when it does not fit."""
     if value is None:
         if not column.nullable and not column.primary_key:
@@ -364,7 +364,7 @@ def _parse_tables(data: dict[str, Any]) -> list[_Table]:
     return tables
 
 
-def _link_target(column: Column) -> str | None:
+def _link_target(column: Column[Any]) -> str | None:
     """The table a column links to (None for plain columns and the user link)."""
     for key in column.foreign_keys:
         name = key.column.table.name

@@ -108,7 +108,7 @@ def _kind_label(followup: FollowUp) -> str:
 # Which rows go into a calendar.
 
 
-def _open_followups_query(user_id: int) -> Select:
+def _open_followups_query(user_id: int) -> Select[FollowUp]:
     # An outer join: the rut check-in has no contact.
     return (
         select(FollowUp)
@@ -117,7 +117,7 @@ def _open_followups_query(user_id: int) -> Select:
     )
 
 
-def _upcoming_interviews_query(user_id: int, since: datetime) -> Select:
+def _upcoming_interviews_query(user_id: int, since: datetime) -> Select[Interview]:
     return (
         select(Interview)
         .join(Contact, Interview.contact_id == Contact.id)

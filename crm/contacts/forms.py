@@ -7,6 +7,7 @@ from wtforms import EmailField, SelectField, StringField, SubmitField, TextAreaF
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Email, Length, Optional, Regexp, ValidationError
 
+from crm.contacts.introducers import IntroducerLookup
 from crm.contacts.lookup import FULL_NAME_MAX
 from crm.enums import Cadence, Network
 from crm.models import Company, Contact, column_length
@@ -63,6 +64,9 @@ class ContactForm(FlaskForm):
     )
     notes = TextAreaField("Notes", validators=[Optional(), Length(max=NOTES_MAX)])
     submit = SubmitField("Save")
+    # Set by the view only when a save is refused, for the page to explain why.
+    duplicate: Contact
+    introducer: IntroducerLookup
 
     def validate_linkedin_url(self, field: StringField) -> None:
         """Keep only linkedin.com/in/ profiles, stored in one normal form."""

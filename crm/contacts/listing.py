@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from functools import partial
-from typing import Any
+from typing import Any, TypeVar
 
 from flask_sqlalchemy.pagination import Pagination
 from sqlalchemy import ColumnElement, Select, func, select
@@ -83,7 +83,11 @@ def _matching(user_id: int, filters: ContactFilters) -> list[ColumnElement[bool]
 _BY_COMPANY = (Company.sort_name, Company.id, Contact.sort_name, Contact.id)
 
 
-def _filtered(columns: Select, user_id: int, filters: ContactFilters) -> Select:
+# The one column a statement selects (contacts, their ids or a count) passes through unchanged.
+_T = TypeVar("_T")
+
+
+def _filtered(columns: Select[_T], user_id: int, filters: ContactFilters) -> Select[_T]:
     """Apply the list's search, filters and sort to a select over contacts."""
     stmt = columns.where(*_matching(user_id, filters))
     if _joins_company(filters):
@@ -103,7 +107,7 @@ def _joins_company(filters: ContactFilters) -> bool:
     return bool(filters.company) or filters.sort == "company"
 
 
-def contact_query(user_id: int, filters: ContactFilters) -> Select:
+def contact_query(user_id: int, filters: ContactFilters) -> Select[Contact]:
     """The user's contacts, searched, filtered and sorted as the list page asks."""
     stmt = _filtered(select(Contact), user_id, filters).options(selectinload(Contact.tags))
     if _joins_company(filters):
@@ -186,7 +190,7 @@ def _by_company(user_id: int, filters: ContactFilters, offset: int, limit: int) 
     every match."""
     conditions = _matching(user_id, filters)
 
-    def at_companies(columns: Select) -> Select:
+    def at_companies(columns: Select[_T]) -> Select[_T]:
         return (
             columns.select_from(Company)
             .join(Contact, Contact.company_id == Company.id)

@@ -75,7 +75,7 @@ def find_duplicate(
 
 
 def apply_form(
-    contact: Contact, data: dict, introducer: Contact | None, today: date | None = None
+    contact: Contact, data: dict[str, Any], introducer: Contact | None, today: date | None = None
 ) -> None:
     """Copy validated form values onto the contact; a new company or title on an existing
     contact is a job change on their timeline, as a re-import records it."""

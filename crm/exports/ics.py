@@ -173,7 +173,8 @@ def calendar_bytes(
     )
     # Calendar.new adds a random UID; without it the same data gives the same bytes (ETags).
     calendar.pop("UID", None)
-    return calendar.to_ical()
+    ical: bytes = calendar.to_ical()  # icalendar leaves the return type open
+    return ical
 
 
 def followups_calendar(

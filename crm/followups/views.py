@@ -78,6 +78,7 @@ def snooze_view(followup_id: int) -> ResponseReturnValue:
     row = owned_or_404(FollowUp, followup_id)
     today = clock.user_today(current_user)
     days = request.form.get("days", type=int)
+    form: ConfirmForm | SnoozeForm
     if days in (1, 3):
         form = ConfirmForm()
         target = None

@@ -318,7 +318,7 @@ def _update_contacts(
 ) -> None:
     if not entries:
         return
-    groups: dict[tuple[str, ...], list[dict]] = {}
+    groups: dict[tuple[str, ...], list[dict[str, Any]]] = {}
     history = []
     job_changes = []
     tags = []

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from datetime import UTC, date, datetime, time, timedelta
+from typing import Any
 
 from sqlalchemy import ColumnElement, Select, bindparam, select
 from sqlalchemy.orm import contains_eager
@@ -55,7 +56,7 @@ def local_start(interview: Interview, zone_name: str) -> datetime:
     return clock.local(interview.starts_at, zone_name)
 
 
-def schedule(user: User, contact: Contact, data: dict) -> Interview:
+def schedule(user: User, contact: Contact, data: dict[str, Any]) -> Interview:
     """Create an interview from the form's values."""
     starts_at = to_utc(data["day"], data["start"], user.time_zone)
     twin = db.session.scalars(
@@ -74,7 +75,7 @@ def schedule(user: User, contact: Contact, data: dict) -> Interview:
     return interview
 
 
-def reschedule(user: User, interview: Interview, data: dict) -> None:
+def reschedule(user: User, interview: Interview, data: dict[str, Any]) -> None:
     """Change time, place or questions; calendar clients see the change through SEQUENCE."""
     if interview.status != InterviewStatus.SCHEDULED:
         raise InterviewError("Only a scheduled interview can be changed.")
@@ -85,7 +86,7 @@ def reschedule(user: User, interview: Interview, data: dict) -> None:
         interview.sequence += 1
 
 
-def _apply(interview: Interview, data: dict, starts_at: datetime) -> None:
+def _apply(interview: Interview, data: dict[str, Any], starts_at: datetime) -> None:
     interview.starts_at = starts_at
     interview.duration_minutes = data["duration_minutes"]
     interview.location = (data.get("location") or "").strip() or None
@@ -100,7 +101,7 @@ def carries_notes(form_data: Mapping[str, str]) -> bool:
     return any(section in form_data for section in NOTE_SECTIONS)
 
 
-def save_notes(interview: Interview, data: dict) -> bool:
+def save_notes(interview: Interview, data: dict[str, Any]) -> bool:
     """Store the notes sections; True when something changed."""
     changed = False
     for section in NOTE_SECTIONS:

@@ -135,7 +135,7 @@ def _post_on_contact_page(
         return redirect(url_for("contacts.show", contact_id=contact.id))
     form = form_type()
     if not form.validate_on_submit():
-        return render_contact_page(contact, status=400, **{name: form})
+        return render_contact_page(contact, status=400, message=None, **{name: form})
     said = save(contact, form)
     db.session.commit()
     flash(said, "success")

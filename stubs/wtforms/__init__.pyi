@@ -1,0 +1,19 @@
+# WTForms 3.3: the parts crm uses.
+from wtforms import validators as validators
+from wtforms import widgets as widgets
+from wtforms.fields import BooleanField as BooleanField
+from wtforms.fields import DateField as DateField
+from wtforms.fields import EmailField as EmailField
+from wtforms.fields import Field as Field
+from wtforms.fields import FileField as FileField
+from wtforms.fields import HiddenField as HiddenField
+from wtforms.fields import IntegerField as IntegerField
+from wtforms.fields import PasswordField as PasswordField
+from wtforms.fields import SelectField as SelectField
+from wtforms.fields import SelectMultipleField as SelectMultipleField
+from wtforms.fields import StringField as StringField
+from wtforms.fields import SubmitField as SubmitField
+from wtforms.fields import TextAreaField as TextAreaField
+from wtforms.fields import TimeField as TimeField
+from wtforms.form import Form as Form
+from wtforms.validators import ValidationError as ValidationError
