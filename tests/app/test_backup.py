@@ -570,3 +570,20 @@ def test_restore_on_the_import_page_refuses_a_non_empty_account_and_bad_files(
     with app.app_context():
         assert counts("jo@example.com") == before
         assert not any(counts("new@example.com").values())
+
+
+def test_an_older_backups_role_keys_are_restored_in_the_current_format(app, runner, tmp_path):
+    fill_account(app, runner)
+    data = data_of(run_backup(runner, tmp_path, "jo@example.com"))
+    data["target_roles"][0]["title_key"] = "data lead"  # as roles were keyed before 0018
+    older = _zip_with(tmp_path, {"data.json": json.dumps(data).encode()})
+    make_user(runner, "new@example.com")
+
+    result = runner.invoke(args=["restore", str(older), "--user", "new@example.com"])
+
+    assert result.exit_code == 0, result.output
+    with app.app_context():
+        role = db.session.scalars(
+            select(TargetRole).where(TargetRole.user_id == user_id("new@example.com"))
+        ).one()
+        assert role.title_key == " data lead "
