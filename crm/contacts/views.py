@@ -20,7 +20,7 @@ from flask_login import current_user, login_required
 from flask_wtf import FlaskForm
 
 from crm import clock
-from crm.access import get_contact_or_404
+from crm.access import get_contact_or_404, posted_id
 from crm.contacts.forms import SORT_CHOICES, CadenceForm, ContactForm, NoteForm
 from crm.contacts.introducers import add_introducer, find_introducer, name_suggestions
 from crm.contacts.listing import ContactFilters, contact_page
@@ -91,7 +91,7 @@ def _save(form: ContactForm, contact: Contact) -> bool:
         current_user.id,
         form.introduced_by.data,
         exclude_id=contact.id,
-        chosen_id=request.form.get("introducer_id", type=int),
+        chosen_id=request.form.get("introducer_id", type=posted_id),
     )
     if introducer.new_name and fold(request.form.get("add_introducer", "")) == fold(
         introducer.new_name
@@ -116,7 +116,7 @@ def _save(form: ContactForm, contact: Contact) -> bool:
 def create() -> ResponseReturnValue:
     """Add a contact."""
     form = ContactForm()
-    introducer_id = request.form.get("introducer_id", type=int)
+    introducer_id = request.form.get("introducer_id", type=posted_id)
     if request.method == "GET" and (intro_id := request.args.get("introduced_by", type=int)):
         form.introduced_by.data = get_contact_or_404(intro_id).full_name
         introducer_id = intro_id
@@ -169,7 +169,7 @@ def edit(contact_id: int) -> ResponseReturnValue:
     """Edit a contact."""
     contact = get_contact_or_404(contact_id)
     form = ContactForm(obj=contact if request.method == "GET" else None)
-    introducer_id = request.form.get("introducer_id", type=int)
+    introducer_id = request.form.get("introducer_id", type=posted_id)
     if request.method == "GET":
         form.company.data = contact.company_name or ""
         form.tags.data = ", ".join(contact.tag_names)
