@@ -16,7 +16,7 @@ from sqlalchemy import event
 from sqlalchemy.exc import DisconnectionError
 from werkzeug.exceptions import HTTPException, SecurityError
 
-from crm import enums
+from crm import enums, submissions
 from crm.deployment import deployment_config, init_deployment
 from crm.extensions import csrf, db, login_manager, migrate
 from crm.formatting import day_label, web_address
@@ -46,6 +46,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     init_deployment(app)
     db.init_app(app)
     end_reads_with_commit(app)
+    submissions.install(app)
     migrate.init_app(app, db, directory=str(MIGRATIONS_DIR))
     csrf.init_app(app)
     login_manager.init_app(app)
