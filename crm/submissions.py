@@ -19,14 +19,14 @@ from datetime import datetime, timedelta
 from flask import Flask, Response, flash, g, has_request_context, redirect, request
 from flask.typing import ResponseReturnValue
 from flask_login import current_user
-from sqlalchemy import ForeignKey, String, delete, event, select, update
+from sqlalchemy import ForeignKey, String, delete, event, insert, literal, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from crm import clock
 from crm.access import safe_next
 from crm.extensions import Model, db
-from crm.models import UTCDateTime
+from crm.models import User, UTCDateTime
 from crm.transactions import wrote
 
 TOKEN_FIELD = "form_token"
@@ -91,7 +91,8 @@ def _before_request() -> ResponseReturnValue | None:
         return None
     used = _used(token)
     if used is None:
-        g.form_token = token
+        # Kept apart from current_user: logging out or deleting the account changes it.
+        g.form_token, g.form_user_id = token, current_user.id
         return None
     flash(ALREADY_SENT, "info")
     return redirect(used.result or _back())
@@ -104,11 +105,15 @@ def _before_commit(session: Session) -> None:
     if not (wrote(session) or session.new or session.dirty or session.deleted):
         return
     g.form_token_kept = True
-    session.add(FormSubmission(user_id=current_user.id, token=g.form_token))
+    user_id, now = g.form_user_id, clock.now()
+    # Through the user row, so a request that deleted the account stores nothing.
+    kept = select(User.id, literal(g.form_token, String), literal(now, UTCDateTime)).where(
+        User.id == user_id
+    )
+    session.execute(insert(FormSubmission).from_select(["user_id", "token", "created_at"], kept))
     session.execute(
         delete(FormSubmission).where(
-            FormSubmission.user_id == current_user.id,
-            FormSubmission.created_at < clock.now() - KEEP_TOKENS,
+            FormSubmission.user_id == user_id, FormSubmission.created_at < now - KEEP_TOKENS
         )
     )
 
@@ -118,7 +123,7 @@ def _after_request(response: Response) -> Response:
     if g.get("form_token_kept") and response.location:
         db.session.execute(
             update(FormSubmission)
-            .where(FormSubmission.user_id == current_user.id)
+            .where(FormSubmission.user_id == g.form_user_id)
             .where(FormSubmission.token == g.form_token)
             .values(result=response.location[:2000])
         )
@@ -133,13 +138,13 @@ def _after_request(response: Response) -> Response:
     return response
 
 
-def _first_result(token: str) -> str | None:
+def _first_result(user_id: int, token: str) -> str | None:
     """Where the request that used the token first led, once it says so."""
     deadline = time.monotonic() + WAIT_FOR_FIRST_SECONDS
     while True:
         result = db.session.scalar(
             select(FormSubmission.result).where(
-                FormSubmission.user_id == current_user.id, FormSubmission.token == token
+                FormSubmission.user_id == user_id, FormSubmission.token == token
             )
         )
         db.session.rollback()  # the next look sees what others committed since
@@ -154,7 +159,8 @@ def _unique_race(error: IntegrityError) -> ResponseReturnValue:
     token = g.pop("form_token", None)
     g.pop("form_token_kept", None)
     flash(ALREADY_SENT, "info")
-    result = _first_result(token) if token and current_user.is_authenticated else None
+    user_id = g.pop("form_user_id", None)
+    result = _first_result(user_id, token) if token and user_id else None
     return redirect(result or _back())
 
 

@@ -11,7 +11,7 @@ import pytest
 from sqlalchemy import func, select
 
 from crm.extensions import db
-from crm.models import FollowUp, Outreach
+from crm.models import FollowUp, Outreach, User
 from crm.plan.models import Obstacle, RutCheckIn, TargetRole
 from tests.app.networking import FRIDAY, add
 from tests.conftest import TEST_PASSWORD
@@ -129,3 +129,22 @@ def test_twenty_adds_at_once_from_different_pages_never_answer_500(
     assert set(statuses) <= {302, 400}, statuses
     assert 500 not in statuses
     assert count(app, model) == 1
+
+
+def test_logging_out_and_deleting_the_account_with_a_token_still_work(app, signed_in):
+    logout = signed_in.post("/logout", data={"form_token": "logout-token-0123456"})
+    assert logout.status_code == 302
+    auth_page = signed_in.post(
+        "/login", data={"email": "jo@example.com", "password": TEST_PASSWORD}
+    )
+    assert auth_page.status_code == 302
+
+    deleted = signed_in.post(
+        "/account/delete",
+        data={"password": TEST_PASSWORD, "form_token": "delete-token-0123456"},
+        follow_redirects=True,
+    )
+
+    assert "Your account and everything in it are deleted." in deleted.get_data(as_text=True)
+    with app.app_context():
+        assert db.session.scalar(select(func.count()).select_from(User)) == 0
