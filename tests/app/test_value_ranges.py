@@ -21,12 +21,21 @@ def count(app, model) -> int:
 
 @pytest.mark.parametrize("introducer_id", ["99999999999999999999", "2147483648", "-1", "0"])
 def test_an_introducer_id_no_row_can_have_is_ignored_not_a_500(client, user, app, introducer_id):
-    data = {"first_name": "Ana", "network": "work", "introducer_id": introducer_id}
+    cy = add(client, "Cy")
+    data = {
+        "first_name": "Ana",
+        "network": "work",
+        "introduced_by": "Cy Tester",
+        "introducer_id": introducer_id,
+    }
 
     response = client.post("/contacts/new", data=data)
 
     assert response.status_code == 302
-    assert count(app, Contact) == 1
+    assert count(app, Contact) == 2
+    with app.app_context():
+        ana = db.session.scalar(select(Contact).where(Contact.first_name == "Ana"))
+        assert ana.introduced_by_id == cy
     edit = client.post(response.headers["Location"] + "/edit", data=data)
     assert edit.status_code in (200, 302)
 
