@@ -13,7 +13,7 @@ from flask.typing import ResponseReturnValue
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException, SecurityError
 
-from crm import enums, sqlite
+from crm import enums, sqlite, submissions
 from crm.deployment import deployment_config, init_deployment
 from crm.extensions import csrf, db, login_manager, migrate
 from crm.formatting import day_label, web_address
@@ -43,6 +43,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     init_deployment(app)
     db.init_app(app)
     end_reads_with_commit(app)
+    submissions.install(app)
     migrate.init_app(app, db, directory=str(MIGRATIONS_DIR))
     csrf.init_app(app)
     login_manager.init_app(app)

@@ -31,6 +31,15 @@ def owned_or_404(model: type[Row], row_id: int) -> Row:
     return row
 
 
+def posted_id(text: str) -> int:
+    """An id from a form or query string (`request.form.get(name, type=posted_id)`); one no
+    row can have raises ValueError, so the field reads as not given rather than overflowing."""
+    value = int(text)
+    if not 1 <= value <= MAX_ID:
+        raise ValueError(f"{text} names no row")
+    return value
+
+
 def get_contact_or_404(contact_id: int) -> Contact:
     """The logged-in user's contact, or 404 (also when it belongs to someone else)."""
     return owned_or_404(Contact, contact_id)

@@ -4,10 +4,12 @@ import json
 from typing import Any
 
 from flask_wtf import FlaskForm
+from wtforms import DateField as WTFormsDateField
 from wtforms import SelectField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import ValidationError
 
+from crm.ranges import date_problem
 from crm.timezones import UTC, aliases, canonical, grouped_choices
 
 
@@ -55,3 +57,13 @@ class TimeZoneField(SelectField):
                 *_zone_choices(),
                 SelectChoice(current, current, optgroup="Your current setting"),
             ]
+
+
+class DateField(WTFormsDateField):
+    """A date in the window every date of the app lies in (crm/ranges.py): a year 9999 date
+    once broke the calendar download, the feed and the backup."""
+
+    def pre_validate(self, form: Any) -> None:
+        problem = self.data is not None and date_problem(self.data)
+        if problem:
+            raise ValidationError(problem)

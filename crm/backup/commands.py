@@ -12,7 +12,8 @@ from flask.cli import with_appcontext
 from crm import clock
 from crm.auth.services import find_user
 from crm.backup import services
-from crm.backup.archive import BackupError, read_data
+from crm.backup.archive import BackupError, open_backup
+from crm.backup.restore import restore_backup
 from crm.extensions import db
 from crm.models import User
 from crm.sqlite import refresh_statistics
@@ -63,9 +64,8 @@ def restore(file: Path, email: str) -> None:
     """Restore a backup zip into an account that has no data yet."""
     user = _user_or_exit(email)
     try:
-        with file.open("rb") as handle:
-            data = read_data(handle)
-        counts = services.restore_backup(user, data)
+        with file.open("rb") as handle, open_backup(handle) as backup:
+            counts = restore_backup(user, backup)
     except OSError as error:
         db.session.rollback()
         raise click.ClickException(f"Cannot read {file}: {error.strerror}.") from error

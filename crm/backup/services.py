@@ -12,21 +12,11 @@ from datetime import date, datetime, time
 from typing import IO, Any
 
 from sqlalchemy import (
-    JSON,
-    Boolean,
     Column,
-    Date,
-    DateTime,
-    Integer,
     Select,
-    String,
     Table,
-    Time,
-    bindparam,
     exists,
-    insert,
     select,
-    update,
 )
 
 from crm.backup.archive import (
@@ -34,15 +24,14 @@ from crm.backup.archive import (
     FORMAT,
     README,
     VERSION,
-    BackupError,
     iter_data_json,
     write_zip,
 )
 from crm.calendar import services as calendar_services
 from crm.exports.contacts_csv import iter_csv
 from crm.extensions import db
-from crm.models import Contact, User, column_length
-from crm.normalize import CONTACT_DERIVED, contact_derived, title_key
+from crm.models import Contact, User
+from crm.normalize import CONTACT_DERIVED
 
 # Each table in the backup, parents before children, under its key in data.json.
 TABLE_KEYS = {
@@ -68,7 +57,13 @@ TABLE_KEYS = {
 }
 # Tables that hold a user's rows but are not data to carry over: a new test fails when a
 # table joins the schema without being put in TABLE_KEYS or here.
-NOT_BACKED_UP: set[str] = {"user", "pending_upload", "login_session", "login_attempt"}
+NOT_BACKED_UP: set[str] = {
+    "user",
+    "pending_upload",
+    "login_session",
+    "login_attempt",
+    "form_submission",
+}
 # Rows reached through a parent rather than their own user_id.
 PARENT_OWNER = {"contact_tag": "contact", "import_update": "import_batch"}
 # Derived columns: recomputed on restore, so they do not clutter the file.
@@ -256,223 +251,9 @@ def account_is_empty(user_id: int) -> bool:
     return True
 
 
-def _parse_value(column: Column[Any], value: Any, where: str) -> Any:
-    """Turn one JSON value into what the column stores; BackupError when it does not fit."""
-    if value is None:
-        if not column.nullable and not column.primary_key:
-            raise BackupError(f"{where}: {column.name} is missing.")
-        return None
-    kind = column.type
-    wrong = BackupError(f"{where}: {column.name} has a value of the wrong kind.")
-    if isinstance(kind, DateTime | Date | Time) or isinstance(
-        getattr(kind, "impl", None), DateTime
-    ):
-        return _parse_moment(kind, value, wrong)
-    if isinstance(kind, Boolean):
-        if not isinstance(value, bool):
-            raise wrong
-        return value
-    if isinstance(kind, Integer):
-        if not isinstance(value, int) or isinstance(value, bool) or abs(value) >= 2**63:
-            raise wrong
-        return value
-    if isinstance(kind, String):
-        if not isinstance(value, str):
-            raise wrong
-        if kind.length is not None and len(value) > kind.length:
-            raise BackupError(f"{where}: {column.name} is longer than {kind.length} characters.")
-        return value
-    if isinstance(kind, JSON):
-        return value
-    raise wrong
-
-
-def _parse_moment(kind: Any, value: Any, wrong: BackupError) -> date | datetime | time:
-    """An ISO 8601 date, time, or aware date and time."""
-    try:
-        if isinstance(kind, Date):
-            return date.fromisoformat(value)
-        if isinstance(kind, Time):
-            return time.fromisoformat(value)
-        moment = datetime.fromisoformat(value)
-    except (TypeError, ValueError):
-        raise wrong from None
-    if moment.tzinfo is None:
-        raise wrong
-    return moment
-
-
-@dataclass
-class _Table:
-    name: str
-    key: str
-    rows: list[dict[str, Any]]
-    old_ids: list[int]
-
-
-def _parse_row(name: str, item: Any, where: str) -> dict[str, Any]:
-    """One row of a table, every value checked against its column."""
-    if not isinstance(item, dict):
-        raise BackupError(f"{where} is not an object.")
-    row = {}
-    for column in _columns(name):
-        if column.name in item:
-            row[column.name] = _parse_value(column, item[column.name], where)
-            continue
-        required = not column.nullable and column.name != "id"
-        if required and column.default is None and column.server_default is None:
-            raise BackupError(f"{where}: {column.name} is missing.")
-    return row
-
-
-def _parse_table(name: str, key: str, raw: Any) -> _Table:
-    if not isinstance(raw, list):
-        raise BackupError(f"This backup's {key} is not a list.")
-    has_id = "id" in _table(name).c
-    rows: list[dict[str, Any]] = []
-    old_ids: list[int] = []
-    for number, item in enumerate(raw, start=1):
-        row = _parse_row(name, item, f"{key} row {number}")
-        if has_id:
-            old_id = row.pop("id", None)
-            if old_id is None:
-                raise BackupError(f"{key} row {number}: id is missing.")
-            old_ids.append(old_id)
-        rows.append(row)
-    if len(set(old_ids)) != len(old_ids):
-        raise BackupError(f"This backup's {key} repeat an id.")
-    return _Table(name, key, rows, old_ids)
-
-
-def _parse_tables(data: dict[str, Any]) -> list[_Table]:
-    """Check every row of every table, and that every link points at a row in the file,
-    before anything is written."""
-    tables = [_parse_table(name, key, data.get(key, [])) for name, key in TABLE_KEYS.items()]
-    known_ids = {table.name: set(table.old_ids) for table in tables}
-    for table in tables:
-        for column in _columns(table.name):
-            target = _link_target(column)
-            if target is None:
-                continue
-            for number, row in enumerate(table.rows, start=1):
-                value = row.get(column.name)
-                if value is not None and value not in known_ids[target]:
-                    raise BackupError(
-                        f"{table.key} row {number}: {column.name} points at a row "
-                        "that is not in the backup."
-                    )
-    return tables
-
-
 def _link_target(column: Column[Any]) -> str | None:
     """The table a column links to (None for plain columns and the user link)."""
     for key in column.foreign_keys:
         name = key.column.table.name
         return None if name == "user" else name
     return None
-
-
-def restore_backup(user: User, data: dict[str, Any]) -> RestoreCounts:
-    """Write every row of a backup into the user's empty account, links remapped to new ids."""
-    if not account_is_empty(user.id):
-        raise BackupError(
-            f"{user.email} already has contacts or other data; "
-            "a backup can only be restored into an empty account."
-        )
-    tables = _parse_tables(data)
-    _restore_settings(user, data.get("account"))
-    _fold_search_text({table.name: table for table in tables})
-    _key_roles({table.name: table for table in tables})
-    new_ids: dict[str, dict[int, int]] = {}
-    for table in tables:
-        new_ids[table.name] = _insert(user.id, table, new_ids)
-    db.session.flush()
-    return RestoreCounts({table.key: len(table.rows) for table in tables})
-
-
-def _fold_search_text(tables: dict[str, _Table]) -> None:
-    """Give each contact row its derived columns (search text, sort name, title key), as the
-    app keeps them."""
-    companies = dict(zip(tables["company"].old_ids, tables["company"].rows, strict=True))
-    tags = dict(zip(tables["tag"].old_ids, tables["tag"].rows, strict=True))
-    tag_names: dict[int, list[str]] = {}
-    for link in tables["contact_tag"].rows:
-        tag_names.setdefault(link["contact_id"], []).append(tags[link["tag_id"]]["name"])
-    for old_id, row in zip(tables["contact"].old_ids, tables["contact"].rows, strict=True):
-        company = companies.get(row.get("company_id"))  # type: ignore[arg-type]
-        first, last = row.get("first_name") or "", row.get("last_name") or ""
-        row.update(
-            contact_derived(
-                first_name=first,
-                last_name=last,
-                email=row.get("email"),
-                title=row.get("title"),
-                company=company["name"] if company else None,
-                tags=sorted(tag_names.get(old_id, []), key=str.lower),
-                notes=row.get("notes"),
-            )
-        )
-
-
-def _key_roles(tables: dict[str, _Table]) -> None:
-    """Give each target role its title key as the app keeps it (an older backup's may differ)."""
-    length = column_length(_table("target_role").c.title_key)
-    for row in tables["target_role"].rows:
-        row["title_key"] = (title_key(row.get("title")) or "")[:length]
-
-
-def _insert(user_id: int, table: _Table, new_ids: dict[str, dict[int, int]]) -> dict[int, int]:
-    """Insert one table's rows; return their new ids by old id."""
-    sql_table = _table(table.name)
-    has_user = "user_id" in sql_table.c
-    later: list[tuple[str, list[int | None]]] = []
-    rows = []
-    for column in _columns(table.name):
-        target = _link_target(column)
-        if target is None:
-            continue
-        if target == table.name:
-            # A link within the table (introduced by): set once every row has its new id.
-            later.append((column.name, [row.pop(column.name, None) for row in table.rows]))
-            continue
-        for row in table.rows:
-            if row.get(column.name) is not None:
-                row[column.name] = new_ids[target][row[column.name]]
-    for row in table.rows:
-        rows.append({**row, "user_id": user_id} if has_user else row)
-    if not rows:
-        return {}
-    if "id" not in sql_table.c:
-        db.session.execute(insert(sql_table), rows)
-        return {}
-    stmt = insert(sql_table).returning(sql_table.c.id, sort_by_parameter_order=True)
-    ids = list(db.session.scalars(stmt, rows))
-    mapping = dict(zip(table.old_ids, ids, strict=True))
-    for name, old_links in later:
-        links = [
-            {"row_id": mapping[old], "link": mapping[link], "kept": row.get("updated_at")}
-            for old, link, row in zip(table.old_ids, old_links, table.rows, strict=True)
-            if link is not None
-        ]
-        if links:
-            values: dict[str, Any] = {name: bindparam("link")}
-            if "updated_at" in sql_table.c:
-                # Keep the backed-up time rather than stamping the restore's.
-                values["updated_at"] = bindparam("kept")
-            db.session.execute(
-                update(sql_table).where(sql_table.c.id == bindparam("row_id")).values(values),
-                links,
-            )
-    return mapping
-
-
-def _restore_settings(user: User, account: Any) -> None:
-    settings = account.get("settings") if isinstance(account, dict) else None
-    if not isinstance(settings, dict):
-        return
-    columns = User.__table__.columns
-    for name in SETTINGS:
-        if name in settings:
-            value = _parse_value(columns[name], settings[name], "account settings")
-            if value is not None or columns[name].nullable:
-                setattr(user, name, value)

@@ -11,8 +11,9 @@ from flask_login import current_user, login_required
 
 from crm import clock
 from crm.backup import services
-from crm.backup.archive import BackupError, read_data
+from crm.backup.archive import BackupError, open_backup
 from crm.backup.forms import RestoreForm
+from crm.backup.restore import restore_backup
 from crm.extensions import db
 from crm.sqlite import refresh_statistics
 
@@ -49,8 +50,8 @@ def restore() -> ResponseReturnValue:
     form = RestoreForm()
     if form.validate_on_submit():
         try:
-            data = read_data(form.backup.data.stream)
-            counts = services.restore_backup(current_user, data)
+            with open_backup(form.backup.data.stream) as backup:
+                counts = restore_backup(current_user, backup)
         except BackupError as error:
             db.session.rollback()
             form.backup.errors = [str(error)]

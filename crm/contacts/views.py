@@ -15,7 +15,7 @@ from flask.typing import ResponseReturnValue
 from flask_login import current_user
 
 from crm import clock
-from crm.access import get_contact_or_404
+from crm.access import get_contact_or_404, posted_id
 from crm.contacts import bp
 from crm.contacts.forms import SORT_CHOICES, ContactForm
 from crm.contacts.introducers import add_introducer, find_introducer
@@ -79,7 +79,7 @@ def _save(form: ContactForm, contact: Contact) -> bool:
         current_user.id,
         form.introduced_by.data,
         exclude_id=contact.id,
-        chosen_id=request.form.get("introducer_id", type=int),
+        chosen_id=request.form.get("introducer_id", type=posted_id),
     )
     if introducer.new_name and fold(request.form.get("add_introducer", "")) == fold(
         introducer.new_name
@@ -104,7 +104,7 @@ def _save(form: ContactForm, contact: Contact) -> bool:
 def create() -> ResponseReturnValue:
     """Add a contact."""
     form = ContactForm()
-    introducer_id = request.form.get("introducer_id", type=int)
+    introducer_id = request.form.get("introducer_id", type=posted_id)
     if request.method == "GET" and (intro_id := request.args.get("introduced_by", type=int)):
         form.introduced_by.data = get_contact_or_404(intro_id).full_name
         introducer_id = intro_id
@@ -150,7 +150,7 @@ def edit(contact_id: int) -> ResponseReturnValue:
     """Edit a contact."""
     contact = get_contact_or_404(contact_id)
     form = ContactForm(obj=contact if request.method == "GET" else None)
-    introducer_id = request.form.get("introducer_id", type=int)
+    introducer_id = request.form.get("introducer_id", type=posted_id)
     if request.method == "GET":
         form.company.data = contact.company_name or ""
         form.tags.data = ", ".join(contact.tag_names)

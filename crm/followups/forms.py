@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from flask_wtf import FlaskForm
-from wtforms import DateField, StringField, SubmitField
+from wtforms import StringField, SubmitField
 from wtforms.validators import DataRequired, Length
 
+from crm.forms import DateField
 from crm.models import FollowUp, column_length
 
 DATE_MESSAGE = "Enter a real date, like 2026-11-27."

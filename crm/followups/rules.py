@@ -5,14 +5,12 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from crm.enums import Cadence, Due, FollowUpKind
+from crm.ranges import MAX_BUSINESS_DAYS, MAX_REFERRAL_ASK_WEEKS
 from crm.workdays import business_days_after, next_business_day, next_business_day_after, week_start
 
 # Calendar lengths of the cadences that are not whole months.
 _CADENCE_DAYS: dict[str, int] = {Cadence.WEEKLY: 7, Cadence.FORTNIGHTLY: 14}
 _CADENCE_MONTHS: dict[str, int] = {Cadence.MONTHLY: 1, Cadence.QUARTERLY: 3, Cadence.HALF_YEARLY: 6}
-
-MAX_BUSINESS_DAYS = 60
-MAX_REFERRAL_ASK_WEEKS = 12
 
 
 @dataclass(frozen=True)

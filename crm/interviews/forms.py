@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
-from flask_wtf import FlaskForm
-from wtforms import DateField, IntegerField, StringField, SubmitField, TextAreaField, TimeField
-from wtforms.validators import DataRequired, Length, NumberRange, Optional
+from typing import Any
 
+from flask_wtf import FlaskForm
+from wtforms import IntegerField, StringField, SubmitField, TextAreaField, TimeField
+from wtforms.validators import DataRequired, Length, NumberRange, Optional, ValidationError
+
+from crm import clock
+from crm.forms import DateField
 from crm.models import Interview, column_length
+from crm.ranges import INTERVIEW_MINUTES, interview_day_problem
 
 # Prep questions and each notes section (Text columns: the size is ours, not the table's).
 TEXT_MAX = 20_000
@@ -29,7 +34,11 @@ class InterviewForm(FlaskForm):
         default=30,
         validators=[
             DataRequired(message="Enter the length in minutes."),
-            NumberRange(min=5, max=480, message="Use 5 to 480 minutes."),
+            NumberRange(
+                min=INTERVIEW_MINUTES.low,
+                max=INTERVIEW_MINUTES.high,
+                message=f"Use {INTERVIEW_MINUTES.low} to {INTERVIEW_MINUTES.high} minutes.",
+            ),
         ],
     )
     location = StringField(
@@ -44,6 +53,12 @@ class InterviewForm(FlaskForm):
         description="Start from the TIARA prompts and make them yours.",
     )
     submit = SubmitField("Save")
+
+    def validate_day(self, field: Any) -> None:
+        """Interviews lie within a few years of today (crm/ranges.py)."""
+        problem = field.data and interview_day_problem(field.data, clock.now().date())
+        if problem:
+            raise ValidationError(problem)
 
 
 class InterviewNotesForm(FlaskForm):

@@ -5,11 +5,12 @@ from __future__ import annotations
 from datetime import date
 
 from flask_wtf import FlaskForm
-from wtforms import DateField, SelectField, StringField, SubmitField, TextAreaField
+from wtforms import SelectField, StringField, SubmitField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, Optional
 
 from crm.enums import Channel, OutreachStatus, TemplateKind, Words
+from crm.forms import DateField
 from crm.models import MessageTemplate, column_length
 
 # The subject a template fills in.

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from crm.normalize import linkedin_or_none, squash
+from crm.ranges import date_problem
 
 EMPTY_FILE = "This file is empty."
 UNRECOGNISED = (
@@ -330,9 +331,15 @@ def _full_year(year: str) -> int:
     return number
 
 
-@functools.lru_cache(maxsize=8192)
 def parse_date(text: str) -> date | None:
-    """A date as exports write it ('30 May 2024', '1/8/18, 6:14 PM', '23-Nov-21'), else None."""
+    """A date as exports write it ('30 May 2024', '1/8/18, 6:14 PM', '23-Nov-21') in the
+    window every date of the app lies in (crm/ranges.py), else None."""
+    day = _parse_date(text)
+    return day if day is not None and date_problem(day) is None else None
+
+
+@functools.lru_cache(maxsize=8192)
+def _parse_date(text: str) -> date | None:
     try:
         # The current export's '30 May 2024' first: it is nearly every row of a large file.
         day, month, year = text.split()

@@ -11,17 +11,24 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, NumberRange
 
 from crm.enums import Cadence
-from crm.followups.rules import MAX_BUSINESS_DAYS, MAX_REFERRAL_ASK_WEEKS, RuleSettings
+from crm.followups.rules import RuleSettings
 from crm.forms import TimeZoneField
+from crm.ranges import (
+    BUSINESS_DAYS,
+    MORNING_EMAIL_HOUR,
+    REFERRAL_ASK_WEEKS,
+    WEEKLY_GOAL,
+    Whole,
+)
 
 
-def _days(label: str, description: str, high: int = MAX_BUSINESS_DAYS) -> IntegerField:
+def _days(label: str, description: str, allowed: Whole = BUSINESS_DAYS) -> IntegerField:
     return IntegerField(
         label,
         description=description,
         validators=[
             InputRequired(message="Enter a whole number."),
-            NumberRange(min=0, max=high, message=f"Use a number from 0 to {high}."),
+            NumberRange(min=allowed.low, max=allowed.high, message=allowed.message),
         ],
     )
 
@@ -40,7 +47,7 @@ RULE_FIELDS = (
 class SettingsForm(FlaskForm):
     time_zone = TimeZoneField()
     weekly_goal = _days(
-        "Weekly outreach goal", "How many people you aim to reach each week.", high=200
+        "Weekly outreach goal", "How many people you aim to reach each week.", WEEKLY_GOAL
     )
     second_person_days = _days(
         "Reach a second person after (business days)",
@@ -58,7 +65,7 @@ class SettingsForm(FlaskForm):
     referral_ask_weeks = _days(
         "Ask for a referral after (weeks)",
         "Counted from the Monday of the interview's week.",
-        high=MAX_REFERRAL_ASK_WEEKS,
+        REFERRAL_ASK_WEEKS,
     )
     after_interview_cadence = SelectField(
         "Keep in touch after an interview",
@@ -67,7 +74,10 @@ class SettingsForm(FlaskForm):
     morning_email = BooleanField("Email me what is due each morning")
     morning_email_hour = SelectField(
         "Send it at",
-        choices=[SelectChoice(hour, f"{hour:02d}:00") for hour in range(24)],
+        choices=[
+            SelectChoice(hour, f"{hour:02d}:00")
+            for hour in range(MORNING_EMAIL_HOUR.low, MORNING_EMAIL_HOUR.high + 1)
+        ],
         coerce=int,
         description="In your time zone. Only on days when something is due.",
     )
