@@ -27,12 +27,13 @@ from sqlalchemy.orm import QueryableAttribute
 from crm.enums import InterviewStatus
 from crm.extensions import db
 from crm.models import Company, Contact, Interview, column_length
+from crm.names import display_name
 from crm.normalize import company_sort_name, key_words, squash, title_words
 from crm.plan import method
 from crm.plan.models import RoleContact, TargetRole
 from crm.plan.services import PlanError
 from crm.prebuilt import prebuilt
-from crm.search import like_pattern
+from crm.search import LIKE_ESCAPE, like_pattern
 
 PATHS_SHOWN = 6
 # The most target roles one plan holds: a handful is the point, and the page reads all of
@@ -121,7 +122,7 @@ def _role_condition(
     the pattern of role i's word j; `shape` is each role's number of words)."""
     return or_(
         *(
-            and_(*(key.like(bindparam(f"p{i}_{j}"), escape="/") for j in range(words)))
+            and_(*(key.like(bindparam(f"p{i}_{j}"), escape=LIKE_ESCAPE) for j in range(words)))
             for i, words in enumerate(shape)
             if words
         )
@@ -341,7 +342,7 @@ def _add_people(
         key=lambda row: (row.sort_name or "", row.id),
     )
     for role_id, cid, first, last, email, title, reached_on, was_interviewed, _ in rows:
-        name = f"{first} {last}".strip() or email or "(no name)"
+        name = display_name(first, last, email)
         views[role_id].people.append(
             RolePerson(
                 cid,
@@ -393,7 +394,7 @@ def _add_paths(user_id: int, views: dict[int, RoleView], members: dict[int, _Mem
             if len(view.paths) >= PATHS_SHOWN:
                 break
             if cid in role_members.ids or key in role_members.keys:
-                view.paths.append(CareerPath(cid, f"{first} {last}".strip(), title, text or ""))
+                view.paths.append(CareerPath(cid, display_name(first, last), title, text or ""))
 
 
 def star_employer(user_id: int, name: str) -> Company:

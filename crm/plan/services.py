@@ -36,7 +36,7 @@ from crm.plan.models import (
     TargetRole,
 )
 from crm.prebuilt import prebuilt
-from crm.search import like_pattern
+from crm.search import LIKE_ESCAPE, like_pattern, prefix_pattern
 
 CHECK_IN_HISTORY = 12
 NAME_SUGGESTIONS = 100
@@ -156,7 +156,10 @@ def find_contact_by_name(user_id: int, typed: str | None) -> NameLookup:
         select(Contact)
         .where(
             Contact.user_id == user_id,
-            or_(Contact.search_text.like(_prefix(key), escape="/"), Contact.sort_name == key),
+            or_(
+                Contact.search_text.like(prefix_pattern(key), escape=LIKE_ESCAPE),
+                Contact.sort_name == key,
+            ),
         )
         .limit(50)
     ).all()
@@ -181,11 +184,6 @@ def _name_orders(first: str, last: str) -> set[str]:
     """A full name, squashed, first name first and last name first."""
     first, last = squash(first), squash(last)
     return {f"{first} {last}".strip(), f"{last} {first}".strip()}
-
-
-def _prefix(key: str) -> str:
-    escaped = key.replace("/", "//").replace("%", "/%").replace("_", "/_")
-    return f"{escaped}%"
 
 
 def link_proof(obstacle: Obstacle, contact: Contact) -> bool:
@@ -244,7 +242,7 @@ def _names_statement(words: int, limit: int) -> Select[str, str]:
         Contact.user_id == bindparam("user_id")
     )
     for n in range(words):
-        stmt = stmt.where(Contact.search_text.like(bindparam(f"w{n}"), escape="/"))
+        stmt = stmt.where(Contact.search_text.like(bindparam(f"w{n}"), escape=LIKE_ESCAPE))
     return stmt.order_by(Contact.sort_name, Contact.id).limit(limit)
 
 
