@@ -11,7 +11,7 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, NumberRange
 
 from crm.enums import Cadence
-from crm.followups.rules import MAX_BUSINESS_DAYS, MAX_REFERRAL_ASK_WEEKS, RuleSettings
+from crm.followups.rules import MAX_BUSINESS_DAYS, RULE_NAMES, RULE_NUMBERS, RuleSettings
 from crm.forms import TimeZoneField
 
 
@@ -26,40 +26,12 @@ def _days(label: str, description: str, high: int = MAX_BUSINESS_DAYS) -> Intege
     )
 
 
-# The fields that are follow-up rule numbers (crm.followups.rules.RuleSettings).
-RULE_FIELDS = (
-    "second_person_days",
-    "nudge_days",
-    "thank_you_days",
-    "update_days",
-    "referral_ask_weeks",
-    "after_interview_cadence",
-)
-
-
 class SettingsForm(FlaskForm):
     time_zone = TimeZoneField()
     weekly_goal = _days(
         "Weekly outreach goal", "How many people you aim to reach each week.", high=200
     )
-    second_person_days = _days(
-        "Reach a second person after (business days)",
-        "With no reply, try someone else at the same company.",
-    )
-    nudge_days = _days("Nudge once after (business days)", "One polite nudge to the same person.")
-    thank_you_days = _days(
-        "Send a thank-you within (days)",
-        "After an informational interview. A weekend date moves to the Monday.",
-    )
-    update_days = _days(
-        "Send a progress update after (days)",
-        "Tell them how you used their advice. Always on a later day than the thank-you.",
-    )
-    referral_ask_weeks = _days(
-        "Ask for a referral after (weeks)",
-        "Counted from the Monday of the interview's week.",
-        high=MAX_REFERRAL_ASK_WEEKS,
-    )
+    # One field per rule number (crm.followups.rules.RULE_NUMBERS) is added below the class.
     after_interview_cadence = SelectField(
         "Keep in touch after an interview",
         choices=[SelectChoice(value, label) for value, label in Cadence.choices()],
@@ -82,8 +54,12 @@ class SettingsForm(FlaskForm):
         if not super().validate(extra_validators):
             return False
         try:
-            RuleSettings(**{name: getattr(self, name).data for name in RULE_FIELDS})
+            RuleSettings(**{name: getattr(self, name).data for name in RULE_NAMES})
         except ValueError as error:
             self.form_errors.append(str(error))
             return False
         return True
+
+
+for _name, _rule in RULE_NUMBERS.items():
+    setattr(SettingsForm, _name, _days(f"{_rule.label} ({_rule.unit})", _rule.help, _rule.high))
