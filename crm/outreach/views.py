@@ -23,6 +23,7 @@ from crm.outreach.services import (
     set_status,
     template_message,
 )
+from crm.words import plural
 
 bp = Blueprint("outreach", __name__)
 
@@ -158,7 +159,7 @@ def status(outreach_id: int) -> ResponseReturnValue:
         return redirect(back)
     db.session.commit()
     if new_status == OutreachStatus.REPLIED:
-        closed_text = f" {closed} follow-up{'s' if closed != 1 else ''} closed." if closed else ""
+        closed_text = f" {plural(closed, 'follow-up')} closed." if closed else ""
         flash(
             f"{contact.full_name} replied!{closed_text} "
             "Schedule the informational interview while it is fresh.",
