@@ -61,5 +61,10 @@ class SettingsForm(FlaskForm):
         return True
 
 
-for _name, _rule in RULE_NUMBERS.items():
-    setattr(SettingsForm, _name, _days(f"{_rule.label} ({_rule.unit})", _rule.help, _rule.high))
+def _add_rule_fields(form: type[FlaskForm]) -> None:
+    """One number field per follow-up rule number, labelled with its unit."""
+    for name, rule in RULE_NUMBERS.items():
+        setattr(form, name, _days(f"{rule.label} ({rule.unit})", rule.help, rule.high))
+
+
+_add_rule_fields(SettingsForm)
