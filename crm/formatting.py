@@ -9,6 +9,8 @@ from __future__ import annotations
 from datetime import date, datetime
 from urllib.parse import urlsplit
 
+from crm.words import plural
+
 
 def day_label(value: date | datetime | None, today: date) -> str:
     """'Thu 26 Nov' in the user's current year; 'Fri 01 Jan 2027' in another (no misreading)."""
@@ -53,9 +55,9 @@ def starts_in(start: datetime, now: datetime) -> str:
     minutes = int((start - now).total_seconds() // 60)
     if minutes >= 60:
         hours = minutes // 60
-        return f"{when}, today, in {hours} hour{'' if hours == 1 else 's'}"
+        return f"{when}, today, in {plural(hours, 'hour')}"
     if minutes > 0:
-        return f"{when}, in {minutes} minute{'' if minutes == 1 else 's'}"
+        return f"{when}, in {plural(minutes, 'minute')}"
     return f"{when}, now"
 
 

@@ -40,6 +40,7 @@ from crm.enums import (
     Source,
 )
 from crm.extensions import Model, db
+from crm.names import display_name
 from crm.normalize import (
     COMPANY_SORT_LENGTH,
     SORT_NAME_LENGTH,
@@ -280,8 +281,7 @@ class Contact(Model):
     @property
     def full_name(self) -> str:
         """First and last name, or a fallback so a contact is never nameless on screen."""
-        name = f"{self.first_name} {self.last_name}".strip()
-        return name or self.email or "(no name)"
+        return display_name(self.first_name, self.last_name, self.email)
 
     @property
     def company_name(self) -> str | None:

@@ -15,6 +15,7 @@ from urllib.parse import unquote, urlsplit
 
 _LINKEDIN_HOST = re.compile(r"^([a-z0-9-]+\.)*linkedin\.com$")
 _SLUG = re.compile(r"^[^/?#\s]{1,200}$")
+_NOT_A_PROFILE = "Use a LinkedIn profile address, like linkedin.com/in/jane-doe."
 
 
 class InvalidLinkedInURL(ValueError):
@@ -45,22 +46,26 @@ def normalize_linkedin_url(text: str | None) -> str:
     raw = squash(text)
     if not raw:
         raise InvalidLinkedInURL("LinkedIn URL is empty.")
-    if "://" not in raw:
-        raw = "https://" + raw
-    try:
-        parts = urlsplit(raw)
-        host = (parts.hostname or "").lower()
-    except ValueError as exc:
-        raise InvalidLinkedInURL("That is not a web address.") from exc
-    if parts.scheme.lower() not in ("http", "https") or not _LINKEDIN_HOST.match(host):
-        raise InvalidLinkedInURL("Use a LinkedIn profile address, like linkedin.com/in/jane-doe.")
-    segments = [s for s in parts.path.split("/") if s]
+    path = _linkedin_path(raw if "://" in raw else "https://" + raw)
+    segments = [s for s in path.split("/") if s]
     if len(segments) < 2 or segments[0].lower() != "in":
-        raise InvalidLinkedInURL("Use a LinkedIn profile address, like linkedin.com/in/jane-doe.")
+        raise InvalidLinkedInURL(_NOT_A_PROFILE)
     slug = unquote(segments[1]).strip().lower()
     if not _SLUG.match(slug):
         raise InvalidLinkedInURL("That LinkedIn profile address has no valid name part.")
     return f"https://www.linkedin.com/in/{slug}"
+
+
+def _linkedin_path(url: str) -> str:
+    """The path of an http(s) address on linkedin.com, or InvalidLinkedInURL."""
+    try:
+        parts = urlsplit(url)
+        host = (parts.hostname or "").lower()
+    except ValueError as exc:
+        raise InvalidLinkedInURL("That is not a web address.") from exc
+    if parts.scheme.lower() not in ("http", "https") or not _LINKEDIN_HOST.match(host):
+        raise InvalidLinkedInURL(_NOT_A_PROFILE)
+    return parts.path
 
 
 def linkedin_or_none(text: str | None) -> str | None:

@@ -11,12 +11,29 @@ from __future__ import annotations
 from sqlalchemy import ColumnElement
 from sqlalchemy.orm import QueryableAttribute
 
+# The LIKE escape character of every pattern here: "/" rather than "\\", which PostgreSQL
+# and SQLite read differently inside string literals.
+LIKE_ESCAPE = "/"
+
+
+def escape_like(text: str) -> str:
+    """The text with LIKE's wildcards (% and _) and the escape character made literal."""
+    return (
+        text.replace(LIKE_ESCAPE, LIKE_ESCAPE * 2)
+        .replace("%", f"{LIKE_ESCAPE}%")
+        .replace("_", f"{LIKE_ESCAPE}_")
+    )
+
 
 def like_pattern(word: str) -> str:
-    """The LIKE pattern (escape "/") for text holding the word, to bind into a statement
-    built once."""
-    escaped = word.replace("/", "//").replace("%", "/%").replace("_", "/_")
-    return f"%{escaped}%"
+    """The LIKE pattern (escape LIKE_ESCAPE) for text holding the word, to bind into a
+    statement built once."""
+    return f"%{escape_like(word)}%"
+
+
+def prefix_pattern(word: str) -> str:
+    """The LIKE pattern (escape LIKE_ESCAPE) for text starting with the word."""
+    return f"{escape_like(word)}%"
 
 
 def contains_folded(
@@ -24,4 +41,4 @@ def contains_folded(
     word: str,
 ) -> ColumnElement[bool]:
     """The folded column holds the folded word (fold it first: crm.normalize.fold)."""
-    return column.like(like_pattern(word), escape="/")
+    return column.like(like_pattern(word), escape=LIKE_ESCAPE)

@@ -7,7 +7,7 @@ Aliases such as US/Eastern or Asia/Calcutta come from tzdata.zi's link lines.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from functools import cache
 from importlib import resources
 from pathlib import Path
@@ -66,30 +66,43 @@ def canonical_zones() -> dict[str, str]:
 @cache
 def aliases() -> dict[str, str]:
     """Old or alternative names (Asia/Calcutta, US/Eastern) to a zone from the list."""
+    links = _tz_links()
+    zones = canonical_zones()
+    result: dict[str, str] = {}
+    for alias, target in links.items():
+        listed = _listed_target(target, links, zones)
+        if alias not in zones and listed is not None:
+            result[alias] = listed
+    for name in _UTC_NAMES:
+        result.setdefault(name, UTC)
+    return result
+
+
+# Names for UTC itself and for Greenwich time, which never changes its clocks either.
+_UTC_NAMES = (
+    *("Etc/UTC", "Etc/UCT", "Etc/Universal", "Etc/Zulu", "UCT", "Universal", "Zulu"),
+    *("GMT", "GMT0", "GMT+0", "GMT-0", "Greenwich", "Etc/GMT", "Etc/Greenwich"),
+    *("Etc/GMT0", "Etc/GMT+0", "Etc/GMT-0"),
+)
+
+
+def _tz_links() -> dict[str, str]:
+    """The links of the tz database (tzdata.zi's "L target alias" lines), alias to target."""
     links: dict[str, str] = {}
     for line in (_tz_file("tzdata.zi") or "").splitlines():
         parts = line.split()
         if len(parts) == 3 and parts[0] == "L":
             links[parts[2]] = parts[1]
-    zones = canonical_zones()
-    result: dict[str, str] = {}
-    for alias, target in links.items():
-        if alias in zones:
-            continue
-        for _ in range(5):  # a link may point to another link
-            if target in zones or target not in links:
-                break
-            target = links[target]
-        if target in zones:
-            result[alias] = target
-    # Names for UTC itself and for Greenwich time, which never changes its clocks either.
-    for name in ("Etc/UTC", "Etc/UCT", "Etc/Universal", "Etc/Zulu", "UCT", "Universal", "Zulu"):
-        result.setdefault(name, UTC)
-    for name in ("GMT", "GMT0", "GMT+0", "GMT-0", "Greenwich", "Etc/GMT", "Etc/Greenwich"):
-        result.setdefault(name, UTC)
-    for name in ("Etc/GMT0", "Etc/GMT+0", "Etc/GMT-0"):
-        result.setdefault(name, UTC)
-    return result
+    return links
+
+
+def _listed_target(target: str, links: dict[str, str], zones: Mapping[str, str]) -> str | None:
+    """The listed zone a link leads to, following links to links (a few deep), or None."""
+    for _ in range(5):
+        if target in zones or target not in links:
+            break
+        target = links[target]
+    return target if target in zones else None
 
 
 def canonical(name: str | None) -> str | None:

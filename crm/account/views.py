@@ -19,6 +19,7 @@ from crm.auth.services import (
 from crm.auth.sessions import active_sessions, end_other_sessions
 from crm.extensions import db
 from crm.forms import ConfirmForm
+from crm.words import plural
 
 bp = Blueprint("account", __name__)
 
@@ -86,7 +87,7 @@ def password() -> ResponseReturnValue:
         return _page(400, password=form)
     ended = end_other_sessions(current_user)
     db.session.commit()
-    others = f" {ended} other session{'s' if ended != 1 else ''} logged out." if ended else ""
+    others = f" {plural(ended, 'other session')} logged out." if ended else ""
     flash(f"Your password is changed.{others}", "success")
     return redirect(url_for("account.index"))
 
@@ -98,7 +99,7 @@ def end_others() -> ResponseReturnValue:
     if ConfirmForm().validate_on_submit():
         ended = end_other_sessions(current_user)
         db.session.commit()
-        flash(f"Logged out everywhere else ({ended} session{'s' if ended != 1 else ''}).", "info")
+        flash(f"Logged out everywhere else ({plural(ended, 'session')}).", "info")
     return redirect(url_for("account.index"))
 
 

@@ -20,6 +20,7 @@ from crm.enums import AttemptKind
 from crm.extensions import db
 from crm.models import column_length
 from crm.normalize import email_key
+from crm.words import plural
 
 
 @dataclass(frozen=True)
@@ -91,5 +92,4 @@ def record_attempt(kind: AttemptKind, email: str, address: str) -> None:
 
 
 def too_many_message(minutes: int) -> str:
-    unit = "minute" if minutes == 1 else "minutes"
-    return f"Too many attempts. Try again in {minutes} {unit}."
+    return f"Too many attempts. Try again in {plural(minutes, 'minute')}."

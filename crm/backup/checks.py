@@ -27,7 +27,7 @@ from crm.enums import (
     TemplateKind,
     Words,
 )
-from crm.followups.rules import RuleSettings
+from crm.followups.rules import RULE_NUMBERS, RuleSettings
 
 # Columns that hold one of a list of words: the forms offer only those.
 WORDS: dict[tuple[str, str], type[Words]] = {
@@ -48,11 +48,7 @@ WORDS: dict[tuple[str, str], type[Words]] = {
 # form's); every other whole number is a count or an id.
 WHOLES: dict[tuple[str, str], ranges.Whole] = {
     ("user", "weekly_goal"): ranges.WEEKLY_GOAL,
-    ("user", "second_person_days"): ranges.BUSINESS_DAYS,
-    ("user", "nudge_days"): ranges.BUSINESS_DAYS,
-    ("user", "thank_you_days"): ranges.BUSINESS_DAYS,
-    ("user", "update_days"): ranges.BUSINESS_DAYS,
-    ("user", "referral_ask_weeks"): ranges.REFERRAL_ASK_WEEKS,
+    **{("user", name): ranges.Whole(0, rule.high) for name, rule in RULE_NUMBERS.items()},
     ("user", "morning_email_hour"): ranges.MORNING_EMAIL_HOUR,
     ("interview", "duration_minutes"): ranges.INTERVIEW_MINUTES,
 }

@@ -30,8 +30,10 @@ from crm.backup.archive import (
 from crm.calendar import services as calendar_services
 from crm.exports.contacts_csv import iter_csv
 from crm.extensions import db
+from crm.followups.rules import RULE_NAMES
 from crm.models import Contact, User
 from crm.normalize import CONTACT_DERIVED
+from crm.words import plural
 
 # Each table in the backup, parents before children, under its key in data.json.
 TABLE_KEYS = {
@@ -73,12 +75,7 @@ SETTINGS = (
     "name",
     "time_zone",
     "weekly_goal",
-    "second_person_days",
-    "nudge_days",
-    "thank_you_days",
-    "update_days",
-    "referral_ask_weeks",
-    "after_interview_cadence",
+    *RULE_NAMES,
     "reminder_time",
     "morning_email",
     "morning_email_hour",
@@ -224,13 +221,12 @@ class RestoreCounts:
 
     def summary(self) -> str:
         def count(key: str, noun: str) -> str:
-            number = self.rows.get(key, 0)
-            return f"{number} {noun}{'' if number == 1 else 's'}"
+            return plural(self.rows.get(key, 0), noun)
 
         return ", ".join(
             [
                 count("contacts", "contact"),
-                count("companies", "company").replace("companys", "companies"),
+                count("companies", "company"),
                 count("outreach", "outreach"),
                 count("interviews", "interview"),
                 count("follow_ups", "follow-up"),

@@ -14,6 +14,7 @@ from crm import clock
 from crm.auth.services import find_user
 from crm.calendar import services
 from crm.models import User
+from crm.words import plural
 
 
 def _user_or_exit(email: str) -> User:
@@ -33,11 +34,6 @@ def _writing(output: Path) -> Iterator[BinaryIO]:
         raise click.ClickException(f"Cannot write {output}: {error.strerror}.") from error
     with handle:
         yield handle
-
-
-def _count(number: int, noun: str) -> str:
-    """Return "1 contact" or "3 contacts"."""
-    return f"{number} {noun}{'' if number == 1 else 's'}"
 
 
 user_option = click.option("--user", "email", required=True, help="The account's email address.")
@@ -68,7 +64,7 @@ def register(app: Flask) -> None:
             handle.write(data)
         followups, interviews = services.calendar_counts(user, now)
         click.echo(
-            f"Wrote {_count(followups, 'follow-up')} and {_count(interviews, 'interview')} "
+            f"Wrote {plural(followups, 'follow-up')} and {plural(interviews, 'interview')} "
             f"to {output}."
         )
 
@@ -88,4 +84,4 @@ def register(app: Flask) -> None:
         with _writing(output) as handle:
             for chunk in cards:
                 handle.write(chunk)
-        click.echo(f"Wrote {_count(services.contact_count(user.id), 'contact')} to {output}.")
+        click.echo(f"Wrote {plural(services.contact_count(user.id), 'contact')} to {output}.")

@@ -15,7 +15,7 @@ from crm.extensions import db
 from crm.models import Company, Contact, column_length
 from crm.normalize import fold, squash
 from crm.prebuilt import Prebuilt, prebuilt
-from crm.search import contains_folded, like_pattern
+from crm.search import LIKE_ESCAPE, contains_folded, like_pattern
 
 # What a name field takes: a contact's first and last name.
 FULL_NAME_MAX = column_length(Contact.first_name) + 1 + column_length(Contact.last_name)
@@ -110,7 +110,7 @@ def _suggestions_statement(words: int, limit: int) -> Prebuilt[str, str, str | N
     )
     names = [f"word{n}" for n in range(words)]
     for name in names:
-        stmt = stmt.where(Contact.sort_name.like(bindparam(name), escape="/"))
+        stmt = stmt.where(Contact.sort_name.like(bindparam(name), escape=LIKE_ESCAPE))
     return Prebuilt(stmt.order_by(Contact.sort_name, Contact.id).limit(limit), "user_id", *names)
 
 

@@ -114,32 +114,17 @@ def interview_event(
     """Return an interview as a VEVENT in UTC; with invite=True, add organizer and attendee."""
     start = _utc(iv.starts_at)
     location = one_line(iv.location)
-    prep = clean_text(iv.prep_questions)
-    organizer = None
     attendees = None
-    if invite:
-        if not organizer_email:
-            raise ValueError("An invitation needs the organizer's email address.")
-        if not iv.contact_email:
-            raise ValueError(f"{iv.contact_name} has no email address to invite.")
-        attendee = vCalAddress(f"mailto:{iv.contact_email.strip()}")
-        attendee.params["CN"] = _common_name(iv.contact_name)
-        attendee.params["ROLE"] = ROLE.REQ_PARTICIPANT
-        attendee.params["PARTSTAT"] = PARTSTAT.NEEDS_ACTION
-        attendee.params["RSVP"] = "TRUE"
-        attendees = [attendee]
     # The invite goes to the contact: it names the user and keeps the user's prep notes private.
     description: str | None
     if invite:
+        attendees = [_invited(iv, organizer_email)]
         counterpart = (organizer_name or "").strip() or organizer_email or ""
         description = INVITE_NOTE
     else:
         counterpart = iv.contact_name
+        prep = clean_text(iv.prep_questions)
         description = f"Prep questions:\n{prep}" if prep else None
-    if organizer_email:
-        organizer = vCalAddress(f"mailto:{organizer_email.strip()}")
-        if organizer_name and organizer_name.strip():
-            organizer.params["CN"] = _common_name(organizer_name)
     return Event.new(
         uid=iv.uid,
         sequence=iv.sequence,
@@ -150,10 +135,34 @@ def interview_event(
         description=description,
         location=location or None,
         url=location if _is_web_link(location) else None,
-        organizer=organizer,
+        organizer=_organizer(organizer_email, organizer_name),
         attendees=attendees,
         status=STATUS.CONFIRMED if invite else None,
     )
+
+
+def _invited(iv: InterviewEntry, organizer_email: str | None) -> vCalAddress:
+    """The contact as the invitation's attendee; ValueError when either address is missing."""
+    if not organizer_email:
+        raise ValueError("An invitation needs the organizer's email address.")
+    if not iv.contact_email:
+        raise ValueError(f"{iv.contact_name} has no email address to invite.")
+    attendee = vCalAddress(f"mailto:{iv.contact_email.strip()}")
+    attendee.params["CN"] = _common_name(iv.contact_name)
+    attendee.params["ROLE"] = ROLE.REQ_PARTICIPANT
+    attendee.params["PARTSTAT"] = PARTSTAT.NEEDS_ACTION
+    attendee.params["RSVP"] = "TRUE"
+    return attendee
+
+
+def _organizer(email: str | None, name: str | None) -> vCalAddress | None:
+    """The user as the event's organizer, when their address is known."""
+    if not email:
+        return None
+    organizer = vCalAddress(f"mailto:{email.strip()}")
+    if name and name.strip():
+        organizer.params["CN"] = _common_name(name)
+    return organizer
 
 
 def calendar_bytes(

@@ -16,6 +16,7 @@ from datetime import UTC, datetime
 from typing import Protocol
 
 from crm.exports import clean_text, one_line
+from crm.names import display_name
 from crm.normalize import unique_tags
 
 MAX_LINE_OCTETS = 75
@@ -84,8 +85,8 @@ def _fold(line: str) -> str:
 
 def _formatted_name(first: str, last: str, email: str, company: str, phone: str) -> str:
     """Return the display name: the person's name, else the first identifying value."""
-    name = " ".join(part for part in (first, last) if part)
-    return name or email or company or phone or "Unnamed contact"
+    # FN may not be blank, and a phone lists cards by it: a company or number beats a placeholder.
+    return display_name(first, last, email, nameless="") or company or phone or "Unnamed contact"
 
 
 def _categories(contact: ContactLike) -> list[str]:

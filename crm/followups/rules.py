@@ -1,7 +1,7 @@
 """Follow-up rules as pure functions: business days, cadences and buckets (time: crm/clock.py)."""
 
 import calendar
-from dataclasses import dataclass
+from dataclasses import dataclass, field, fields
 from datetime import date, timedelta
 
 from crm.enums import Cadence, Due, FollowUpKind
@@ -14,14 +14,67 @@ _CADENCE_MONTHS: dict[str, int] = {Cadence.MONTHLY: 1, Cadence.QUARTERLY: 3, Cad
 
 
 @dataclass(frozen=True)
-class RuleSettings:
-    """One user's follow-up timings; out-of-range values raise ValueError."""
+class RuleNumber:
+    """How one follow-up rule number is asked for on the settings page and checked."""
 
-    second_person_days: int = 3
-    nudge_days: int = 7
-    thank_you_days: int = 1
-    update_days: int = 7
-    referral_ask_weeks: int = 1
+    label: str
+    help: str
+    unit: str = "days"
+    high: int = MAX_BUSINESS_DAYS
+
+    def check(self, value: object) -> None:
+        """Raise ValueError unless value is a whole number from 0 to high."""
+        _check_range(value, 0, self.high, self.label, self.unit)
+
+
+def _number(default: int, rule: RuleNumber) -> int:
+    """A RuleSettings field that is a number of days or weeks, with how to ask for it."""
+    return field(default=default, metadata={"rule": rule})
+
+
+@dataclass(frozen=True)
+class RuleSettings:
+    """One user's follow-up timings; out-of-range values raise ValueError.
+
+    The one list of rule names: the user's columns, the settings form, the backup and the
+    checks all follow these fields, so a new rule is a field here (and its column).
+    """
+
+    second_person_days: int = _number(
+        3,
+        RuleNumber(
+            "Reach a second person after",
+            "With no reply, try someone else at the same company.",
+            "business days",
+        ),
+    )
+    nudge_days: int = _number(
+        7,
+        RuleNumber("Nudge once after", "One polite nudge to the same person.", "business days"),
+    )
+    thank_you_days: int = _number(
+        1,
+        RuleNumber(
+            "Send a thank-you within",
+            "After an informational interview. A weekend date moves to the Monday.",
+        ),
+    )
+    update_days: int = _number(
+        7,
+        RuleNumber(
+            "Send a progress update after",
+            "Tell them how you used their advice. Always on a later day than the thank-you.",
+        ),
+    )
+    referral_ask_weeks: int = _number(
+        1,
+        RuleNumber(
+            "Ask for a referral after",
+            "Counted from the Monday of the interview's week.",
+            "weeks",
+            MAX_REFERRAL_ASK_WEEKS,
+        ),
+    )
     after_interview_cadence: str = Cadence.MONTHLY
 
     def __post_init__(self) -> None:
@@ -30,21 +83,17 @@ class RuleSettings:
 
     def validate(self) -> None:
         """Raise ValueError with a plain message for the first bad setting."""
-        _check_range(
-            self.second_person_days,
-            0,
-            MAX_BUSINESS_DAYS,
-            "Reach a second person after",
-            "business days",
-        )
-        _check_range(self.nudge_days, 0, MAX_BUSINESS_DAYS, "Nudge once after", "business days")
-        _check_range(self.thank_you_days, 0, MAX_BUSINESS_DAYS, "Send a thank-you within")
-        _check_range(self.update_days, 0, MAX_BUSINESS_DAYS, "Send a progress update after")
-        _check_range(
-            self.referral_ask_weeks, 0, MAX_REFERRAL_ASK_WEEKS, "Ask for a referral after", "weeks"
-        )
+        for name, rule in RULE_NUMBERS.items():
+            rule.check(getattr(self, name))
         if self.after_interview_cadence not in Cadence.values():
             raise ValueError("Choose a keep-in-touch cadence from the list.")
+
+
+# The rule names, in the settings page's order, and how each number is asked for.
+RULE_NAMES: tuple[str, ...] = tuple(f.name for f in fields(RuleSettings))
+RULE_NUMBERS: dict[str, RuleNumber] = {
+    f.name: f.metadata["rule"] for f in fields(RuleSettings) if "rule" in f.metadata
+}
 
 
 def _check_range(value: object, low: int, high: int, label: str, unit: str = "days") -> None:

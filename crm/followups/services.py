@@ -34,14 +34,7 @@ LIST_LIMIT = 200
 
 def settings_for(user: User) -> rules.RuleSettings:
     """The user's follow-up rule numbers."""
-    return rules.RuleSettings(
-        second_person_days=user.second_person_days,
-        nudge_days=user.nudge_days,
-        thank_you_days=user.thank_you_days,
-        update_days=user.update_days,
-        referral_ask_weeks=user.referral_ask_weeks,
-        after_interview_cadence=user.after_interview_cadence,
-    )
+    return rules.RuleSettings(**{name: getattr(user, name) for name in rules.RULE_NAMES})
 
 
 def add_planned(

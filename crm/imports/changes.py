@@ -81,10 +81,34 @@ def plan_import(user_id: int, parsed: ParseResult, progress: Progress | None = N
     """Match every person in the file to the user's contacts; write nothing."""
     people = parsed.people
     existing = ExistingContacts(user_id, need_tags=any(person.tags for person in people))
+    skipped = list(parsed.skipped)
+    entries = _match_people(parsed, existing, skipped, progress)
+    new, updated, unchanged = _compare(entries, existing)
+    skipped.sort(key=lambda row: row.line)
+    return ImportPlan(
+        parsed.format,
+        parsed.format_label,
+        parsed.encoding,
+        new,
+        updated,
+        unchanged,
+        skipped,
+        existing.companies,
+    )
+
+
+def _match_people(
+    parsed: ParseResult,
+    existing: ExistingContacts,
+    skipped: list[SkippedRow],
+    progress: Progress | None,
+) -> list[Entry]:
+    """One entry per person: a later row about someone already seen (in the file, or as the
+    same contact) is merged into the first and skipped."""
+    people = parsed.people
     strip_nul = parsed.encoding.startswith("utf-16")
     index = FileIndex()
     claimed: dict[int, Entry] = {}
-    skipped = list(parsed.skipped)
     for count, person in enumerate(people, 1):
         fit(person, strip_nul)
         entry = index.find(person)
@@ -106,42 +130,31 @@ def plan_import(user_id: int, parsed: ParseResult, progress: Progress | None = N
             progress(PROGRESS_STEP)
     if progress is not None and len(people) % PROGRESS_STEP:
         progress(len(people) % PROGRESS_STEP)
+    return index.entries
 
+
+def _compare(
+    entries: list[Entry], existing: ExistingContacts
+) -> tuple[list[Entry], list[Entry], list[Entry]]:
+    """The entries that are new contacts, that change a contact, and that change nothing."""
     new: list[Entry] = []
     updated: list[Entry] = []
     unchanged: list[Entry] = []
-    for entry in index.entries:
+    for entry in entries:
         if entry.contact is None:
             new.append(entry)
             continue
         entry.company = existing.company_name(entry.contact)
         entry.changes = _changes(entry.person, entry.contact, entry.company, existing.with_tags)
         (updated if entry.changes else unchanged).append(entry)
-    skipped.sort(key=lambda row: row.line)
-    return ImportPlan(
-        parsed.format,
-        parsed.format_label,
-        parsed.encoding,
-        new,
-        updated,
-        unchanged,
-        skipped,
-        existing.companies,
-    )
+    return new, updated, unchanged
 
 
 def _changes(
     person: ImportedPerson, contact: ContactRow, old_company: str | None, with_tags: set[int]
 ) -> list[Change]:
     """What the file changes on a contact: company and title, and the fields left empty."""
-    changes = []
-    company = person.company
-    if company and company != old_company and name_key(company) != name_key(old_company):
-        changes.append(Change("company", old_company, company))
-    old_title = contact.title
-    title = person.title
-    if title and title != old_title and name_key(title) != name_key(old_title):
-        changes.append(Change("title", old_title, title))
+    changes = _job_changes(person, contact.title, old_company)
     for name in FILLED_WHEN_EMPTY:
         new = getattr(person, name)
         if new and not (contact.has_notes if name == "notes" else getattr(contact, name)):
@@ -150,4 +163,18 @@ def _changes(
         changes.append(Change("connected_on", None, person.connected_on))
     if person.tags and contact.id not in with_tags:
         changes.append(Change("tags", [], list(person.tags)))
+    return changes
+
+
+def _job_changes(
+    person: ImportedPerson, old_title: str | None, old_company: str | None
+) -> list[Change]:
+    """A new company or title in the file; a change of case or spacing is no change."""
+    changes = []
+    company = person.company
+    if company and company != old_company and name_key(company) != name_key(old_company):
+        changes.append(Change("company", old_company, company))
+    title = person.title
+    if title and title != old_title and name_key(title) != name_key(old_title):
+        changes.append(Change("title", old_title, title))
     return changes

@@ -18,6 +18,7 @@ from crm.imports import services
 from crm.imports.changes import ImportPlan
 from crm.parsers import ParseResult, UnsupportedFormat
 from crm.sqlite import refresh_statistics
+from crm.words import plural
 
 # Files with at least this many people get a progress bar.
 LARGE_FILE = 1_000
@@ -51,7 +52,7 @@ def _report(plan: ImportPlan, dry_run: bool) -> None:
         click.echo(f"Skipped line {row.line}: {row.reason}.")
     if plan.job_changes:
         changed = plan.job_changes
-        click.echo(f"{changed} {'person' if changed == 1 else 'people'} changed jobs.")
+        click.echo(f"{plural(changed, 'person')} changed jobs.")
     if dry_run:
         click.echo("Dry run: nothing was written.")
     click.echo(services.summary_line(plan.counts))

@@ -5,6 +5,7 @@ Flushes, never commits: the undo view commits once.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any, cast
@@ -219,23 +220,35 @@ def _to_restore(row: Row[Any]) -> tuple[dict[str, Any], list[str]]:
     for name, (old, new) in row.old_values.items():
         if name == "tags":
             tags = [tag_key(tag) for tag in new]
-            continue
-        current = getattr(row, name)
-        if name == "connected_on":
-            current = json_value(current)
-            old = date.fromisoformat(old) if old else None
-        if name == "company":
-            if name_key(current) == name_key(new):
-                values["company"] = old
-        elif current == new:
-            values[name] = old
-    # A job is company and title together: when the user has since edited one of them,
-    # putting back only the other would pair their edit with the old job.
+        elif _still_as_written(name, getattr(row, name), new):
+            values[name] = _old_value(name, old)
+    _keep_job_whole(values, row.old_values.keys())
+    return values, tags
+
+
+def _still_as_written(name: str, current: Any, written: Any) -> bool:
+    """Whether a field still holds what the import wrote (a company's name in any case)."""
+    if name == "connected_on":
+        return bool(json_value(current) == written)
+    if name == "company":
+        return name_key(current) == name_key(written)
+    return bool(current == written)
+
+
+def _old_value(name: str, old: Any) -> Any:
+    """A value from the import history as the column takes it back (dates from ISO text)."""
+    if name == "connected_on":
+        return date.fromisoformat(old) if old else None
+    return old
+
+
+def _keep_job_whole(values: dict[str, Any], written: Iterable[str]) -> None:
+    """A job is company and title together: when the user has since edited one of them,
+    putting back only the other would pair their edit with the old job."""
     job = {"company", "title"}
-    if job <= row.old_values.keys() and len(job & values.keys()) == 1:
+    if job <= set(written) and len(job & values.keys()) == 1:
         for name in job:
             values.pop(name, None)
-    return values, tags
 
 
 def _restore(

@@ -123,15 +123,20 @@ def _urls_conflict(first: str | None, second: str | None) -> bool:
 def fit(person: ImportedPerson, strip_nul: bool) -> None:
     """Cut cells to the column sizes; lower-case emails; drop NULs PostgreSQL cannot store."""
     if strip_nul:
-        for name in ("first_name", "last_name", "email", "phone", "company", "title", "notes"):
-            setattr(person, name, getattr(person, name).replace("\x00", ""))
-        person.tags = [tag.replace("\x00", "") for tag in person.tags]
+        _strip_nul(person)
+    _cut_to_columns(person)
+    if person.email:
+        person.email = email_key(person.email)[:EMAIL_SIZE]
+    if person.tags:
+        person.tags = unique_tags(person.tags)
+
+
+def _cut_to_columns(person: ImportedPerson) -> None:
+    """Cut text cells to their column's size, without the space a cut can leave at the end."""
     if len(person.first_name) > NAME_SIZE:
         person.first_name = person.first_name[:NAME_SIZE].rstrip()
     if len(person.last_name) > NAME_SIZE:
         person.last_name = person.last_name[:NAME_SIZE].rstrip()
-    if person.email:
-        person.email = email_key(person.email)[:EMAIL_SIZE]
     if len(person.phone) > PHONE_SIZE:
         person.phone = person.phone[:PHONE_SIZE].rstrip()
     if len(person.company) > JOB_SIZE:
@@ -140,8 +145,13 @@ def fit(person: ImportedPerson, strip_nul: bool) -> None:
         person.title = person.title[:JOB_SIZE].rstrip()
     if person.linkedin_url and len(person.linkedin_url) > URL_SIZE:
         person.linkedin_url = None  # a cut URL would point at someone else
-    if person.tags:
-        person.tags = unique_tags(person.tags)
+
+
+def _strip_nul(person: ImportedPerson) -> None:
+    """Drop the NUL characters a UTF-16 file can hold and PostgreSQL cannot store."""
+    for name in ("first_name", "last_name", "email", "phone", "company", "title", "notes"):
+        setattr(person, name, getattr(person, name).replace("\x00", ""))
+    person.tags = [tag.replace("\x00", "") for tag in person.tags]
 
 
 def merge(into: ImportedPerson, other: ImportedPerson) -> None:
@@ -190,20 +200,26 @@ class PeopleIndex(ABC, Generic[Found]):
             if found is not None:
                 return found
         if person.email:
-            found = self.by_email.get(person.email)
-            if found is not None and not _urls_conflict(self.url_of(found), url):
+            found = self._unless_another_url(self.by_email.get(person.email), url)
+            if found is not None:
                 return found
         if nameless(person):
-            return self.phones().get(phone_key(person.phone)) if person.phone else None
+            return self._find_by_phone(person)
         if not (person.first_name or person.last_name):
             return None
         names = self.names(with_url=bool(url))
-        if not names:
+        # An empty index spares building the person's key.
+        return self._unless_another_url(names.get(person_key(person)), url) if names else None
+
+    def _unless_another_url(self, found: Found | None, url: str | None) -> Found | None:
+        """Someone found by email or name, unless their LinkedIn URL says it is someone else."""
+        if found is not None and _urls_conflict(self.url_of(found), url):
             return None
-        found = names.get(person_key(person))
-        if found is not None and not _urls_conflict(self.url_of(found), url):
-            return found
-        return None
+        return found
+
+    def _find_by_phone(self, person: ImportedPerson) -> Found | None:
+        """A nameless card is recognised by its phone number alone."""
+        return self.phones().get(phone_key(person.phone)) if person.phone else None
 
 
 class ExistingContacts(PeopleIndex[ContactRow]):

@@ -19,6 +19,7 @@ from crm.imports.pending import PendingUploads, QuotaExceeded, is_token
 from crm.models import ImportBatch
 from crm.parsers import ParseResult, UnsupportedFormat
 from crm.sqlite import refresh_statistics
+from crm.words import plural
 
 bp = Blueprint("imports", __name__)
 
@@ -189,17 +190,13 @@ def _expired() -> ResponseReturnValue:
     return _index_page(UploadForm(formdata=None), 404, EXPIRED)
 
 
-def _plural(number: int, noun: str) -> str:
-    return f"{number} {noun}{'' if number == 1 else 's'}"
-
-
 def _summary(counts: services.ImportCounts) -> str:
     if counts.created == 0 and counts.updated == 0:
-        skipped = f", {_plural(counts.skipped, 'row')} skipped" if counts.skipped else ""
+        skipped = f", {plural(counts.skipped, 'row')} skipped" if counts.skipped else ""
         return f"Nothing changed: {counts.unchanged} unchanged{skipped}."
     return (
-        f"Import done: {_plural(counts.created, 'contact')} added, {counts.updated} updated, "
-        f"{counts.unchanged} already up to date, {_plural(counts.skipped, 'row')} skipped."
+        f"Import done: {plural(counts.created, 'contact')} added, {counts.updated} updated, "
+        f"{counts.unchanged} already up to date, {plural(counts.skipped, 'row')} skipped."
     )
 
 
@@ -248,7 +245,7 @@ def undo(batch_id: int) -> ResponseReturnValue:
         return _already_undone(db.session.get(ImportBatch, batch_id) or batch)
     db.session.commit()
     flash(
-        f"Import of {batch.filename} undone: {_plural(result.removed, 'contact')} removed, "
+        f"Import of {batch.filename} undone: {plural(result.removed, 'contact')} removed, "
         f"{result.reverted} restored to how they were.",
         "success",
     )

@@ -7,13 +7,13 @@ rows go in with executemany, a chunk at a time.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from datetime import date, datetime
 from operator import itemgetter
 from secrets import token_hex
 from typing import Any
 
-from sqlalchemy import Table, insert, select, update
+from sqlalchemy import Dialect, Table, insert, select, update
 
 from crm import clock
 from crm.contacts.services import refresh_search_text
@@ -142,7 +142,6 @@ def write_import(
         return None
     now = clock.now()
     network = network if network in Network.values() else Network.OTHER
-    source = plan.format if plan.format in ImportFormat.values() else Source.MANUAL
     batch = ImportBatch(
         user_id=user.id,
         filename=clean_filename(filename),
@@ -158,19 +157,21 @@ def write_import(
     db.session.add(batch)
     db.session.flush()
 
-    companies = company_ids(
-        user.id,
-        [entry.person.company for entry in plan.new if entry.person.company]
-        + [change.new for entry in plan.updated if (change := entry.change("company"))],
-        plan.companies,
-        now,
-    )
+    companies = company_ids(user.id, _company_names(plan), plan.companies, now)
+    source = plan.format if plan.format in ImportFormat.values() else Source.MANUAL
     _insert_contacts(user.id, batch.id, plan.new, companies, network, source, now, progress)
     _update_contacts(user, batch.id, plan.updated, companies, now)
     if progress is not None and (plan.updated or plan.unchanged):
         progress(len(plan.updated) + len(plan.unchanged))
     db.session.flush()
     return batch
+
+
+def _company_names(plan: ImportPlan) -> list[str]:
+    """The companies the import names: of the people it adds, and the new jobs it records."""
+    return [entry.person.company for entry in plan.new if entry.person.company] + [
+        change.new for entry in plan.updated if (change := entry.change("company"))
+    ]
 
 
 # How each DB-API parameter style marks a value in SQL text.
@@ -200,25 +201,34 @@ def _insert_many(table: Table, rows: Sequence[dict[str, Any]]) -> None:
     for name in names:
         processor = table.c[name].type.bind_processor(dialect)
         if processor is not None:
-            # A value repeated row after row (the import's one timestamp) is converted once.
-            last: tuple[Any, Any] | None = None
-            for row in rows:
-                value = row[name]
-                if last is None or value is not last[0]:
-                    last = (value, processor(value))
-                row[name] = last[1]
-    quote = dialect.identifier_preparer.quote
-    mark = _MARKS[dialect.paramstyle]
-    marks = ", ".join(mark.format(name=name, number=i) for i, name in enumerate(names, 1))
-    sql = (
-        f"INSERT INTO {quote(table.name)} ({', '.join(quote(name) for name in names)}) "
-        f"VALUES ({marks})"
-    )
+            _convert_column(rows, name, processor)
     params: list[Any] = list(rows)
     if dialect.positional:  # each row's values in the columns' order, picked in C
         pick = itemgetter(*names)
         params = [pick(row) for row in rows] if len(names) > 1 else [(pick(r),) for r in rows]
-    execute_write(db.session(), sql, params)
+    execute_write(db.session(), _insert_sql(table, names, dialect), params)
+
+
+def _convert_column(
+    rows: Sequence[dict[str, Any]], name: str, processor: Callable[[Any], Any]
+) -> None:
+    """Put one column's values in the driver's form, in place."""
+    # A value repeated row after row (the import's one timestamp) is converted once.
+    last: tuple[Any, Any] | None = None
+    for row in rows:
+        value = row[name]
+        if last is None or value is not last[0]:
+            last = (value, processor(value))
+        row[name] = last[1]
+
+
+def _insert_sql(table: Table, names: list[str], dialect: Dialect) -> str:
+    """INSERT INTO table (names) VALUES (...), in the driver's own parameter style."""
+    quote = dialect.identifier_preparer.quote
+    mark = _MARKS[dialect.paramstyle]
+    marks = ", ".join(mark.format(name=name, number=i) for i, name in enumerate(names, 1))
+    columns = ", ".join(quote(name) for name in names)
+    return f"INSERT INTO {quote(table.name)} ({columns}) VALUES ({marks})"
 
 
 def _new_contact_row(
@@ -309,6 +319,16 @@ def _job_change_row(
     }
 
 
+def _job_change_rows(user: User, batch_id: int, entries: list[Entry]) -> list[dict[str, Any]]:
+    """The job changes the updates record, seen on the user's today."""
+    today = clock.user_today(user)
+    return [
+        _job_change_row(entry, entry.contact, user.id, batch_id, today)
+        for entry in entries
+        if entry.job_changed and entry.contact is not None
+    ]
+
+
 def _update_contacts(
     user: User,
     batch_id: int,
@@ -316,13 +336,29 @@ def _update_contacts(
     companies: dict[str, int],
     now: datetime,
 ) -> None:
+    """Write the changes to existing contacts, what each field held before (for undo), and
+    the job changes."""
     if not entries:
         return
+    groups, tags = _changed_values(entries, companies, now)
+    for rows in groups.values():
+        for chunk in chunks(rows):
+            db.session.execute(update(Contact), chunk)
+    for chunk in chunks(_history_rows(batch_id, entries)):
+        db.session.execute(insert(ImportUpdate.__table__), chunk)
+    for chunk in chunks(_job_change_rows(user, batch_id, entries)):
+        db.session.execute(insert(JobChange.__table__), chunk)
+    _link_tags(user.id, tags)
+    refresh_search_text(user.id, [entry.contact.id for entry in entries if entry.contact])
+
+
+def _changed_values(
+    entries: list[Entry], companies: dict[str, int], now: datetime
+) -> tuple[dict[tuple[str, ...], list[dict[str, Any]]], list[tuple[int, list[str]]]]:
+    """The new values of each contact, grouped by the fields they set (one UPDATE per group),
+    and the tags to add to each."""
     groups: dict[tuple[str, ...], list[dict[str, Any]]] = {}
-    history = []
-    job_changes = []
-    tags = []
-    today = clock.user_today(user)
+    tags: list[tuple[int, list[str]]] = []
     for entry in entries:
         contact = entry.contact
         assert contact is not None
@@ -337,25 +373,20 @@ def _update_contacts(
         if values:
             values["updated_at"] = now
             groups.setdefault(tuple(sorted(values)), []).append({"id": contact.id, **values})
-        # The old and the new value of each field, so undo restores only what is still ours.
-        history.append(
-            {
-                "batch_id": batch_id,
-                "contact_id": contact.id,
-                "old_values": {
-                    change.field: [json_value(change.old), json_value(change.new)]
-                    for change in entry.changes
-                },
-            }
-        )
-        if entry.job_changed:
-            job_changes.append(_job_change_row(entry, contact, user.id, batch_id, today))
-    for rows in groups.values():
-        for chunk in chunks(rows):
-            db.session.execute(update(Contact), chunk)
-    for chunk in chunks(history):
-        db.session.execute(insert(ImportUpdate.__table__), chunk)
-    for chunk in chunks(job_changes):
-        db.session.execute(insert(JobChange.__table__), chunk)
-    _link_tags(user.id, tags)
-    refresh_search_text(user.id, [entry.contact.id for entry in entries if entry.contact])
+    return groups, tags
+
+
+def _history_rows(batch_id: int, entries: list[Entry]) -> list[dict[str, Any]]:
+    """The old and the new value of each field, so undo restores only what is still ours."""
+    return [
+        {
+            "batch_id": batch_id,
+            "contact_id": entry.contact.id,
+            "old_values": {
+                change.field: [json_value(change.old), json_value(change.new)]
+                for change in entry.changes
+            },
+        }
+        for entry in entries
+        if entry.contact is not None
+    ]

@@ -18,6 +18,7 @@ from crm.outreach.services import (
     next_step_words,
     set_status,
 )
+from crm.words import plural
 
 
 @bp.route("/outreach/<int:outreach_id>/status", methods=["POST"])
@@ -41,7 +42,7 @@ def status(outreach_id: int) -> ResponseReturnValue:
         return redirect(back)
     db.session.commit()
     if new_status == OutreachStatus.REPLIED:
-        closed_text = f" {closed} follow-up{'s' if closed != 1 else ''} closed." if closed else ""
+        closed_text = f" {plural(closed, 'follow-up')} closed." if closed else ""
         flash(
             f"{contact.full_name} replied!{closed_text} "
             "Schedule the informational interview while it is fresh.",

@@ -6,7 +6,7 @@ import csv
 import functools
 import io
 import re
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -223,7 +223,7 @@ class CsvTable:
                         continue
                     elif count < width:
                         row.extend([""] * (width + 1 - count))
-                    elif any(cell.strip() for cell in row[width:]):
+                    elif holds_text(row[width:]):
                         skipped.append(SkippedRow(start, EXTRA_CELLS))
                         continue
                     else:
@@ -236,6 +236,11 @@ class CsvTable:
                 skipped.append(SkippedRow(start, UNREADABLE_ROW))
                 continue
             return
+
+
+def holds_text(cells: Iterable[str]) -> bool:
+    """Whether any cell holds more than whitespace."""
+    return any(cell.strip() for cell in cells)
 
 
 def _ends_in_open_quote(text: str, delimiter: str) -> bool:

@@ -12,6 +12,7 @@ from crm.parsers.base import (
     SkippedRow,
     clean_cells,
     clean_email,
+    holds_text,
     parse_date,
     profile_url,
 )
@@ -25,13 +26,7 @@ HIDDEN_MEMBER = "no name, email or LinkedIn URL (a hidden or deactivated member)
 def parse(text: str, encoding: str = "utf-8") -> ParseResult:
     """Read a LinkedIn Connections.csv; raise UnsupportedFormat when it has no LinkedIn header."""
     table = CsvTable(text, is_linkedin_header)
-    result = ParseResult(
-        ImportFormat.LINKEDIN,
-        CURRENT_LABEL if table.has("url") else LABEL_2018,
-        encoding,
-        [],
-        table.skipped,
-    )
+    result = ParseResult(ImportFormat.LINKEDIN, _label(table), encoding, [], table.skipped)
     people = result.people
     pick = itemgetter(
         table.column("first name"),
@@ -66,6 +61,11 @@ def parse(text: str, encoding: str = "utf-8") -> ParseResult:
                     parse_date(connected) if connected else None,
                 )
             )
-        elif any(cell.strip() for cell in row):
+        elif holds_text(row):
             table.skipped.append(SkippedRow(line, HIDDEN_MEMBER))
     return result
+
+
+def _label(table: CsvTable) -> str:
+    """Which LinkedIn export this is: the current one has a URL column."""
+    return CURRENT_LABEL if table.has("url") else LABEL_2018

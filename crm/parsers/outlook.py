@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from crm.enums import ImportFormat
 from crm.normalize import split_tags, squash
 from crm.parsers.base import (
@@ -38,42 +40,65 @@ _PHONES = (
 def parse(text: str, encoding: str = "utf-8", *, from_linkedin: bool = False) -> ParseResult:
     """Read an Outlook CSV; from_linkedin or LinkedIn's column order marks the old LinkedIn one."""
     table = CsvTable(text, is_outlook_header)
-    if from_linkedin or (table.names[:6] == _LINKEDIN_LEAD and not table.has("categories")):
-        source, label = ImportFormat.LINKEDIN, LINKEDIN_LABEL
-    else:
-        # Outlook.com starts with First Name; desktop starts with Title (Mr, Ms).
-        source, label = (
-            ImportFormat.OUTLOOK,
-            DESKTOP_LABEL if table.names[0] == "title" else COM_LABEL,
-        )
+    source, label = _source(table, from_linkedin)
     result = ParseResult(source, label, encoding, [], table.skipped)
-
-    first_at = table.column("first name")
-    last_at = table.column("last name")
-    company_at = table.column("company")
-    # 'Title' is Mr or Ms; the job is 'Job Title'.
-    title_at = table.column("job title")
-    notes_at = table.column("notes")
-    categories_at = table.column("categories")
-    emails_at = [table.column(name) for name in _EMAILS if table.has(name)]
-    phones_at = [table.column(name) for name in _PHONES if table.has(name)]
-    web_at = [position for position, name in enumerate(table.names) if "web page" in name]
-
+    columns = _Columns.of(table)
     for line, row in table.rows():
-        emails = (clean_email(row[position]) for position in emails_at)
-        phones = (squash(row[position]) for position in phones_at)
-        person = ImportedPerson(
+        add_person(result, columns.person(line, row), row)
+    return result
+
+
+def _source(table: CsvTable, from_linkedin: bool) -> tuple[ImportFormat, str]:
+    """Who wrote the file: LinkedIn's old export, Outlook desktop or Outlook.com."""
+    if from_linkedin or (table.names[:6] == _LINKEDIN_LEAD and not table.has("categories")):
+        return ImportFormat.LINKEDIN, LINKEDIN_LABEL
+    # Outlook.com starts with First Name; desktop starts with Title (Mr, Ms).
+    return ImportFormat.OUTLOOK, DESKTOP_LABEL if table.names[0] == "title" else COM_LABEL
+
+
+@dataclass(frozen=True)
+class _Columns:
+    """Where each of a person's fields is in this file's rows."""
+
+    first: int
+    last: int
+    company: int
+    title: int
+    notes: int
+    categories: int
+    emails: list[int]
+    phones: list[int]
+    web: list[int]
+
+    @classmethod
+    def of(cls, table: CsvTable) -> _Columns:
+        return cls(
+            first=table.column("first name"),
+            last=table.column("last name"),
+            company=table.column("company"),
+            # 'Title' is Mr or Ms; the job is 'Job Title'.
+            title=table.column("job title"),
+            notes=table.column("notes"),
+            categories=table.column("categories"),
+            emails=[table.column(name) for name in _EMAILS if table.has(name)],
+            phones=[table.column(name) for name in _PHONES if table.has(name)],
+            web=[position for position, name in enumerate(table.names) if "web page" in name],
+        )
+
+    def person(self, line: int, row: list[str]) -> ImportedPerson:
+        """The person one row describes: the first email, phone and profile address given."""
+        emails = (clean_email(row[position]) for position in self.emails)
+        phones = (squash(row[position]) for position in self.phones)
+        return ImportedPerson(
             line,
-            squash(row[first_at]),
-            squash(row[last_at]),
+            squash(row[self.first]),
+            squash(row[self.last]),
             email=next(filter(None, emails), ""),
             phone=next(filter(None, phones), ""),
-            company=squash(row[company_at]),
-            title=squash(row[title_at]),
-            linkedin_url=first_profile_url([row[position] for position in web_at]),
-            notes=clean_notes(row[notes_at]),
+            company=squash(row[self.company]),
+            title=squash(row[self.title]),
+            linkedin_url=first_profile_url([row[position] for position in self.web]),
+            notes=clean_notes(row[self.notes]),
             # Outlook separates categories with ';' (desktop) or ',' (Outlook.com).
-            tags=split_tags(row[categories_at].replace(";", ",")),
+            tags=split_tags(row[self.categories].replace(";", ",")),
         )
-        add_person(result, person, row)
-    return result

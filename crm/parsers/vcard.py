@@ -7,7 +7,7 @@ never raises on a malformed card, and skips PHOTO data without decoding it.
 from __future__ import annotations
 
 import quopri
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 
 from crm.enums import ImportFormat
@@ -33,22 +33,6 @@ CUT_OFF_CARD = "the file ends in the middle of this card"
 NO_END = "this card has no END:VCARD line"
 
 _VERSIONS = ("2.1", "3.0", "4.0")
-_WANTED = {
-    "VERSION",
-    "FN",
-    "N",
-    "ORG",
-    "TITLE",
-    "EMAIL",
-    "TEL",
-    "URL",
-    "X-SOCIALPROFILE",
-    "SOCIALPROFILE",
-    "NOTE",
-    "CATEGORIES",
-    "KIND",
-    "X-ABSHOWAS",
-}
 # vCard 2.1 writes parameter values alone: TEL;CELL;PREF or NOTE;QUOTED-PRINTABLE.
 _BARE_ENCODINGS = {"QUOTED-PRINTABLE", "BASE64", "B", "8BIT", "7BIT"}
 
@@ -58,48 +42,73 @@ Property = tuple[str, Params, str]
 
 def parse(text: str, encoding: str = "utf-8") -> ParseResult:
     """Read every card of a .vcf file; raise UnsupportedFormat when there is none."""
-    result = ParseResult(ImportFormat.VCARD, "vCard", encoding)
-    versions: set[str] = set()
-    card: list[Property] | None = None
-    card_line = 0
-    nested = 0
-    seen_card = False
+    scan = _Scan(ParseResult(ImportFormat.VCARD, "vCard", encoding))
     previous = ""
     for number, line in _logical_lines(text):
         parts = _split_line(line)
         if parts is None:
             continue
         name, head, value = parts
-        marker = value.strip().upper()
-        if name == "BEGIN" and marker == "VCARD":
-            seen_card = True
-            if card is None:
-                card, card_line = [], number
-            elif previous == "AGENT":
-                nested += 1  # vCard 2.1 can embed an assistant's card in AGENT
-            else:
-                result.skipped.append(SkippedRow(card_line, NO_END))
-                card, card_line = [], number
-        elif name == "END" and marker == "VCARD":
-            if nested:
-                nested -= 1
-            elif card is not None:
-                _add_card(result, card_line, card, versions)
-                card = None
-        elif card is not None and not nested and name in _WANTED:
-            params = _params(head)
-            card.append((name, params, _decode(params, value)))
+        if name == "BEGIN" and value.strip().upper() == "VCARD":
+            scan.begin(number, previous)
+        elif name == "END" and value.strip().upper() == "VCARD":
+            scan.end()
+        else:
+            scan.keep(name, head, value)
         previous = name
-    if not seen_card:
-        raise UnsupportedFormat(UNRECOGNISED)
-    if card is not None:
-        result.skipped.append(SkippedRow(card_line, CUT_OFF_CARD))
-    if versions:
-        ordered = sorted(versions)
-        result.format_label = (
-            f"vCard {ordered[0]}" if len(ordered) == 1 else f"vCard ({', '.join(ordered)})"
-        )
-    return result
+    return scan.finish()
+
+
+@dataclass
+class _Scan:
+    """How far the reading of a file is: the card open (if any) and AGENT cards inside it."""
+
+    result: ParseResult
+    versions: set[str] = field(default_factory=set)
+    card: list[Property] | None = None
+    card_line: int = 0
+    nested: int = 0
+    seen_card: bool = False
+
+    def begin(self, number: int, previous: str) -> None:
+        """A BEGIN:VCARD line: a new card, or one embedded in the open one."""
+        self.seen_card = True
+        if self.card is None:
+            self.card, self.card_line = [], number
+        elif previous == "AGENT":
+            self.nested += 1  # vCard 2.1 can embed an assistant's card in AGENT
+        else:
+            self.result.skipped.append(SkippedRow(self.card_line, NO_END))
+            self.card, self.card_line = [], number
+
+    def end(self) -> None:
+        """An END:VCARD line: the open card is complete (or an embedded one ends)."""
+        if self.nested:
+            self.nested -= 1
+        elif self.card is not None:
+            _add_card(self.result, self.card_line, self.card, self.versions)
+            self.card = None
+
+    def keep(self, name: str, head: str, value: str) -> None:
+        """Keep a property the import reads, when it belongs to the open card itself."""
+        if self.card is not None and not self.nested and name in _WANTED:
+            params = _params(head)
+            self.card.append((name, params, _decode(params, value)))
+
+    def finish(self) -> ParseResult:
+        """The result, once the file ends: a card left open is cut off."""
+        if not self.seen_card:
+            raise UnsupportedFormat(UNRECOGNISED)
+        if self.card is not None:
+            self.result.skipped.append(SkippedRow(self.card_line, CUT_OFF_CARD))
+        if self.versions:
+            self.result.format_label = _label(sorted(self.versions))
+        return self.result
+
+
+def _label(versions: list[str]) -> str:
+    """'vCard 3.0', or 'vCard (2.1, 3.0)' for a file that mixes versions."""
+    return f"vCard {versions[0]}" if len(versions) == 1 else f"vCard ({', '.join(versions)})"
 
 
 @dataclass
@@ -124,37 +133,79 @@ def _read_card(card: list[Property], versions: set[str]) -> _Card:
     read = _Card()
     seen: set[str] = set()
     for name, params, value in card:
-        once = name not in seen
-        seen.add(name)
+        if name in _FIRST_WINS:
+            if name in seen:
+                continue
+            seen.add(name)
         if name == "VERSION":
             if value.strip() in _VERSIONS:
                 versions.add(value.strip())
-        elif name == "N" and once:
-            family, given = (_components(value, ";") + ["", ""])[:2]
-            read.first, read.last = squash(given), squash(family)
-        elif name == "FN" and once:
-            read.full_name = squash(_text(value))
-        elif name == "ORG" and once:
-            read.company = squash(_components(value, ";")[0])
-        elif name == "TITLE" and once:
-            read.title = squash(_text(value))
-        elif name == "EMAIL":
-            _add_preferred(read.emails, params, clean_email(_text(value)))
-        elif name == "TEL":
-            phone = squash(_text(value))
-            _add_preferred(
-                read.phones, params, phone[4:] if phone.lower().startswith("tel:") else phone
-            )
-        elif name in ("URL", "X-SOCIALPROFILE", "SOCIALPROFILE"):
-            read.links.append(_text(value))
-        elif name == "NOTE":
-            read.notes.append(clean_notes(_text(value)))
-        elif name == "CATEGORIES":
-            read.categories.append(_text(value))
-        elif name in ("KIND", "X-ABSHOWAS"):
-            kind = value.strip().lower()
-            read.is_company = read.is_company or kind in ("org", "organization", "company")
+        else:
+            _READERS[name](read, params, value)
     return read
+
+
+def _read_n(read: _Card, params: Params, value: str) -> None:
+    family, given = (_components(value, ";") + ["", ""])[:2]
+    read.first, read.last = squash(given), squash(family)
+
+
+def _read_fn(read: _Card, params: Params, value: str) -> None:
+    read.full_name = squash(_text(value))
+
+
+def _read_org(read: _Card, params: Params, value: str) -> None:
+    read.company = squash(_components(value, ";")[0])
+
+
+def _read_title(read: _Card, params: Params, value: str) -> None:
+    read.title = squash(_text(value))
+
+
+def _read_email(read: _Card, params: Params, value: str) -> None:
+    _add_preferred(read.emails, params, clean_email(_text(value)))
+
+
+def _read_tel(read: _Card, params: Params, value: str) -> None:
+    phone = squash(_text(value))
+    _add_preferred(read.phones, params, phone[4:] if phone.lower().startswith("tel:") else phone)
+
+
+def _read_link(read: _Card, params: Params, value: str) -> None:
+    read.links.append(_text(value))
+
+
+def _read_note(read: _Card, params: Params, value: str) -> None:
+    read.notes.append(clean_notes(_text(value)))
+
+
+def _read_categories(read: _Card, params: Params, value: str) -> None:
+    read.categories.append(_text(value))
+
+
+def _read_kind(read: _Card, params: Params, value: str) -> None:
+    kind = value.strip().lower()
+    read.is_company = read.is_company or kind in ("org", "organization", "company")
+
+
+# What each property the import reads adds to the card; the first N, FN, ORG and TITLE win.
+_READERS: dict[str, Callable[[_Card, Params, str], None]] = {
+    "N": _read_n,
+    "FN": _read_fn,
+    "ORG": _read_org,
+    "TITLE": _read_title,
+    "EMAIL": _read_email,
+    "TEL": _read_tel,
+    "URL": _read_link,
+    "X-SOCIALPROFILE": _read_link,
+    "SOCIALPROFILE": _read_link,
+    "NOTE": _read_note,
+    "CATEGORIES": _read_categories,
+    "KIND": _read_kind,
+    "X-ABSHOWAS": _read_kind,
+}
+_FIRST_WINS = {"N", "FN", "ORG", "TITLE"}
+_WANTED = {"VERSION", *_READERS}
 
 
 def _add_card(result: ParseResult, line: int, card: list[Property], versions: set[str]) -> None:

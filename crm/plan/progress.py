@@ -26,8 +26,10 @@ from sqlalchemy.orm import QueryableAttribute, aliased
 
 from crm.enums import InterviewStatus, OutreachStatus
 from crm.models import Contact, Interview, Outreach
+from crm.names import display_name
 from crm.plan.week_chart import WeekChart, week_chart
 from crm.prebuilt import Prebuilt, prebuilt
+from crm.words import plural
 from crm.workdays import week_start
 
 # The streak looks back at most this far; a longer one reads "52 weeks".
@@ -126,7 +128,7 @@ class Progress:
     @property
     def win_counts(self) -> list[str]:
         """The wins so far in words: "1 reply", "3 interviews held"."""
-        return [f"{n} {WIN_WORDS[label][0 if n == 1 else 1]}" for label, n in self.totals.items()]
+        return [plural(n, *WIN_WORDS[label]) for label, n in self.totals.items()]
 
     @property
     def rows(self) -> list[tuple[date, list[int]]]:
@@ -137,10 +139,6 @@ class Progress:
     def chart(self) -> WeekChart:
         """The weeks as bars over a labelled scale, laid out for the page's SVG."""
         return week_chart(self.weeks, self.series)
-
-
-def _name(first: str, last: str) -> str:
-    return f"{first} {last}".strip() or "(no name)"
 
 
 def _created_day() -> ColumnElement[date]:
@@ -296,8 +294,8 @@ def _wins(user_id: int) -> list[Win]:
     wins = []
     for day, what, cid, first, last, by_first, by_last in rows:
         if what == "introduced by":
-            what = f"introduced by {_name(by_first or '', by_last or '')}"
-        wins.append(Win(_as_date(day), cid, _name(first, last), what))
+            what = f"introduced by {display_name(by_first, by_last)}"
+        wins.append(Win(_as_date(day), cid, display_name(first, last), what))
     wins.sort(key=lambda w: w.day, reverse=True)
     return wins[: WINS_SHOWN * 2]
 

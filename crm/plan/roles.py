@@ -26,11 +26,12 @@ from sqlalchemy.orm import QueryableAttribute
 from crm.enums import InterviewStatus
 from crm.extensions import db
 from crm.models import Contact, Interview, column_length
+from crm.names import display_name
 from crm.normalize import key_words, squash, title_key, title_words
 from crm.plan.errors import PlanError
 from crm.plan.models import RoleContact, TargetRole
 from crm.prebuilt import Prebuilt, prebuilt
-from crm.search import like_pattern
+from crm.search import LIKE_ESCAPE, like_pattern
 
 PATHS_SHOWN = 6
 # The most target roles one plan holds: a handful is the point, and the page reads all of
@@ -132,7 +133,7 @@ def _role_condition(
     _word_names; `shape` is each role's number of words)."""
     return or_(
         *(
-            and_(*(key.like(bindparam(_word_name(i, j)), escape="/") for j in range(words)))
+            and_(*(key.like(bindparam(_word_name(i, j)), escape=LIKE_ESCAPE) for j in range(words)))
             for i, words in enumerate(shape)
             if words
         )
@@ -413,7 +414,7 @@ def _add_people(
         key=lambda row: (row.sort_name or "", row.id),
     )
     for role_id, cid, first, last, email, title, reached_on, was_interviewed, _ in rows:
-        name = f"{first} {last}".strip() or email or "(no name)"
+        name = display_name(first, last, email)
         views[role_id].people.append(
             RolePerson(
                 cid,
@@ -468,7 +469,7 @@ def _add_paths(user_id: int, views: dict[int, RoleView], members: dict[int, _Mem
             if len(view.paths) >= PATHS_SHOWN:
                 break
             if cid in role_members.ids or key in role_members.keys:
-                view.paths.append(CareerPath(cid, f"{first} {last}".strip(), title, text or ""))
+                view.paths.append(CareerPath(cid, display_name(first, last), title, text or ""))
 
 
 def role_for_title(roles: Sequence[TargetRole], title: str | None) -> str:

@@ -19,6 +19,7 @@ from crm.plan import employers, obstacles, progress, questions, reach, roles, ru
 from crm.plan.errors import PlanError
 from crm.plan.forms import AnswersForm, CheckInForm, EmployerForm, NameForm, ObstacleForm, RoleForm
 from crm.plan.models import Obstacle, PersonToReach, RoleContact, TargetRole
+from crm.words import plural
 
 bp = Blueprint("plan", __name__, url_prefix="/plan")
 
@@ -198,7 +199,7 @@ def save_answers() -> ResponseReturnValue:
     db.session.commit()
     if changed:
         flash(
-            f"Saved {changed} answer{'' if changed == 1 else 's'}. Earlier versions are kept.",
+            f"Saved {plural(changed, 'answer')}. Earlier versions are kept.",
             "success",
         )
     else:

@@ -15,6 +15,7 @@ from crm.extensions import db
 from crm.mail import MailError, mail_configured, send_mail
 from crm.models import User
 from crm.reminders import services
+from crm.words import plural
 
 
 def register(app: Flask) -> None:
@@ -42,10 +43,9 @@ def compose(user: User, digest: services.MorningDigest) -> tuple[str, str, str, 
     count = len(digest.overdue) + len(digest.due_today)
     parts = []
     if count:
-        parts.append(f"{count} follow-up{'' if count == 1 else 's'}")
+        parts.append(plural(count, "follow-up"))
     if digest.interviews:
-        number = len(digest.interviews)
-        parts.append(f"{number} interview{'' if number == 1 else 's'}")
+        parts.append(plural(len(digest.interviews), "interview"))
     subject = f"Today: {' and '.join(parts)}"
     headers = {
         "List-Unsubscribe": f"<{unsubscribe}>",

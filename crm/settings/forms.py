@@ -11,18 +11,16 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, NumberRange
 
 from crm.enums import Cadence
-from crm.followups.rules import RuleSettings
+from crm.followups.rules import RULE_NAMES, RULE_NUMBERS, RuleSettings
 from crm.forms import TimeZoneField
 from crm.ranges import (
-    BUSINESS_DAYS,
     MORNING_EMAIL_HOUR,
-    REFERRAL_ASK_WEEKS,
     WEEKLY_GOAL,
     Whole,
 )
 
 
-def _days(label: str, description: str, allowed: Whole = BUSINESS_DAYS) -> IntegerField:
+def _days(label: str, description: str, allowed: Whole) -> IntegerField:
     return IntegerField(
         label,
         description=description,
@@ -33,40 +31,12 @@ def _days(label: str, description: str, allowed: Whole = BUSINESS_DAYS) -> Integ
     )
 
 
-# The fields that are follow-up rule numbers (crm.followups.rules.RuleSettings).
-RULE_FIELDS = (
-    "second_person_days",
-    "nudge_days",
-    "thank_you_days",
-    "update_days",
-    "referral_ask_weeks",
-    "after_interview_cadence",
-)
-
-
 class SettingsForm(FlaskForm):
     time_zone = TimeZoneField()
     weekly_goal = _days(
         "Weekly outreach goal", "How many people you aim to reach each week.", WEEKLY_GOAL
     )
-    second_person_days = _days(
-        "Reach a second person after (business days)",
-        "With no reply, try someone else at the same company.",
-    )
-    nudge_days = _days("Nudge once after (business days)", "One polite nudge to the same person.")
-    thank_you_days = _days(
-        "Send a thank-you within (days)",
-        "After an informational interview. A weekend date moves to the Monday.",
-    )
-    update_days = _days(
-        "Send a progress update after (days)",
-        "Tell them how you used their advice. Always on a later day than the thank-you.",
-    )
-    referral_ask_weeks = _days(
-        "Ask for a referral after (weeks)",
-        "Counted from the Monday of the interview's week.",
-        REFERRAL_ASK_WEEKS,
-    )
+    # One field per rule number (crm.followups.rules.RULE_NUMBERS) is added below the class.
     after_interview_cadence = SelectField(
         "Keep in touch after an interview",
         choices=[SelectChoice(value, label) for value, label in Cadence.choices()],
@@ -92,8 +62,18 @@ class SettingsForm(FlaskForm):
         if not super().validate(extra_validators):
             return False
         try:
-            RuleSettings(**{name: getattr(self, name).data for name in RULE_FIELDS})
+            RuleSettings(**{name: getattr(self, name).data for name in RULE_NAMES})
         except ValueError as error:
             self.form_errors.append(str(error))
             return False
         return True
+
+
+def _add_rule_fields(form: type[FlaskForm]) -> None:
+    """One number field per follow-up rule number, labelled with its unit."""
+    for name, rule in RULE_NUMBERS.items():
+        allowed = Whole(0, rule.high)
+        setattr(form, name, _days(f"{rule.label} ({rule.unit})", rule.help, allowed))
+
+
+_add_rule_fields(SettingsForm)

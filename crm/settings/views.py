@@ -7,6 +7,7 @@ from flask.typing import ResponseReturnValue
 from flask_login import current_user, login_required
 
 from crm.extensions import db
+from crm.followups.rules import RULE_NUMBERS
 from crm.settings.forms import SettingsForm
 
 bp = Blueprint("settings", __name__)
@@ -22,4 +23,4 @@ def index() -> ResponseReturnValue:
         db.session.commit()
         flash("Settings saved. New follow-ups use these numbers.", "success")
         return redirect(url_for("settings.index"))
-    return render_template("settings/index.html", form=form)
+    return render_template("settings/index.html", form=form, rule_numbers=RULE_NUMBERS)

@@ -25,8 +25,9 @@ FEATURES = {
     "reminders",
     "settings",
 }
-# Above every feature: the app factory and the command line attach them all; pages compose them.
-COMPOSERS = {"crm", "crm.cli"}
+# Above every feature: the app factory and the command line attach them all; pages compose them;
+# a backup gathers (and a restore checks) the whole account, every feature's rows and files.
+COMPOSERS = {"crm", "crm.cli", "crm.backup.services", "crm.backup.checks", "crm.backup.restore"}
 
 
 def _modules() -> dict[str, Path]:

@@ -1,0 +1,32 @@
+"""Counting in words, as the pages, emails and commands say it."""
+
+import pytest
+
+from crm.words import plural, plural_of
+
+
+@pytest.mark.parametrize(
+    ("count", "noun", "said"),
+    [
+        (1, "follow-up", "1 follow-up"),
+        (2, "follow-up", "2 follow-ups"),
+        (0, "contact", "0 contacts"),
+        (1, "outreach", "1 outreach"),
+        (6, "outreach", "6 outreach messages"),
+        (1, "person", "1 person"),
+        (3, "person", "3 people"),
+        (2, "company", "2 companies"),
+        (2, "reply", "2 replies"),
+        (2, "day", "2 days"),
+        (2, "match", "2 matches"),
+        (2, "open follow-up", "2 open follow-ups"),
+        (4, "interview held", "4 interviews held"),
+    ],
+)
+def test_the_noun_agrees_with_the_count(count: int, noun: str, said: str) -> None:
+    assert plural(count, noun, "interviews held" if noun == "interview held" else None) == said
+
+
+def test_a_phrase_pluralises_its_last_word() -> None:
+    assert plural_of("earlier version") == "earlier versions"
+    assert plural_of("new person") == "new people"
