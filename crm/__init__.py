@@ -10,6 +10,8 @@ from pathlib import Path
 from typing import Any
 
 from flask import Flask, render_template
+from flask.cli import load_dotenv
+from flask.helpers import get_load_dotenv
 from flask.typing import ResponseReturnValue
 from flask_wtf.csrf import CSRFError
 from sqlalchemy import event
@@ -19,6 +21,7 @@ from werkzeug.exceptions import HTTPException, SecurityError
 from crm import enums
 from crm.deployment import deployment_config, init_deployment
 from crm.extensions import csrf, db, login_manager, migrate
+from crm.files import create_owner_only
 from crm.formatting import day_label, web_address
 from crm.transactions import end_reads_with_commit
 from crm.urls import query_url, return_fields, row_url
@@ -38,9 +41,12 @@ MIGRATIONS_DIR = _bundled("migrations")
 
 def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     """Build the app: configuration, extensions, blueprints, error pages and commands."""
+    if test_config is None and get_load_dotenv():
+        # The same .env `flask` commands read, so gunicorn and cron share one set of settings.
+        load_dotenv()
     app = Flask(__name__, instance_relative_config=True, template_folder=str(TEMPLATES_DIR))
     app.jinja_env.add_extension("jinja2.ext.do")
-    Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+    Path(app.instance_path).mkdir(mode=0o700, parents=True, exist_ok=True)
 
     _configure(app, test_config)
     init_deployment(app)
@@ -96,6 +102,7 @@ def _configure(app: Flask, test_config: dict[str, Any] | None) -> None:
         # Outgoing mail (crm/mail.py): unset means the app sends none.
         SMTP_URL=os.environ.get("CRM_SMTP_URL", "").strip(),
         MAIL_FROM=os.environ.get("CRM_MAIL_FROM", "").strip(),
+        SMTP_PLAIN=os.environ.get("CRM_SMTP_PLAIN", "0").strip().lower() in ("1", "true", "yes"),
     )
     if test_config is None:
         app.config.from_pyfile("config.py", silent=True)
@@ -213,7 +220,11 @@ def _tune_sqlite(app: Flask) -> None:
         if db.engine.dialect.name != "sqlite":
             return
         event.listen(db.engine, "connect", _sqlite_foreign_keys)
-        if db.engine.url.database not in (None, "", ":memory:"):
+        database = db.engine.url.database
+        if database not in (None, "", ":memory:") and not database.startswith("file:"):
+            # Before SQLite makes it with the umask's -rw-r--r--: a new database is private.
+            create_owner_only(Path(database))
+        if database not in (None, "", ":memory:"):
             event.listen(db.engine, "connect", _sqlite_wal)
             event.listen(db.engine, "connect", _sqlite_note_schema)
             event.listen(db.engine, "checkout", _sqlite_same_schema)

@@ -62,3 +62,13 @@ def starts_in(start: datetime, now: datetime) -> str:
 def long_day(value: date) -> str:
     """'Monday 30 November', the way a person says a date in a sentence."""
     return f"{value:%A} {value.day} {value:%B}"
+
+
+def counted(number: int, noun: str, plural: str | None = None) -> str:
+    """ "1 follow-up", "2 follow-ups": the count with its noun in the right number."""
+    return f"{number} {noun if number == 1 else plural or noun + 's'}"
+
+
+def joined(parts: list[str]) -> str:
+    """ "a", "a and b", "a, b and c"."""
+    return "".join(parts) if len(parts) <= 1 else f"{', '.join(parts[:-1])} and {parts[-1]}"
