@@ -76,20 +76,7 @@ def init_deployment(app: Flask) -> None:
     # Before any blueprint adds rules, so every <int:...> id in the app is bounded.
     app.url_map.converters["int"] = IdConverter
 
-    base_url = app.config.get("BASE_URL") or ""
-    if base_url:
-        parts = urlsplit(base_url)
-        if parts.scheme not in ("http", "https") or not parts.hostname:
-            raise RuntimeError(
-                f"CRM_BASE_URL must look like https://crm.example.org, not {base_url!r}."
-            )
-        host = parts.hostname + (f":{parts.port}" if parts.port else "")
-        if not app.config.get("TRUSTED_HOSTS"):
-            app.config["TRUSTED_HOSTS"] = [host]
-        app.config["PREFERRED_URL_SCHEME"] = parts.scheme
-        if parts.scheme == "https":
-            app.config["SESSION_COOKIE_SECURE"] = True
-            app.config["REMEMBER_COOKIE_SECURE"] = True
+    _apply_base_url(app)
 
     proxies = int(app.config.get("PROXY_COUNT") or 0)
     if proxies > 0:
@@ -103,6 +90,25 @@ def init_deployment(app: Flask) -> None:
     problem = mail_problem(app.config)
     if problem and mail_configured(app.config):
         app.logger.warning("Mail is turned off: %s", problem)
+
+
+def _apply_base_url(app: Flask) -> None:
+    """CRM_BASE_URL: checked, its host the only one served, cookies Secure under https."""
+    base_url = app.config.get("BASE_URL") or ""
+    if not base_url:
+        return
+    parts = urlsplit(base_url)
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise RuntimeError(
+            f"CRM_BASE_URL must look like https://crm.example.org, not {base_url!r}."
+        )
+    host = parts.hostname + (f":{parts.port}" if parts.port else "")
+    if not app.config.get("TRUSTED_HOSTS"):
+        app.config["TRUSTED_HOSTS"] = [host]
+    app.config["PREFERRED_URL_SCHEME"] = parts.scheme
+    if parts.scheme == "https":
+        app.config["SESSION_COOKIE_SECURE"] = True
+        app.config["REMEMBER_COOKIE_SECURE"] = True
 
 
 class NoPublicAddress(RuntimeError):
