@@ -65,10 +65,10 @@ def long_day(value: date) -> str:
 
 
 def counted(number: int, noun: str, plural: str | None = None) -> str:
-    """ "1 follow-up", "2 follow-ups": the count with its noun in the right number."""
+    """The count with its noun in the right number: "1 follow-up", "2 follow-ups"."""
     return f"{number} {noun if number == 1 else plural or noun + 's'}"
 
 
 def joined(parts: list[str]) -> str:
-    """ "a", "a and b", "a, b and c"."""
+    """Words in a list as a sentence has them: "a", "a and b", "a, b and c"."""
     return "".join(parts) if len(parts) <= 1 else f"{', '.join(parts[:-1])} and {parts[-1]}"

@@ -61,7 +61,7 @@ class MorningDigest:
 
     @property
     def subject(self) -> str:
-        """ "Today: 1 follow-up overdue, 2 due today and 1 interview"."""
+        """Counted apart, e.g. "Today: 1 follow-up overdue, 2 due today and 1 interview"."""
         parts = []
         if self.overdue:
             parts.append(f"{counted(len(self.overdue), 'follow-up')} overdue")

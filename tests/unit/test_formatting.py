@@ -7,7 +7,8 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from crm.formatting import starts_in, web_address
+from crm.formatting import counted, joined, starts_in, web_address
+from crm.reminders.services import greeting_at
 
 
 @pytest.mark.parametrize(
@@ -62,3 +63,32 @@ def _at(day: int, hour: int, minute: int = 0, month: int = 11, year: int = 2026)
 )
 def test_a_coming_interview_says_when_it_is_and_how_far_away(start, now, words):
     assert starts_in(start, now) == words
+
+
+@pytest.mark.parametrize(
+    ("number", "expected"), [(0, "0 follow-ups"), (1, "1 follow-up"), (2, "2 follow-ups")]
+)
+def test_counts_read_right_in_the_singular(number, expected):
+    assert counted(number, "follow-up") == expected
+
+
+def test_an_irregular_plural_is_given():
+    assert counted(6, "outreach message") == "6 outreach messages"
+    assert counted(2, "outreach", "outreach") == "2 outreach"
+
+
+@pytest.mark.parametrize(
+    ("parts", "expected"),
+    [([], ""), (["a"], "a"), (["a", "b"], "a and b"), (["a", "b", "c"], "a, b and c")],
+)
+def test_words_join_as_a_sentence_has_them(parts, expected):
+    assert joined(parts) == expected
+
+
+@pytest.mark.parametrize(
+    ("hour", "greeting"),
+    [(0, "Good morning"), (11, "Good morning"), (12, "Good afternoon"), (17, "Good afternoon"),
+     (18, "Good evening"), (23, "Good evening")],
+)  # fmt: skip
+def test_the_greeting_fits_the_hour(hour, greeting):
+    assert greeting_at(hour) == greeting
