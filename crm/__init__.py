@@ -9,6 +9,8 @@ from pathlib import Path
 from typing import Any
 
 from flask import Flask, render_template
+from flask.cli import load_dotenv
+from flask.helpers import get_load_dotenv
 from flask.typing import ResponseReturnValue
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException, SecurityError
@@ -36,9 +38,12 @@ MIGRATIONS_DIR = _bundled("migrations")
 
 def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     """Build the app: configuration, extensions, blueprints, error pages and commands."""
+    if test_config is None and get_load_dotenv():
+        # The same .env `flask` commands read, so gunicorn and cron share one set of settings.
+        load_dotenv()
     app = Flask(__name__, instance_relative_config=True, template_folder=str(TEMPLATES_DIR))
     app.jinja_env.add_extension("jinja2.ext.do")
-    Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+    Path(app.instance_path).mkdir(mode=0o700, parents=True, exist_ok=True)
 
     _configure(app, test_config)
     init_deployment(app)
@@ -90,6 +95,7 @@ def _configure(app: Flask, test_config: dict[str, Any] | None) -> None:
         # Outgoing mail (crm/mail.py): unset means the app sends none.
         SMTP_URL=os.environ.get("CRM_SMTP_URL", "").strip(),
         MAIL_FROM=os.environ.get("CRM_MAIL_FROM", "").strip(),
+        SMTP_PLAIN=os.environ.get("CRM_SMTP_PLAIN", "0").strip().lower() in ("1", "true", "yes"),
     )
     if test_config is None:
         app.config.from_pyfile("config.py", silent=True)

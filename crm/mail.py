@@ -1,13 +1,16 @@
 """Sending mail over SMTP, configured by CRM_SMTP_URL and CRM_MAIL_FROM.
 
 `smtp://user:pass@host:587` speaks plain SMTP and upgrades with STARTTLS whenever the
-server offers it; `smtps://user:pass@host:465` is TLS from the first byte. With no user in
-the URL the app does not log in. Certificates are checked against the system's CAs (or the
-file in SSL_CERT_FILE). Knows nothing of Flask: it takes the app's config as a mapping.
+server offers it; `smtps://user:pass@host:465` is TLS from the first byte. With a user in the
+URL, TLS is required: a server that offers no STARTTLS gets no password and the send fails,
+unless CRM_SMTP_PLAIN=1 says a plain login is intended. With no user the app does not log
+in. Certificates are checked against the system's CAs (or the file in SSL_CERT_FILE). Knows
+nothing of Flask: it takes the app's config as a mapping.
 """
 
 from __future__ import annotations
 
+import email.policy
 import smtplib
 import socket
 import ssl
@@ -19,6 +22,9 @@ from typing import Any
 from urllib.parse import unquote, urlsplit
 
 TIMEOUT_SECONDS = 20
+# Headers fold only past SMTP's own line limit: a long List-Unsubscribe URL folded at 78
+# went out RFC 2047-encoded, which RFC 2369 forbids and mail providers do not read.
+MAIL_POLICY = email.policy.default.clone(max_line_length=998)
 DEFAULT_PORTS = {"smtp": 587, "smtps": 465}
 
 
@@ -35,9 +41,11 @@ class SmtpServer:
     port: int
     username: str | None
     password: str | None
+    # CRM_SMTP_PLAIN=1: the owner chose to log in without TLS (a relay on the same host).
+    plain_allowed: bool = False
 
 
-def parse_smtp_url(url: str) -> SmtpServer:
+def parse_smtp_url(url: str, plain_allowed: bool = False) -> SmtpServer:
     """Read `smtp://` or `smtps://` URLs; raise MailError for anything else."""
     parts = urlsplit(url.strip())
     scheme = parts.scheme.lower()
@@ -55,6 +63,7 @@ def parse_smtp_url(url: str) -> SmtpServer:
         port=port,
         username=unquote(parts.username) if parts.username else None,
         password=unquote(parts.password) if parts.password is not None else None,
+        plain_allowed=plain_allowed,
     )
 
 
@@ -82,7 +91,7 @@ def build_message(
     headers: Mapping[str, str] | None = None,
 ) -> EmailMessage:
     """A plain-text message, with an HTML alternative when given."""
-    message = EmailMessage()
+    message = EmailMessage(policy=MAIL_POLICY)
     try:
         message["From"] = sender
         message["To"] = to
@@ -115,6 +124,12 @@ def _connect(server: SmtpServer) -> smtplib.SMTP:
         if not server.implicit_tls and connection.has_extn("starttls"):
             connection.starttls(context=context)
             connection.ehlo()
+        elif not server.implicit_tls and server.username and not server.plain_allowed:
+            raise MailError(
+                f"The mail server {server.host}:{server.port} offers no STARTTLS, so the"
+                " password in CRM_SMTP_URL was not sent. Use smtps://, a server that offers"
+                " STARTTLS, or set CRM_SMTP_PLAIN=1 if a plain login is intended."
+            )
         if server.username:
             connection.login(server.username, server.password or "")
     except BaseException:
@@ -134,7 +149,7 @@ def send_mail(
     """Send one message through CRM_SMTP_URL; raise MailError when it does not go out."""
     if not mail_configured(config):
         raise MailError("No mail server is set up (CRM_SMTP_URL).")
-    server = parse_smtp_url(str(config["SMTP_URL"]))
+    server = parse_smtp_url(str(config["SMTP_URL"]), bool(config.get("SMTP_PLAIN")))
     message = build_message(sender_address(config), to, subject, text, html, headers)
     where = f"{server.host}:{server.port}"
     try:

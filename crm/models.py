@@ -118,6 +118,8 @@ class User(UserMixin, Model):
     morning_email: Mapped[bool] = mapped_column(default=False, server_default=false())
     morning_email_hour: Mapped[int] = mapped_column(default=8, server_default="8")
     morning_email_last_on: Mapped[date | None] = mapped_column(Date)
+    # Signed into the unsubscribe link; one more after each use, so a link works once.
+    morning_email_token_version: Mapped[int] = mapped_column(default=0, server_default="0")
 
     def __repr__(self) -> str:
         return f"<User {self.id} {self.email}>"

@@ -12,6 +12,7 @@ needs none of it, so each function does nothing there.
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 from flask import Flask, current_app
@@ -19,6 +20,7 @@ from sqlalchemy import event
 from sqlalchemy.exc import DisconnectionError, SQLAlchemyError
 
 from crm.extensions import db
+from crm.files import create_owner_only
 
 # How long a SQLite writer waits for another one to finish before "database is locked".
 BUSY_TIMEOUT_MS = 30_000
@@ -37,7 +39,11 @@ def tune(app: Flask) -> None:
         if db.engine.dialect.name != "sqlite":
             return
         event.listen(db.engine, "connect", _foreign_keys)
-        if db.engine.url.database not in (None, "", ":memory:"):
+        database = db.engine.url.database
+        if database not in (None, "", ":memory:") and not database.startswith("file:"):
+            # Before SQLite makes it with the umask's -rw-r--r--: a new database is private.
+            create_owner_only(Path(database))
+        if database not in (None, "", ":memory:"):
             event.listen(db.engine, "connect", _wal)
             event.listen(db.engine, "connect", _note_schema)
             event.listen(db.engine, "checkout", _same_schema)

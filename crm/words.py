@@ -27,3 +27,8 @@ def plural(count: int, noun: str, many: str | None = None) -> str:
     if count == 1:
         return f"{count} {noun}"
     return f"{count} {many or plural_of(noun)}"
+
+
+def joined(parts: list[str]) -> str:
+    """Words in a list as a sentence has them: "a", "a and b", "a, b and c"."""
+    return "".join(parts) if len(parts) <= 1 else f"{', '.join(parts[:-1])} and {parts[-1]}"

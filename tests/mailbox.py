@@ -35,6 +35,7 @@ class Received:
     mail_from: str
     rcpt_tos: list[str]
     message: EmailMessage
+    raw: bytes = b""
 
     def body(self, subtype: str = "plain") -> str:
         """The text/plain (or text/html) part's decoded text."""
@@ -51,9 +52,12 @@ class _Collector:
     lock: threading.Lock = field(default_factory=threading.Lock)
 
     async def handle_DATA(self, server, session, envelope) -> str:
-        parsed = email.message_from_bytes(envelope.original_content, policy=email.policy.default)
+        content = envelope.original_content
+        parsed = email.message_from_bytes(content, policy=email.policy.default)
         with self.lock:
-            self.received.append(Received(envelope.mail_from, list(envelope.rcpt_tos), parsed))
+            self.received.append(
+                Received(envelope.mail_from, list(envelope.rcpt_tos), parsed, raw=content)
+            )
         return "250 Message accepted for delivery"
 
 
@@ -91,7 +95,12 @@ class Mailbox:
         scheme = "smtps" if implicit_tls is not None else "smtp"
         credentials = f"{login[0]}:{login[1]}@" if login else ""
         self.url = f"{scheme}://{credentials}127.0.0.1:{self.port}"
-        self.config = {"SMTP_URL": self.url, "MAIL_FROM": "CRM <crm@example.org>"}
+        # The app sends mail only with a public address for its links (the test client's host).
+        self.config = {
+            "SMTP_URL": self.url,
+            "MAIL_FROM": "CRM <crm@example.org>",
+            "BASE_URL": "http://localhost",
+        }
 
     def _authenticator(self, expected: tuple[str, str]):
         def check(server, session, envelope, mechanism, auth_data) -> AuthResult:

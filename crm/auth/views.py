@@ -19,7 +19,7 @@ from crm.auth.services import (
 )
 from crm.auth.sessions import end_all_sessions, end_session, start_session, user_for_token
 from crm.auth.throttle import minutes_blocked, record_attempt, too_many_message
-from crm.deployment import absolute_url, client_address
+from crm.deployment import absolute_url, client_address, mail_problem
 from crm.enums import AttemptKind
 from crm.extensions import db, login_manager
 from crm.forms import ConfirmForm
@@ -140,9 +140,11 @@ def forgot_password() -> ResponseReturnValue:
     """Ask for a link to set a new password (only when the server can send mail)."""
     if not mail_configured(current_app.config):
         abort(404)
+    # Mail set up but no CRM_BASE_URL: no link is sent, and the page says why.
+    problem = mail_problem(current_app.config)
     form = ForgotPasswordForm()
     status = 200
-    if form.validate_on_submit():
+    if problem is None and form.validate_on_submit():
         if _refused(form, AttemptKind.RESET):
             status = 429
         else:
@@ -154,7 +156,7 @@ def forgot_password() -> ResponseReturnValue:
             # The same answer whether or not the address has an account.
             flash(RESET_SENT, "info")
             return redirect(url_for("auth.forgot_password"))
-    return render_template("auth/forgot.html", form=form), status
+    return render_template("auth/forgot.html", form=form, problem=problem), status
 
 
 @bp.route("/password/reset/<token>", methods=["GET", "POST"])

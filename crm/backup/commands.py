@@ -15,6 +15,7 @@ from crm.backup import services
 from crm.backup.archive import BackupError, open_backup
 from crm.backup.restore import restore_backup
 from crm.extensions import db
+from crm.files import create_owner_only, owner_only_opener
 from crm.models import User
 from crm.sqlite import refresh_statistics
 
@@ -47,7 +48,7 @@ def backup(email: str, output: Path) -> None:
     user = _user_or_exit(email)
     partial = output.with_name(output.name + ".part")
     try:
-        with partial.open("wb") as handle:
+        with open(partial, "wb", opener=owner_only_opener) as handle:
             services.write_backup(user, clock.now(), handle)
         partial.replace(output)
     except OSError as error:
@@ -88,11 +89,11 @@ def backup_db(file: Path) -> None:
             f"backup-db copies SQLite databases; this one is {engine.dialect.name}. "
             "Use pg_dump instead (see the README)."
         )
-    if file.exists():
-        raise click.ClickException(f"{file} already exists; choose a new file name.")
     try:
+        if not create_owner_only(file):
+            raise click.ClickException(f"{file} already exists; choose a new file name.")
         target = sqlite3.connect(file)
-    except sqlite3.Error as error:
+    except (sqlite3.Error, OSError) as error:
         raise click.ClickException(f"Cannot write {file}: {error}.") from error
     source = engine.raw_connection()
     try:

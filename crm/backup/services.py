@@ -88,6 +88,7 @@ NOT_SETTINGS = {
     "feed_token_hash",
     "feed_token_salt",
     "morning_email_last_on",
+    "morning_email_token_version",
 }
 ROWS_PER_FETCH = 1000
 CONTACTS_CSV_HEADER = (

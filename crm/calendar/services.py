@@ -15,13 +15,12 @@ import unicodedata
 from collections.abc import Iterator, Mapping
 from datetime import datetime
 
-from flask import current_app, has_request_context
 from sqlalchemy import Select, func, select
 from sqlalchemy.orm import joinedload
 
 from crm import clock
 from crm.contacts.listing import ContactFilters, contact_query
-from crm.deployment import absolute_url
+from crm.deployment import NoPublicAddress, absolute_url
 from crm.enums import FollowUpKind, FollowUpState, InterviewStatus
 from crm.exports import one_line
 from crm.exports.ics import (
@@ -69,15 +68,11 @@ def followup_entry(followup: FollowUp) -> FollowUpEntry:
 
 
 def _check_in_url() -> str | None:
-    """The full address of the Plan page's check-in; None from a command run without
-    CRM_BASE_URL (there is no request to take the host from)."""
-    if has_request_context():
+    """The full address of the Plan page's check-in; None without CRM_BASE_URL."""
+    try:
         return absolute_url("plan.index", _anchor="rut")
-    base_url = current_app.config.get("BASE_URL") or ""
-    if not base_url:
+    except NoPublicAddress:
         return None
-    # No request to build from: the path from the URL map alone, under CRM_BASE_URL.
-    return base_url + current_app.url_map.bind("localhost").build("plan.index") + "#rut"
 
 
 def interview_entry(interview: Interview) -> InterviewEntry:

@@ -24,7 +24,7 @@ from crm import clock
 from crm.access import owned_or_404
 from crm.calendar import services
 from crm.calendar.forms import ReminderForm
-from crm.deployment import absolute_url
+from crm.deployment import NO_BASE_URL, NoPublicAddress, absolute_url
 from crm.extensions import db
 from crm.forms import ConfirmForm
 from crm.models import Contact, FollowUp, Interview
@@ -127,7 +127,7 @@ def page() -> ResponseReturnValue:
         )
         return redirect(url_for("calendar.page"))
     token = services.current_feed_token(current_user, current_app.config["SECRET_KEY"])
-    feed_url = absolute_url("calendar.feed", token=token) if token else None
+    feed_url, address_missing = _feed_url(token) if token else (None, None)
     followup_count, interview_count = services.calendar_counts(current_user, clock.now())
     return render_template(
         "calendar/page.html",
@@ -135,7 +135,8 @@ def page() -> ResponseReturnValue:
         link_form=ConfirmForm(),
         has_link=bool(current_user.feed_token_hash),
         feed_url=feed_url,
-        webcal_url=_webcal(feed_url) if feed_url else None,
+        webcal_url=_webcal(feed_url) if feed_url and not address_missing else None,
+        address_missing=address_missing,
         followup_count=followup_count,
         interview_count=interview_count,
     )
@@ -177,6 +178,14 @@ def feed(token: str) -> ResponseReturnValue:
     response.headers["X-Content-Type-Options"] = "nosniff"
     response.headers["X-Robots-Tag"] = "noindex"
     return response
+
+
+def _feed_url(token: str) -> tuple[str, str | None]:
+    """The feed's full address; without CRM_BASE_URL, its path and the reason there is no more."""
+    try:
+        return absolute_url("calendar.feed", token=token), None
+    except NoPublicAddress:
+        return url_for("calendar.feed", token=token), NO_BASE_URL
 
 
 def _webcal(url: str) -> str:

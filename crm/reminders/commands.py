@@ -2,20 +2,16 @@
 
 from __future__ import annotations
 
-import os
-from collections.abc import Mapping
-from typing import Any
-
 import click
 from flask import Flask, current_app, render_template
 from flask.cli import with_appcontext
 
 from crm import clock
+from crm.deployment import absolute_url, mail_problem
 from crm.extensions import db
-from crm.mail import MailError, mail_configured, send_mail
+from crm.mail import MailError, send_mail
 from crm.models import User
 from crm.reminders import services
-from crm.words import plural
 
 
 def register(app: Flask) -> None:
@@ -23,30 +19,16 @@ def register(app: Flask) -> None:
     app.cli.add_command(send_reminders)
 
 
-def base_url(config: Mapping[str, Any]) -> str:
-    """The public address links in mail point at (CRM_BASE_URL)."""
-    url = str(config.get("BASE_URL") or os.environ.get("CRM_BASE_URL") or "")
-    return (url or "http://127.0.0.1:5000").rstrip("/")
-
-
 def compose(user: User, digest: services.MorningDigest) -> tuple[str, str, str, dict[str, str]]:
-    """Subject, plain text, HTML and the List-Unsubscribe headers of one morning email."""
-    root = base_url(current_app.config)
+    """Subject, plain text, HTML and the one-click unsubscribe headers (RFC 8058)."""
     token = services.unsubscribe_token(user, current_app.config["SECRET_KEY"])
-    unsubscribe = f"{root}/morning-email/unsubscribe/{token}"
+    unsubscribe = absolute_url("reminders.unsubscribe", token=token)
     context = {
         "digest": digest,
-        "followups_url": f"{root}/follow-ups",
-        "settings_url": f"{root}/settings",
+        "followups_url": absolute_url("followups.index"),
+        "settings_url": absolute_url("settings.index"),
         "unsubscribe_url": unsubscribe,
     }
-    count = len(digest.overdue) + len(digest.due_today)
-    parts = []
-    if count:
-        parts.append(plural(count, "follow-up"))
-    if digest.interviews:
-        parts.append(plural(len(digest.interviews), "interview"))
-    subject = f"Today: {' and '.join(parts)}"
     headers = {
         "List-Unsubscribe": f"<{unsubscribe}>",
         "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
@@ -54,7 +36,7 @@ def compose(user: User, digest: services.MorningDigest) -> tuple[str, str, str, 
     }
     text = render_template("reminders/email.txt", **context)
     html = render_template("reminders/email.html", **context)
-    return subject, text, html, headers
+    return digest.subject, text, html, headers
 
 
 @click.command("send-reminders")
@@ -62,8 +44,9 @@ def compose(user: User, digest: services.MorningDigest) -> tuple[str, str, str, 
 def send_reminders() -> None:
     """Send the morning email to each user whose hour has come; run it every hour."""
     config = current_app.config
-    if not mail_configured(config):
-        raise click.ClickException("No mail server is set up: set CRM_SMTP_URL (see the README).")
+    problem = mail_problem(config)
+    if problem:
+        raise click.ClickException(f"{problem} (see the README).")
     now = clock.now()
     sent = skipped = 0
     for user in services.users_asking():

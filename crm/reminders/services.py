@@ -1,10 +1,14 @@
 """Who gets the morning email now, what it says, and its signed unsubscribe token.
 
+The token names the user and signs a fingerprint of their password and token version: a
+new password or one use (the version goes up) and every earlier link stops working.
+
 Flushes, never commits: send-reminders commits after each message that went out.
 """
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
@@ -16,6 +20,7 @@ from crm import clock
 from crm.enums import FollowUpKind, FollowUpState, InterviewStatus
 from crm.extensions import db
 from crm.models import FollowUp, Interview, User
+from crm.words import joined, plural
 
 UNSUBSCRIBE_SALT = "morning-email-unsubscribe"
 
@@ -43,10 +48,36 @@ class MorningDigest:
     overdue: list[DueFollowUp]
     due_today: list[DueFollowUp]
     interviews: list[TodaysInterview]
+    # The local hour it is written at, so the greeting fits the time it arrives.
+    hour: int
 
     @property
     def empty(self) -> bool:
         return not (self.overdue or self.due_today or self.interviews)
+
+    @property
+    def greeting(self) -> str:
+        return greeting_at(self.hour)
+
+    @property
+    def subject(self) -> str:
+        """Counted apart, e.g. "Today: 1 follow-up overdue, 2 due today and 1 interview"."""
+        parts = []
+        if self.overdue:
+            parts.append(f"{plural(len(self.overdue), 'follow-up')} overdue")
+        if self.due_today:
+            due = len(self.due_today)
+            parts.append(f"{due if self.overdue else plural(due, 'follow-up')} due today")
+        if self.interviews:
+            parts.append(plural(len(self.interviews), "interview"))
+        return f"Today: {joined(parts)}"
+
+
+def greeting_at(hour: int) -> str:
+    """Good morning before noon, Good afternoon until six, Good evening after."""
+    if hour < 12:
+        return "Good morning"
+    return "Good afternoon" if hour < 18 else "Good evening"
 
 
 def wants_email_now(user: User, now: datetime) -> bool:
@@ -114,7 +145,7 @@ def digest_for(user: User, now: datetime) -> MorningDigest:
             .order_by(Interview.starts_at)
         )
     ]
-    return MorningDigest(today, overdue, due_today, interviews)
+    return MorningDigest(today, overdue, due_today, interviews, clock.local(now, zone).hour)
 
 
 def mark_handled(user: User, day: date) -> None:
@@ -122,20 +153,36 @@ def mark_handled(user: User, day: date) -> None:
     db.session.flush()
 
 
+def _token_fingerprint(user: User) -> str:
+    # A new password (fresh salt) or a used link (version + 1) gives a new fingerprint.
+    source = f"{user.password_hash}|{user.morning_email_token_version}"
+    return hashlib.sha256(source.encode()).hexdigest()[:32]
+
+
 def unsubscribe_token(user: User, secret_key: str) -> str:
-    """A signed token naming the user, for the one-click unsubscribe link."""
-    return str(URLSafeSerializer(secret_key, salt=UNSUBSCRIBE_SALT).dumps(user.id))
+    """A signed token for this user's current one-click unsubscribe link."""
+    serializer = URLSafeSerializer(secret_key, salt=UNSUBSCRIBE_SALT)
+    return str(serializer.dumps({"u": user.id, "f": _token_fingerprint(user)}))
 
 
 def user_for_unsubscribe(token: str, secret_key: str) -> User | None:
-    """The user the token was signed for, or None when it is forged or damaged."""
+    """The user the token was signed for, or None when forged, damaged, used or outdated."""
     try:
-        user_id = URLSafeSerializer(secret_key, salt=UNSUBSCRIBE_SALT).loads(token)
+        data = URLSafeSerializer(secret_key, salt=UNSUBSCRIBE_SALT).loads(token)
     except BadSignature:
         return None
-    return db.session.get(User, user_id) if isinstance(user_id, int) else None
+    if not isinstance(data, dict) or not isinstance(data.get("u"), int):
+        return None
+    if not 0 < data["u"] < 2**31:
+        return None
+    user = db.session.get(User, data["u"])
+    if user is None or data.get("f") != _token_fingerprint(user):
+        return None
+    return user
 
 
 def turn_off(user: User) -> None:
+    """No more morning emails, and this link (and every earlier one) stops working."""
     user.morning_email = False
+    user.morning_email_token_version += 1
     db.session.flush()

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, flash, redirect, render_template, url_for
+from flask import Blueprint, current_app, flash, redirect, render_template, url_for
 from flask.typing import ResponseReturnValue
 from flask_login import current_user, login_required
 
+from crm.deployment import mail_problem
 from crm.extensions import db
 from crm.followups.rules import RULE_NUMBERS
 from crm.settings.forms import SettingsForm
@@ -23,4 +24,7 @@ def index() -> ResponseReturnValue:
         db.session.commit()
         flash("Settings saved. New follow-ups use these numbers.", "success")
         return redirect(url_for("settings.index"))
-    return render_template("settings/index.html", form=form, rule_numbers=RULE_NUMBERS)
+    problem = mail_problem(current_app.config)
+    return render_template(
+        "settings/index.html", form=form, rule_numbers=RULE_NUMBERS, mail_problem=problem
+    )

@@ -85,6 +85,12 @@ def assert_wire_format(data: bytes) -> None:
         line.decode("utf-8")
 
 
+@pytest.fixture(autouse=True)
+def public_address(app):
+    """The address the server is configured with (CRM_BASE_URL): the test client's own."""
+    app.config["BASE_URL"] = "http://localhost"
+
+
 @pytest.fixture
 def owner(app, user) -> int:
     return owner_id(app)
@@ -130,8 +136,9 @@ def test_creating_a_link_shows_the_full_url_and_stores_only_its_hash(client, own
     assert token not in repr(tuple(row))
 
 
-def test_the_url_uses_the_host_the_request_came_in_on(client, owner):
-    host = "https://crm.example.org:8443"
+def test_the_url_never_follows_the_host_a_request_names(client, owner):
+    # A forged Host header must not put its host into the link the user copies.
+    host = "https://evil.example:8443"
     client.post(
         "/login", data={"email": "jo@example.com", "password": TEST_PASSWORD}, base_url=host
     )
@@ -139,8 +146,21 @@ def test_the_url_uses_the_host_the_request_came_in_on(client, owner):
 
     page = client.get("/calendar", base_url=host).get_data(as_text=True)
 
-    assert FEED_URL.search(page).group(1).startswith(f"{host}/feed/")
-    assert 'href="webcal://crm.example.org:8443/feed/' in page
+    assert FEED_URL.search(page).group(1).startswith("http://localhost/feed/")
+    assert 'href="webcal://localhost/feed/' in page
+    assert "evil.example" not in page
+
+
+def test_without_a_base_url_the_page_shows_the_path_and_says_what_to_set(client, owner, app):
+    app.config["BASE_URL"] = ""
+    client.post("/calendar/link")
+
+    page = client.get("/calendar").get_data(as_text=True)
+
+    assert not FEED_URL.search(page)
+    assert re.search(r'<code id="feed-url"[^>]*>/feed/[A-Za-z0-9_-]{43}\.ics</code>', page)
+    assert "has no public address set (CRM_BASE_URL)" in page
+    assert "webcal://" not in page
 
 
 def test_the_page_shows_the_same_link_in_a_later_session(client, owner, auth, stranger):

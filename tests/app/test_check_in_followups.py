@@ -109,6 +109,7 @@ def test_a_due_check_in_is_on_the_dashboard_and_leads_to_the_plan(client, app, c
 
 
 def test_the_check_in_is_in_the_calendar_with_a_link_to_the_plan(client, app, checked_in):
+    app.config["BASE_URL"] = "http://localhost"
     for url in ("/follow-ups.ics", f"/follow-ups/{reminder_id(app)}.ics"):
         response = client.get(url)
         assert response.status_code == 200, url

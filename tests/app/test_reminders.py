@@ -27,8 +27,10 @@ def at(clock):
 
 
 @pytest.fixture(autouse=True)
-def base_url(monkeypatch):
+def base_url(monkeypatch, request):
     monkeypatch.setenv("CRM_BASE_URL", BASE_URL)
+    if "mailbox" in request.fixturenames:
+        request.getfixturevalue("mailbox").config["BASE_URL"] = BASE_URL
 
 
 def make_user(app, runner, email, zone="Europe/Berlin", wants=True, hour=7) -> int:
@@ -91,7 +93,9 @@ def test_an_opted_in_user_gets_one_kind_email_with_what_is_due(app, runner, mail
     assert result.output.strip().splitlines()[-1] == "sent: 1, skipped: 1"
     message = mailbox.only_message()
     assert message.rcpt_tos == ["jo@example.com"]
-    assert message.message["Subject"] == "Today: 2 follow-ups and 1 interview"
+    # What is overdue and what is due today, counted apart.
+    assert message.message["Subject"] == "Today: 1 follow-up overdue, 1 due today and 1 interview"
+    assert message.body("plain").startswith("Good morning,")
     text = message.body("plain")
     assert "Ana Lima: Nudge Ana about the data team (due since Fri 27 Nov, 5 days ago)" in text
     assert "Due today:\n- Bo Chen: Send Bo the thank-you" in text
@@ -157,19 +161,39 @@ def test_each_user_has_their_own_day_either_side_of_midnight_utc(app, runner, ma
     assert mailbox.messages[-1].rcpt_tos == ["la@example.com"]
 
 
-def test_the_unsubscribe_link_turns_it_off(app, runner, mailbox, at, client):
+def unsubscribe_path(mailbox, index=-1) -> str:
+    """The unsubscribe link of a received email, as a path for the test client."""
+    header = mailbox.messages[index].message["List-Unsubscribe"]
+    return header.strip("<>").removeprefix(BASE_URL)
+
+
+def test_opening_the_unsubscribe_link_only_asks_and_the_button_turns_it_off(
+    app, runner, mailbox, at, client
+):
     jo = make_user(app, runner, "jo@example.com")
     add_followup(app, jo, "Ana Lima", "Nudge Ana", date(2026, 12, 2))
     run(runner)
     link = re.search(r"https://crm\.example\.org(/morning-email/unsubscribe/\S+)",
                      mailbox.only_message().body("plain")).group(1)  # fmt: skip
 
+    # A mail scanner opening the link changes nothing, and the page names no address.
     page = client.get(link, base_url=BASE_URL)
     forged = client.get(link[:-3] + "abc", base_url=BASE_URL)
 
+    shown = page.get_data(as_text=True)
     assert page.status_code == 200
-    assert "Morning email turned off" in page.get_data(as_text=True)
+    assert "Stop the morning email?" in shown
+    assert '<form method="post">' in shown and "<button" in shown
+    assert "jo@example.com" not in shown
     assert forged.status_code == 404
+    with app.app_context():
+        assert db.session.get(User, jo).morning_email is True
+
+    done = client.post(link, base_url=BASE_URL)
+
+    assert done.status_code == 200
+    assert "Morning email turned off" in done.get_data(as_text=True)
+    assert "jo@example.com" not in done.get_data(as_text=True)
     with app.app_context():
         assert db.session.get(User, jo).morning_email is False
     at(datetime(2026, 12, 3, 7, 0, tzinfo=UTC))
@@ -177,12 +201,123 @@ def test_the_unsubscribe_link_turns_it_off(app, runner, mailbox, at, client):
     assert len(mailbox.messages) == 1
 
 
+def test_an_unsubscribe_link_works_once_and_the_next_email_carries_a_new_one(
+    app, runner, mailbox, at, client
+):
+    jo = make_user(app, runner, "jo@example.com")
+    add_followup(app, jo, "Ana Lima", "Nudge Ana", date(2026, 12, 2))
+    run(runner)
+    first = unsubscribe_path(mailbox)
+    assert client.post(first, base_url=BASE_URL).status_code == 200
+    with app.app_context():
+        user = db.session.get(User, jo)
+        user.morning_email, user.morning_email_last_on = True, None
+        db.session.commit()
+
+    used = client.get(first, base_url=BASE_URL)
+    run(runner)
+    second = unsubscribe_path(mailbox)
+
+    assert used.status_code == 404
+    assert "This link no longer works" in used.get_data(as_text=True)
+    assert client.post(first, base_url=BASE_URL).status_code == 404
+    with app.app_context():
+        assert db.session.get(User, jo).morning_email is True
+    assert second != first
+    assert client.post(second, base_url=BASE_URL).status_code == 200
+
+
+def test_a_new_password_ends_every_unsubscribe_link(app, runner, mailbox, at, client):
+    jo = make_user(app, runner, "jo@example.com")
+    add_followup(app, jo, "Ana Lima", "Nudge Ana", date(2026, 12, 2))
+    run(runner)
+    link = unsubscribe_path(mailbox)
+    result = runner.invoke(args=["reset-password", "jo@example.com"],
+                           input="another long password\nanother long password\n")  # fmt: skip
+    assert result.exit_code == 0, result.output
+
+    assert client.post(link, base_url=BASE_URL).status_code == 404
+    with app.app_context():
+        assert db.session.get(User, jo).morning_email is True
+
+
+def test_the_unsubscribe_header_goes_out_as_plain_ascii(app, runner, mailbox, at):
+    jo = make_user(app, runner, "jo@example.com")
+    add_followup(app, jo, "Ana Lima", "Nudge Ana", date(2026, 12, 2))
+    run(runner)
+    raw = mailbox.only_message().raw.decode("ascii")
+    headers = raw.split("\r\n\r\n", 1)[0].replace("\r\n", "\n")
+
+    assert re.search(
+        r"^List-Unsubscribe: <https://crm\.example\.org/morning-email/unsubscribe/[\w.-]+>$",
+        headers,
+        re.MULTILINE,
+    ), headers
+    assert "=?utf-8?" not in headers.split("List-Unsubscribe:")[1].split("\n")[0]
+    assert "\nList-Unsubscribe-Post: List-Unsubscribe=One-Click\n" in headers
+
+
+@pytest.mark.parametrize(
+    ("utc_hour", "greeting"),
+    [(6, "Good morning"), (12, "Good afternoon"), (17, "Good evening")],
+)
+def test_the_greeting_fits_the_local_time_it_is_sent(app, runner, mailbox, at, utc_hour, greeting):
+    # Berlin is UTC+1: 07:xx, 13:xx and 18:57 local (the hour a late run catches up).
+    at(datetime(2026, 12, 2, utc_hour, 57, tzinfo=UTC))
+    jo = make_user(app, runner, "jo@example.com")
+    add_followup(app, jo, "Ana Lima", "Nudge Ana", date(2026, 12, 2))
+    run(runner)
+    message = mailbox.only_message()
+    assert message.body("plain").startswith(f"{greeting},\n")
+    assert f"<p>{greeting},</p>" in message.body("html")
+
+
+def test_one_overdue_follow_up_is_counted_as_overdue_and_in_the_singular(app, runner, mailbox, at):
+    jo = make_user(app, runner, "jo@example.com")
+    add_followup(app, jo, "Ana Lima", "Nudge Ana", date(2026, 11, 30))
+    run(runner)
+    message = mailbox.only_message()
+    assert message.message["Subject"] == "Today: 1 follow-up overdue"
+    text = message.body("plain")
+    assert "A follow-up is waiting from an earlier day." in text
+    assert "A few follow-ups" not in text
+
+
+def test_several_due_today_only_are_counted_as_due_today(app, runner, mailbox, at):
+    jo = make_user(app, runner, "jo@example.com")
+    add_followup(app, jo, "Ana Lima", "Nudge Ana", date(2026, 12, 2))
+    add_followup(app, jo, "Bo Chen", "Thank Bo", date(2026, 12, 2))
+    add_followup(app, jo, "Cy Dee", "Nudge Cy", date(2026, 12, 1))
+    add_followup(app, jo, "Di Eng", "Nudge Di", date(2026, 11, 30))
+    run(runner)
+    assert (
+        mailbox.only_message().message["Subject"] == "Today: 2 follow-ups overdue and 2 due today"
+    )
+
+
+def test_without_a_base_url_no_morning_email_goes_out_and_it_says_why(
+    app, app_factory, mailbox, at, monkeypatch
+):
+    # `app` (with a base URL) is asked for only to empty the tables after the test.
+    monkeypatch.delenv("CRM_BASE_URL")
+    mailbox.config.pop("BASE_URL")
+    bare = app_factory(**mailbox.config)
+    cli = bare.test_cli_runner()
+    jo = make_user(bare, cli, "jo@example.com")
+    add_followup(bare, jo, "Ana Lima", "Nudge Ana", date(2026, 12, 2))
+
+    result = cli.invoke(args=["send-reminders"])
+
+    assert result.exit_code == 1
+    assert "CRM_BASE_URL" in result.stderr
+    assert mailbox.messages == []
+
+
 def test_one_click_unsubscribe_by_post_from_a_mail_client(app, runner, mailbox, at):
     jo = make_user(app, runner, "jo@example.com")
     add_followup(app, jo, "Ana Lima", "Nudge Ana", date(2026, 12, 2))
     run(runner)
-    header = mailbox.only_message().message["List-Unsubscribe"]
-    path = header.strip("<>").removeprefix("https://crm.example.org")
+    path = unsubscribe_path(mailbox)
     # CSRF on, as in production: a mail client posts with no form token.
     app.config["WTF_CSRF_ENABLED"] = True
 

@@ -60,9 +60,11 @@ def live_server(database_url):
     """The app with CSRF on, served from a thread on 127.0.0.1 and a free port."""
     app = make_test_app(database_url, WTF_CSRF_ENABLED=True)
     server = make_server("127.0.0.1", 0, app, threaded=True)
+    # Its public address (CRM_BASE_URL) is known once the port is: full links use it.
+    app.config["BASE_URL"] = f"http://127.0.0.1:{server.server_port}"
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
-    yield f"http://127.0.0.1:{server.server_port}"
+    yield app.config["BASE_URL"]
     server.shutdown()
     thread.join(timeout=5)
     dispose(app)

@@ -22,11 +22,14 @@ NEW_PASSWORD = "another long passphrase"
 def mail_server(database_url):
     """The app with CSRF on and a real SMTP server on loopback, served on a free port."""
     mailbox = Mailbox().start()
+    mailbox.config.pop("BASE_URL")
     app = make_test_app(database_url, WTF_CSRF_ENABLED=True, **mailbox.config)
     server = make_server("127.0.0.1", 0, app, threaded=True)
+    # Its public address (CRM_BASE_URL) is known once the port is: the reset link uses it.
+    app.config["BASE_URL"] = f"http://127.0.0.1:{server.server_port}"
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
-    yield f"http://127.0.0.1:{server.server_port}", mailbox
+    yield app.config["BASE_URL"], mailbox
     server.shutdown()
     thread.join(timeout=5)
     dispose(app)

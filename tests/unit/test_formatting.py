@@ -8,6 +8,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from crm.formatting import starts_in, web_address
+from crm.reminders.services import greeting_at
 
 
 @pytest.mark.parametrize(
@@ -62,3 +63,12 @@ def _at(day: int, hour: int, minute: int = 0, month: int = 11, year: int = 2026)
 )
 def test_a_coming_interview_says_when_it_is_and_how_far_away(start, now, words):
     assert starts_in(start, now) == words
+
+
+@pytest.mark.parametrize(
+    ("hour", "greeting"),
+    [(0, "Good morning"), (11, "Good morning"), (12, "Good afternoon"), (17, "Good afternoon"),
+     (18, "Good evening"), (23, "Good evening")],
+)  # fmt: skip
+def test_the_greeting_fits_the_hour(hour, greeting):
+    assert greeting_at(hour) == greeting

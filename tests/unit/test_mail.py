@@ -62,7 +62,11 @@ def test_a_message_without_html_is_plain_text_only(mailbox):
 
 def test_logs_in_when_the_url_has_a_user(running):
     server = running(login=("crm", "s3cret/pass"))
-    config = {"SMTP_URL": f"smtp://crm:s3cret%2Fpass@127.0.0.1:{server.port}"}
+    # A server with no TLS: the owner says a plain login is intended.
+    config = {
+        "SMTP_URL": f"smtp://crm:s3cret%2Fpass@127.0.0.1:{server.port}",
+        "SMTP_PLAIN": True,
+    }
     send_mail(config, "maya@example.com", "Hi", "Text")
     assert server.logins == ["crm"]
     assert len(server.messages) == 1
@@ -70,7 +74,11 @@ def test_logs_in_when_the_url_has_a_user(running):
 
 def test_a_wrong_password_says_the_login_was_refused(running):
     server = running(login=("crm", "right"))
-    config = {"SMTP_URL": f"smtp://crm:wrong@127.0.0.1:{server.port}", "MAIL_FROM": "a@b.org"}
+    config = {
+        "SMTP_URL": f"smtp://crm:wrong@127.0.0.1:{server.port}",
+        "MAIL_FROM": "a@b.org",
+        "SMTP_PLAIN": True,
+    }
     with pytest.raises(MailError, match="refused the login"):
         send_mail(config, "maya@example.com", "Hi", "Text")
     assert server.messages == []
@@ -83,6 +91,48 @@ def test_upgrades_with_starttls_when_the_server_offers_it(running, trust):
     send_mail(config, "maya@example.com", "Over TLS", "Text")
     assert server.logins == ["crm"]
     assert server.only_message().message["Subject"] == "Over TLS"
+
+
+def test_a_server_without_starttls_never_receives_the_password(running):
+    # A stripping server (or a downgraded connection) offers no STARTTLS and takes any login.
+    server = running(login=("crm", "pw"))
+    config = {"SMTP_URL": f"smtp://crm:pw@127.0.0.1:{server.port}", "MAIL_FROM": "a@b.org"}
+
+    with pytest.raises(MailError, match="offers no STARTTLS, so the password") as refused:
+        send_mail(config, "maya@example.com", "Hi", "Text")
+
+    assert "CRM_SMTP_PLAIN=1" in str(refused.value)
+    assert server.logins == []
+    assert server.messages == []
+
+
+def test_without_a_login_plain_smtp_still_sends(mailbox):
+    # Nothing secret to protect: a local relay with no user gets the message as before.
+    send_mail({"SMTP_URL": mailbox.url}, "maya@example.com", "Hi", "Text")
+    assert mailbox.only_message().message["Subject"] == "Hi"
+
+
+def test_the_app_reads_the_plain_login_setting_from_the_environment(monkeypatch, tmp_path):
+    from crm import create_app
+
+    monkeypatch.setenv("CRM_SMTP_PLAIN", "1")
+    app = create_app(
+        {
+            "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'x.sqlite3'}",
+            "AUTO_MIGRATE": False,
+            "TESTING": True,
+        }
+    )
+    assert app.config["SMTP_PLAIN"] is True
+    monkeypatch.setenv("CRM_SMTP_PLAIN", "0")
+    app = create_app(
+        {
+            "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'y.sqlite3'}",
+            "AUTO_MIGRATE": False,
+            "TESTING": True,
+        }
+    )
+    assert app.config["SMTP_PLAIN"] is False
 
 
 def test_smtps_speaks_tls_from_the_start(running, trust):

@@ -2,7 +2,7 @@
 
 import pytest
 
-from crm.words import plural, plural_of
+from crm.words import joined, plural, plural_of
 
 
 @pytest.mark.parametrize(
@@ -30,3 +30,19 @@ def test_the_noun_agrees_with_the_count(count: int, noun: str, said: str) -> Non
 def test_a_phrase_pluralises_its_last_word() -> None:
     assert plural_of("earlier version") == "earlier versions"
     assert plural_of("new person") == "new people"
+
+
+@pytest.mark.parametrize(
+    ("parts", "expected"),
+    [([], ""), (["a"], "a"), (["a", "b"], "a and b"), (["a", "b", "c"], "a, b and c")],
+)
+def test_words_join_as_a_sentence_has_them(parts: list[str], expected: str) -> None:
+    assert joined(parts) == expected
+
+
+def test_counts_read_right_in_the_singular() -> None:
+    assert [plural(n, "follow-up") for n in (0, 1, 2)] == [
+        "0 follow-ups",
+        "1 follow-up",
+        "2 follow-ups",
+    ]
