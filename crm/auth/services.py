@@ -9,13 +9,14 @@ from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from crm import clock
+from crm.auth.passwords import MAX_LENGTH, MIN_LENGTH, password_problem
 from crm.extensions import db
 from crm.models import User
 from crm.normalize import email_key
 from crm.timezones import canonical
 
-MIN_PASSWORD_LENGTH = 8
-MAX_PASSWORD_LENGTH = 200
+MIN_PASSWORD_LENGTH = MIN_LENGTH
+MAX_PASSWORD_LENGTH = MAX_LENGTH
 RESET_LINK_SECONDS = 60 * 60
 
 
@@ -32,15 +33,6 @@ class AccountError(ValueError):
 def find_user(email: str) -> User | None:
     """The user with this email, compared case-insensitively."""
     return db.session.scalar(db.select(User).where(User.email == email_key(email)))
-
-
-def password_problem(password: str) -> str | None:
-    """Why a new password cannot be used (the web forms and the commands share this), or None."""
-    if len(password) < MIN_PASSWORD_LENGTH or len(password) > MAX_PASSWORD_LENGTH:
-        return f"Use at least {MIN_PASSWORD_LENGTH} characters (and at most {MAX_PASSWORD_LENGTH})."
-    if "\x00" in password:
-        return "A password cannot contain a NUL character."
-    return None
 
 
 def check_new_password(password: str) -> None:

@@ -18,7 +18,7 @@ from crm.auth.services import (
     user_for_reset_token,
 )
 from crm.auth.sessions import end_all_sessions, end_session, start_session, user_for_token
-from crm.auth.throttle import minutes_blocked, record_attempt, too_many_message
+from crm.auth.throttle import attempt_succeeded, claim_attempt, too_many_message
 from crm.deployment import absolute_url, client_address
 from crm.enums import AttemptKind
 from crm.extensions import db, login_manager
@@ -73,9 +73,9 @@ def register() -> ResponseReturnValue:
 
 
 def _refused(form: LoginForm | ForgotPasswordForm, kind: AttemptKind) -> bool:
-    """Whether too many attempts from this account or address are refused for now; if so the
-    form says for how long."""
-    minutes = minutes_blocked(kind, form.email.data, client_address())
+    """Count this attempt, or refuse it while too many from this account or address wait;
+    if so the form says for how long."""
+    minutes = claim_attempt(kind, form.email.data, client_address())
     if minutes:
         form.form_errors.append(too_many_message(minutes))
     return bool(minutes)
@@ -94,10 +94,9 @@ def login() -> ResponseReturnValue:
         else:
             user = authenticate(form.email.data, form.password.data)
             if user is None:
-                record_attempt(AttemptKind.LOGIN, form.email.data, client_address())
-                db.session.commit()
                 form.form_errors.append("That email and password do not match an account.")
             else:
+                attempt_succeeded(AttemptKind.LOGIN, form.email.data, client_address())
                 _log_in(user, remember=form.remember.data)
                 return redirect(safe_next(request.args.get("next")) or url_for("main.dashboard"))
     page = render_template(
@@ -145,7 +144,6 @@ def forgot_password() -> ResponseReturnValue:
         if _refused(form, AttemptKind.RESET):
             status = 429
         else:
-            record_attempt(AttemptKind.RESET, form.email.data, client_address())
             user = find_user(form.email.data)
             db.session.commit()
             if user is not None:
