@@ -132,7 +132,8 @@ def claim_attempt(kind: AttemptKind, email: str, address: str) -> int | None:
 
 
 def attempt_succeeded(kind: AttemptKind, email: str, address: str) -> None:
-    """The right password: forget this account-and-address's attempts (the caller commits)."""
+    """The right password: forget this account-and-address's attempts. Commits its own
+    short transaction, so the lock is not held through the work that follows."""
     identity = _identity(email, address)
     _lock(kind, clock.now())
     db.session.execute(
@@ -140,6 +141,7 @@ def attempt_succeeded(kind: AttemptKind, email: str, address: str) -> None:
             LoginAttempt.kind == kind, *(column == value for column, value in identity.items())
         )
     )
+    db.session.commit()
 
 
 def too_many_message(minutes: int) -> str:
