@@ -58,6 +58,19 @@ def create_user(email: str, password: str, time_zone: str | None = None) -> User
     return user
 
 
+def register_or_find(email: str, password: str, time_zone: str | None) -> tuple[User, bool]:
+    """A new account (True), or the one this email already has (False), without a change.
+
+    Both cost one password hash, so the time taken does not tell which it was.
+    """
+    check_new_password(password)
+    user = find_user(email)
+    if user is None:
+        return create_user(email, password, time_zone), True
+    generate_password_hash(password)
+    return user, False
+
+
 def authenticate(email: str, password: str) -> User | None:
     """The user when email and password match, else None (without saying which was wrong)."""
     user = find_user(email)

@@ -13,6 +13,7 @@ from crm.auth.services import (
     authenticate,
     create_user,
     find_user,
+    register_or_find,
     reset_token,
     set_password,
     user_for_reset_token,
@@ -23,14 +24,19 @@ from crm.deployment import absolute_url, client_address
 from crm.enums import AttemptKind
 from crm.extensions import db, login_manager
 from crm.forms import ConfirmForm
-from crm.mail import MailError, mail_configured, send_mail
+from crm.mail import mail_configured
 from crm.models import User
+from crm.outbox import send_later
 
 bp = Blueprint("auth", __name__)
 
 RESET_SENT = (
     "If an account exists for that address, we have sent it a link to set a new password. "
     "The link works once, within an hour. No email? Check the spam folder, or try again."
+)
+REGISTER_SENT = (
+    "Check your email: we have sent a message to that address that tells you how to log in. "
+    "No email? Check the spam folder."
 )
 
 
@@ -54,13 +60,19 @@ def _log_in(user: User, remember: bool) -> None:
 
 @bp.route("/register", methods=["GET", "POST"])
 def register() -> ResponseReturnValue:
-    """Create an account and log in."""
+    """Create an account and log in; with mail set up, the email says how to log in."""
     if not registration_open():
         abort(404)
     if current_user.is_authenticated:
         return redirect(url_for("main.dashboard"))
     form = RegisterForm()
     if form.validate_on_submit():
+        if mail_configured(current_app.config):
+            # The same answer whether or not the address has an account.
+            _register_by_email(form)
+            flash(REGISTER_SENT, "info")
+            return redirect(url_for("auth.login"))
+        # Without mail nobody can be told by email, so a taken address is said on the page.
         try:
             user = create_user(form.email.data, form.password.data, form.time_zone.data)
         except AccountError as error:
@@ -70,6 +82,22 @@ def register() -> ResponseReturnValue:
             flash("Welcome! Your account is ready.", "success")
             return redirect(url_for("main.dashboard"))
     return render_template("auth/register.html", form=form)
+
+
+def _register_by_email(form: RegisterForm) -> None:
+    """Create the account and say so by email; for an address that has one, tell its owner
+    instead. Same page, same time: the email goes out after the response."""
+    user, new = register_or_find(form.email.data, form.password.data, form.time_zone.data)
+    db.session.commit()
+    template = "auth/registered_email.txt" if new else "auth/register_taken_email.txt"
+    subject = "Your account is ready" if new else "Someone tried to register with your address"
+    text = render_template(
+        template,
+        user=user,
+        login=absolute_url("auth.login"),
+        forgot=absolute_url("auth.forgot_password"),
+    )
+    send_later(current_app.config, user.email, subject, text, current_app.logger)
 
 
 def _refused(form: LoginForm | ForgotPasswordForm, kind: AttemptKind) -> bool:
@@ -122,15 +150,12 @@ def logout() -> ResponseReturnValue:
 
 
 def _send_reset_link(user: User) -> None:
-    """Email the user a link to set a new password; a failure is logged, not shown."""
+    """Email the user a link to set a new password, after the response (crm.outbox)."""
     link = absolute_url(
         "auth.reset_password", token=reset_token(user, current_app.config["SECRET_KEY"])
     )
     text = render_template("auth/reset_email.txt", user=user, link=link)
-    try:
-        send_mail(current_app.config, user.email, "Set a new password", text)
-    except MailError as error:
-        current_app.logger.error("Could not send a password reset email: %s", error)
+    send_later(current_app.config, user.email, "Set a new password", text, current_app.logger)
 
 
 @bp.route("/password/forgot", methods=["GET", "POST"])
