@@ -22,6 +22,7 @@ setup(
     # Namespace discovery takes in crm/static and its folders as data-only packages.
     packages=find_namespace_packages(include=["crm", "crm.*"], exclude=["*.__pycache__"]) + mapped,
     package_dir=TREES,
-    package_data={name: ["*"] for name in mapped} | {"crm": ["py.typed"], "crm.static": ["**/*"]},
+    package_data={name: ["*"] for name in mapped}
+    | {"crm": ["py.typed"], "crm.static": ["**/*"], "crm.auth": ["common_passwords.*"]},
     exclude_package_data={"": ["*.pyc"]},
 )

@@ -166,9 +166,13 @@ def auth(client):
 
 
 @pytest.fixture
-def user(auth):
-    """A registered, logged-in user (jo@example.com)."""
+def user(auth, app, request):
+    """A registered, logged-in user (jo@example.com). With mail set up, registering only
+    sends an email: the user then logs in, and the test's mailbox starts empty."""
     auth.register()
+    if app.config["SMTP_URL"]:
+        auth.login()
+        request.getfixturevalue("mailbox").clear()
     return "jo@example.com"
 
 

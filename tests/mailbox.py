@@ -6,6 +6,7 @@ The `mailbox` fixture in conftest.py starts one per test; an app built in that t
 
 from __future__ import annotations
 
+import asyncio
 import email
 import email.policy
 import socket
@@ -19,6 +20,8 @@ from typing import Any
 
 from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import AuthResult, LoginPassword
+
+from crm.outbox import wait_until_sent
 
 
 def free_port() -> int:
@@ -50,8 +53,11 @@ class _Collector:
 
     received: list[Received] = field(default_factory=list)
     lock: threading.Lock = field(default_factory=threading.Lock)
+    delay_seconds: float = 0.0
 
     async def handle_DATA(self, server, session, envelope) -> str:
+        if self.delay_seconds:
+            await asyncio.sleep(self.delay_seconds)  # a slow server, as real ones often are
         content = envelope.original_content
         parsed = email.message_from_bytes(content, policy=email.policy.default)
         with self.lock:
@@ -70,9 +76,10 @@ class Mailbox:
         login: tuple[str, str] | None = None,
         starttls: ssl.SSLContext | None = None,
         implicit_tls: ssl.SSLContext | None = None,
+        delay_seconds: float = 0.0,
     ) -> None:
         self.port = free_port()
-        self._collector = _Collector()
+        self._collector = _Collector(delay_seconds=delay_seconds)
         self.logins: list[str] = []
         kwargs: dict[str, Any] = {}
         if login is not None:
@@ -114,8 +121,17 @@ class Mailbox:
 
     @property
     def messages(self) -> list[Received]:
+        """What arrived, once the app has sent all it queued (crm.outbox sends after the
+        response)."""
+        wait_until_sent()
         with self._collector.lock:
             return list(self._collector.received)
+
+    def clear(self) -> None:
+        """Forget what arrived so far (once the app has sent all it queued)."""
+        wait_until_sent()
+        with self._collector.lock:
+            self._collector.received.clear()
 
     def only_message(self) -> Received:
         """The one message received; fails when there are none or several."""

@@ -6,6 +6,7 @@ from flask import Blueprint, flash, redirect, render_template, url_for
 from flask.typing import ResponseReturnValue
 from flask_login import current_user, login_required, logout_user
 from flask_wtf import FlaskForm
+from wtforms import Field
 
 from crm import clock
 from crm.account.forms import ChangePasswordForm, DeleteAccountForm, ProfileForm
@@ -17,6 +18,9 @@ from crm.auth.services import (
     set_password,
 )
 from crm.auth.sessions import active_sessions, end_other_sessions
+from crm.auth.throttle import attempt_succeeded, claim_attempt, too_many_message
+from crm.deployment import client_address
+from crm.enums import AttemptKind
 from crm.extensions import db
 from crm.forms import ConfirmForm
 from crm.words import plural
@@ -38,6 +42,20 @@ def _page(status: int = 200, **forms: FlaskForm) -> ResponseReturnValue:
     return page, status
 
 
+def _password_refused(field: Field, wrong: str) -> int | None:
+    """Check the current password typed in `field`, counted and throttled like a login:
+    None when it is right, else the status to answer (the field says why)."""
+    minutes = claim_attempt(AttemptKind.LOGIN, current_user.email, client_address())
+    if minutes:
+        field.errors.append(too_many_message(minutes))
+        return 429
+    if not password_matches(current_user, field.data):
+        field.errors.append(wrong)
+        return 400
+    attempt_succeeded(AttemptKind.LOGIN, current_user.email, client_address())
+    return None
+
+
 @bp.route("/account")
 @login_required
 def index() -> ResponseReturnValue:
@@ -57,11 +75,13 @@ def profile() -> ResponseReturnValue:
         if not form.current_password.data:
             form.current_password.errors.append("Type your current password to change your email.")
             return _page(400, profile=form)
+        refused = _password_refused(form.current_password, "That is not your current password.")
+        if refused:
+            return _page(refused, profile=form)
         try:
-            change_email(current_user, new_email, form.current_password.data)
+            change_email(current_user, new_email)
         except AccountError as error:
-            target = form.current_password if "password" in str(error) else form.email
-            target.errors.append(str(error))
+            form.email.errors.append(str(error))
             db.session.rollback()
             return _page(400, profile=form)
     current_user.name = (form.name.data or "").strip()
@@ -77,9 +97,9 @@ def password() -> ResponseReturnValue:
     form = ChangePasswordForm()
     if not form.validate_on_submit():
         return _page(400, password=form)
-    if not password_matches(current_user, form.current_password.data):
-        form.current_password.errors.append("That is not your current password.")
-        return _page(400, password=form)
+    refused = _password_refused(form.current_password, "That is not your current password.")
+    if refused:
+        return _page(refused, password=form)
     try:
         set_password(current_user, form.password.data)
     except AccountError as error:
@@ -110,9 +130,9 @@ def delete() -> ResponseReturnValue:
     form = DeleteAccountForm()
     if not form.validate_on_submit():
         return _page(400, delete=form)
-    if not password_matches(current_user, form.password.data):
-        form.password.errors.append("That is not your password. Nothing was deleted.")
-        return _page(400, delete=form)
+    refused = _password_refused(form.password, "That is not your password. Nothing was deleted.")
+    if refused:
+        return _page(refused, delete=form)
     # Pending uploads are rows too: they go with the account, in the same transaction.
     delete_account(current_user)
     db.session.commit()

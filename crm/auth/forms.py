@@ -4,7 +4,8 @@ from flask_wtf import FlaskForm
 from wtforms import BooleanField, EmailField, Field, PasswordField, SubmitField
 from wtforms.validators import DataRequired, Email, EqualTo, Length, ValidationError
 
-from crm.auth.services import MAX_PASSWORD_LENGTH, MIN_PASSWORD_LENGTH, password_problem
+from crm.auth.passwords import MIN_LENGTH, password_problem
+from crm.auth.services import MAX_PASSWORD_LENGTH
 from crm.forms import TimeZoneField
 from crm.models import User, column_length
 
@@ -13,13 +14,13 @@ EMAIL_MAX = column_length(User.email)
 
 
 def password_rules(form: FlaskForm, field: Field) -> None:
-    """The same rules as the commands (crm.auth.services.password_problem)."""
+    """The same rules as the commands (crm.auth.passwords.password_problem)."""
     problem = password_problem(field.data or "")
     if problem:
         raise ValidationError(problem)
 
 
-PASSWORD_HINT = f"At least {MIN_PASSWORD_LENGTH} characters."
+PASSWORD_HINT = f"At least {MIN_LENGTH} characters, and not a common password."
 
 
 def new_password_field(label: str = "New password") -> PasswordField:

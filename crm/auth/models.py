@@ -1,5 +1,5 @@
-"""The login tables: the sessions a user is logged in by and the failed attempts counted
-for throttling."""
+"""The login tables: the sessions a user is logged in by, and the attempts counted for
+throttling with the lock they queue on."""
 
 from __future__ import annotations
 
@@ -44,3 +44,13 @@ class LoginAttempt(Model):
     email: Mapped[str] = mapped_column(String(254))
     address: Mapped[str] = mapped_column(String(64))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=clock.now, index=True)
+
+
+class AttemptLock(Model):
+    """One row per kind of attempt, locked while an attempt is counted (crm.auth.throttle),
+    so attempts sent at once are counted one after another by every worker and server."""
+
+    __tablename__ = "attempt_lock"
+
+    kind: Mapped[str] = mapped_column(String(10), primary_key=True)
+    locked_at: Mapped[datetime] = mapped_column(UTCDateTime, default=clock.now)

@@ -10,13 +10,14 @@ from sqlalchemy import select
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from crm import clock
+from crm.auth.passwords import MAX_LENGTH, MIN_LENGTH, password_problem
 from crm.extensions import db
 from crm.models import User
 from crm.normalize import email_key
 from crm.timezones import canonical
 
-MIN_PASSWORD_LENGTH = 8
-MAX_PASSWORD_LENGTH = 200
+MIN_PASSWORD_LENGTH = MIN_LENGTH
+MAX_PASSWORD_LENGTH = MAX_LENGTH
 RESET_LINK_SECONDS = 60 * 60
 
 
@@ -33,15 +34,6 @@ class AccountError(ValueError):
 def find_user(email: str) -> User | None:
     """The user with this email, compared case-insensitively."""
     return db.session.scalar(select(User).where(User.email == email_key(email)))
-
-
-def password_problem(password: str) -> str | None:
-    """Why a new password cannot be used (the web forms and the commands share this), or None."""
-    if len(password) < MIN_PASSWORD_LENGTH or len(password) > MAX_PASSWORD_LENGTH:
-        return f"Use at least {MIN_PASSWORD_LENGTH} characters (and at most {MAX_PASSWORD_LENGTH})."
-    if "\x00" in password:
-        return "A password cannot contain a NUL character."
-    return None
 
 
 def check_new_password(password: str) -> None:
@@ -67,6 +59,19 @@ def create_user(email: str, password: str, time_zone: str | None = None) -> User
     return user
 
 
+def register_or_find(email: str, password: str, time_zone: str | None) -> tuple[User, bool]:
+    """A new account (True), or the one this email already has (False), without a change.
+
+    Both cost one password hash, so the time taken does not tell which it was.
+    """
+    check_new_password(password)
+    user = find_user(email)
+    if user is None:
+        return create_user(email, password, time_zone), True
+    generate_password_hash(password)
+    return user, False
+
+
 def authenticate(email: str, password: str) -> User | None:
     """The user when email and password match, else None (without saying which was wrong)."""
     user = find_user(email)
@@ -87,10 +92,8 @@ def set_password(user: User, password: str) -> None:
     db.session.flush()
 
 
-def change_email(user: User, new_email: str, password: str) -> None:
-    """Move the account to another address, confirmed by the current password."""
-    if not password_matches(user, password):
-        raise AccountError("That is not your current password.")
+def change_email(user: User, new_email: str) -> None:
+    """Move the account to another address (the caller has checked the current password)."""
     key = email_key(new_email)
     if key == user.email:
         return

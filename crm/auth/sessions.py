@@ -145,11 +145,15 @@ _SYSTEMS = (
 )
 
 
+def _first_named(names: tuple[tuple[str, str], ...], agent: str) -> str | None:
+    """The name of the first key found in the User-Agent."""
+    return next((name for key, name in names if key in agent), None)
+
+
 def describe_device(user_agent: str | None) -> str:
     """A short, readable device name from the User-Agent, like "Firefox on Linux"."""
     agent = re.sub(r"[\x00-\x1f]", "", user_agent or "")
-    browser = next((name for key, name in _BROWSERS if key in agent), None)
-    system = next((name for key, name in _SYSTEMS if key in agent), None)
+    browser, system = _first_named(_BROWSERS, agent), _first_named(_SYSTEMS, agent)
     if browser and system:
         return f"{browser} on {system}"
-    return browser or system or (agent[:60] if agent else "Unknown device")
+    return browser or system or agent[:60] or "Unknown device"

@@ -13,24 +13,34 @@ from crm.auth.services import (
     authenticate,
     create_user,
     find_user,
+    register_or_find,
     reset_token,
     set_password,
     user_for_reset_token,
 )
 from crm.auth.sessions import end_all_sessions, end_session, start_session, user_for_token
-from crm.auth.throttle import minutes_blocked, record_attempt, too_many_message
+from crm.auth.throttle import (
+    attempt_succeeded,
+    claim_attempt,
+    too_many_message,
+)
 from crm.deployment import absolute_url, client_address, mail_problem
 from crm.enums import AttemptKind
 from crm.extensions import db, login_manager
 from crm.forms import ConfirmForm
-from crm.mail import MailError, mail_configured, send_mail
+from crm.mail import mail_configured
 from crm.models import User
+from crm.outbox import send_later
 
 bp = Blueprint("auth", __name__)
 
 RESET_SENT = (
     "If an account exists for that address, we have sent it a link to set a new password. "
     "The link works once, within an hour. No email? Check the spam folder, or try again."
+)
+REGISTER_SENT = (
+    "Check your email: we have sent a message to that address that tells you how to log in. "
+    "No email? Check the spam folder."
 )
 
 
@@ -55,13 +65,20 @@ def _log_in(user: User, remember: bool) -> None:
 
 @bp.route("/register", methods=["GET", "POST"])
 def register() -> ResponseReturnValue:
-    """Create an account and log in."""
+    """Create an account and log in; with mail set up, the email says how to log in."""
     if not registration_open():
         abort(404)
     if current_user.is_authenticated:
         return redirect(url_for("main.dashboard"))
     form = RegisterForm()
     if form.validate_on_submit():
+        if mail_problem(current_app.config) is None:
+            # The same answer whether or not the address has an account.
+            _register_by_email(form)
+            flash(REGISTER_SENT, "info")
+            return redirect(url_for("auth.login"))
+        # Without mail (or a public address for its links) nobody can be told by email, so a
+        # taken address is said on the page.
         try:
             user = create_user(form.email.data, form.password.data, form.time_zone.data)
         except AccountError as error:
@@ -73,10 +90,26 @@ def register() -> ResponseReturnValue:
     return render_template("auth/register.html", form=form)
 
 
+def _register_by_email(form: RegisterForm) -> None:
+    """Create the account and say so by email; for an address that has one, tell its owner
+    instead. Same page, same time: the email goes out after the response."""
+    user, new = register_or_find(form.email.data, form.password.data, form.time_zone.data)
+    db.session.commit()
+    template = "auth/registered_email.txt" if new else "auth/register_taken_email.txt"
+    subject = "Your account is ready" if new else "Someone tried to register with your address"
+    text = render_template(
+        template,
+        user=user,
+        login=absolute_url("auth.login"),
+        forgot=absolute_url("auth.forgot_password"),
+    )
+    send_later(current_app.config, user.email, subject, text, current_app.logger)
+
+
 def _refused(form: LoginForm | ForgotPasswordForm, kind: AttemptKind) -> bool:
-    """Whether too many attempts from this account or address are refused for now; if so the
-    form says for how long."""
-    minutes = minutes_blocked(kind, form.email.data, client_address())
+    """Count this attempt, or refuse it while too many from this account or address wait;
+    if so the form says for how long."""
+    minutes = claim_attempt(kind, form.email.data, client_address())
     if minutes:
         form.form_errors.append(too_many_message(minutes))
     return bool(minutes)
@@ -95,10 +128,9 @@ def login() -> ResponseReturnValue:
         else:
             user = authenticate(form.email.data, form.password.data)
             if user is None:
-                record_attempt(AttemptKind.LOGIN, form.email.data, client_address())
-                db.session.commit()
                 form.form_errors.append("That email and password do not match an account.")
             else:
+                attempt_succeeded(AttemptKind.LOGIN, form.email.data, client_address())
                 _log_in(user, remember=form.remember.data)
                 return redirect(safe_next(request.args.get("next")) or url_for("main.dashboard"))
     page = render_template(
@@ -124,15 +156,12 @@ def logout() -> ResponseReturnValue:
 
 
 def _send_reset_link(user: User) -> None:
-    """Email the user a link to set a new password; a failure is logged, not shown."""
+    """Email the user a link to set a new password, after the response (crm.outbox)."""
     link = absolute_url(
         "auth.reset_password", token=reset_token(user, current_app.config["SECRET_KEY"])
     )
     text = render_template("auth/reset_email.txt", user=user, link=link)
-    try:
-        send_mail(current_app.config, user.email, "Set a new password", text)
-    except MailError as error:
-        current_app.logger.error("Could not send a password reset email: %s", error)
+    send_later(current_app.config, user.email, "Set a new password", text, current_app.logger)
 
 
 @bp.route("/password/forgot", methods=["GET", "POST"])
@@ -148,7 +177,6 @@ def forgot_password() -> ResponseReturnValue:
         if _refused(form, AttemptKind.RESET):
             status = 429
         else:
-            record_attempt(AttemptKind.RESET, form.email.data, client_address())
             user = find_user(form.email.data)
             db.session.commit()
             if user is not None:

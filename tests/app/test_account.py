@@ -133,7 +133,7 @@ def test_a_short_new_password_is_refused_on_the_reset_page(app, client, auth, us
     client.post("/password/forgot", data={"email": "jo@example.com"})
     path = urlsplit(reset_link(mailbox)).path
     response = client.post(path, data={"password": "short", "confirm": "short"})
-    assert "Use at least 8 characters" in response.get_data(as_text=True)
+    assert "Use at least 12 characters" in response.get_data(as_text=True)
     assert can_log_in(app, "jo@example.com", TEST_PASSWORD)
 
 
@@ -189,7 +189,7 @@ def test_a_wrong_current_password_changes_nothing(app, client, user):
 
 def test_the_new_password_follows_the_rules_and_matches_its_repeat(app, client, user):
     cases = [
-        ("short", "short", "Use at least 8 characters"),
+        ("short", "short", "Use at least 12 characters"),
         ("x" * 201, "x" * 201, "and at most 200"),
         (NEW_PASSWORD, NEW_PASSWORD + "!", "The two passwords differ."),
     ]
@@ -320,7 +320,7 @@ def test_the_command_line_keeps_the_web_forms_password_rules(app, user, runner):
     for password in ["short", "x" * 201]:
         result = runner.invoke(args=["reset-password", "jo@example.com"], input=f"{password}\n")
         assert result.exit_code == 1
-        assert "Use at least 8 characters (and at most 200)." in result.output
+        assert "Use at least 12 characters (and at most 200)." in result.output
     differ = runner.invoke(
         args=["reset-password", "jo@example.com"], input=f"{NEW_PASSWORD}\nsomething else\n"
     )

@@ -33,7 +33,7 @@ def test_register_rejects_bad_input_and_writes_nothing(client, auth, app):
         ),
         (
             {"email": "a@example.com", "password": "short", "confirm": "short"},
-            "Use at least 8 characters",
+            "Use at least 12 characters",
         ),
         ({"email": "a@example.com", "password": TEST_PASSWORD, "confirm": "other pass"}, "differ"),
         ({"email": "", "password": "", "confirm": ""}, "This field is required"),

@@ -23,11 +23,16 @@ def test_create_user_refuses_mismatch_short_password_and_duplicates(runner, app)
     result = runner.invoke(args=["create-user", "a@example.com"], input="password1\npassword2\n")
     assert result.exit_code == 1 and "differ" in result.output
     result = runner.invoke(args=["create-user", "a@example.com"], input="short\n")
-    assert result.exit_code == 1 and "at least 8" in result.output
-    result = runner.invoke(args=["create-user", "not-an-email"], input="password1\n")
+    assert result.exit_code == 1 and "at least 12" in result.output
+    result = runner.invoke(args=["create-user", "not-an-email"], input="a fine long password\n")
     assert result.exit_code == 1 and "not an email" in result.output
     with app.app_context():
         assert db.session.scalar(select(User)) is None
-    assert runner.invoke(args=["create-user", "a@example.com"], input="password1\n").exit_code == 0
-    result = runner.invoke(args=["create-user", "A@example.com"], input="password1\n")
+    assert (
+        runner.invoke(
+            args=["create-user", "a@example.com"], input="a fine long password\n"
+        ).exit_code
+        == 0
+    )
+    result = runner.invoke(args=["create-user", "A@example.com"], input="a fine long password\n")
     assert result.exit_code == 1 and "already exists" in result.output

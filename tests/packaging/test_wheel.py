@@ -108,3 +108,26 @@ def test_installed_wheel_migrates_and_serves_pages_from_any_directory(installed,
     finally:
         server.terminate()
         server.communicate(timeout=10)
+
+
+def test_installed_wheel_carries_the_common_password_list(installed, tmp_path):
+    env = {
+        **os.environ,
+        "CRM_DATABASE_URL": f"sqlite:///{tmp_path / 'crm.sqlite3'}",
+        "CRM_SECRET_KEY": "wheel-test",
+    }
+    env.pop("PYTHONPATH", None)
+    flask = [installed / "bin" / "python", "-m", "flask", "--app", "crm"]
+    subprocess.run(
+        [*flask, "db", "upgrade"], cwd=tmp_path, env=env, check=True, capture_output=True
+    )
+    refused = subprocess.run(
+        [*flask, "create-user", "pat@example.com"],
+        input="password1234\n",
+        cwd=tmp_path,
+        env=env,
+        capture_output=True,
+        text=True,
+    )
+    assert refused.returncode == 1
+    assert "on a list of common passwords that attackers try first" in refused.stderr
