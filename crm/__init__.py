@@ -17,6 +17,7 @@ from sqlalchemy.exc import DisconnectionError
 from werkzeug.exceptions import HTTPException, SecurityError
 
 from crm import enums
+from crm.auth.csrf_rotation import init_csrf_rotation
 from crm.deployment import deployment_config, init_deployment
 from crm.extensions import csrf, db, login_manager, migrate
 from crm.formatting import day_label, web_address
@@ -49,6 +50,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     migrate.init_app(app, db, directory=str(MIGRATIONS_DIR))
     csrf.init_app(app)
     login_manager.init_app(app)
+    init_csrf_rotation(app)
     _tune_sqlite(app)
 
     _register_blueprints(app)
@@ -121,6 +123,8 @@ def _register_blueprints(app: Flask) -> None:
     from crm import models  # noqa: F401  (registers the tables)
     from crm.account.views import bp as account_bp
     from crm.auth import models as auth_models  # noqa: F401
+    from crm.auth.two_factor import models as two_factor_models  # noqa: F401
+    from crm.auth.two_factor.views import bp as two_factor_bp
     from crm.auth.views import bp as auth_bp
     from crm.backup.views import bp as backup_bp
     from crm.calendar.views import bp as calendar_bp
@@ -136,6 +140,7 @@ def _register_blueprints(app: Flask) -> None:
     from crm.settings.views import bp as settings_bp
 
     app.register_blueprint(auth_bp)
+    app.register_blueprint(two_factor_bp)
     app.register_blueprint(main_bp)
     app.register_blueprint(plan_bp)
     app.register_blueprint(contacts_bp)

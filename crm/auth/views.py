@@ -19,6 +19,8 @@ from crm.auth.services import (
 )
 from crm.auth.sessions import end_all_sessions, end_session, start_session, user_for_token
 from crm.auth.throttle import minutes_blocked, record_attempt, too_many_message
+from crm.auth.two_factor import services as two_factor
+from crm.auth.two_factor.pending import start_second_step
 from crm.deployment import absolute_url, client_address
 from crm.enums import AttemptKind
 from crm.extensions import db, login_manager
@@ -97,6 +99,10 @@ def login() -> ResponseReturnValue:
                 record_attempt(AttemptKind.LOGIN, form.email.data, client_address())
                 db.session.commit()
                 form.form_errors.append("That email and password do not match an account.")
+            elif two_factor.is_on(user):
+                # Not logged in yet: the second step asks for the code.
+                start_second_step(user, remember=form.remember.data)
+                return redirect(url_for("two_factor.login_code", next=request.args.get("next")))
             else:
                 _log_in(user, remember=form.remember.data)
                 return redirect(safe_next(request.args.get("next")) or url_for("main.dashboard"))

@@ -69,6 +69,8 @@ TABLE_KEYS = {
 # Tables that hold a user's rows but are not data to carry over: a new test fails when a
 # table joins the schema without being put in TABLE_KEYS or here.
 NOT_BACKED_UP: set[str] = {"user", "pending_upload", "login_session", "login_attempt"}
+# A second factor belongs to the account it guards: a restore never carries one along.
+NOT_BACKED_UP |= {"two_factor", "recovery_code"}
 # Rows reached through a parent rather than their own user_id.
 PARENT_OWNER = {"contact_tag": "contact", "import_update": "import_batch"}
 # Derived columns: recomputed on restore, so they do not clutter the file.

@@ -1,0 +1,153 @@
+"""Two-factor pages: the code at login, and turning it on and off from the Account page."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask.typing import ResponseReturnValue
+from flask_login import current_user, login_required, login_user
+from flask_wtf import FlaskForm
+
+from crm import clock
+from crm.access import safe_next
+from crm.auth.services import password_matches
+from crm.auth.sessions import start_session
+from crm.auth.throttle import minutes_blocked, record_attempt, too_many_message
+from crm.auth.two_factor import services
+from crm.auth.two_factor.forms import ConfirmTwoFactorForm, LoginCodeForm, TurnOffTwoFactorForm
+from crm.auth.two_factor.pending import end_second_step, pending_login
+from crm.deployment import client_address
+from crm.enums import AttemptKind
+from crm.extensions import db
+from crm.forms import ConfirmForm
+from crm.models import User
+
+bp = Blueprint("two_factor", __name__)
+
+SECTION = "account.index"
+WRONG_CODE = "That code is not right, or it was used already. Wait for the next one and try again."
+
+
+def _back_to_section() -> ResponseReturnValue:
+    return redirect(url_for(SECTION, _anchor="two-factor"))
+
+
+@bp.app_template_global()
+def two_factor_section() -> dict[str, Any]:
+    """What the Account page's "Two-factor sign-in" section shows (templates include it)."""
+    state = services.status(current_user)
+    zone = clock.zone_named(current_user.time_zone)
+    return {
+        "status": state,
+        "since": f"{state.since.astimezone(zone):%d %b %Y}" if state.since else "",
+        "start": ConfirmForm(formdata=None),
+        "confirm": ConfirmTwoFactorForm(formdata=None),
+        "off": TurnOffTwoFactorForm(formdata=None),
+    }
+
+
+def _refused(user: User, form: FlaskForm) -> bool:
+    """Whether codes for this account from this address are refused for now (the login
+    throttle counts wrong codes as wrong passwords); if so the form says for how long."""
+    minutes = minutes_blocked(AttemptKind.LOGIN, user.email, client_address())
+    if minutes:
+        form.form_errors.append(too_many_message(minutes))
+    return bool(minutes)
+
+
+def _wrong_code(user: User) -> None:
+    """Count a wrong code like a wrong password, and keep the count."""
+    db.session.rollback()
+    record_attempt(AttemptKind.LOGIN, user.email, client_address())
+    db.session.commit()
+
+
+@bp.route("/login/code", methods=["GET", "POST"])
+def login_code() -> ResponseReturnValue:
+    """The login's second step: a code from the authenticator app, or a recovery code."""
+    pending = pending_login()
+    user = db.session.get(User, pending.user_id) if pending else None
+    if pending is None or user is None:
+        end_second_step()
+        flash("Please log in again.", "info")
+        return redirect(url_for("auth.login"))
+    form = LoginCodeForm()
+    status = 200
+    if form.validate_on_submit():
+        if _refused(user, form):
+            status = 429
+        elif services.check_code(user, form.code.data):
+            end_second_step()
+            start_session(user, remember=pending.remember, user_agent=request.user_agent.string)
+            db.session.commit()
+            login_user(user, remember=pending.remember)
+            return redirect(safe_next(request.args.get("next")) or url_for("main.dashboard"))
+        else:
+            _wrong_code(user)
+            form.code.errors.append(WRONG_CODE)
+            status = 400
+    return render_template("auth/login_code.html", form=form), status
+
+
+@bp.route("/account/two-factor/start", methods=["POST"])
+@login_required
+def start() -> ResponseReturnValue:
+    """Make a new secret for the user's app to scan; it guards nothing until confirmed."""
+    if ConfirmForm().validate_on_submit():
+        services.start_enrolment(current_user)
+        db.session.commit()
+    return _back_to_section()
+
+
+@bp.route("/account/two-factor/cancel", methods=["POST"])
+@login_required
+def cancel() -> ResponseReturnValue:
+    """Drop a secret that was never confirmed."""
+    if ConfirmForm().validate_on_submit():
+        services.cancel_enrolment(current_user)
+        db.session.commit()
+    return _back_to_section()
+
+
+@bp.route("/account/two-factor/confirm", methods=["POST"])
+@login_required
+def confirm() -> ResponseReturnValue:
+    """Turn two-factor on with the first code from the app; show the recovery codes once."""
+    form = ConfirmTwoFactorForm()
+    if not form.validate_on_submit():
+        flash("Type the 6-digit code your authenticator app shows.", "error")
+        return _back_to_section()
+    codes = services.confirm_enrolment(current_user, form.code.data)
+    if codes is None:
+        db.session.rollback()
+        flash(f"Two-factor sign-in is not on yet. {WRONG_CODE}", "error")
+        return _back_to_section()
+    db.session.commit()
+    page = render_template("auth/recovery_codes.html", codes=codes)
+    # The codes are shown this once: no copy of the page should stay in a cache.
+    return page, 200, {"Cache-Control": "no-store"}
+
+
+@bp.route("/account/two-factor/off", methods=["POST"])
+@login_required
+def turn_off() -> ResponseReturnValue:
+    """Turn two-factor off, after the password and a code."""
+    form = TurnOffTwoFactorForm()
+    if not form.validate_on_submit():
+        flash("To turn two-factor sign-in off, type your password and a code.", "error")
+        return _back_to_section()
+    if _refused(current_user, form):
+        flash(" ".join(form.form_errors), "error")
+        return _back_to_section()
+    right = password_matches(current_user, form.password.data) and services.check_code(
+        current_user, form.code.data
+    )
+    if not right:
+        _wrong_code(current_user)
+        flash("That password or code is not right. Two-factor sign-in is still on.", "error")
+        return _back_to_section()
+    services.turn_off(current_user)
+    db.session.commit()
+    flash("Two-factor sign-in is off. Logging in asks only for your password.", "info")
+    return _back_to_section()
