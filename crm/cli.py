@@ -29,6 +29,7 @@ def _read_password() -> str:
 
 def register_commands(app: Flask) -> None:
     """Attach the commands to the app: accounts here, the rest from their features."""
+    from crm.auth.two_factor import commands as two_factor_commands
     from crm.backup import commands as backup_commands
     from crm.calendar import commands as calendar_commands
     from crm.imports import commands as import_commands
@@ -38,6 +39,7 @@ def register_commands(app: Flask) -> None:
     import_commands.register(app)
     reminder_commands.register(app)
     calendar_commands.register(app)
+    two_factor_commands.register(app)
 
     @app.cli.command("create-user")
     @click.argument("email")

@@ -312,3 +312,21 @@ def test_the_csrf_token_from_before_login_stops_working_after_login(app_factory,
     assert client.post("/account/profile", data=data).status_code == 302
     with guarded.app_context():
         assert db.session.scalar(select(User.name)) == "Jo"
+
+
+def test_the_server_owner_can_turn_two_factor_off_for_a_locked_out_user(
+    app, client, auth, runner, now
+):
+    auth.register()
+    enrol(client, START)
+    result = runner.invoke(args=["two-factor-off", "JO@example.com"])
+    assert result.exit_code == 0, result.output
+    assert "Two-factor sign-in is off for jo@example.com" in result.output
+    assert two_factor_row(app) is None
+    assert not logged_in(client)  # the account's sessions ended with it
+    assert auth.login().headers["Location"] == "/dashboard"
+
+    again = runner.invoke(args=["two-factor-off", "jo@example.com"])
+    assert "was not on" in again.output
+    missing = runner.invoke(args=["two-factor-off", "nobody@example.com"])
+    assert missing.exit_code == 1 and "No account has the email" in missing.output
