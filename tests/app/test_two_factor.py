@@ -93,7 +93,12 @@ def test_enrolment_shows_a_qr_code_and_turns_on_only_after_a_right_code(
     wrong = client.post(
         "/account/two-factor/confirm", data={"code": "000000"}, follow_redirects=True
     )
-    assert "Two-factor sign-in is not on yet." in wrong.get_data(as_text=True)
+    shown = wrong.get_data(as_text=True)
+    # Beside the Code field, and only once.
+    assert re.search(
+        r'id="two-factor-code-error"[^>]*>[^<]*Two-factor sign-in is not on yet', shown
+    )
+    assert "not on yet" not in client.get("/account").get_data(as_text=True)
     assert two_factor_row(app).confirmed_at is None
     auth.logout()
     assert auth.login().headers["Location"] == "/dashboard"  # not on: the password is enough
@@ -220,16 +225,16 @@ def test_the_code_step_expires_and_needs_a_password_first(client, auth, user, no
 def test_turning_off_needs_the_password_and_a_code(app, client, auth, user, now):
     secret, _ = enrol(client, START)
     moment = now.move(60)
+    still_on = "That password or code is not right. Two-factor sign-in is still on."
     cases = [
-        ({"password": "not my password", "code": code_at(secret, moment)}),
-        ({"password": TEST_PASSWORD, "code": "000000"}),
-        ({"password": TEST_PASSWORD, "code": ""}),
+        ({"password": "not my password", "code": code_at(secret, moment)}, still_on),
+        ({"password": TEST_PASSWORD, "code": "000000"}, still_on),
+        ({"password": TEST_PASSWORD, "code": ""}, "Type the code."),
+        ({"password": "", "code": code_at(secret, moment)}, "Type your password."),
     ]
-    for data in cases:
+    for data, message in cases:
         page = client.post("/account/two-factor/off", data=data, follow_redirects=True)
-        assert "Two-factor sign-in is still on" in page.get_data(
-            as_text=True
-        ) or "type your password and a code" in page.get_data(as_text=True)
+        assert message in page.get_data(as_text=True)
         assert two_factor_row(app).confirmed_at is not None
 
     page = client.post(

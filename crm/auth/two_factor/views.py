@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import Blueprint, flash, redirect, render_template, request, session, url_for
 from flask.typing import ResponseReturnValue
 from flask_login import current_user, login_required, login_user
 from flask_wtf import FlaskForm
@@ -26,11 +26,31 @@ from crm.models import User
 bp = Blueprint("two_factor", __name__)
 
 SECTION = "account.index"
+ERRORS_KEY = "two_factor_refused"
+STILL_ON = "That password or code is not right. Two-factor sign-in is still on."
 WRONG_CODE = "That code is not right, or it was used already. Wait for the next one and try again."
 
 
-def _back_to_section() -> ResponseReturnValue:
+def _back_to_section(form: FlaskForm | None = None) -> ResponseReturnValue:
+    """Back to the Account page's section; a refused form's messages go along, to be shown
+    beside its fields (the Account page is another feature's, so it is not rendered here)."""
+    if form is not None:
+        session[ERRORS_KEY] = {
+            "form": form.__class__.__name__,
+            "fields": {name: list(errors) for name, errors in form.errors.items() if name},
+            "form_errors": list(form.form_errors),
+        }
     return redirect(url_for(SECTION, _anchor="two-factor"))
+
+
+def _with_errors(form: FlaskForm, refused: dict[str, Any] | None) -> FlaskForm:
+    """The empty form, carrying the messages of its refused post if it was this one."""
+    if refused and refused.get("form") == form.__class__.__name__:
+        for name, messages in refused.get("fields", {}).items():
+            if name in form:
+                form[name].errors = list(messages)
+        form.form_errors.extend(refused.get("form_errors", []))
+    return form
 
 
 @bp.app_template_global()
@@ -38,12 +58,13 @@ def two_factor_section() -> dict[str, Any]:
     """What the Account page's "Two-factor sign-in" section shows (templates include it)."""
     state = services.status(current_user)
     zone = clock.zone_named(current_user.time_zone)
+    refused = session.pop(ERRORS_KEY, None)
     return {
         "status": state,
         "since": f"{state.since.astimezone(zone):%d %b %Y}" if state.since else "",
         "start": ConfirmForm(formdata=None),
-        "confirm": ConfirmTwoFactorForm(formdata=None),
-        "off": TurnOffTwoFactorForm(formdata=None),
+        "confirm": _with_errors(ConfirmTwoFactorForm(formdata=None), refused),
+        "off": _with_errors(TurnOffTwoFactorForm(formdata=None), refused),
     }
 
 
@@ -116,13 +137,12 @@ def confirm() -> ResponseReturnValue:
     """Turn two-factor on with the first code from the app; show the recovery codes once."""
     form = ConfirmTwoFactorForm()
     if not form.validate_on_submit():
-        flash("Type the 6-digit code your authenticator app shows.", "error")
-        return _back_to_section()
+        return _back_to_section(form)
     codes = services.confirm_enrolment(current_user, form.code.data)
     if codes is None:
         db.session.rollback()
-        flash(f"Two-factor sign-in is not on yet. {WRONG_CODE}", "error")
-        return _back_to_section()
+        form.code.errors.append(f"{WRONG_CODE} Two-factor sign-in is not on yet.")
+        return _back_to_section(form)
     db.session.commit()
     page = render_template("auth/recovery_codes.html", codes=codes)
     # The codes are shown this once: no copy of the page should stay in a cache.
@@ -134,19 +154,17 @@ def confirm() -> ResponseReturnValue:
 def turn_off() -> ResponseReturnValue:
     """Turn two-factor off, after the password and a code."""
     form = TurnOffTwoFactorForm()
-    if not form.validate_on_submit():
-        flash("To turn two-factor sign-in off, type your password and a code.", "error")
-        return _back_to_section()
-    if _refused(current_user, form):
-        flash(" ".join(form.form_errors), "error")
-        return _back_to_section()
+    if not form.validate_on_submit() or _refused(current_user, form):
+        return _back_to_section(form)
     right = password_matches(current_user, form.password.data) and services.check_code(
         current_user, form.code.data
     )
     if not right:
         _wrong_code(current_user)
-        flash("That password or code is not right. Two-factor sign-in is still on.", "error")
-        return _back_to_section()
+        form.form_errors.append(
+            "That password or code is not right. Two-factor sign-in is still on."
+        )
+        return _back_to_section(form)
     services.turn_off(current_user)
     db.session.commit()
     flash("Two-factor sign-in is off. Logging in asks only for your password.", "info")
