@@ -51,6 +51,7 @@ def test_enrol_then_log_in_with_a_code_and_a_recovery_code_once(
     section.get_by_label("Code", exact=True).fill("000000")
     section.get_by_role("button", name="Confirm").click()
     expect(page.get_by_text("Two-factor sign-in is not on yet.")).to_be_visible()
+    expect(page.get_by_label("Code", exact=True)).to_have_attribute("aria-invalid", "true")
     check_a11y(page)
 
     section = page.locator("#two-factor")
@@ -65,6 +66,7 @@ def test_enrol_then_log_in_with_a_code_and_a_recovery_code_once(
     page.get_by_role("link", name="I have saved them: back to Account").click()
     expect(page.get_by_text("10 of 10 recovery codes left")).to_be_visible()
     check_a11y(page)
+    page.locator("#two-factor").screenshot(path=str(SCREENSHOTS / "two-factor-on.png"))
     page.get_by_role("button", name="Log out").click()
 
     # The next 30-second window: the app shows a new code.
