@@ -16,6 +16,7 @@ from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException, SecurityError
 
 from crm import enums, sqlite, submissions
+from crm.auth.csrf_rotation import init_csrf_rotation
 from crm.deployment import deployment_config, init_deployment
 from crm.extensions import csrf, db, login_manager, migrate
 from crm.formatting import day_label, web_address
@@ -53,6 +54,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     migrate.init_app(app, db, directory=str(MIGRATIONS_DIR))
     csrf.init_app(app)
     login_manager.init_app(app)
+    init_csrf_rotation(app)
     sqlite.tune(app)
 
     _register_blueprints(app)
@@ -122,6 +124,8 @@ def _register_blueprints(app: Flask) -> None:
     from crm import models  # noqa: F401  (registers the tables)
     from crm.account.views import bp as account_bp
     from crm.auth import models as auth_models  # noqa: F401
+    from crm.auth.two_factor import models as two_factor_models  # noqa: F401
+    from crm.auth.two_factor.views import bp as two_factor_bp
     from crm.auth.views import bp as auth_bp
     from crm.backup.views import bp as backup_bp
     from crm.calendar.views import bp as calendar_bp
@@ -141,6 +145,7 @@ def _register_blueprints(app: Flask) -> None:
     from crm.settings.views import bp as settings_bp
 
     app.register_blueprint(auth_bp)
+    app.register_blueprint(two_factor_bp)
     app.register_blueprint(main_bp)
     app.register_blueprint(plan_bp)
     app.register_blueprint(contacts_bp)

@@ -9,6 +9,7 @@ from flask import Flask
 
 from crm.auth.services import AccountError, create_user, find_user, set_password
 from crm.auth.sessions import end_all_sessions
+from crm.auth.two_factor import commands as two_factor_commands
 from crm.backup import commands as backup_commands
 from crm.calendar import commands as calendar_commands
 from crm.extensions import db
@@ -37,6 +38,7 @@ def register_commands(app: Flask) -> None:
     import_commands.register(app)
     reminder_commands.register(app)
     calendar_commands.register(app)
+    two_factor_commands.register(app)
 
     @app.cli.command("create-user")
     @click.argument("email")

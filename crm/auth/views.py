@@ -24,6 +24,8 @@ from crm.auth.throttle import (
     claim_attempt,
     too_many_message,
 )
+from crm.auth.two_factor import services as two_factor
+from crm.auth.two_factor.pending import start_second_step
 from crm.deployment import absolute_url, client_address, mail_problem
 from crm.enums import AttemptKind
 from crm.extensions import db, login_manager
@@ -129,6 +131,10 @@ def login() -> ResponseReturnValue:
             user = authenticate(form.email.data, form.password.data)
             if user is None:
                 form.form_errors.append("That email and password do not match an account.")
+            elif two_factor.is_on(user):
+                # Not logged in yet: the second step asks for the code.
+                start_second_step(user, remember=form.remember.data)
+                return redirect(url_for("two_factor.login_code", next=request.args.get("next")))
             else:
                 attempt_succeeded(AttemptKind.LOGIN, form.email.data, client_address())
                 _log_in(user, remember=form.remember.data)

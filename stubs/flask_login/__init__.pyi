@@ -2,6 +2,7 @@
 from collections.abc import Callable
 from typing import Any, ParamSpec, TypeVar
 
+from blinker import NamedSignal
 from flask import Flask
 
 _P = ParamSpec("_P")
@@ -10,6 +11,9 @@ _U = TypeVar("_U")
 
 # A proxy to the logged-in crm.models.User, or an anonymous user before login.
 current_user: Any
+
+# Sent by login_user() (flask_login.signals).
+user_logged_in: NamedSignal
 
 def login_required(func: Callable[_P, _R]) -> Callable[_P, _R]: ...
 def login_user(

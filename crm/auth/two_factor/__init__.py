@@ -1,0 +1,1 @@
+"""Two-factor sign-in: a TOTP code from an authenticator app after the password (RFC 6238)."""
