@@ -309,8 +309,14 @@ def test_a_target_role_finds_contacts_by_title_in_any_order_and_case(client, use
     assert f'href="/contacts/{eve}">Eve Ng</a>' in html
     assert "<strong>2</strong>you know" in html
     eve_page = client.get(f"/contacts/{eve}").get_data(as_text=True)
-    held = eve_page.split("Holds a role you want")[1].split("</ul>")[0]
-    assert '<a href="/plan/#role-1">product manager</a>' in held and "(tagged by hand)" in held
+    held = eve_page.split('class="held-roles"')[1].split("</ul>")[0]
+    assert 'You counted them in <a href="/plan/#role-1">product manager</a>' in held
+    # Ana's title names the role: the page says her title matches, not that she holds it.
+    ana_page = client.get(f"/contacts/{ana}").get_data(as_text=True)
+    held = ana_page.split('class="held-roles"')[1].split("</ul>")[0]
+    role_link = '<a href="/plan/#role-1">product manager</a>'
+    assert f"Their title matches your target role {role_link}" in held
+    assert "Untag" not in held and "Holds" not in ana_page
     client.post(f"/plan/roles/{role_id}/people/{eve}/untag")
     assert count(app, RoleContact) == 0
 
@@ -438,7 +444,8 @@ def test_a_contact_joins_the_plan_from_their_own_page(client, app, other_users_r
     client.post(f"/plan/contacts/{ana}/proof", data={"obstacle_id": doubt})
     client.post(f"/plan/contacts/{ana}/reach")
     shown = in_plan()
-    assert "Product Manager</a>" in shown and "(tagged by hand)" in shown and "Untag" in shown
+    assert "You counted them in <a" in shown and "Product Manager</a>" in shown
+    assert "Untag" in shown
     assert "“Too old”</a>" in shown.split("Got there despite what you feared")[1]
     assert "On your <a" in shown and "People to reach</a> list." in shown
     assert "<select" not in shown  # nothing left to add them to

@@ -127,12 +127,12 @@ def test_plan_story(page, live_server, check_a11y, visit):
 
     # Ben joins the plan from his own page: counted in the role by hand, and to be reached.
     employers.get_by_role("link", name="Ben Okafor").click()
-    page.get_by_label("Holds the target role").select_option(label="Product Manager")
-    page.get_by_role("button", name="Count them in it").click()
+    page.get_by_label("Count them in a target role").select_option(label="Product Manager")
+    page.get_by_role("button", name="Count them in", exact=True).click()
     expect(page.get_by_text("Ben Okafor is now counted as a Product Manager.")).to_be_visible()
     in_plan = page.locator("section.in-plan")
     expect(in_plan.get_by_role("link", name="Product Manager")).to_be_visible()
-    expect(in_plan.get_by_text("(tagged by hand)")).to_be_visible()
+    expect(in_plan.get_by_text("You counted them in")).to_be_visible()
     in_plan.get_by_role("button", name="Add to people to reach").click()
     expect(in_plan.get_by_text("On your People to reach list.")).to_be_visible()
     check_a11y(page)
