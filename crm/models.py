@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import uuid
-from datetime import UTC, date, datetime, time
+from datetime import date, datetime, time
 from typing import Any
 
 from flask_login import UserMixin
@@ -12,7 +12,6 @@ from sqlalchemy import (
     Column,
     ColumnElement,
     Date,
-    DateTime,
     ForeignKey,
     Index,
     LargeBinary,
@@ -20,16 +19,15 @@ from sqlalchemy import (
     Table,
     Text,
     Time,
-    TypeDecorator,
     UniqueConstraint,
     event,
     false,
     text,
 )
-from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import Mapped, QueryableAttribute, Session, mapped_column, relationship
 
 from crm import clock
+from crm.column_types import UTCDateTime
 from crm.enums import (
     Cadence,
     FollowUpKind,
@@ -48,23 +46,6 @@ from crm.normalize import (
     company_sort_name,
     contact_derived,
 )
-
-
-class UTCDateTime(TypeDecorator[datetime]):
-    """An aware UTC datetime on every database (SQLite hands back naive ones otherwise)."""
-
-    impl = DateTime(timezone=True)
-    cache_ok = True
-
-    def process_bind_param(self, value: datetime | None, dialect: Dialect) -> datetime | None:
-        if value is not None and value.tzinfo is None:
-            raise ValueError("Store aware datetimes only.")
-        return value.astimezone(UTC) if value is not None else None
-
-    def process_result_value(self, value: datetime | None, dialect: Dialect) -> datetime | None:
-        if value is None:
-            return None
-        return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
 
 
 def column_length(column: QueryableAttribute[Any] | ColumnElement[Any]) -> int:

@@ -25,8 +25,9 @@ from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from crm import clock
 from crm.access import safe_next
+from crm.column_types import UTCDateTime
 from crm.extensions import Model, db
-from crm.models import User, UTCDateTime
+from crm.models import User
 from crm.transactions import wrote
 
 TOKEN_FIELD = "form_token"

@@ -9,8 +9,8 @@ from sqlalchemy import ForeignKey, Index, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from crm import clock
+from crm.column_types import UTCDateTime
 from crm.extensions import Model
-from crm.models import UTCDateTime
 
 
 class LoginSession(Model):

@@ -12,7 +12,8 @@ from crm.messages.defaults import DEFAULTS, FIRST_OUTREACH_DIRECT, Wording
 from crm.messages.mailto import mailto_link
 from crm.messages.placeholders import TemplateError, fill, one_line, template_problems
 from crm.models import Contact, FollowUp, MessageTemplate, User, column_length
-from crm.plan.roles import message_role, role_for_title, target_roles
+from crm.plan.role_titles import role_for_title
+from crm.plan.roles import message_role, target_roles
 
 MAX_SUBJECT = column_length(MessageTemplate.subject)
 MAX_BODY = 5_000

@@ -9,8 +9,9 @@ from sqlalchemy import Date, ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from crm import clock
+from crm.column_types import UTCDateTime
 from crm.extensions import Model
-from crm.models import Contact, UTCDateTime
+from crm.models import Contact
 
 
 class RutCheckIn(Model):

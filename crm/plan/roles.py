@@ -30,6 +30,7 @@ from crm.names import display_name
 from crm.normalize import key_words, squash, title_key, title_words
 from crm.plan.errors import PlanError
 from crm.plan.models import RoleContact, TargetRole
+from crm.plan.role_titles import names_role, role_for_title, title_matches
 from crm.prebuilt import Prebuilt, prebuilt
 from crm.search import LIKE_ESCAPE, like_pattern
 
@@ -37,19 +38,6 @@ PATHS_SHOWN = 6
 # The most target roles one plan holds: a handful is the point, and the page reads all of
 # them in a few statements (SQLite takes at most 500 parts in one).
 MAX_ROLES = 50
-
-
-def title_matches(role: str | None, title: str | None) -> bool:
-    """Whether a contact's title names the role: every word of the role is in the title,
-    so "Product Manager" matches "Senior Manager, Product" and "product-manager"."""
-    return names_role(role, title_words(title))
-
-
-def names_role(role: str | None, words: frozenset[str]) -> bool:
-    """Whether a title of these words (title_words, or the words of a stored title key)
-    names the role."""
-    wanted = title_words(role)
-    return bool(wanted) and wanted <= words
 
 
 def add_role(user_id: int, title: str) -> TargetRole:
@@ -470,15 +458,6 @@ def _add_paths(user_id: int, views: dict[int, RoleView], members: dict[int, _Mem
                 break
             if cid in role_members.ids or key in role_members.keys:
                 view.paths.append(CareerPath(cid, display_name(first, last), title, text or ""))
-
-
-def role_for_title(roles: Sequence[TargetRole], title: str | None) -> str:
-    """The role a message to someone with this title is about: the target role their title
-    names, else the first target role; blank while there is none."""
-    for role in roles:
-        if title_matches(role.title, title):
-            return role.title
-    return roles[0].title if roles else ""
 
 
 def message_role(user_id: int, title: str | None) -> str:

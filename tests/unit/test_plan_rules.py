@@ -8,7 +8,7 @@ import pytest
 
 from crm.normalize import key_words, title_key, title_words
 from crm.plan.progress import bar_chart, per_week, recent_weeks, streak
-from crm.plan.roles import names_role, title_matches
+from crm.plan.role_titles import names_role, role_for_title, title_matches
 from crm.plan.rut import RUT_SIGNS, RutSign, check_in_due, signs_from_keys, suggested_check_in
 
 WEDNESDAY = date(2026, 11, 25)
@@ -170,7 +170,6 @@ def test_signs_keep_the_method_order_and_drop_unknown_keys():
 
 def test_role_in_a_message_is_the_target_role_the_title_names_else_the_first():
     from crm.plan.models import TargetRole
-    from crm.plan.roles import role_for_title
 
     roles = [TargetRole(title="Designer"), TargetRole(title="Product Manager")]
     assert role_for_title(roles, "Senior Manager, Product") == "Product Manager"

@@ -8,8 +8,8 @@ from sqlalchemy import BigInteger, ForeignKey, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from crm import clock
+from crm.column_types import UTCDateTime
 from crm.extensions import Model
-from crm.models import UTCDateTime
 
 
 class TwoFactor(Model):
