@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any, TypeVar
 
-from sqlalchemy import Column, bindparam, insert, select, update
+from sqlalchemy import Column, bindparam, insert, update
 from sqlalchemy.exc import IntegrityError
 
 from crm import clock
@@ -33,8 +33,9 @@ from crm.backup.services import (
     _table,
     account_is_empty,
 )
+from crm.contacts.services import refresh_search_text
 from crm.extensions import db
-from crm.models import Company, Contact, Tag, User, column_length, contact_tag
+from crm.models import Company, Contact, User, column_length, contact_tag
 from crm.normalize import contact_derived, title_key
 from crm.plan.models import TargetRole
 
@@ -235,55 +236,6 @@ def _remapped(table: _TableRestore, link: _Link) -> dict[str, int | None]:
     return {"row_id": table.ids.get(link.old_id), "link": new_link}
 
 
-def _refresh_tagged(user_id: int, contact_ids: set[int]) -> None:
-    """Give tagged contacts the search text their tags add, keeping their backed-up times."""
-    contact = Contact.__table__
-    stmt = (
-        update(contact)
-        .where(contact.c.id == bindparam("row_id"))
-        .values(search_text=bindparam("text"), updated_at=contact.c.updated_at)
-    )
-    for batch in _batches(sorted(contact_ids)):
-        tags: dict[int, list[str]] = {}
-        for contact_id, name in db.session.execute(
-            select(contact_tag.c.contact_id, Tag.name)
-            .join(Tag, Tag.id == contact_tag.c.tag_id)
-            .where(contact_tag.c.contact_id.in_(batch))
-            .order_by(contact_tag.c.contact_id, Tag.name_key)
-        ):
-            tags.setdefault(contact_id, []).append(name)
-        db.session.execute(stmt, [_search_text(user_id, row, tags) for row in _contacts(batch)])
-
-
-def _contacts(contact_ids: tuple[int, ...]) -> Any:
-    return db.session.execute(
-        select(
-            Contact.id,
-            Contact.first_name,
-            Contact.last_name,
-            Contact.email,
-            Contact.title,
-            Company.name.label("company"),
-            Contact.notes,
-        )
-        .outerjoin(Company, Company.id == Contact.company_id)
-        .where(Contact.id.in_(contact_ids))
-    )
-
-
-def _search_text(user_id: int, row: Any, tags: dict[int, list[str]]) -> dict[str, Any]:
-    derived = contact_derived(
-        first_name=row.first_name,
-        last_name=row.last_name,
-        email=row.email,
-        title=row.title,
-        company=row.company,
-        tags=tags.get(row.id, []),
-        notes=row.notes,
-    )
-    return {"row_id": row.id, "text": derived["search_text"]}
-
-
 def _settings(account: Any, today: date) -> dict[str, Any]:
     """The account's settings in the file, each checked as the Settings page checks it."""
     settings = account.get("settings") if isinstance(account, dict) else None
@@ -332,7 +284,8 @@ def restore_backup(user: User, backup: Backup) -> RestoreCounts:
     try:
         for table, items in _tables_in_order(backup):
             restore.table(table, items)
-        _refresh_tagged(user.id, restore.tagged)
+        # The search text a contact's tags add, its backed-up time of last change kept.
+        refresh_search_text(user.id, restore.tagged, keep_updated_at=True)
         db.session.flush()
     except IntegrityError:
         raise BackupError(

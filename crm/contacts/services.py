@@ -128,9 +128,11 @@ def record_job_change(
 REFRESH_CHUNK = 5_000
 
 
-def refresh_search_text(user_id: int, contact_ids: Iterable[int]) -> None:
+def refresh_search_text(
+    user_id: int, contact_ids: Iterable[int], keep_updated_at: bool = False
+) -> None:
     """Recompute the derived columns (search text, sort name, title key) of many contacts
-    after bulk changes (imports, undo)."""
+    after bulk changes (imports, undo, a restore, which keeps each contact's last change)."""
     ids = sorted(set(contact_ids))
     for start in range(0, len(ids), REFRESH_CHUNK):
         chunk = ids[start : start + REFRESH_CHUNK]
@@ -150,6 +152,7 @@ def refresh_search_text(user_id: int, contact_ids: Iterable[int]) -> None:
                 Contact.title,
                 Company.name.label("company"),
                 Contact.notes,
+                Contact.updated_at,
             )
             .outerjoin(Company, Company.id == Contact.company_id)
             .where(Contact.user_id == user_id, Contact.id.in_(chunk))
@@ -157,6 +160,7 @@ def refresh_search_text(user_id: int, contact_ids: Iterable[int]) -> None:
         values = [
             {
                 "id": row[0],
+                **({"updated_at": row.updated_at} if keep_updated_at else {}),
                 **contact_derived(
                     first_name=row.first_name,
                     last_name=row.last_name,
