@@ -15,7 +15,8 @@ from datetime import datetime, timedelta
 from sqlalchemy import Select, delete, func, select, update
 
 from crm.extensions import db
-from crm.models import PendingUpload, column_length
+from crm.imports.models import PendingUpload
+from crm.models import column_length
 
 MAX_AGE = timedelta(days=1)
 QUOTA_BYTES = 50 * 1024 * 1024

@@ -12,7 +12,8 @@ from werkzeug.datastructures import FileStorage
 from werkzeug.test import encode_multipart
 
 from crm.extensions import db
-from crm.models import Contact, PendingUpload
+from crm.imports.models import PendingUpload
+from crm.models import Contact
 from tests.app.test_imports_support import (
     confirm,
     fixture_bytes,

@@ -9,7 +9,8 @@ import pytest
 from sqlalchemy import select
 
 from crm.extensions import db
-from crm.models import Contact, ImportBatch, PendingUpload
+from crm.imports.models import PendingUpload
+from crm.models import Contact, ImportBatch
 from tests.app.test_imports_support import (
     Row,
     cells,
