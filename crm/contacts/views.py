@@ -17,7 +17,9 @@ from flask_login import current_user
 from crm import clock
 from crm.access import get_contact_or_404, posted_id
 from crm.contacts import bp
-from crm.contacts.forms import SORT_CHOICES, ContactForm
+from crm.contacts.bookmarklet import bookmarklet_href
+from crm.contacts.capture import CapturedPerson, SentPage, read_sent_page
+from crm.contacts.forms import NOTES_MAX, SORT_CHOICES, ContactForm
 from crm.contacts.introducers import add_introducer, find_introducer
 from crm.contacts.listing import ContactFilters, contact_page
 from crm.contacts.lookup import name_suggestions, suggestion_words
@@ -27,6 +29,7 @@ from crm.contacts.services import (
     user_tags,
     what_goes_with,
 )
+from crm.deployment import NoPublicAddress, absolute_url
 from crm.enums import Network
 from crm.extensions import db
 from crm.forms import ConfirmForm
@@ -55,7 +58,16 @@ def index() -> ResponseReturnValue:
         networks=Network.choices(),
         sorts=SORT_CHOICES,
         tags=user_tags(current_user.id),
+        bookmarklet=bookmarklet_href(_capture_address()),
     )
+
+
+def _capture_address() -> str:
+    """Where the bookmarklet sends a page: the public address, else the one in use now."""
+    try:
+        return absolute_url("contacts.capture")
+    except NoPublicAddress:
+        return url_for("contacts.capture", _external=True)
 
 
 def _save(form: ContactForm, contact: Contact) -> bool:
@@ -122,8 +134,58 @@ def create() -> ResponseReturnValue:
     return _render_form(form, None, introducer_id)
 
 
+@bp.route("/capture")
+def capture() -> ResponseReturnValue:
+    """The add-contact form filled in from a page or a share; a known person opens instead."""
+    args = request.args
+    person = read_sent_page(
+        SentPage(
+            title=args.get("title", ""),
+            url=args.get("url", ""),
+            selection=args.get("selection", ""),
+            text=args.get("text", ""),
+        )
+    )
+    twin = find_duplicate(current_user.id, person.email, person.linkedin_url)
+    if twin is not None:
+        flash(
+            f"{twin.full_name} is already in your contacts, so here they are. Nothing was added.",
+            "info",
+        )
+        return redirect(url_for("contacts.show", contact_id=twin.id))
+    values, cut = _fit_to_form(person)
+    return _render_form(ContactForm(data=values), None, None, captured=person, cut=cut)
+
+
+def _fit_to_form(person: CapturedPerson) -> tuple[dict[str, str], bool]:
+    """The form's values from a captured person, each cut to what its field holds."""
+    room = {
+        "first_name": column_length(Contact.first_name),
+        "last_name": column_length(Contact.last_name),
+        "title": column_length(Contact.title),
+        "company": column_length(Company.name),
+        "email": column_length(Contact.email),
+        "linkedin_url": column_length(Contact.linkedin_url),
+        "notes": NOTES_MAX,
+    }
+    values = {field: getattr(person, field) for field in room}
+    fitted = {field: _fit(field, value, room[field]) for field, value in values.items()}
+    return fitted, person.cut or fitted != values
+
+
+def _fit(field: str, value: str, room: int) -> str:
+    """Text cut to fit; an address or email too long to keep whole is left out, not broken."""
+    if len(value) <= room:
+        return value
+    return "" if field in ("email", "linkedin_url") else value[:room]
+
+
 def _render_form(
-    form: ContactForm, contact: Contact | None, introducer_id: int | None
+    form: ContactForm,
+    contact: Contact | None,
+    introducer_id: int | None,
+    captured: CapturedPerson | None = None,
+    cut: bool = False,
 ) -> ResponseReturnValue:
     """The contact form; "Introduced by" may offer to add a person or ask which namesake."""
     return render_template(
@@ -132,6 +194,9 @@ def _render_form(
         contact=contact,
         introducer=getattr(form, "introducer", None),
         introducer_id=introducer_id,
+        captured=captured,
+        cut=cut,
+        action=url_for("contacts.create") if captured else None,
     )
 
 
