@@ -106,11 +106,7 @@ def parse_profile_title(title: str) -> ProfileTitle:
     LinkedIn writes "Name - Title - Company" or "Name - Company" before "| LinkedIn", with
     the separators of the reader's language; a headline "Title at Company" is split too.
     """
-    text = _NOTIFICATIONS.sub("", _clean(title))
-    parts = [part.strip(_EDGE_PUNCTUATION) for part in _SEPARATOR.split(text)]
-    parts = [part for part in parts if part]
-    if parts and parts[-1].casefold() in _SITE_NAMES:
-        parts.pop()
+    parts = _title_parts(title)
     if not parts:
         return ProfileTitle()
     name, rest = parts[0], parts[1:]
@@ -118,9 +114,17 @@ def parse_profile_title(title: str) -> ProfileTitle:
         return ProfileTitle(name, " - ".join(rest[:-1]), rest[-1])
     if rest and (at := _AT.search(rest[0])):
         return ProfileTitle(name, rest[0][: at.start()], rest[0][at.end() :])
-    if rest:
-        return ProfileTitle(name, company=rest[0])
-    return ProfileTitle(name)
+    return ProfileTitle(name, company=rest[0] if rest else "")
+
+
+def _title_parts(title: str) -> list[str]:
+    """A page title's parts between separators, without notifications or the site's name."""
+    text = _NOTIFICATIONS.sub("", _clean(title))
+    parts = [part.strip(_EDGE_PUNCTUATION) for part in _SEPARATOR.split(text)]
+    parts = [part for part in parts if part]
+    if parts and parts[-1].casefold() in _SITE_NAMES:
+        parts.pop()
+    return parts
 
 
 def name_from_share_text(text: str) -> str:
