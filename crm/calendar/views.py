@@ -1,4 +1,5 @@
-"""Calendar and address-book downloads, the Calendar page and the subscribable feed."""
+"""Calendar and address-book downloads, the Calendar and sync page, the subscribable feed and
+the Apple profile that sets up sync."""
 
 from __future__ import annotations
 
@@ -24,7 +25,8 @@ from crm import clock
 from crm.access import owned_or_404
 from crm.calendar import services
 from crm.calendar.forms import ReminderForm
-from crm.deployment import NO_BASE_URL, NoPublicAddress, absolute_url
+from crm.calendar.sync import PROFILE_NAMES, PROFILE_TYPE, SyncServer, apple_profile, sync_server
+from crm.deployment import NO_BASE_URL, NoPublicAddress, absolute_url, public_base_url
 from crm.extensions import db
 from crm.forms import ConfirmForm
 from crm.models import Contact, FollowUp, Interview
@@ -113,7 +115,7 @@ def contacts_vcf() -> ResponseReturnValue:
 @bp.route("/calendar", methods=["GET", "POST"])
 @login_required
 def page() -> ResponseReturnValue:
-    """The Calendar page: the feed link, how to subscribe, downloads and the reminder time."""
+    """The Calendar and sync page: sync settings, the feed link, downloads, the reminder time."""
     form = ReminderForm(obj=current_user if request.method == "GET" else None)
     if form.validate_on_submit():
         current_user.reminder_time = form.reminder_time.data
@@ -139,7 +141,34 @@ def page() -> ResponseReturnValue:
         address_missing=address_missing,
         followup_count=followup_count,
         interview_count=interview_count,
+        sync=_sync_server(),
+        has_public_address=public_base_url(current_app.config) is not None,
+        devices_url=_devices_url(),
     )
+
+
+@bp.route("/calendar/sync.mobileconfig")
+@login_required
+def sync_profile() -> ResponseReturnValue:
+    """Download the Apple profile that sets up contacts and calendar sync on an iPhone or Mac."""
+    base_url = public_base_url(current_app.config)
+    if base_url is None:
+        flash(NO_BASE_URL, "warning")
+        return redirect(url_for("calendar.page"))
+    body = apple_profile(sync_server(base_url), current_user.email)
+    return _download(body, PROFILE_TYPE, PROFILE_NAMES)
+
+
+def _sync_server() -> SyncServer:
+    """The DAV server under the public address, else under the address in use right now."""
+    return sync_server(public_base_url(current_app.config) or request.url_root)
+
+
+def _devices_url() -> str | None:
+    """Where device passwords are made, once this server has that page."""
+    if "account.devices" not in current_app.view_functions:
+        return None
+    return url_for("account.devices")
 
 
 @bp.route("/calendar/link", methods=["POST"])

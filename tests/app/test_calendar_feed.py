@@ -108,7 +108,7 @@ def stranger(app):
 def test_calendar_page_offers_to_create_a_link_first(client, owner, app):
     page = client.get("/calendar").get_data(as_text=True)
 
-    assert "<h1>Calendar</h1>" in page
+    assert "<h1>Calendar and sync</h1>" in page
     assert "Create my calendar link" in page
     assert "Regenerate the link" not in page
     assert not FEED_URL.search(page)

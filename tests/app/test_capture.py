@@ -218,9 +218,9 @@ def test_capture_after_logging_in_comes_back_to_the_filled_in_form(client, auth)
     assert field_values(page)["company"] == "Acme"
 
 
-def test_the_contacts_page_offers_the_bookmarklet_for_the_public_address(app_factory):
-    app = app_factory(BASE_URL="https://crm.example.org", TRUSTED_HOSTS=None)
-    client = app.test_client()
+def test_the_contacts_page_offers_the_bookmarklet_for_the_public_address(app_factory, app):
+    # `app` is asked for so the tables are emptied after the test.
+    client = app_factory(BASE_URL="https://crm.example.org").test_client()
     client.post(
         "/register",
         data={

@@ -133,8 +133,8 @@ def test_take_it_everywhere(page, live_server, check_a11y, app):
     assert [(e.uid, e.begin, e.attendees) for e in own.events] == [
         (ids["interview_uid"], SOON, set())
     ]
-    page.get_by_role("link", name="Calendar", exact=True).click()
-    expect(page.get_by_role("heading", name="Calendar", exact=True)).to_be_visible()
+    page.get_by_role("link", name="Calendar and sync", exact=True).click()
+    expect(page.get_by_role("heading", name="Calendar and sync", exact=True)).to_be_visible()
     check_a11y(page)
     page.get_by_label("Reminder time").fill("08:30")
     page.get_by_role("button", name="Save reminder time").click()
