@@ -151,3 +151,11 @@ def test_a_plain_http_address_with_a_port_and_path_goes_into_the_profile(app_fac
 def test_the_profile_needs_a_login(client):
     response = client.get("/calendar/sync.mobileconfig")
     assert response.status_code == 302 and "/login" in response.headers["Location"]
+
+
+def test_without_a_public_address_the_steps_start_by_hand(client, user, app):
+    app.config["BASE_URL"] = ""
+    text = text_of(client.get("/calendar").get_data(as_text=True))
+    assert "Open Settings, Apps, Contacts, Contacts Accounts" in text
+    assert "In System Settings, Internet Accounts" in text
+    assert "Or by hand" not in text
