@@ -19,6 +19,8 @@ INPUT_LIMIT = 2000
 # A selection longer than this, or with more words, is a passage, not a person's name.
 NAME_MAX = 80
 NAME_WORDS_MAX = 6
+# The LinkedIn app's share text is one sentence; only its start is searched for a name.
+SHARE_TEXT_MAX = 300
 
 _INVISIBLE = re.compile("[\u200b-\u200f\u202a-\u202e\u2066-\u2069\ufeff]")
 # "(3) " or "(99+) ": unread notifications LinkedIn puts before its page titles.
@@ -29,7 +31,7 @@ _SITE_NAMES = frozenset({"linkedin", "領英", "领英"})
 # "Product Manager at Acme": a headline that says both the role and the employer.
 _AT = re.compile(r"\s+(?:at|@|bei|chez|presso)\s+", re.IGNORECASE)
 _URL = re.compile(r"(?:https?://|(?<![\w.])(?:[\w-]+\.)*linkedin\.com/)[^\s<>\"']+", re.IGNORECASE)
-_EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
+_EMAIL = re.compile(r"[\w.+-]{1,64}@[\w-]{1,63}(?:\.[\w-]{1,63}){1,8}")
 # The LinkedIn app's share text, in the languages it is most used in.
 _SHARE_NAME = (
     re.compile(r"(?:check out|view|see)\s+(?P<name>.+?)['’]s?\s+profile", re.IGNORECASE),
@@ -78,6 +80,7 @@ class CapturedPerson:
 
     @property
     def from_linkedin(self) -> bool:
+        """Read from a LinkedIn profile (rather than any other page)."""
         return bool(self.linkedin_url)
 
 
@@ -129,7 +132,7 @@ def _title_parts(title: str) -> list[str]:
 
 def name_from_share_text(text: str) -> str:
     """The name in the LinkedIn app's "Check out Jane Doe's profile on LinkedIn ...", or ''."""
-    cleaned = _clean(_URL.sub(" ", text))
+    cleaned = _clean(_URL.sub(" ", text))[:SHARE_TEXT_MAX]
     for pattern in _SHARE_NAME:
         found = pattern.search(cleaned)
         if found:
@@ -149,6 +152,8 @@ def split_name(name: str) -> tuple[str, str]:
 
 @dataclass(frozen=True)
 class _Reading:
+    """What one kind of page gives, before the name is split."""
+
     name: str = ""
     title: str = ""
     company: str = ""
