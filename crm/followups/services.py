@@ -20,10 +20,10 @@ from sqlalchemy import (
 from sqlalchemy.orm import contains_eager, lazyload, load_only
 
 from crm import clock
-from crm.companies import CompanyPeople, people_at
 from crm.enums import Due, FollowUpKind, FollowUpState
 from crm.extensions import db
 from crm.followups import rules
+from crm.followups.second_person import SecondPerson, second_people
 from crm.models import Contact, FollowUp, User
 from crm.prebuilt import Prebuilt, prebuilt
 
@@ -325,17 +325,10 @@ def open_followups(
     return result
 
 
-def colleagues_for(user_id: int, followups: list[FollowUp]) -> dict[int, CompanyPeople]:
-    """The people at each company a "Reach a second person" follow-up is about, by company id:
-    the same list as the Plan page's target employers, in one statement whatever the rows."""
-    company_ids = {
-        f.contact.company_id
-        for f in followups
-        if f.kind == FollowUpKind.SECOND_PERSON
-        and f.contact is not None
-        and f.contact.company_id is not None
-    }
-    return people_at(user_id, company_ids)
+def colleagues_for(user_id: int, followups: list[FollowUp]) -> dict[int, SecondPerson]:
+    """Who to try, and who was tried, at the company each "Reach a second person" follow-up is
+    about, by follow-up id: two statements whatever the rows."""
+    return second_people(user_id, followups)
 
 
 def losing_touch(user_id: int, today: date, limit: int = GROUP_LIMIT) -> tuple[list[Contact], int]:
