@@ -81,11 +81,10 @@ def close_nudge_as_sent(contact: Contact, sent_on: date, today: date) -> int:
 
 
 def close_second_persons_at(contact: Contact, company: Company, sent_on: date, today: date) -> int:
-    """Writing to someone at a company is the second person its open 3Bs asked for."""
+    """Writing to someone at a company is the second person its open 3Bs asked for (so a
+    company has one open 3B at a time, whatever the order messages are logged in)."""
     reached_there = select(Outreach.id).where(
-        Outreach.user_id == contact.user_id,
-        Outreach.company_id == company.id,
-        Outreach.sent_on <= sent_on,
+        Outreach.user_id == contact.user_id, Outreach.company_id == company.id
     )
     where = [
         FollowUp.kind == FollowUpKind.SECOND_PERSON,
