@@ -7,6 +7,7 @@ closed here says what closed it. Flushes only.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date
 from typing import Any, cast
 
@@ -41,7 +42,9 @@ def thread_is_open(contact: Contact) -> bool:
     return db.session.scalar(select(exists(awaiting) | exists(nudge))) or False
 
 
-def _close(user_id: int, where: list[ColumnElement[bool]], status: FollowUpState, note: str) -> int:
+def _close(
+    user_id: int, where: Sequence[ColumnElement[bool]], status: FollowUpState, note: str
+) -> int:
     """Close the user's open follow-ups that match, saying what closed them."""
     now = clock.now()
     result = db.session.execute(
