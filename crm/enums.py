@@ -97,6 +97,18 @@ class OutreachStatus(Words):
     DECLINED = "declined", "Declined"
 
 
+class ThreadStep(Words):
+    """What logging a message did to the person's thread (not stored: said after saving)."""
+
+    STARTED = "started", "Started a thread"
+    FROM_HISTORY = "from_history", "Logged as history, the steps still ahead planned"
+    HISTORY_NUDGE = "history_nudge", "Logged as history, one nudge planned"
+    HISTORY_ONLY = "history_only", "Logged as history: nothing to follow up"
+    NUDGED = "nudged", "The nudge"
+    IN_THREAD = "in_thread", "Part of the open thread"
+    ENDED = "ended", "Ended the thread"
+
+
 class InterviewStatus(Words):
     """Where an informational interview stands."""
 

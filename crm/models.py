@@ -74,6 +74,7 @@ class User(UserMixin, Model):
     thank_you_days: Mapped[int] = mapped_column(default=1, server_default="1")
     update_days: Mapped[int] = mapped_column(default=7, server_default="7")
     referral_ask_weeks: Mapped[int] = mapped_column(default=1, server_default="1")
+    history_days: Mapped[int] = mapped_column(default=30, server_default="30")
     after_interview_cadence: Mapped[str] = mapped_column(
         String(4), default=Cadence.MONTHLY, server_default=Cadence.MONTHLY.value
     )
@@ -292,6 +293,10 @@ class Outreach(Model):
         ForeignKey("contact.id", ondelete="CASCADE"), index=True
     )
     channel: Mapped[str] = mapped_column(String(20))
+    # Where the person was reached: a later job change does not rewrite the thread's company.
+    company_id: Mapped[int | None] = mapped_column(
+        ForeignKey("company.id", ondelete="SET NULL"), index=True
+    )
     sent_on: Mapped[date] = mapped_column(Date)
     summary: Mapped[str | None] = mapped_column(Text)
     status: Mapped[str] = mapped_column(String(20), default=OutreachStatus.AWAITING)
@@ -299,6 +304,7 @@ class Outreach(Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=clock.now)
 
     contact: Mapped[Contact] = relationship()
+    company: Mapped[Company | None] = relationship()
 
 
 class Interview(Model):

@@ -13,6 +13,7 @@ from datetime import date, datetime
 # The follow-up rules' timings (crm.followups.rules.RuleSettings).
 MAX_BUSINESS_DAYS = 60
 MAX_REFERRAL_ASK_WEEKS = 12
+MAX_HISTORY_DAYS = 365
 
 # The largest id or count PostgreSQL's integer column holds.
 MAX_INTEGER = 2**31 - 1

@@ -5,7 +5,7 @@ from dataclasses import dataclass, field, fields
 from datetime import date, timedelta
 
 from crm.enums import Cadence, Due, FollowUpKind
-from crm.ranges import MAX_BUSINESS_DAYS, MAX_REFERRAL_ASK_WEEKS
+from crm.ranges import MAX_BUSINESS_DAYS, MAX_HISTORY_DAYS, MAX_REFERRAL_ASK_WEEKS
 from crm.workdays import business_days_after, next_business_day, next_business_day_after, week_start
 
 # Calendar lengths of the cadences that are not whole months.
@@ -75,6 +75,16 @@ class RuleSettings:
             MAX_REFERRAL_ASK_WEEKS,
         ),
     )
+    history_days: int = _number(
+        30,
+        RuleNumber(
+            "Nudge about history logged within",
+            "An outreach you log after both reminders have passed gets one nudge if it is this "
+            "recent; an older one plans nothing.",
+            "days",
+            MAX_HISTORY_DAYS,
+        ),
+    )
     after_interview_cadence: str = Cadence.MONTHLY
 
     def __post_init__(self) -> None:
@@ -112,6 +122,8 @@ class PlannedFollowUp:
     kind: FollowUpKind
     due: date
     reason: str
+    # Planned after its own date had passed (a thank-you for an interview held days ago).
+    late: bool = False
 
 
 def outreach_followups(
@@ -144,16 +156,48 @@ def outreach_followups(
     return planned
 
 
+def outreach_followups_from(
+    sent_on: date,
+    today: date,
+    settings: RuleSettings,
+    contact_name: str,
+    company_name: str | None,
+) -> list[PlannedFollowUp]:
+    """The 3B7 follow-ups still ahead of today, for an outreach logged on or after it was sent.
+
+    History never floods: when both windows have passed, a recent outreach (within
+    settings.history_days) gets one nudge the next business day, an older one nothing."""
+    planned = outreach_followups(sent_on, settings, contact_name, company_name)
+    ahead = [plan for plan in planned if plan.due >= today]
+    if ahead or (today - sent_on).days > settings.history_days:
+        return ahead
+    return [
+        PlannedFollowUp(
+            kind=FollowUpKind.NUDGE,
+            due=next_business_day_after(today),
+            reason=f"Nudge {contact_name} once, politely: your message of {sent_on:%a %d %b} "
+            "has had no reply.",
+            late=True,
+        )
+    ]
+
+
 def closes_on_reply(kind: str) -> bool:
     """Return True when a reply makes this kind of follow-up unnecessary."""
     return kind in (FollowUpKind.SECOND_PERSON, FollowUpKind.NUDGE)
 
 
 def interview_done_followups(
-    done_on: date, settings: RuleSettings, contact_name: str
+    done_on: date, settings: RuleSettings, contact_name: str, today: date | None = None
 ) -> list[PlannedFollowUp]:
-    """Plan the thank-you, progress update and referral ask, each on its own business day."""
+    """Plan the thank-you, progress update and referral ask, each on its own business day.
+
+    Given today, nothing is due before it: a thank-you whose day has passed is due the next
+    business day (marked late), and the later steps keep their own dates when still ahead."""
     thank_you_due = next_business_day(done_on + timedelta(days=settings.thank_you_days))
+    late = today is not None and thank_you_due < today
+    if today is not None and late:
+        thank_you_due = next_business_day_after(today)
     update_due = next_business_day(done_on + timedelta(days=settings.update_days))
     referral_due = week_start(done_on) + timedelta(weeks=settings.referral_ask_weeks)
     # With 0 weeks the Monday of this week may already be past; ask no earlier than the interview.
@@ -174,7 +218,8 @@ def interview_done_followups(
         PlannedFollowUp(
             kind=FollowUpKind.THANK_YOU,
             due=thank_you_due,
-            reason=f"Thank {contact_name} for their time while the conversation is fresh.",
+            reason=_thank_you_reason(contact_name, done_on, late),
+            late=late,
         ),
         PlannedFollowUp(
             kind=FollowUpKind.UPDATE,
@@ -187,6 +232,20 @@ def interview_done_followups(
             reason=f"Ask {contact_name} if there is someone else you should talk to.",
         ),
     ]
+
+
+def thank_you_is_late(held_on: date, today: date) -> bool:
+    """A thank-you sent after the day of the interview: its words must not say "today"."""
+    return today > held_on
+
+
+def _thank_you_reason(contact_name: str, held_on: date, late: bool) -> str:
+    if late:
+        return (
+            f"Thank {contact_name} for your conversation on {held_on:%a %d %b}: "
+            "a late thank-you still counts."
+        )
+    return f"Thank {contact_name} for their time while the conversation is fresh."
 
 
 def cadence_after_interview(current: str, settings: RuleSettings) -> str:

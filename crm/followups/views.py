@@ -19,6 +19,7 @@ from crm.followups.services import (
     dismiss,
     snooze,
 )
+from crm.followups.threads import reopen
 from crm.formatting import day_label
 from crm.forms import ConfirmForm
 from crm.models import FollowUp
@@ -69,6 +70,18 @@ def dismiss_view(followup_id: int) -> ResponseReturnValue:
         "Dismissed the follow-up for {name}.",
         "Dismissed the check-in reminder. Check in on the Plan page whenever you like; "
         "saving one plans the next.",
+    )
+
+
+@bp.route("/follow-ups/<int:followup_id>/reopen", methods=["POST"])
+def reopen_view(followup_id: int) -> ResponseReturnValue:
+    """Bring back a follow-up that a reply, a decline or a message closed."""
+    today = clock.user_today(current_user)
+    return _act(
+        followup_id,
+        lambda row: reopen(row, today),
+        "Reopened the follow-up for {name}.",
+        "Reopened the check-in reminder.",
     )
 
 

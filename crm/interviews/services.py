@@ -12,10 +12,9 @@ from sqlalchemy.orm import contains_eager
 from crm import clock
 from crm.enums import FollowUpKind, InterviewStatus
 from crm.extensions import db
-from crm.followups import rules
+from crm.followups import rules, threads
 from crm.followups.services import (
     add_planned,
-    close_company_followups,
     close_interview_followup,
     record_interaction,
     settings_for,
@@ -133,12 +132,13 @@ def mark_done(user: User, interview: Interview, now: datetime) -> list[rules.Pla
     interview.done_on = held_on
     interview.sequence += 1
     settings = settings_for(user)
-    # Timed from the day it was held; a late click shows the thank-you as overdue, honestly.
-    planned = rules.interview_done_followups(held_on, settings, contact.full_name)
+    today = clock.user_today(user, now)
+    # Timed from the day it was held; nothing due before today (a late thank-you says so).
+    planned = rules.interview_done_followups(held_on, settings, contact.full_name, today)
     add_planned(contact, planned, interview_id=interview.id)
     contact.cadence = rules.cadence_after_interview(contact.cadence, settings)
     record_interaction(contact, held_on)
-    close_company_followups(contact, f"Interviewed {contact.full_name}", whole_company=False)
+    threads.close_on_interview(contact, held_on, today)
     return planned
 
 

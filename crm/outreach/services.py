@@ -2,20 +2,16 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 from sqlalchemy import select
 
 from crm import clock
-from crm.enums import FollowUpKind, FollowUpState, OutreachStatus
+from crm.enums import FollowUpKind, FollowUpState, OutreachStatus, ThreadStep
 from crm.extensions import db
-from crm.followups import rules
-from crm.followups.services import (
-    add_planned,
-    close_company_followups,
-    record_interaction,
-    settings_for,
-)
+from crm.followups import rules, threads
+from crm.followups.services import add_planned, record_interaction, settings_for
 from crm.models import Contact, FollowUp, Outreach, User
 from crm.outreach.reframe import reframe
 
@@ -40,6 +36,15 @@ def find_recent_twin(
     ).first()
 
 
+@dataclass
+class Logged:
+    """An outreach just logged, what it did to the person's thread, and what it planned."""
+
+    outreach: Outreach
+    step: ThreadStep
+    planned: list[rules.PlannedFollowUp] = field(default_factory=list)
+
+
 def log_outreach(
     user: User,
     contact: Contact,
@@ -49,17 +54,33 @@ def log_outreach(
     summary: str | None,
     today: date,
 ) -> Outreach:
-    """Record an attempt; awaiting a reply plans the 3B and 7B follow-ups."""
+    """Record an attempt; awaiting a reply plans the 3B and 7B follow-ups (see log_message)."""
+    return log_message(user, contact, channel, sent_on, status, summary, today).outreach
+
+
+def log_message(
+    user: User,
+    contact: Contact,
+    channel: str,
+    sent_on: date,
+    status: str,
+    summary: str | None,
+    today: date,
+) -> Logged:
+    """Record an attempt as part of the person's thread: a first message plans the follow-ups
+    still ahead of today, one inside an open thread is its nudge, a reply or a no ends it."""
     if sent_on > today + timedelta(days=1):
         raise OutreachError("That date is in the future. Log outreach once it is sent.")
+    in_thread = threads.thread_is_open(contact)
     outreach = Outreach(
         user_id=user.id,
         contact_id=contact.id,
+        company_id=contact.company_id,
         channel=channel,
         sent_on=sent_on,
         status=status,
         summary=summary,
-        reply_on=sent_on if status == OutreachStatus.REPLIED else None,
+        reply_on=sent_on if status in ANSWERED else None,
     )
     db.session.add(outreach)
     db.session.flush()
@@ -68,22 +89,48 @@ def log_outreach(
         contact.first_outreach_on = sent_on
     if status == OutreachStatus.REPLIED and contact.replied_on is None:
         contact.replied_on = sent_on
-    if contact.company_id is not None:
-        # Writing to this person is the "second person" the company's other 3Bs asked for.
-        close_company_followups(
-            contact,
-            f"You reached {contact.full_name} at {contact.company_name}",
-            kinds=(FollowUpKind.SECOND_PERSON,),
-            others_only=True,
-        )
-    if status == OutreachStatus.AWAITING:
-        planned = rules.outreach_followups(
-            sent_on, settings_for(user), contact.full_name, contact.company_name
-        )
-        add_planned(contact, planned, outreach_id=outreach.id)
-    elif status == OutreachStatus.REPLIED:
-        close_company_followups(contact, f"{contact.full_name} replied")
-    return outreach
+    if status != OutreachStatus.AWAITING:
+        _answered(contact, outreach, status, sent_on, today)
+        return Logged(outreach, ThreadStep.ENDED)
+    if threads.close_nudge_as_sent(contact, sent_on, today):
+        return Logged(outreach, ThreadStep.NUDGED)
+    if in_thread:
+        return Logged(outreach, ThreadStep.IN_THREAD)
+    return _start_thread(user, contact, outreach, today)
+
+
+ANSWERED = (OutreachStatus.REPLIED, OutreachStatus.DECLINED)
+
+
+def _start_thread(user: User, contact: Contact, outreach: Outreach, today: date) -> Logged:
+    """A first message: the company's other 3Bs are done, and the steps still ahead planned."""
+    if contact.company is not None:
+        threads.close_second_persons_at(contact, contact.company, outreach.sent_on, today)
+    settings = settings_for(user)
+    name, company = contact.full_name, contact.company_name
+    every = rules.outreach_followups(outreach.sent_on, settings, name, company)
+    planned = rules.outreach_followups_from(outreach.sent_on, today, settings, name, company)
+    add_planned(contact, planned, outreach_id=outreach.id)
+    return Logged(outreach, _history_step(len(every), planned), planned)
+
+
+def _history_step(every: int, planned: list[rules.PlannedFollowUp]) -> ThreadStep:
+    """How much of the routine was still ahead of today."""
+    if not planned:
+        return ThreadStep.HISTORY_ONLY
+    if any(plan.late for plan in planned):
+        return ThreadStep.HISTORY_NUDGE
+    return ThreadStep.STARTED if len(planned) == every else ThreadStep.FROM_HISTORY
+
+
+def _answered(contact: Contact, outreach: Outreach, status: str, on: date, today: date) -> int:
+    """A reply, a no or no response ends the thread; a reply closes the company's follow-ups."""
+    threads.end_thread(contact, status, on)
+    if status == OutreachStatus.REPLIED:
+        return threads.close_on_reply(contact, outreach.company, on, today)
+    if status == OutreachStatus.DECLINED:
+        return threads.close_on_decline(contact, on, today)
+    return 0
 
 
 def set_status(outreach: Outreach, status: str, today: date) -> int:
@@ -91,23 +138,16 @@ def set_status(outreach: Outreach, status: str, today: date) -> int:
     if outreach.status == status:
         raise OutreachError("That is already recorded.")
     outreach.status = status
-    closed = 0
+    contact = outreach.contact
+    if status in ANSWERED:
+        outreach.reply_on = today
     if status == OutreachStatus.REPLIED:
-        outreach.reply_on = today
-        record_interaction(outreach.contact, today)
-        if outreach.contact.replied_on is None:
-            outreach.contact.replied_on = today
-        closed = close_company_followups(outreach.contact, f"{outreach.contact.full_name} replied")
-    elif status == OutreachStatus.DECLINED:
-        outreach.reply_on = today
-        # A no is a cue to try someone else at the company: only the nudge to this person goes.
-        closed = close_company_followups(
-            outreach.contact,
-            f"{outreach.contact.full_name} declined",
-            kinds=(FollowUpKind.NUDGE,),
-            whole_company=False,
-        )
-    return closed
+        record_interaction(contact, today)
+        if contact.replied_on is None:
+            contact.replied_on = today
+    if status == OutreachStatus.AWAITING:
+        return 0
+    return _answered(contact, outreach, status, today, today)
 
 
 def next_step_words(outreach: Outreach, today: date) -> str:
@@ -121,13 +161,14 @@ def next_step_words(outreach: Outreach, today: date) -> str:
         )
     )
     other = None
-    if contact.company_id is not None:
-        # Someone at the same company not reached yet: the "second person" of the 3B routine.
+    company = outreach.company
+    if company is not None:
+        # Someone at the company where they were reached, not reached yet: the 3B's person.
         other = db.session.scalars(
             select(Contact)
             .where(
                 Contact.user_id == contact.user_id,
-                Contact.company_id == contact.company_id,
+                Contact.company_id == company.id,
                 Contact.id != contact.id,
                 Contact.first_outreach_on.is_(None),
             )
@@ -138,7 +179,7 @@ def next_step_words(outreach: Outreach, today: date) -> str:
         outreach.status,
         contact.full_name,
         today,
-        company=contact.company_name,
+        company=company.name if company is not None else None,
         nudge_on=nudge_on,
         other_person=other.full_name if other else None,
     )

@@ -31,7 +31,7 @@ from crm.followups.forms import FollowUpForm, followup_form
 from crm.followups.services import add_manual, colleagues_for
 from crm.formatting import day_label
 from crm.messages.services import followup_messages
-from crm.models import Contact, FollowUp
+from crm.models import Contact, FollowUp, Outreach
 from crm.outreach.forms import outreach_form
 from crm.plan.models import Obstacle, TargetRole
 from crm.plan.obstacles import obstacles_for_contact
@@ -70,6 +70,23 @@ def _is_open_followup(entry: TimelineEntry) -> bool:
     return isinstance(entry.item, FollowUp) and entry.item.status == FollowUpState.OPEN
 
 
+def closed_in_open_threads(timeline: list[TimelineEntry]) -> list[FollowUp]:
+    """Thread follow-ups an event closed while the person's own message still awaits a reply:
+    the page says what closed them, with a way to bring them back."""
+    awaiting = {
+        e.item.id
+        for e in timeline
+        if isinstance(e.item, Outreach) and e.item.status == OutreachStatus.AWAITING
+    }
+    return [
+        e.item
+        for e in timeline
+        if isinstance(e.item, FollowUp)
+        and e.item.status == FollowUpState.CLOSED
+        and e.item.outreach_id in awaiting
+    ]
+
+
 def _page_forms(
     contact: Contact, today: date, failed: dict[str, FlaskForm]
 ) -> dict[str, FlaskForm]:
@@ -103,6 +120,7 @@ def render_contact_page(
         introduced=introduced_people(contact),
         timeline=[e for e in timeline if not _is_open_followup(e)],
         open_followups=open_followups,
+        closed_in_thread=closed_in_open_threads(timeline),
         colleagues=colleagues_for(current_user.id, open_followups),
         messages=followup_messages(current_user, open_followups),
         today=today,

@@ -3,21 +3,24 @@ filled in without JavaScript, the page again with the form, its check and its er
 
 from __future__ import annotations
 
+from datetime import date
+
 from flask import flash, redirect, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_login import current_user
 
 from crm import clock
 from crm.access import get_contact_or_404
-from crm.enums import OutreachStatus, TemplateKind
+from crm.enums import FollowUpKind, TemplateKind, ThreadStep
 from crm.extensions import db
+from crm.formatting import day_label
 from crm.messages.check import check_message
 from crm.messages.mailto import mailto_link
 from crm.messages.services import filled_for_contact
 from crm.models import Contact
 from crm.outreach import bp as outreach_bp
 from crm.outreach.forms import OutreachForm
-from crm.outreach.services import OutreachError, find_recent_twin, log_outreach
+from crm.outreach.services import Logged, OutreachError, find_recent_twin, log_message
 from crm.pages.contact import render_contact_page
 
 LOGGED_AWAITING = (
@@ -49,25 +52,58 @@ def _logged(contact: Contact, form: OutreachForm) -> bool:
     if find_recent_twin(contact, form.channel.data, form.sent_on.data, summary):
         flash("That outreach is already logged.", "info")
         return True
+    today = clock.user_today(current_user)
     try:
-        log_outreach(
+        logged = log_message(
             current_user,
             contact,
             form.channel.data,
             form.sent_on.data,
             form.status.data,
             summary,
-            clock.user_today(current_user),
+            today,
         )
     except OutreachError as error:
         db.session.rollback()
         form.sent_on.errors.append(str(error))
         return False
     db.session.commit()
-    flash(LOGGED_AWAITING if form.status.data == OutreachStatus.AWAITING else "Logged.", "success")
+    flash(logged_words(logged, today), "success")
     if summary:
         flash(_check_summary(contact, summary, form.template.data), "info")
     return True
+
+
+# What the flash says after saving, for the steps whose words name nothing planned.
+_STEP_WORDS = {
+    ThreadStep.STARTED: LOGGED_AWAITING,
+    ThreadStep.NUDGED: (
+        "Logged as your nudge to {name}: “Nudge once” is done. Nothing new is planned; "
+        "when they reply, mark it on their page."
+    ),
+    ThreadStep.IN_THREAD: (
+        "Logged as part of your open thread with {name}: nothing new is planned."
+    ),
+    ThreadStep.HISTORY_ONLY: "Logged as history: nothing to follow up.",
+    ThreadStep.ENDED: "Logged.",
+}
+
+
+def logged_words(logged: Logged, today: date) -> str:
+    """The flash after saving, fitting what was logged: a first message, the nudge, a message
+    inside the thread, or history."""
+    contact = logged.outreach.contact
+    name = contact.first_name or contact.full_name
+    if logged.step in _STEP_WORDS:
+        return _STEP_WORDS[logged.step].format(name=name)
+    if logged.step == ThreadStep.HISTORY_NUDGE:
+        due = day_label(logged.planned[0].due, today)
+        return f"Logged as history. With no reply since, nudge {name} once on {due}."
+    steps = [
+        f"{FollowUpKind(plan.kind).label.lower()} on {day_label(plan.due, today)}"
+        for plan in logged.planned
+    ]
+    return f"Logged as history. Still ahead: {', '.join(steps)}."
 
 
 def _introducer(contact: Contact) -> str | None:

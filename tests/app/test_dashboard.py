@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 from sqlalchemy import select, update
 
@@ -13,10 +13,13 @@ from tests.app.networking import TODAY, add, log
 from tests.conftest import counting_statements
 
 
-def test_dashboard_shows_due_items_goal_rates_and_pipeline(client, user, app, fixed_today):
+def test_dashboard_shows_due_items_goal_rates_and_pipeline(client, user, app, fixed_today, clock):
     jane = add(client, "Jane")
     ravi = add(client, "Ravi", company="Globex", network="alumni")
+    # Logged on the day it was sent, so its follow-ups are overdue by now.
+    clock.set(datetime(2026, 11, 13, 12, tzinfo=UTC))
     log(client, jane, sent_on=date(2026, 11, 13))
+    clock.set(datetime(2026, 11, 25, 12, tzinfo=UTC))
     log(client, ravi, sent_on=TODAY, summary="Hello")
     with app.app_context():
         ravi_outreach = db.session.scalar(select(Outreach.id).where(Outreach.contact_id == ravi))

@@ -13,9 +13,12 @@ from crm.models import Contact, FollowUp, User
 from tests.app.networking import TODAY, add, followups, log
 
 
-def test_followups_page_groups_and_actions(client, user, app, fixed_today):
+def test_followups_page_groups_and_actions(client, user, app, fixed_today, clock):
     jane = add(client, "Jane")
+    # Logged on the day it was sent, so its follow-ups are overdue by now.
+    clock.set(datetime(2026, 11, 13, 12, tzinfo=UTC))
     log(client, jane, sent_on=date(2026, 11, 13))  # 3B due Wed 18 (overdue), 7B Tue 24 (overdue)
+    clock.set(datetime(2026, 11, 25, 12, tzinfo=UTC))
     ravi = add(client, "Ravi", company="Globex")
     log(client, ravi, sent_on=date(2026, 11, 20))  # 3B due Wed 25 (today), 7B Tue 1 Dec (week)
     olga = add(client, "Olga", company="Initech")

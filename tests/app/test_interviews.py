@@ -135,9 +135,10 @@ def test_a_future_interview_cannot_be_marked_done_and_past_ones_time_from_their_
     ).headers["Location"]
     client.post(f"{past}/done")
     assert followups(app, status="open") == [
-        # Held on Friday 20: the thank-you rolls to Monday 23 (overdue, honestly), so the
-        # referral ask takes Tuesday 24; the update stays a week after, on Friday 27.
-        (jane, "thank_you", date(2026, 11, 23), "open"),
-        (jane, "referral_ask", date(2026, 11, 24), "open"),
-        (jane, "update", date(2026, 11, 27), "open"),
+        # Held on Friday 20, marked done on Wednesday 25: the thank-you (due Monday 23) is
+        # due the next business day, Thursday 26; the referral ask (Monday 23) and the update
+        # (Friday 27) follow on days of their own after it, none before today.
+        (jane, "thank_you", date(2026, 11, 26), "open"),
+        (jane, "referral_ask", date(2026, 11, 27), "open"),
+        (jane, "update", date(2026, 11, 30), "open"),
     ]

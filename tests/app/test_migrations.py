@@ -279,3 +279,45 @@ def test_search_texts_get_their_tags_in_one_order_whichever_order_they_were_writ
             # Tags by their key, as crm.normalize.contact_derived now gives them; one tag: as was.
             assert list(texts.scalars()) == ["ana lima acme cafe data mentor", "bo lima solo"]
         db.engine.dispose()
+
+
+def test_outreach_takes_its_contacts_company_where_they_were_reached(empty_database_url):
+    app = make_test_app(empty_database_url)
+    with app.app_context():
+        upgrade(revision="0023")
+        with db.engine.begin() as connection:
+            connection.execute(OLD_USER)
+            connection.execute(
+                text(
+                    "INSERT INTO company (id, user_id, name, name_key, sort_name, is_target, "
+                    "created_at) VALUES (7, 1, 'Globex', 'globex', 'globex', false, "
+                    "'2024-01-01 00:00:00+00')"
+                )
+            )
+            for contact_id, company_id in ((1, 7), (2, None)):
+                connection.execute(
+                    text(
+                        "INSERT INTO contact (id, user_id, uid, first_name, last_name, network, "
+                        "source, cadence, company_id, created_at, updated_at) VALUES (:id, 1, "
+                        ":uid, 'Ada', 'Lovelace', 'work', 'manual', 'none', :company, "
+                        "'2024-01-01 00:00:00+00', '2024-01-01 00:00:00+00')"
+                    ),
+                    {"id": contact_id, "uid": f"c-{contact_id}", "company": company_id},
+                )
+                connection.execute(
+                    text(
+                        "INSERT INTO outreach (user_id, contact_id, channel, sent_on, status, "
+                        "created_at) VALUES (1, :id, 'email', '2024-03-01', 'awaiting', "
+                        "'2024-01-01 00:00:00+00')"
+                    ),
+                    {"id": contact_id},
+                )
+        upgrade()
+        with db.engine.connect() as connection:
+            rows = connection.execute(
+                text("SELECT contact_id, company_id FROM outreach ORDER BY contact_id")
+            ).all()
+            history = connection.execute(text('SELECT history_days FROM "user"')).scalar()
+        assert [tuple(row) for row in rows] == [(1, 7), (2, None)]
+        assert history == 30
+        db.engine.dispose()

@@ -101,6 +101,6 @@ def test_writing_to_a_second_person_closes_the_first_ones_3b(client, user, app, 
     with app.app_context():
         closed = db.session.scalars(select(FollowUp).where(FollowUp.status == "closed")).all()
         assert [(f.contact_id, f.kind, f.closed_note) for f in closed] == [
-            (jane, "3b", "You reached Ravi Tester at Acme")
+            (jane, "3b", "Closed: you reached Ravi Tester at Acme on Wed 25 Nov")
         ]
     assert (ravi, "3b", date(2026, 11, 30), "open") in followups(app)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import UTC, date, datetime
 
 from sqlalchemy import select
 
@@ -11,7 +11,7 @@ from crm.models import User
 from tests.app.networking import add, followups, log
 
 
-def test_settings_change_the_rules(client, user, app, fixed_today):
+def test_settings_change_the_rules(client, user, app, fixed_today, clock):
     page = client.get("/settings").get_data(as_text=True)
     assert "Europe/Paris" in page
     data = {
@@ -22,6 +22,7 @@ def test_settings_change_the_rules(client, user, app, fixed_today):
         "thank_you_days": "1",
         "update_days": "7",
         "referral_ask_weeks": "1",
+        "history_days": "30",
         "after_interview_cadence": "3m",
     }
     assert client.post("/settings", data=data).status_code == 302
@@ -37,6 +38,7 @@ def test_settings_change_the_rules(client, user, app, fixed_today):
         saved = db.session.scalar(select(User))
         assert (saved.time_zone, saved.weekly_goal, saved.nudge_days) == ("Asia/Tokyo", 8, 5)
     jane = add(client, "Jane")
+    clock.set(datetime(2026, 11, 20, 12, tzinfo=UTC))  # logged the day it was sent
     log(client, jane)
     assert [d for _, _, d, _ in followups(app)] == [date(2026, 11, 24), date(2026, 11, 27)]
 
@@ -47,7 +49,8 @@ def test_settings_turn_the_morning_email_on_at_an_hour(app, client, auth):
     form = {
         "time_zone": "Europe/Berlin", "weekly_goal": 5, "second_person_days": 3,
         "nudge_days": 7, "thank_you_days": 1, "update_days": 7, "referral_ask_weeks": 1,
-        "after_interview_cadence": "1m", "morning_email": "y", "morning_email_hour": "6",
+        "history_days": 30, "after_interview_cadence": "1m", "morning_email": "y",
+        "morning_email_hour": "6",
     }  # fmt: skip
 
     response = client.post("/settings", data=form, follow_redirects=True)

@@ -79,6 +79,7 @@ def test_an_existing_alias_shows_its_canonical_zone_and_saves_it(client, user, a
         "thank_you_days": "1",
         "update_days": "7",
         "referral_ask_weeks": "1",
+        "history_days": "30",
         "after_interview_cadence": "1m",
     }
     assert client.post("/settings", data=data).status_code == 302

@@ -4,7 +4,7 @@ post back."""
 from __future__ import annotations
 
 import re
-from datetime import date
+from datetime import UTC, date, datetime
 from urllib.parse import parse_qs
 
 import pytest
@@ -50,10 +50,12 @@ def test_a_company_link_leads_to_the_same_list_as_url_for(app, client, user, scr
         assert "1 contact match" in listed and str(escape(name)) in listed
 
 
-def test_row_forms_carry_the_token_and_come_back_to_the_page(app, client, user, fixed_today):
+def test_row_forms_carry_the_token_and_come_back_to_the_page(app, client, user, fixed_today, clock):
     """Every small form on the Follow-ups page posts the session's token and returns here."""
     jane = add(client, "Jane")
+    clock.set(datetime(2026, 11, 13, 12, tzinfo=UTC))  # logged the day it was sent
     log(client, jane, sent_on=date(2026, 11, 13))
+    clock.set(datetime(2026, 11, 25, 12, tzinfo=UTC))
     app.config["WTF_CSRF_ENABLED"] = True
     try:
         path = '/follow-ups?view=all&x="><script>'

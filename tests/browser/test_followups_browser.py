@@ -52,6 +52,10 @@ def test_followup_story(page, live_server, check_a11y, app):
     page.get_by_role("button", name="Register").click()
     today = date.fromisoformat(page.evaluate("() => new Date().toLocaleDateString('en-CA')"))
     friday = last_friday(today)
+    if business_days_after(friday, 3) < today:
+        # On a Thursday last Friday's 3B has passed (history plans only what is ahead):
+        # tomorrow's Friday, which the form accepts, keeps the story's dates.
+        friday += timedelta(days=7)
 
     add_contact(page, live_server, "Jane", "Acme")
     log_outreach(page, friday, "Could I ask you about your path into data?")

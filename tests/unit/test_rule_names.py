@@ -21,6 +21,7 @@ def test_rule_names_follow_the_settings_dataclass() -> None:
         "thank_you_days",
         "update_days",
         "referral_ask_weeks",
+        "history_days",
         "after_interview_cadence",
     )
     assert set(RULE_NUMBERS) == set(RULE_NAMES) - {"after_interview_cadence"}
