@@ -1,0 +1,64 @@
+"""The figures above the tree, pure: is "who else should I talk to?" growing the network?"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from crm.network.tree import Person, introducers, longest_chain
+
+
+@dataclass(frozen=True)
+class Share:
+    """Part of a whole, as a person reads it: "3 of 4 (75%)"."""
+
+    part: int
+    whole: int
+
+    @property
+    def percent(self) -> int | None:
+        """The share in whole percent, or None when there is no whole to share."""
+        return round(100 * self.part / self.whole) if self.whole else None
+
+
+@dataclass(frozen=True)
+class Figures:
+    interviews_held: int
+    # People introduced by someone, and those whose introducer the user interviewed.
+    suggested: int
+    suggested_by_interviewed: int
+    # Suggested people reached, of all suggested; replies of those reached.
+    reached: Share
+    replied: Share
+    # Replies of the people reached whom nobody introduced.
+    cold_replied: Share
+    # The longest line of introductions, first-degree contact first.
+    chain: list[Person]
+
+    @property
+    def names_per_interview(self) -> float | None:
+        """Names suggested by people interviewed, per interview held (one decimal)."""
+        if not self.interviews_held:
+            return None
+        return round(self.suggested_by_interviewed / self.interviews_held, 1)
+
+
+def network_figures(
+    people: Iterable[Person], interviews_held: int, all_reached: int, all_replied: int
+) -> Figures:
+    """The figures from the people in the tree and the user's totals of interviews held, of
+    people reached and of those who replied (everyone, suggested or not)."""
+    by_id = {person.id: person for person in people}
+    parents = introducers(by_id)
+    suggested = [by_id[person_id] for person_id in parents]
+    reached = [person for person in suggested if person.reached]
+    replied = sum(person.replied for person in reached)
+    return Figures(
+        interviews_held=interviews_held,
+        suggested=len(suggested),
+        suggested_by_interviewed=sum(by_id[parents[p.id]].interviewed for p in suggested),
+        reached=Share(len(reached), len(suggested)),
+        replied=Share(replied, len(reached)),
+        cold_replied=Share(max(0, all_replied - replied), max(0, all_reached - len(reached))),
+        chain=longest_chain(by_id.values()),
+    )

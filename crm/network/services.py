@@ -1,0 +1,121 @@
+"""The Network page's reads: three statements, whatever the size of the user's network.
+
+The people in the tree (everyone someone introduced, and the first-degree contacts who
+introduced someone), the interviews held per person, and the user's totals of people reached
+and of replies; crm.network.tree and crm.network.figures do the rest in memory.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import BindParameter, bindparam, func, select, union_all
+
+from crm.enums import InterviewStatus
+from crm.models import Contact, Interview
+from crm.names import display_name
+from crm.network.drawing import Drawing, lay_out
+from crm.network.figures import Figures, network_figures
+from crm.network.tree import Node, Person, build_forest, pages_of
+from crm.prebuilt import Prebuilt, prebuilt
+
+# Lines of the tree drawn on one page; more trees go to the next page.
+LINES_PER_PAGE = 120
+
+
+@prebuilt
+def _people_statement() -> Prebuilt[*tuple[Any, ...]]:
+    """Everyone introduced (over ix_contact_user_referred), and the first-degree contacts
+    who introduced one of them: name, introducer, reached and replied."""
+    user_id: BindParameter[int] = bindparam("user_id")
+    columns = (
+        Contact.id,
+        Contact.first_name,
+        Contact.last_name,
+        Contact.email,
+        Contact.introduced_by_id,
+        Contact.first_outreach_on,
+        Contact.replied_on,
+    )
+    introduced = (Contact.user_id == user_id, Contact.introduced_by_id.is_not(None))
+    introducer_ids = select(Contact.introduced_by_id).where(*introduced)
+    statement = union_all(
+        select(*columns).where(*introduced),
+        select(*columns).where(
+            Contact.user_id == user_id,
+            Contact.introduced_by_id.is_(None),
+            Contact.id.in_(introducer_ids),
+        ),
+    )
+    return Prebuilt(statement, "user_id")
+
+
+@prebuilt
+def _interviews_held_statement() -> Prebuilt[int, int]:
+    """Interviews held per person (over ix_interview_user_status_done)."""
+    statement = (
+        select(Interview.contact_id, func.count())
+        .where(Interview.user_id == bindparam("user_id"), Interview.status == InterviewStatus.DONE)
+        .group_by(Interview.contact_id)
+    )
+    return Prebuilt(statement, "user_id")
+
+
+@prebuilt
+def _reached_statement() -> Prebuilt[int, int]:
+    """Everyone reached, and those who replied (over ix_contact_user_reached alone)."""
+    statement = select(func.count(), func.count(Contact.replied_on)).where(
+        Contact.user_id == bindparam("user_id"), Contact.first_outreach_on.is_not(None)
+    )
+    return Prebuilt(statement, "user_id")
+
+
+def network_people(user_id: int) -> tuple[list[Person], int]:
+    """The people of the user's tree of introductions, and the interviews the user held."""
+    held = dict(_interviews_held_statement().execute({"user_id": user_id}).tuples().all())
+    people = [
+        Person(
+            id=row.id,
+            name=display_name(row.first_name, row.last_name, row.email),
+            introduced_by=row.introduced_by_id,
+            reached=row.first_outreach_on is not None,
+            replied=row.first_outreach_on is not None and row.replied_on is not None,
+            interviewed=row.id in held,
+        )
+        for row in _people_statement().execute({"user_id": user_id})
+    ]
+    return people, sum(held.values())
+
+
+@dataclass(frozen=True)
+class NetworkView:
+    figures: Figures
+    trees: list[Node]
+    drawing: Drawing
+    page: int
+    pages: int
+    # First-degree contacts who introduced someone, on every page.
+    first_degree: int
+
+    @property
+    def empty(self) -> bool:
+        return not self.trees
+
+
+def network_view(user_id: int, page: int = 1) -> NetworkView:
+    """The figures, and one page of the tree of introductions laid out for drawing."""
+    people, interviews_held = network_people(user_id)
+    reached, replied = _reached_statement().execute({"user_id": user_id}).tuples().one()
+    trees = build_forest(people)
+    pages = pages_of(trees, LINES_PER_PAGE)
+    page = min(max(page, 1), len(pages))
+    shown = pages[page - 1]
+    return NetworkView(
+        figures=network_figures(people, interviews_held, reached, replied),
+        trees=shown,
+        drawing=lay_out(shown),
+        page=page,
+        pages=len(pages),
+        first_degree=sum(1 for tree in trees if tree.person.introduced_by is None),
+    )
