@@ -13,14 +13,14 @@ from crm.enums import NetworkStage
 from crm.network.tree import Node
 
 LINE_HEIGHT = 28
-INDENT = 22
+INDENT = 20
 MARK_RADIUS = 6
 LEFT = 10
 TEXT_GAP = 12
 # About the width of a character at the SVG's 13 px text, to size the picture.
 CHAR_WIDTH = 7
 # Names longer than this are cut in the picture (the table has them whole).
-NAME_CHARS = 24
+NAME_CHARS = 22
 
 
 @dataclass(frozen=True)

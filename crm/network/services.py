@@ -25,7 +25,7 @@ LINES_PER_PAGE = 120
 
 
 @prebuilt
-def _people_statement() -> Prebuilt[*tuple[Any, ...]]:
+def _network_people_statement() -> Prebuilt[*tuple[Any, ...]]:
     """Everyone introduced (over ix_contact_user_referred), and the first-degree contacts
     who introduced one of them: name, introducer, reached and replied."""
     user_id: BindParameter[int] = bindparam("user_id")
@@ -63,7 +63,7 @@ def _interviews_held_statement() -> Prebuilt[int, int]:
 
 
 @prebuilt
-def _reached_statement() -> Prebuilt[int, int]:
+def _reached_and_replied_statement() -> Prebuilt[int, int]:
     """Everyone reached, and those who replied (over ix_contact_user_reached alone)."""
     statement = select(func.count(), func.count(Contact.replied_on)).where(
         Contact.user_id == bindparam("user_id"), Contact.first_outreach_on.is_not(None)
@@ -83,7 +83,7 @@ def network_people(user_id: int) -> tuple[list[Person], int]:
             replied=row.first_outreach_on is not None and row.replied_on is not None,
             interviewed=row.id in held,
         )
-        for row in _people_statement().execute({"user_id": user_id})
+        for row in _network_people_statement().execute({"user_id": user_id})
     ]
     return people, sum(held.values())
 
@@ -106,7 +106,7 @@ class NetworkView:
 def network_view(user_id: int, page: int = 1) -> NetworkView:
     """The figures, and one page of the tree of introductions laid out for drawing."""
     people, interviews_held = network_people(user_id)
-    reached, replied = _reached_statement().execute({"user_id": user_id}).tuples().one()
+    reached, replied = _reached_and_replied_statement().execute({"user_id": user_id}).tuples().one()
     trees = build_forest(people)
     pages = pages_of(trees, LINES_PER_PAGE)
     page = min(max(page, 1), len(pages))

@@ -32,7 +32,7 @@ class Person:
 
 
 def stage_of(person: Person, introduced_anyone: bool) -> NetworkStage:
-    """The furthest stage a person reached: suggested, reached, replied, interviewed, referred on."""
+    """How far a person got: suggested, reached, replied, interviewed or referred on."""
     if introduced_anyone:
         return NetworkStage.REFERRED_ON
     if person.interviewed:
