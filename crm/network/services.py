@@ -73,7 +73,10 @@ def _reached_and_replied_statement() -> Prebuilt[int, int]:
 
 def network_people(user_id: int) -> tuple[list[Person], int]:
     """The people of the user's tree of introductions, and the interviews the user held."""
-    held = dict(_interviews_held_statement().execute({"user_id": user_id}).tuples().all())
+    held = {
+        contact_id: n
+        for contact_id, n in _interviews_held_statement().execute({"user_id": user_id})
+    }
     people = [
         Person(
             id=row.id,
@@ -106,7 +109,7 @@ class NetworkView:
 def network_view(user_id: int, page: int = 1) -> NetworkView:
     """The figures, and one page of the tree of introductions laid out for drawing."""
     people, interviews_held = network_people(user_id)
-    reached, replied = _reached_and_replied_statement().execute({"user_id": user_id}).tuples().one()
+    reached, replied = _reached_and_replied_statement().execute({"user_id": user_id}).one()
     trees = build_forest(people)
     pages = pages_of(trees, LINES_PER_PAGE)
     page = min(max(page, 1), len(pages))
