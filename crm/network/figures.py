@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from dataclasses import dataclass
 
-from crm.network.tree import Person, introducers, longest_chain
+from crm.network.tree import Forest, Person
 
 
 @dataclass(frozen=True)
@@ -44,12 +43,11 @@ class Figures:
 
 
 def network_figures(
-    people: Iterable[Person], interviews_held: int, all_reached: int, all_replied: int
+    forest: Forest, interviews_held: int, all_reached: int, all_replied: int
 ) -> Figures:
-    """The figures from the people in the tree and the user's totals of interviews held, of
+    """The figures from the people in the trees and the user's totals of interviews held, of
     people reached and of those who replied (everyone, suggested or not)."""
-    by_id = {person.id: person for person in people}
-    parents = introducers(by_id)
+    by_id, parents = forest.people, forest.parents
     suggested = [by_id[person_id] for person_id in parents]
     reached = [person for person in suggested if person.reached]
     replied = sum(person.replied for person in reached)
@@ -60,5 +58,5 @@ def network_figures(
         reached=Share(len(reached), len(suggested)),
         replied=Share(replied, len(reached)),
         cold_replied=Share(max(0, all_replied - replied), max(0, all_reached - len(reached))),
-        chain=longest_chain(by_id.values()),
+        chain=forest.longest_chain(),
     )

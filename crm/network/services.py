@@ -14,14 +14,13 @@ from sqlalchemy import BindParameter, bindparam, func, select, union_all
 
 from crm.enums import InterviewStatus
 from crm.models import Contact, Interview
-from crm.names import display_name
 from crm.network.drawing import Drawing, lay_out
 from crm.network.figures import Figures, network_figures
-from crm.network.tree import Node, Person, build_forest, pages_of
+from crm.network.tree import Forest, Node, Person, pages_of
 from crm.prebuilt import Prebuilt, prebuilt
 
-# Lines of the tree drawn on one page; more trees go to the next page.
-LINES_PER_PAGE = 120
+# People in the trees drawn on one page; more trees go to the next page.
+PEOPLE_PER_PAGE = 100
 
 
 @prebuilt
@@ -77,16 +76,19 @@ def network_people(user_id: int) -> tuple[list[Person], int]:
         contact_id: n
         for contact_id, n in _interviews_held_statement().execute({"user_id": user_id})
     }
+    rows = _network_people_statement().execute({"user_id": user_id}).all()
     people = [
         Person(
-            id=row.id,
-            name=display_name(row.first_name, row.last_name, row.email),
-            introduced_by=row.introduced_by_id,
-            reached=row.first_outreach_on is not None,
-            replied=row.first_outreach_on is not None and row.replied_on is not None,
-            interviewed=row.id in held,
+            person_id,
+            introducer_id,
+            first_name,
+            last_name,
+            email,
+            reached=reached_on is not None,
+            replied=reached_on is not None and replied_on is not None,
+            interviewed=person_id in held,
         )
-        for row in _network_people_statement().execute({"user_id": user_id})
+        for person_id, first_name, last_name, email, introducer_id, reached_on, replied_on in rows
     ]
     return people, sum(held.values())
 
@@ -110,15 +112,15 @@ def network_view(user_id: int, page: int = 1) -> NetworkView:
     """The figures, and one page of the tree of introductions laid out for drawing."""
     people, interviews_held = network_people(user_id)
     reached, replied = _reached_and_replied_statement().execute({"user_id": user_id}).one()
-    trees = build_forest(people)
-    pages = pages_of(trees, LINES_PER_PAGE)
+    forest = Forest(people)
+    pages = pages_of(forest.trees, PEOPLE_PER_PAGE)
     page = min(max(page, 1), len(pages))
-    shown = pages[page - 1]
+    shown = [forest.grow(tree) for tree in pages[page - 1]]
     return NetworkView(
-        figures=network_figures(people, interviews_held, reached, replied),
+        figures=network_figures(forest, interviews_held, reached, replied),
         trees=shown,
         drawing=lay_out(shown),
         page=page,
         pages=len(pages),
-        first_degree=sum(1 for tree in trees if tree.person.introduced_by is None),
+        first_degree=sum(1 for tree in forest.trees if tree.top.id not in forest.parents),
     )

@@ -9,8 +9,10 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 from crm.enums import NetworkStage
+from crm.names import display_name
 
 # Past this many people who introduced nobody, a node's leaves fold into "and N more".
 LEAVES_SHOWN = 5
@@ -19,16 +21,24 @@ MAX_DEPTH = 6
 STAGE_RANK = {stage: rank for rank, stage in enumerate(NetworkStage)}
 
 
-@dataclass(frozen=True)
-class Person:
-    """One contact in the tree: who introduced them and how far the user got with them."""
+class Person(NamedTuple):
+    """One contact in the trees: who introduced them and how far the user got with them.
+
+    A tuple, and named only when shown: a page reads thousands and draws about a hundred.
+    """
 
     id: int
-    name: str
     introduced_by: int | None
+    first_name: str = ""
+    last_name: str = ""
+    email: str | None = None
     reached: bool = False
     replied: bool = False
     interviewed: bool = False
+
+    @property
+    def name(self) -> str:
+        return display_name(self.first_name, self.last_name, self.email)
 
 
 def stage_of(person: Person, introduced_anyone: bool) -> NetworkStage:
@@ -99,16 +109,18 @@ def _leaf_order(person: Person) -> tuple[int, str, int]:
     return -STAGE_RANK[stage_of(person, False)], person.name.casefold(), person.id
 
 
-def _descendants(start: Iterable[int], led: Mapping[int, list[Person]]) -> set[int]:
-    """Everyone below the start people, and themselves; each visited once, so circles end."""
-    seen = set(start)
-    todo = list(seen)
+def _levels(top_id: int, led: Mapping[int, list[Person]]) -> dict[int, int]:
+    """Everyone in the top's tree and their level in it (the top's is 1): how many people the
+    chain of introductions down to them holds. Each person is visited once, so circles end."""
+    levels = {top_id: 1}
+    todo = [top_id]
     while todo:
-        for person in led.get(todo.pop(), ()):
-            if person.id not in seen:
-                seen.add(person.id)
+        above = todo.pop()
+        for person in led.get(above, ()):
+            if person.id not in levels:
+                levels[person.id] = levels[above] + 1
                 todo.append(person.id)
-    return seen
+    return levels
 
 
 def _in_circle(person_id: int, parents: Mapping[int, int]) -> int:
@@ -140,70 +152,81 @@ def _grow(
     return node
 
 
+@dataclass(frozen=True)
+class Tree:
+    """A first-degree contact who introduced someone (or, in bad data, a person on a circle of
+    introducers), and how many people their tree holds, themselves included."""
+
+    top: Person
+    size: int
+
+
+class Forest:
+    """Who introduced whom among the people, and their trees, largest first. A tree becomes
+    nodes only when it is drawn, so a page of a large network grows just its own trees."""
+
+    def __init__(self, people: Iterable[Person], shape: Shape = Shape()) -> None:
+        self.people = {person.id: person for person in people}
+        self.parents = introducers(self.people)
+        self.led = led_to(self.people, self.parents)
+        self.shape = shape
+        # Each person's level in their tree, filled in as the trees are planted.
+        self.levels: dict[int, int] = {}
+        self.trees = self._plant()
+
+    def _plant(self) -> list[Tree]:
+        trees = []
+        for person_id in self.led:
+            if person_id not in self.parents:
+                trees.append(self._tree(person_id))
+        trees.sort(key=lambda tree: (-tree.size, *_name_order(tree.top)))
+        # Nobody first-degree leads to a circle of introducers: each circle is a tree, once.
+        for person_id in sorted(self.led):
+            if person_id not in self.levels:
+                trees.append(self._tree(_in_circle(person_id, self.parents)))
+        return trees
+
+    def _tree(self, top_id: int) -> Tree:
+        levels = _levels(top_id, self.led)
+        self.levels.update(levels)
+        return Tree(self.people[top_id], len(levels))
+
+    def grow(self, tree: Tree) -> Node:
+        """The tree's nodes, folded to the forest's shape."""
+        return _grow(tree.top, 0, self.led, set(), self.shape)
+
+    def longest_chain(self) -> list[Person]:
+        """The longest line of introductions, first-degree contact first; empty without any."""
+        if not self.levels:
+            return []
+        deepest = max(self.levels, key=lambda person_id: (self.levels[person_id], -person_id))
+        chain = [self.people[deepest]]
+        while len(chain) < self.levels[deepest]:
+            chain.append(self.people[self.parents[chain[-1].id]])
+        return chain[::-1]
+
+
 def build_forest(people: Iterable[Person], shape: Shape = Shape()) -> list[Node]:
-    """One tree per first-degree contact who introduced someone, the largest first; people
-    in a circle of introducers (bad data) get a tree of their own, drawn once."""
-    by_id = {person.id: person for person in people}
-    parents = introducers(by_id)
-    led = led_to(by_id, parents)
-    tops = [by_id[person_id] for person_id in led if person_id not in parents]
-    sizes = {top.id: len(_descendants([top.id], led)) for top in tops}
-    tops.sort(key=lambda top: (-sizes[top.id], *_name_order(top)))
-    reached = _descendants(sizes, led)
-    for person_id in sorted(led):
-        if person_id not in reached:
-            top_id = _in_circle(person_id, parents)
-            tops.append(by_id[top_id])
-            reached |= _descendants([top_id], led)
-    placed: set[int] = set()
-    return [_grow(top, 0, led, placed, shape) for top in tops]
-
-
-def chain_depths(parents: Mapping[int, int]) -> dict[int, int]:
-    """How many people each chain of introductions holds down to each person (a first-degree
-    contact counts 1); a circle is counted once round, never walked forever."""
-    depth: dict[int, int] = {}
-    for start in parents:
-        path: list[int] = []
-        on_path: set[int] = set()
-        current: int | None = start
-        base = 0
-        while current is not None:
-            if current in depth:
-                base = depth[current]
-                break
-            if current in on_path:
-                break
-            path.append(current)
-            on_path.add(current)
-            current = parents.get(current)
-        for offset, person_id in enumerate(reversed(path), start=1):
-            depth[person_id] = base + offset
-    return depth
+    """Every tree grown: one per first-degree contact who introduced someone, the largest
+    first; people on a circle of introducers (bad data) get a tree of their own, drawn once."""
+    forest = Forest(people, shape)
+    return [forest.grow(tree) for tree in forest.trees]
 
 
 def longest_chain(people: Iterable[Person]) -> list[Person]:
     """The longest line of introductions, first-degree contact first; empty without any."""
-    by_id = {person.id: person for person in people}
-    parents = introducers(by_id)
-    depths = chain_depths(parents)
-    if not depths:
-        return []
-    deepest = max(depths, key=lambda person_id: (depths[person_id], -person_id))
-    chain = [by_id[deepest]]
-    while len(chain) < depths[deepest]:
-        chain.append(by_id[parents[chain[-1].id]])
-    return chain[::-1]
+    return Forest(people).longest_chain()
 
 
-def pages_of(roots: list[Node], rows_per_page: int) -> list[list[Node]]:
-    """The trees split into pages of about rows_per_page lines; a larger tree has a page alone."""
-    pages: list[list[Node]] = [[]]
-    rows = 0
-    for root in roots:
-        if pages[-1] and rows + root.rows > rows_per_page:
+def pages_of(trees: list[Tree], people_per_page: int) -> list[list[Tree]]:
+    """The trees split into pages of about people_per_page people (a tree draws at most its
+    people and their "and N more" lines); a larger tree has a page alone."""
+    pages: list[list[Tree]] = [[]]
+    people = 0
+    for tree in trees:
+        if pages[-1] and people + tree.size > people_per_page:
             pages.append([])
-            rows = 0
-        pages[-1].append(root)
-        rows += root.rows
+            people = 0
+        pages[-1].append(tree)
+        people += tree.size
     return pages

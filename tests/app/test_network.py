@@ -9,7 +9,7 @@ from sqlalchemy import select, update
 
 from crm.extensions import db
 from crm.models import Contact, User
-from crm.network.tree import MAX_DEPTH, chain_depths
+from crm.network.tree import MAX_DEPTH, Forest, Person
 from tests.app.networking import add, log
 from tests.seed import seed, seed_introductions
 
@@ -202,7 +202,8 @@ def test_many_trees_are_paged_and_a_page_past_the_end_shows_the_last(client, use
         )
     assert len(parents) == introduced + 400 // 50  # and those seed introduced, one in fifty
     # Those below the depth cap are reached through the "and N more" of the last level drawn.
-    depths = chain_depths(parents)
+    tops = [Person(top, None) for top in set(parents.values()) - set(parents)]
+    depths = Forest([*tops, *(Person(child, top) for child, top in parents.items())]).levels
     assert shown == sum(1 for person_id in parents if depths[person_id] <= MAX_DEPTH + 1)
     assert max(depths.values()) > MAX_DEPTH + 1 or shown == len(parents)
 

@@ -8,11 +8,11 @@ from crm.network.figures import Share, network_figures
 from crm.network.tree import (
     LEAVES_SHOWN,
     MAX_DEPTH,
+    Forest,
     Node,
     Person,
     Shape,
     build_forest,
-    chain_depths,
     longest_chain,
     pages_of,
     stage_of,
@@ -20,7 +20,7 @@ from crm.network.tree import (
 
 
 def person(person_id: int, by: int | None = None, name: str | None = None, **stage) -> Person:
-    return Person(person_id, name or f"P{person_id:02d}", by, **stage)
+    return Person(person_id, by, first_name=name or f"P{person_id:02d}", **stage)
 
 
 def names(nodes: list[Node]) -> list[str]:
@@ -118,9 +118,9 @@ def test_an_introducer_outside_the_rows_counts_as_nobody() -> None:
     assert names(forest) == ["Ana"] and names(forest[0].children) == ["Tom"]
 
 
-def test_chain_depths_walk_a_long_chain_without_recursion() -> None:
-    parents = {n: n - 1 for n in range(2, 5_001)}
-    assert chain_depths(parents)[5_000] == 5_000
+def test_a_long_chain_is_walked_without_recursion() -> None:
+    forest = Forest([person(1)] + [person(n, n - 1) for n in range(2, 5_001)])
+    assert forest.levels[5_000] == 5_000 and forest.trees[0].size == 5_000
     chain = longest_chain([person(1)] + [person(n, n - 1) for n in range(2, 5_001)])
     assert [p.id for p in chain[:3]] == [1, 2, 3] and len(chain) == 5_000
 
@@ -132,15 +132,22 @@ def test_longest_chain_picks_the_deepest_line_first_degree_first() -> None:
     assert longest_chain([person(1), person(2)]) == []
 
 
-def test_pages_hold_whole_trees() -> None:
+def test_trees_are_planted_largest_first_and_pages_hold_whole_trees() -> None:
     people = [person(n * 10) for n in range(1, 5)] + [
-        person(n * 10 + k, n * 10) for n in range(1, 5) for k in range(1, 4)
+        person(n * 10 + k, n * 10) for n in range(1, 5) for k in range(1, n + 1)
     ]
-    forest = build_forest(people)
-    assert [tree.rows for tree in forest] == [4, 4, 4, 4]
-    assert [len(page) for page in pages_of(forest, 9)] == [2, 2]
-    assert [len(page) for page in pages_of(forest, 3)] == [1, 1, 1, 1]
+    forest = Forest(people)
+    assert [(tree.top.id, tree.size) for tree in forest.trees] == [
+        (40, 5),
+        (30, 4),
+        (20, 3),
+        (10, 2),
+    ]
+    assert [[t.top.id for t in page] for page in pages_of(forest.trees, 9)] == [[40, 30], [20, 10]]
+    assert [len(page) for page in pages_of(forest.trees, 3)] == [1, 1, 1, 1]
     assert pages_of([], 10) == [[]]
+    # Growing one tree draws only its people.
+    assert drawn([forest.grow(forest.trees[-1])]) == [10, 11]
 
 
 def test_the_shape_sets_the_fold() -> None:
@@ -158,7 +165,7 @@ def test_figures_compare_suggested_people_with_cold_outreach() -> None:
         person(5, name="Bea"),
         person(6, 5, reached=True, replied=True, interviewed=True),
     ]
-    figures = network_figures(people, interviews_held=3, all_reached=10, all_replied=4)
+    figures = network_figures(Forest(people), interviews_held=3, all_reached=10, all_replied=4)
     assert figures.suggested == 4
     assert figures.suggested_by_interviewed == 3  # Ana's three; Bea was never interviewed
     assert figures.names_per_interview == 1.0
@@ -170,7 +177,7 @@ def test_figures_compare_suggested_people_with_cold_outreach() -> None:
 
 
 def test_figures_without_any_data_say_nothing_rather_than_zero_percent() -> None:
-    figures = network_figures([], interviews_held=0, all_reached=0, all_replied=0)
+    figures = network_figures(Forest([]), interviews_held=0, all_reached=0, all_replied=0)
     assert figures.names_per_interview is None
     assert figures.reached.percent is None and figures.replied.percent is None
     assert figures.cold_replied.percent is None and figures.chain == []
