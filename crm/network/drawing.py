@@ -12,15 +12,15 @@ from dataclasses import dataclass
 from crm.enums import NetworkStage
 from crm.network.tree import Node
 
-LINE_HEIGHT = 28
+LINE_HEIGHT = 32
 INDENT = 20
 MARK_RADIUS = 6
 LEFT = 10
 TEXT_GAP = 12
-# About the width of a character at the SVG's 13 px text, to size the picture.
-CHAR_WIDTH = 7
+# About the width of a character at the SVG's 15 px text, to size the picture.
+CHAR_WIDTH = 8
 # Names longer than this are cut in the picture (the table has them whole).
-NAME_CHARS = 22
+NAME_CHARS = 20
 
 
 @dataclass(frozen=True)

@@ -25,8 +25,9 @@ PEOPLE_PER_PAGE = 100
 
 @prebuilt
 def _network_people_statement() -> Prebuilt[*tuple[Any, ...]]:
-    """Everyone introduced (over ix_contact_user_referred), and the first-degree contacts
-    who introduced one of them: name, introducer, reached and replied."""
+    """Everyone introduced, and the first-degree contacts who introduced one of them: name,
+    introducer, reached and replied (the introduced read from ix_contact_user_introduced
+    alone)."""
     user_id: BindParameter[int] = bindparam("user_id")
     columns = (
         Contact.id,

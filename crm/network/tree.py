@@ -162,8 +162,8 @@ class Tree:
 
 
 class Forest:
-    """Who introduced whom among the people, and their trees, largest first. A tree becomes
-    nodes only when it is drawn, so a page of a large network grows just its own trees."""
+    """Who introduced whom among the people, and their trees, largest (then oldest) first.
+    A tree becomes nodes only when drawn, so a page of a large network grows just its own."""
 
     def __init__(self, people: Iterable[Person], shape: Shape = Shape()) -> None:
         self.people = {person.id: person for person in people}
@@ -179,7 +179,7 @@ class Forest:
         for person_id in self.led:
             if person_id not in self.parents:
                 trees.append(self._tree(person_id))
-        trees.sort(key=lambda tree: (-tree.size, *_name_order(tree.top)))
+        trees.sort(key=lambda tree: (-tree.size, tree.top.id))
         # Nobody first-degree leads to a circle of introducers: each circle is a tree, once.
         for person_id in sorted(self.led):
             if person_id not in self.levels:

@@ -54,7 +54,7 @@ def test_a_new_user_sees_how_to_start_and_no_made_up_figures(client, user):
     assert "Nobody has introduced you to anyone yet" in html
     assert "Who else should I talk to?" in html
     assert "<strong>0</strong>interviews held" in html
-    assert "nobody suggested yet" in html and "none reached yet" in html
+    assert "nobody suggested yet" in html and "suggested · none reached" in html
     assert "%" not in re.sub(r"<[^>]+>", "", html.split('id="figures-h"')[1].split("</section>")[0])
     assert 'class="network-svg"' not in html
 
@@ -114,7 +114,7 @@ def test_figures_compare_suggested_names_with_cold_outreach(client, user, app, f
     assert "3.0 names suggested per interview" in figures
     assert "3 people introduced by someone you interviewed, for 1 interview held" in figures
     assert "67% 2 of 3 of suggested people reached" in figures
-    assert "50% 1 of 2 suggested 25% 1 of 4 cold replied" in figures
+    assert "50% suggested · 1 of 2 25% cold · 1 of 4 replied" in figures
     assert "2 people longest chain" in figures and "Ana Tester → Name0 Tester" in figures
 
 

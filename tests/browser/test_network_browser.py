@@ -77,6 +77,7 @@ def test_two_branches_set_up_in_the_app_show_on_the_network_page(
     expect(table.get_by_role("row", name="Sam Lee Ana García Replied nobody yet")).to_be_visible()
     figures = page.locator(".network-figures")
     expect(figures).to_contain_text("2.0names suggested per interview")
+    expect(figures).to_contain_text("100%suggested · 1 of 1")
     expect(figures).to_contain_text("Ana García → Tom Becker → Léa Dubois")
     # Both branches sit under Ana in the picture: Tom's and Sam's lines lead from her mark.
     ana_x = float(tree.locator("text", has_text="Ana García").get_attribute("x") or 0)
