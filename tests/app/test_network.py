@@ -71,9 +71,11 @@ def test_two_branches_are_drawn_with_their_stages_and_the_same_facts_in_the_tabl
     tom = add(client, "Tom", introduced_by="Ana Tester")
     lea = add(client, "Lea", introduced_by="Tom Tester")
     sam = add(client, "Sam", introduced_by="Ana Tester")
+    kim = add(client, "Kim", introduced_by="Tom Tester")
     log(client, sam, sent_on=date(2026, 11, 23), status="replied")
     log(client, lea, sent_on=date(2026, 11, 24))
     held_interview(client, ana)
+    held_interview(client, kim)
     html = page(client)
     picture = svg(html)
     for name, stage in [
@@ -81,13 +83,16 @@ def test_two_branches_are_drawn_with_their_stages_and_the_same_facts_in_the_tabl
         ("Tom Tester", "referred on"),
         ("Lea Tester", "reached"),
         ("Sam Tester", "replied"),
+        ("Kim Tester", "interviewed"),
     ]:
         assert re.search(rf">{name}<tspan class=\"stage-word\"> · {stage}</tspan>", picture)
     assert picture.count('class="mark mark-referred_on"') == 2
+    assert picture.count('class="mark mark-interviewed"') == 1
     assert f'href="/contacts/{lea}"' in picture and 'tabindex="-1"' in picture
     assert rows(html) == [
         "Ana Tester | you knew them already | Referred on | 2 people",
-        "Tom Tester | Ana Tester | Referred on | 1 person",
+        "Tom Tester | Ana Tester | Referred on | 2 people",
+        "Kim Tester | Tom Tester | Interviewed | nobody yet",
         "Lea Tester | Tom Tester | Reached | nobody yet",
         "Sam Tester | Ana Tester | Replied | nobody yet",
     ]

@@ -7,9 +7,13 @@ from datetime import date, timedelta
 
 import pytest
 from playwright.sync_api import Page, expect
+from sqlalchemy import select
 
+from crm.extensions import db
+from crm.models import User
 from tests.browser.conftest import SCREENSHOTS, register
 from tests.browser.test_phone_width_browser import PHONE, assert_no_sideways_scroll
+from tests.seed import seed, seed_introductions
 
 pytestmark = pytest.mark.browser
 
@@ -93,8 +97,36 @@ def test_two_branches_set_up_in_the_app_show_on_the_network_page(
     page.set_viewport_size(PHONE)
     check_a11y(page)
     assert_no_sideways_scroll(page, "network")
+    page.locator("section", has=tree).screenshot(path=str(SCREENSHOTS / "network-tree-390.png"))
     box = tree.bounding_box()
     assert box and box["width"] <= PHONE["width"]
     # The links in the table lead to each person's page.
     table.get_by_role("link", name="Ana García").click()
     assert page.url == ana
+
+
+def test_a_large_network_folds_and_still_fits_a_phone(page, live_server, check_a11y, app):
+    register(page, live_server, check_a11y, "large-network@example.com")
+    with app.app_context():
+        user_id = db.session.scalar(
+            select(User.id).where(User.email == "large-network@example.com")
+        )
+        seed(user_id, 600, outreach=900, interviews_and_notes=True)
+        seed_introductions(user_id, 450)
+    page.set_viewport_size(PHONE)
+    page.goto(live_server + "/network")
+    check_a11y(page)
+    tree = page.locator("svg.network-svg")
+    expect(tree.locator("text.more").first).to_be_visible()
+    expect(page.get_by_role("navigation", name="Pages of the tree")).to_contain_text("Page 1 of")
+    assert_no_sideways_scroll(page, "network-large")
+    box = tree.bounding_box()
+    assert box and box["width"] <= PHONE["width"]
+    # "and N more" in the table leads to the introducer's list of the people they introduced.
+    more = page.locator("table.network-table tr.more a").first
+    more.click()
+    expect(page.locator("#introduced")).to_be_visible()
+    page.set_viewport_size(DESKTOP)
+    page.goto(live_server + "/network")
+    check_a11y(page)
+    page.screenshot(path=str(SCREENSHOTS / "network-large-desktop.png"), full_page=True)
