@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import BindParameter, bindparam, func, select, union_all
+from sqlalchemy import BindParameter, and_, bindparam, func, select, union_all
 
 from crm.enums import InterviewStatus
 from crm.models import Contact, Interview
@@ -29,14 +29,16 @@ def _network_people_statement() -> Prebuilt[*tuple[Any, ...]]:
     introducer, reached and replied (the introduced read from ix_contact_user_introduced
     alone)."""
     user_id: BindParameter[int] = bindparam("user_id")
+    reached = Contact.first_outreach_on.is_not(None)
+    # In Person's order; whether reached and replied, never the dates (no date to parse).
     columns = (
         Contact.id,
+        Contact.introduced_by_id,
         Contact.first_name,
         Contact.last_name,
         Contact.email,
-        Contact.introduced_by_id,
-        Contact.first_outreach_on,
-        Contact.replied_on,
+        reached.label("reached"),
+        and_(reached, Contact.replied_on.is_not(None)).label("replied"),
     )
     introduced = (Contact.user_id == user_id, Contact.introduced_by_id.is_not(None))
     introducer_ids = select(Contact.introduced_by_id).where(*introduced)
@@ -77,19 +79,10 @@ def network_people(user_id: int) -> tuple[list[Person], int]:
         contact_id: n
         for contact_id, n in _interviews_held_statement().execute({"user_id": user_id})
     }
-    rows = _network_people_statement().execute({"user_id": user_id}).all()
+    rows = _network_people_statement().execute({"user_id": user_id})
     people = [
-        Person(
-            person_id,
-            introducer_id,
-            first_name,
-            last_name,
-            email,
-            reached=reached_on is not None,
-            replied=reached_on is not None and replied_on is not None,
-            interviewed=person_id in held,
-        )
-        for person_id, first_name, last_name, email, introducer_id, reached_on, replied_on in rows
+        Person(person_id, introducer_id, first, last, email, reached, replied, person_id in held)
+        for person_id, introducer_id, first, last, email, reached, replied in rows
     ]
     return people, sum(held.values())
 
