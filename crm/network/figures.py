@@ -48,15 +48,18 @@ def network_figures(
     """The figures from the people in the trees and the user's totals of interviews held, of
     people reached and of those who replied (everyone, suggested or not)."""
     by_id, parents = forest.people, forest.parents
-    suggested = [by_id[person_id] for person_id in parents]
-    reached = [person for person in suggested if person.reached]
-    replied = sum(person.replied for person in reached)
+    reached = replied = by_interviewed = 0
+    for person_id, introducer_id in parents.items():
+        person = by_id[person_id]
+        reached += person.reached
+        replied += person.reached and person.replied
+        by_interviewed += by_id[introducer_id].interviewed
     return Figures(
         interviews_held=interviews_held,
-        suggested=len(suggested),
-        suggested_by_interviewed=sum(by_id[parents[p.id]].interviewed for p in suggested),
-        reached=Share(len(reached), len(suggested)),
-        replied=Share(replied, len(reached)),
-        cold_replied=Share(max(0, all_replied - replied), max(0, all_reached - len(reached))),
+        suggested=len(parents),
+        suggested_by_interviewed=by_interviewed,
+        reached=Share(reached, len(parents)),
+        replied=Share(replied, reached),
+        cold_replied=Share(max(0, all_replied - replied), max(0, all_reached - reached)),
         chain=forest.longest_chain(),
     )

@@ -109,18 +109,21 @@ def _leaf_order(person: Person) -> tuple[int, str, int]:
     return -STAGE_RANK[stage_of(person, False)], person.name.casefold(), person.id
 
 
-def _levels(top_id: int, led: Mapping[int, list[Person]]) -> dict[int, int]:
-    """Everyone in the top's tree and their level in it (the top's is 1): how many people the
-    chain of introductions down to them holds. Each person is visited once, so circles end."""
-    levels = {top_id: 1}
+def _level_below(top_id: int, led: Mapping[int, list[Person]], levels: dict[int, int]) -> int:
+    """Give everyone in the top's tree their level in it (the top's is 1: how many people the
+    chain of introductions down to them holds); return how many they are. Each person is
+    visited once, so circles end."""
+    levels[top_id] = 1
     todo = [top_id]
+    size = 1
     while todo:
         above = todo.pop()
         for person in led.get(above, ()):
             if person.id not in levels:
                 levels[person.id] = levels[above] + 1
                 todo.append(person.id)
-    return levels
+                size += 1
+    return size
 
 
 def _in_circle(person_id: int, parents: Mapping[int, int]) -> int:
@@ -187,9 +190,7 @@ class Forest:
         return trees
 
     def _tree(self, top_id: int) -> Tree:
-        levels = _levels(top_id, self.led)
-        self.levels.update(levels)
-        return Tree(self.people[top_id], len(levels))
+        return Tree(self.people[top_id], _level_below(top_id, self.led, self.levels))
 
     def grow(self, tree: Tree) -> Node:
         """The tree's nodes, folded to the forest's shape."""
