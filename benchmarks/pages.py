@@ -1,4 +1,5 @@
-"""Server time per page at 30,000 contacts, 100,000 outreach rows and 10,000 follow-ups.
+"""Server time per page at 30,000 contacts, 100,000 outreach rows, 10,000 follow-ups and
+3,000 introductions (the Network page's trees).
 
 Run on demand: python benchmarks/pages.py [--contacts N] [--runs N]
 Prints each page's median server time, its ratio to a floor measured in the same run
@@ -26,7 +27,7 @@ from crm.extensions import db  # noqa: E402
 from crm.gunicorn_conf import tune_process  # noqa: E402
 from crm.models import Contact, Interview, User  # noqa: E402
 from crm.sqlite import refresh_statistics  # noqa: E402
-from tests.seed import seed, seed_plan  # noqa: E402
+from tests.seed import seed, seed_introductions, seed_plan  # noqa: E402
 
 BUDGET_MS = 50.0
 
@@ -36,6 +37,7 @@ def main() -> int:
     parser.add_argument("--contacts", type=int, default=30_000)
     parser.add_argument("--outreach", type=int, default=100_000)
     parser.add_argument("--followups", type=int, default=10_000)
+    parser.add_argument("--referrals", type=int, default=3_000)
     parser.add_argument("--runs", type=int, default=15)
     args = parser.parse_args()
 
@@ -55,13 +57,15 @@ def main() -> int:
         user_id = db.session.scalar(select(User.id).where(User.email == "bench@example.com"))
         seed(user_id, args.contacts, outreach=args.outreach, followups=args.followups)
         seed_plan(user_id)
+        referrals = seed_introductions(user_id, args.referrals)
         contact_id = db.session.scalar(select(Contact.id).where(Contact.user_id == user_id))
         interview_id = db.session.scalar(select(Interview.id).where(Interview.user_id == user_id))
         db.session.commit()
         refresh_statistics()  # as an import of this many contacts would
     print(
         f"seeded {args.contacts:,} contacts, {args.outreach:,} outreach, "
-        f"{args.followups:,} follow-ups in {time.perf_counter() - started:.1f} s"
+        f"{args.followups:,} follow-ups, {referrals:,} introductions "
+        f"in {time.perf_counter() - started:.1f} s"
     )
 
     def median_ms(path: str) -> float:
@@ -91,6 +95,7 @@ def main() -> int:
         "/settings",
         "/import",
         "/calendar",
+        "/network",
     ]
     print(f"floor (login page, no data): {floor:.1f} ms")
     print(f"{'page':55} {'median ms':>10} {'x floor':>8}  budget {BUDGET_MS:.0f} ms")

@@ -136,6 +136,7 @@ def _register_blueprints(app: Flask) -> None:
     from crm.imports.views import bp as imports_bp
     from crm.interviews.views import bp as interviews_bp
     from crm.messages.views import bp as messages_bp
+    from crm.network.views import bp as network_bp
     from crm.outreach import bp as outreach_bp
     from crm.outreach import views as outreach_views  # noqa: F401
     from crm.pages import contact_outreach, followups  # noqa: F401  (routes on the features' blueprints)
@@ -154,6 +155,7 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(interviews_bp)
     app.register_blueprint(settings_bp)
     app.register_blueprint(messages_bp)
+    app.register_blueprint(network_bp)
     app.register_blueprint(account_bp)
     app.register_blueprint(imports_bp)
     app.register_blueprint(calendar_bp)

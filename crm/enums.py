@@ -170,6 +170,16 @@ class TemplateKind(Words):
     REFERRAL_ASK = "referral_ask", "Referral ask"
 
 
+class NetworkStage(Words):
+    """How far a person in the tree of introductions got, in order (the Network page)."""
+
+    SUGGESTED = "suggested", "Suggested"
+    REACHED = "reached", "Reached"
+    REPLIED = "replied", "Replied"
+    INTERVIEWED = "interviewed", "Interviewed"
+    REFERRED_ON = "referred_on", "Referred on"
+
+
 class AttemptKind(StrEnum):
     """What a login_attempt row counts."""
 

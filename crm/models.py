@@ -193,6 +193,14 @@ class Contact(Model):
             sqlite_where=text("introduced_by_id IS NOT NULL"),
             postgresql_where=text("introduced_by_id IS NOT NULL"),
         ),
+        # The Network page reads everyone introduced, and how far each got, from here alone.
+        Index(
+            "ix_contact_user_introduced",
+            *("user_id", "introduced_by_id", "first_outreach_on", "replied_on"),
+            *("first_name", "last_name", "email", "id"),
+            sqlite_where=text("introduced_by_id IS NOT NULL"),
+            postgresql_where=text("introduced_by_id IS NOT NULL"),
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

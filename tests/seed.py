@@ -365,3 +365,31 @@ def seed_plan(user_id: int, today: date | None = None) -> None:
         {"user_id": user_id},
     )
     db.session.commit()
+
+
+def seed_introductions(user_id: int, count: int, rng: random.Random | None = None) -> int:
+    """Make `count` of the user's contacts introduced by others, as trees grown from one
+    first-degree contact per 15 introductions: each newly introduced person may introduce
+    the next, so chains run several deep and some people introduce many (past the Network
+    page's fold). Contacts `seed` already introduced are left as they are; commit; return
+    how many were introduced."""
+    rng = rng or random.Random(26)
+    free = list(
+        db.session.scalars(
+            select(Contact.id)
+            .where(Contact.user_id == user_id, Contact.introduced_by_id.is_(None))
+            .order_by(Contact.id)
+        )
+    )
+    rng.shuffle(free)
+    roots = max(1, count // 15)
+    count = min(count, len(free) - roots)
+    pool, newcomers = free[:roots], free[roots : roots + count]
+    rows = []
+    for contact_id in newcomers:
+        rows.append({"id": contact_id, "introduced_by_id": rng.choice(pool)})
+        pool.append(contact_id)
+    if rows:
+        db.session.execute(update(Contact), rows)
+    db.session.commit()
+    return len(rows)

@@ -20,6 +20,7 @@ FEATURES = {
     "imports",
     "interviews",
     "messages",
+    "network",
     "outreach",
     "plan",
     "reminders",

@@ -62,6 +62,9 @@ SHAPES: dict[str, list[tuple[Any, ...]]] = {
     "_contact_stats_statement": [()],
     "_other_counts_statement": [()],
     "_latest_changes_statement": [()],
+    "_network_people_statement": [()],
+    "_interviews_held_statement": [()],
+    "_reached_and_replied_statement": [()],
 }
 
 DIALECTS: list[Dialect] = [sqlite.dialect(), postgresql.psycopg.dialect()]
