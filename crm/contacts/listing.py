@@ -17,6 +17,7 @@ from flask_sqlalchemy.pagination import Pagination
 from sqlalchemy import ColumnElement, Select, func, select
 from sqlalchemy.orm import QueryableAttribute, contains_eager, selectinload
 
+from crm.contacts.fulltext import holding_words
 from crm.enums import Network
 from crm.extensions import db
 from crm.models import Company, Contact, Tag, column_length, contact_tag
@@ -66,8 +67,7 @@ def _matching(user_id: int, filters: ContactFilters) -> list[ColumnElement[bool]
     """The list's search and filters as conditions on a select over contacts (the company
     filter's names the Company: the select joins it)."""
     conditions = [Contact.user_id == user_id]
-    for word in filters.q.split()[:10]:
-        conditions.append(contains_folded(Contact.search_text, fold(word)))
+    conditions += holding_words([fold(word) for word in filters.q.split()[:10]])
     if filters.network in Network.values():
         conditions.append(Contact.network == filters.network)
     if filters.tag:
