@@ -46,10 +46,10 @@ def described_by_the_models(name: str | None, type_: str, parent_names: object) 
 
 def _has_contact_search() -> bool:
     """Whether the session's SQLite database holds contact_search (made by migration 0031)."""
-    bind = db.session.get_bind()
-    if bind.dialect.name != "sqlite":
+    engine = db.engine
+    if engine.dialect.name != "sqlite":
         return False
-    url = str(bind.url)
+    url = str(engine.url)
     if url not in _fts_at:
         found = db.session.execute(
             text("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'contact_search'")

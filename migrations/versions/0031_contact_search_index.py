@@ -1,4 +1,4 @@
-"""contact search index: FTS5 trigram table on SQLite, pg_trgm GIN index on PostgreSQL
+"""contact search index (FTS5 trigram on SQLite, pg_trgm GIN on PostgreSQL); (created, id) index
 
 Revision ID: 0031
 Revises: 0023
@@ -87,6 +87,9 @@ def _postgresql_upgrade():
 
 
 def upgrade():
+    # The list's pages newest first continue from a cursor of (created, id).
+    op.drop_index("ix_contact_user_created", table_name="contact")
+    op.create_index("ix_contact_user_created", "contact", ["user_id", "created_at", "id"])
     dialect = op.get_bind().dialect.name
     if dialect == "sqlite":
         _sqlite_upgrade()
@@ -95,6 +98,8 @@ def upgrade():
 
 
 def downgrade():
+    op.drop_index("ix_contact_user_created", table_name="contact")
+    op.create_index("ix_contact_user_created", "contact", ["user_id", "created_at"])
     dialect = op.get_bind().dialect.name
     if dialect == "sqlite":
         for trigger in ("insert", "delete", "update"):
