@@ -3,7 +3,8 @@
 The default order (by name) walks ix_contact_user_sort_name. The order by company walks the
 companies by folded name (ix_company_user_sort_name) and each one's people by theirs from
 ix_contact_user_company_sort, then the people at no company: a page of a search that
-matches everyone reads its 50 people, not a sort of 30,000.
+matches everyone reads its 50 people, not a sort of 30,000. A later page continues from its
+link's cursor (crm/contacts/keyset.py) along the same indexes, not past every earlier row.
 """
 
 from __future__ import annotations
@@ -66,7 +67,8 @@ def _tagged(user_id: int, condition: ColumnElement[bool]) -> ColumnElement[bool]
 
 def _matching(user_id: int, filters: ContactFilters) -> list[ColumnElement[bool]]:
     """The list's search and filters as conditions on a select over contacts (the company
-    filter's names the Company: the select joins it)."""
+    filter's names the Company: the select joins it). Every read of the list, its count and
+    each page's cursor walk, starts from these conditions."""
     conditions = [Contact.user_id == user_id]
     conditions += holding_words([fold(word) for word in filters.q.split()[:10]])
     if filters.network in Network.values():
