@@ -3,8 +3,9 @@ LIKE '%word%' over the folded Contact.search_text finds (lower case, accents off
 
 SQLite: contact_search, an FTS5 table with the trigram tokenizer holding each contact's search
 text (migration 0031). A quoted word of three or more letters is a run of consecutive
-trigrams, so the index narrows the search to the contacts holding it, and LIKE, on those few,
-keeps the answer exact; a shorter word has no trigram and is matched with LIKE alone.
+trigrams, so the index narrows the search to the contacts holding it (when they are few: a
+common word is left to LIKE), and LIKE, on those few, keeps the answer exact; a shorter word
+has no trigram and is matched with LIKE alone.
 Triggers note every contact written or deleted in contact_search_pending; a search that finds
 notes there brings the index up to date in a transaction of its own (one statement however
 many contacts an import wrote) and itself reads without the index, so it is never out of date.
@@ -17,7 +18,7 @@ from __future__ import annotations
 
 import logging
 
-from sqlalchemy import ColumnElement, column, literal_column, select, table
+from sqlalchemy import ColumnElement, column, func, literal_column, select, table
 from sqlalchemy.exc import OperationalError
 
 from crm.extensions import db
@@ -46,6 +47,10 @@ OUTSIDE_THE_MODELS = frozenset(
 )
 # A trigram index holds runs of three letters: a shorter word cannot be looked up in it.
 TRIGRAM = 3
+# Words in more contacts than this are common: LIKE meets their matches along the list's order
+# (and its count's cap) sooner than the index could list them all; telling takes one read of
+# at most this many of the index's entries.
+COMMON = 10_000
 
 CATCH_UP = (
     "DELETE FROM contact_search WHERE rowid IN (SELECT contact_id FROM contact_search_pending)",
@@ -114,13 +119,13 @@ def holding_words(words: list[str]) -> list[ColumnElement[bool]]:
     """Conditions on Contact: its search text holds every one of the folded words."""
     conditions = [contains_folded(Contact.search_text, word) for word in words]
     indexed = [word for word in words if len(word) >= TRIGRAM]
-    if indexed and _index_current():
-        query = " ".join(_phrase(word) for word in indexed)  # FTS5 reads a space as AND
-        conditions.append(
-            Contact.id.in_(
-                select(CONTACT_SEARCH.c.rowid).where(
-                    literal_column("contact_search").op("MATCH")(query)
-                )
-            )
-        )
+    if not indexed or not _index_current():
+        return conditions
+    query = " ".join(_phrase(word) for word in indexed)  # FTS5 reads a space as AND
+    found = select(CONTACT_SEARCH.c.rowid).where(
+        literal_column("contact_search").op("MATCH")(query)
+    )
+    counted = select(func.count()).select_from(found.limit(COMMON + 1).subquery())
+    if (db.session.scalar(counted) or 0) <= COMMON:
+        conditions.append(Contact.id.in_(found))
     return conditions
