@@ -69,7 +69,8 @@ def described_by_the_models(name: str | None, type_: str, parent_names: object) 
 
 
 def _has_contact_search() -> bool:
-    """Whether the session's SQLite database holds contact_search (made by migration 0031)."""
+    """Whether the session's SQLite database holds contact_search and its notes table (made by
+    migration 0031)."""
     engine = db.engine
     if engine.dialect.name != "sqlite":
         return False
@@ -77,7 +78,9 @@ def _has_contact_search() -> bool:
     if url not in _fts_at:
         master = table("sqlite_master", column("type"), column("name"))
         found = db.session.execute(
-            select(master.c.name).where(master.c.type == "table", master.c.name == "contact_search")
+            select(master.c.name).where(
+                master.c.type == "table", master.c.name == "contact_search_pending"
+            )
         ).first()
         _fts_at[url] = found is not None
     return _fts_at[url]
