@@ -10,7 +10,7 @@ link's cursor (crm/contacts/keyset.py) along the same indexes, not past every ea
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import partial
 from typing import Any, TypeVar
 
@@ -34,6 +34,8 @@ class ContactFilters:
     tag: str = ""
     company: str = ""
     sort: str = "name"
+    # The search's conditions, worked out once per page: choosing them may read the index.
+    searched: list[ColumnElement[bool]] | None = field(default=None, compare=False, repr=False)
 
     @classmethod
     def from_args(cls, args: Mapping[str, str]) -> ContactFilters:
@@ -69,8 +71,9 @@ def _matching(user_id: int, filters: ContactFilters) -> list[ColumnElement[bool]
     """The list's search and filters as conditions on a select over contacts (the company
     filter's names the Company: the select joins it). Every read of the list, its count and
     each page's cursor walk, starts from these conditions."""
-    conditions = [Contact.user_id == user_id]
-    conditions += holding_words([fold(word) for word in filters.q.split()[:10]])
+    if filters.searched is None:
+        filters.searched = holding_words([fold(word) for word in filters.q.split()[:10]])
+    conditions = [Contact.user_id == user_id, *filters.searched]
     if filters.network in Network.values():
         conditions.append(Contact.network == filters.network)
     if filters.tag:
