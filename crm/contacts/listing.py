@@ -182,7 +182,7 @@ def contact_page(
         page = min(page, last)
     from_cursor = _from_cursor(user_id, filters, asked, page, per_page)
     if from_cursor is not None:
-        from_cursor.listing.total = total
+        from_cursor.listing.total, from_cursor.capped = total, capped
         return from_cursor
     if page == last and not capped:
         on_last = total - (last - 1) * per_page
