@@ -32,6 +32,26 @@ from tests.seed import seed, seed_introductions, seed_plan  # noqa: E402
 BUDGET_MS = 50.0
 
 
+def page_paths(contact_id: int, interview_id: int) -> list[str]:
+    """Every page this benchmark times (benchmarks/scale.py times them too)."""
+    return [
+        "/dashboard",
+        "/plan/",
+        "/contacts/",
+        "/contacts/?q=career&sort=company",
+        "/contacts/?q=Last12345",
+        "/contacts/?tag=mentor&network=work&sort=recent&page=20",
+        f"/contacts/{contact_id}",
+        f"/contacts/{contact_id}/edit",
+        "/follow-ups",
+        f"/interviews/{interview_id}",
+        "/settings",
+        "/import",
+        "/calendar",
+        "/network",
+    ]
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--contacts", type=int, default=30_000)
@@ -81,22 +101,7 @@ def main() -> int:
     client.post("/logout")
     floor = median_ms("/login")
     client.post("/login", data={"email": "bench@example.com", "password": "benchmark pw"})
-    pages = [
-        "/dashboard",
-        "/plan/",
-        "/contacts/",
-        "/contacts/?q=career&sort=company",
-        "/contacts/?q=Last12345",
-        "/contacts/?tag=mentor&network=work&sort=recent&page=20",
-        f"/contacts/{contact_id}",
-        f"/contacts/{contact_id}/edit",
-        "/follow-ups",
-        f"/interviews/{interview_id}",
-        "/settings",
-        "/import",
-        "/calendar",
-        "/network",
-    ]
+    pages = page_paths(contact_id, interview_id)
     print(f"floor (login page, no data): {floor:.1f} ms")
     print(f"{'page':55} {'median ms':>10} {'x floor':>8}  budget {BUDGET_MS:.0f} ms")
     failures = 0

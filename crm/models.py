@@ -159,7 +159,8 @@ class Contact(Model):
     __table_args__ = (
         UniqueConstraint("user_id", "linkedin_url"),
         Index("ix_contact_user_email", "user_id", "email"),
-        Index("ix_contact_user_created", "user_id", "created_at"),
+        # The list's newest first, from a page's cursor (created, id): no sort of equal times.
+        Index("ix_contact_user_created", "user_id", "created_at", "id"),
         Index("ix_contact_user_keep_in_touch", "user_id", "keep_in_touch_due"),
         # The dashboard's reached and replied per network read this index alone. Partial: an
         # import adds no one to it, and only statements asking for the reached can use it.

@@ -6,6 +6,8 @@ from logging.config import fileConfig
 from alembic import context
 from flask import current_app
 
+from crm.contacts.fulltext import described_by_the_models
+
 config = context.config
 # Keep the app's loggers alive when migrations run at start-up.
 fileConfig(config.config_file_name, disable_existing_loggers=False)
@@ -40,6 +42,7 @@ def run_migrations_online() -> None:
 
     conf_args = dict(migrate_ext.configure_args)
     conf_args.setdefault("process_revision_directives", skip_empty_autogenerate)
+    conf_args.setdefault("include_name", described_by_the_models)
     with engine.connect() as connection:
         sqlite = connection.dialect.name == "sqlite"
         if sqlite:

@@ -11,11 +11,12 @@ from dataclasses import dataclass
 
 from sqlalchemy import bindparam, select
 
+from crm.contacts.fulltext import holding_words
 from crm.extensions import db
 from crm.models import Company, Contact, column_length
 from crm.normalize import fold, squash
 from crm.prebuilt import Prebuilt, prebuilt
-from crm.search import LIKE_ESCAPE, contains_folded, like_pattern
+from crm.search import LIKE_ESCAPE, like_pattern
 
 # What a name field takes: a contact's first and last name.
 FULL_NAME_MAX = column_length(Contact.first_name) + 1 + column_length(Contact.last_name)
@@ -47,8 +48,7 @@ def namesakes(user_id: int, typed: str | None, exclude_id: int | None = None) ->
     if not words:
         return []
     stmt = select(Contact).where(Contact.user_id == user_id)
-    for word in words[:WORDS_READ]:
-        stmt = stmt.where(contains_folded(Contact.search_text, word))
+    stmt = stmt.where(*holding_words(words[:WORDS_READ]))
     if exclude_id is not None:
         stmt = stmt.where(Contact.id != exclude_id)
     # Words can also match a company or notes; same_name keeps the people so named.

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from sqlalchemy import ColumnElement, ScalarSelect, func, or_, select, update
+from sqlalchemy import ColumnElement, ScalarSelect, func, select, union_all, update
 
 from crm.companies import get_or_create_company, insert_unless_present
 from crm.enums import FollowUpState, Network
@@ -61,14 +61,19 @@ def find_duplicate(
     user_id: int, email: str | None, linkedin_url: str | None, exclude_id: int | None = None
 ) -> Contact | None:
     """Another contact of this user with the same LinkedIn URL or email, if any."""
-    matches = []
-    if linkedin_url:
-        matches.append(Contact.linkedin_url == linkedin_url)
-    if email:
-        matches.append(Contact.email == email_key(email))
-    if not matches:
+    # One indexed lookup per field, united: SQLite walks every contact of the user for
+    # "linkedin_url = ? OR email = ?" rather than use the two indexes.
+    twins = [
+        select(Contact.id).where(Contact.user_id == user_id, field == value)
+        for field, value in (
+            (Contact.linkedin_url, linkedin_url or None),
+            (Contact.email, email_key(email) if email else None),
+        )
+        if value is not None
+    ]
+    if not twins:
         return None
-    stmt = select(Contact).where(Contact.user_id == user_id, or_(*matches))
+    stmt = select(Contact).where(Contact.id.in_(union_all(*twins)))
     if exclude_id is not None:
         stmt = stmt.where(Contact.id != exclude_id)
     return db.session.scalars(stmt.order_by(Contact.id).limit(1)).first()

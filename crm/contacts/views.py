@@ -21,7 +21,7 @@ from crm.contacts.bookmarklet import bookmarklet_href
 from crm.contacts.capture import CapturedPerson, SentPage, read_sent_page
 from crm.contacts.forms import NOTES_MAX, SORT_CHOICES, ContactForm
 from crm.contacts.introducers import add_introducer, find_introducer
-from crm.contacts.listing import ContactFilters, contact_page
+from crm.contacts.listing import ContactFilters, PageAsked, contact_page
 from crm.contacts.lookup import name_suggestions, suggestion_words
 from crm.contacts.services import (
     apply_form,
@@ -44,16 +44,19 @@ def index() -> ResponseReturnValue:
     """The contact list: search, filter, sort, paginate."""
     args = request.args
     filters = ContactFilters.from_args(args)
-    contacts, capped = contact_page(
+    shown = contact_page(
         current_user.id,
         filters,
-        page=args.get("page", 1, type=int),
+        PageAsked.from_args(args),
         per_page=current_app.config["CONTACTS_PER_PAGE"],
     )
     return render_template(
         "contacts/index.html",
-        contacts=contacts,
-        capped=capped,
+        contacts=shown.listing,
+        capped=shown.capped,
+        more=shown.more,
+        next_after=shown.next_after,
+        previous_before=shown.previous_before,
         filters=filters,
         networks=Network.choices(),
         sorts=SORT_CHOICES,

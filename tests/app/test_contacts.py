@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import html
+import re
 
 import pytest
 from sqlalchemy import func, select
 
+from crm.contacts.keyset import encode
 from crm.extensions import db
 from crm.models import Company, Contact, Tag, column_length
 from tests.app.test_imports_support import import_bytes, linkedin_csv
@@ -445,9 +447,17 @@ def test_pagination(client, user, app):
     _seed(app, user)
     first = client.get("/contacts/").get_data(as_text=True)
     assert len(names_on(first)) == 3 and "Page 1 of 2" in first
-    assert 'href="/contacts/?page=2" rel="next"' in first and 'rel="prev"' not in first
+    # Next carries the cursor of the page's last row (Ada Lovelace), so page 2 starts after her.
+    with app.app_context():
+        ada = db.session.scalar(select(Contact).where(Contact.first_name == "Ada"))
+        after_ada = encode((ada.sort_name, ada.id))
+    next_link = f'href="/contacts/?page=2&amp;after={after_ada}" rel="next"'
+    assert next_link in first and 'rel="prev"' not in first
     second = client.get("/contacts/?page=2").get_data(as_text=True)
     assert names_on(second) == ["Alan Turing"]
+    followed = client.get(f"/contacts/?page=2&after={after_ada}").get_data(as_text=True)
+    assert names_on(followed) == ["Alan Turing"] and "Page 2 of 2" in followed
+    assert 'href="/contacts/?page=1" rel="prev"' in followed and 'rel="next"' not in followed
     assert 'href="/contacts/?page=1" rel="prev"' in second and 'rel="next"' not in second
     past_the_end = client.get("/contacts/?page=99").get_data(as_text=True)
     assert names_on(past_the_end) == ["Alan Turing"] and "Page 2 of 2" in past_the_end
@@ -494,9 +504,14 @@ def test_a_huge_search_result_is_counted_up_to_a_cap(client, user, app, monkeypa
     # The count stopped at the cap, not the list: the last counted page still leads on.
     last_counted = client.get("/contacts/?q=a&page=2").get_data(as_text=True)
     assert "Page 2 of 2+" in last_counted
-    assert 'href="/contacts/?q=a&amp;page=3" rel="next"' in last_counted
+    next_link = re.search(
+        r'href="(/contacts/\?q=a&amp;page=3&amp;after=[\w-]+)" rel="next"', last_counted
+    )
+    assert next_link is not None
     beyond = client.get("/contacts/?q=a&page=3").get_data(as_text=True)
     assert len(names_on(beyond)) == 1 and names_on(beyond) != names_on(last_counted)
+    followed = client.get(html.unescape(next_link.group(1))).get_data(as_text=True)
+    assert names_on(followed) == names_on(beyond) and "Page 3 of 2+" in followed
     far_beyond = client.get("/contacts/?q=a&page=99").get_data(as_text=True)
     assert "Page 2 of 2+" in far_beyond and names_on(far_beyond) == names_on(last_counted)
     unfiltered = client.get("/contacts/").get_data(as_text=True)
