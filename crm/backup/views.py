@@ -18,7 +18,7 @@ from flask_login import current_user, login_required
 
 from crm import clock
 from crm.backup import services
-from crm.backup.archive import BackupError, open_backup
+from crm.backup.archive import MAX_ZIP_BYTES, BackupError, open_backup
 from crm.backup.forms import RestoreForm
 from crm.backup.restore import restore_backup
 from crm.extensions import db
@@ -27,7 +27,7 @@ from crm.sqlite import refresh_statistics
 bp = Blueprint("backup", __name__)
 
 # A whole account's zip can outgrow the import limit; it is spooled to disk, not memory.
-RESTORE_MAX_BYTES = 200 * 1024 * 1024
+RESTORE_MAX_BYTES = MAX_ZIP_BYTES
 
 
 @bp.route("/settings/backup")
