@@ -8,6 +8,16 @@ from __future__ import annotations
 import gc
 from typing import Any
 
+# Threaded workers: the worker's main thread tells the arbiter it is alive while its threads
+# serve, so a long streamed download (a backup of 300,000 contacts takes minutes) or a
+# restore never meets the worker timeout. A sync worker reports only between requests, and
+# is killed in the middle of any response that lasts longer than the timeout.
+worker_class = "gthread"
+# Requests each worker serves at once: a download streaming in one does not hold up pages.
+threads = 4
+# A worker that stops answering the arbiter (not a long request) is restarted after this.
+timeout = 30
+
 
 def tune_process() -> None:
     """Leave what the process built at start (modules, models, routes) out of the garbage

@@ -49,7 +49,8 @@ def backup(email: str, output: Path) -> None:
     partial = output.with_name(output.name + ".part")
     try:
         with open(partial, "wb", opener=owner_only_opener) as handle:
-            services.write_backup(user, clock.now(), handle)
+            for chunk in services.iter_backup(user, clock.now()):
+                handle.write(chunk)
         partial.replace(output)
     except OSError as error:
         partial.unlink(missing_ok=True)

@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any, TypeVar
 
-from sqlalchemy import Column, bindparam, insert, update
+from sqlalchemy import Column, Table, bindparam, func, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
 from crm import clock
@@ -203,13 +203,25 @@ def _write(user_id: int, table: _TableRestore) -> None:
     # Rows that leave out different optional columns go in separate statements, in order.
     runs = [list(run) for _, run in itertools.groupby(rows, key=lambda row: sorted(row))]
     if "id" in sql_table.c:
-        stmt = insert(sql_table).returning(sql_table.c.id, sort_by_parameter_order=True)
-        new_ids = [new_id for run in runs for new_id in db.session.scalars(stmt, run)]
+        new_ids = [new_id for run in runs for new_id in _inserted_ids(sql_table, run)]
         table.ids.extend(table.old_ids, new_ids)
     else:
         for run in runs:
             db.session.execute(insert(sql_table), run)
     table.rows, table.old_ids = [], []
+
+
+def _inserted_ids(sql_table: Table, rows: list[dict[str, Any]]) -> list[int]:
+    """Insert the rows in one statement and return their new ids, in the rows' order."""
+    if db.session.get_bind().dialect.name != "sqlite":
+        stmt = insert(sql_table).returning(sql_table.c.id, sort_by_parameter_order=True)
+        return list(db.session.scalars(stmt, rows))
+    # SQLAlchemy keeps RETURNING's order on SQLite only by sending one row per statement.
+    # Instead: SQLite gives each inserted row the largest id + 1, in order, and no one else
+    # inserts while this transaction holds the database's one write lock.
+    db.session.execute(insert(sql_table), rows)
+    last = db.session.scalar(select(func.max(sql_table.c.id))) or 0
+    return list(range(last - len(rows) + 1, last + 1))
 
 
 def _link_within(table: _TableRestore) -> None:

@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date, datetime, time
-from typing import IO, Any
+from typing import Any
 
 from sqlalchemy import (
     Column,
@@ -25,17 +25,19 @@ from crm.backup.archive import (
     README,
     VERSION,
     iter_data_json,
-    write_zip,
+    iter_zip,
 )
+from crm.backup.contacts import iter_contacts_csv, iter_contacts_vcf
 from crm.calendar import services as calendar_services
-from crm.exports.contacts_csv import iter_csv
 from crm.extensions import db
 from crm.followups.rules import RULE_NAMES
-from crm.models import Contact, User
+from crm.models import User
 from crm.normalize import CONTACT_DERIVED
 from crm.words import plural
 
-# Each table in the backup, parents before children, under its key in data.json.
+# Each table in the backup, parents before children, under its key in data.json. A new
+# table is one line here (and one in PARENT_OWNER when its rows have no user_id of their
+# own): data.json writes it and the restore reads it back, links remapped, in this order.
 TABLE_KEYS = {
     "company": "companies",
     "tag": "tags",
@@ -56,6 +58,7 @@ TABLE_KEYS = {
     "person_to_reach": "people_to_reach",
     "target_role": "target_roles",
     "role_contact": "role_contacts",
+    # New tables go here (or in NOT_BACKED_UP below), each after the tables it links to.
 }
 # Tables that hold a user's rows but are not data to carry over: a new test fails when a
 # table joins the schema without being put in TABLE_KEYS or here.
@@ -92,25 +95,8 @@ NOT_SETTINGS = {
     "morning_email_last_on",
     "morning_email_token_version",
 }
+# Rows per fetch of one table for data.json: one statement per table, read as it is written.
 ROWS_PER_FETCH = 1000
-CONTACTS_CSV_HEADER = (
-    "First name",
-    "Last name",
-    "Email",
-    "Phone",
-    "Company",
-    "Title",
-    "Network",
-    "How we met",
-    "Introduced by",
-    "LinkedIn URL",
-    "Tags",
-    "Notes",
-    "Connected on",
-    "Keep in touch",
-    "Last interaction",
-    "Source",
-)
 
 
 def _table(name: str) -> Table:
@@ -164,48 +150,17 @@ def _data_json(user: User, now: datetime) -> Iterator[bytes]:
     return iter_data_json(header, tables)
 
 
-def _csv_rows(user_id: int) -> Iterator[list[object]]:
-    introducer = db.aliased(Contact)
-    stmt = (
-        select(Contact, introducer.first_name, introducer.last_name)
-        .outerjoin(introducer, introducer.id == Contact.introduced_by_id)
-        .where(Contact.user_id == user_id)
-        .order_by(Contact.sort_name, Contact.id)
-        .execution_options(yield_per=ROWS_PER_FETCH)
-    )
-    for contact, intro_first, intro_last in db.session.execute(stmt):
-        yield [
-            contact.first_name,
-            contact.last_name,
-            contact.email,
-            contact.phone,
-            contact.company_name,
-            contact.title,
-            contact.network,
-            contact.how_we_met,
-            f"{intro_first or ''} {intro_last or ''}".strip(),
-            contact.linkedin_url,
-            ", ".join(contact.tag_names),
-            contact.notes,
-            contact.connected_on,
-            "" if contact.cadence == "none" else contact.cadence,
-            contact.last_interaction_on,
-            contact.source,
-        ]
-        db.session.expunge(contact)
-
-
-def write_backup(user: User, now: datetime, target: IO[bytes]) -> None:
-    """Write the user's whole backup zip to the target, streaming each part."""
-    write_zip(
-        target,
+def iter_backup(user: User, now: datetime) -> Iterator[bytes]:
+    """Yield the user's whole backup zip as it is written, each part streamed from the
+    database: the first bytes at once, memory flat in the account's size."""
+    return iter_zip(
         [
             ("README.txt", [README.encode("utf-8")]),
             (DATA_NAME, _data_json(user, now)),
-            ("contacts.csv", iter_csv(CONTACTS_CSV_HEADER, _csv_rows(user.id))),
-            ("contacts.vcf", calendar_services.iter_contact_cards(user.id)),
-            ("calendar.ics", [calendar_services.feed_file(user, now)]),
-        ],
+            ("contacts.csv", iter_contacts_csv(user.id)),
+            ("contacts.vcf", iter_contacts_vcf(user.id)),
+            ("calendar.ics", calendar_services.iter_feed(user, now)),
+        ]
     )
 
 

@@ -3,15 +3,22 @@
 
 from __future__ import annotations
 
-import tempfile
-
-from flask import Blueprint, flash, redirect, render_template, request, send_file, url_for
+from flask import (
+    Blueprint,
+    Response,
+    flash,
+    redirect,
+    render_template,
+    request,
+    stream_with_context,
+    url_for,
+)
 from flask.typing import ResponseReturnValue
 from flask_login import current_user, login_required
 
 from crm import clock
 from crm.backup import services
-from crm.backup.archive import BackupError, open_backup
+from crm.backup.archive import MAX_ZIP_BYTES, BackupError, open_backup
 from crm.backup.forms import RestoreForm
 from crm.backup.restore import restore_backup
 from crm.extensions import db
@@ -20,23 +27,18 @@ from crm.sqlite import refresh_statistics
 bp = Blueprint("backup", __name__)
 
 # A whole account's zip can outgrow the import limit; it is spooled to disk, not memory.
-RESTORE_MAX_BYTES = 200 * 1024 * 1024
+RESTORE_MAX_BYTES = MAX_ZIP_BYTES
 
 
 @bp.route("/settings/backup")
 @login_required
 def download() -> ResponseReturnValue:
-    """The account's backup zip, built on disk and streamed from there."""
+    """The account's backup zip, streamed as it is written: the first bytes at once."""
     now = clock.now()
-    # Closed by the response once sent (a with block would close it before that).
-    spool = tempfile.TemporaryFile()  # noqa: SIM115
-    services.write_backup(current_user, now, spool)
-    spool.seek(0)
-    response = send_file(
-        spool,
-        mimetype="application/zip",
-        as_attachment=True,
-        download_name=services.backup_file_name(now),
+    chunks = services.iter_backup(current_user._get_current_object(), now)
+    response = Response(stream_with_context(chunks), mimetype="application/zip")
+    response.headers.set(
+        "Content-Disposition", "attachment", filename=services.backup_file_name(now)
     )
     response.headers["Cache-Control"] = "no-store"
     return response

@@ -55,13 +55,15 @@ def register(app: Flask) -> None:
         """Export every open follow-up and upcoming interview as iCalendar."""
         user = _user_or_exit(email)
         now = clock.now()
-        data = services.feed_file(user, now)
+        chunks = services.iter_feed(user, now)
         if output is None:
             with click.open_file("-", "wb") as stdout:
-                stdout.write(data)
+                for chunk in chunks:
+                    stdout.write(chunk)
             return
         with _writing(output) as handle:
-            handle.write(data)
+            for chunk in chunks:
+                handle.write(chunk)
         followups, interviews = services.calendar_counts(user, now)
         click.echo(
             f"Wrote {plural(followups, 'follow-up')} and {plural(interviews, 'interview')} "

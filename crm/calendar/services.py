@@ -14,6 +14,7 @@ import secrets
 import unicodedata
 from collections.abc import Iterator, Mapping
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import Select, func, select
 from sqlalchemy.orm import joinedload
@@ -26,10 +27,10 @@ from crm.exports import one_line
 from crm.exports.ics import (
     FollowUpEntry,
     InterviewEntry,
-    feed_calendar,
-    followups_calendar,
     interview_calendar,
     interview_invite,
+    iter_feed_calendar,
+    iter_followups_calendar,
 )
 from crm.exports.vcard import iter_vcards
 from crm.extensions import db
@@ -41,6 +42,8 @@ FEED_TOKEN_BYTES = 32
 FEED_FORMAT = "2"
 # Contacts loaded and written per chunk of a streamed vCard export.
 CARDS_PER_CHUNK = 200
+# Rows fetched at a time for a streamed calendar: memory holds a batch, not every event.
+EVENTS_PER_FETCH = 500
 # A manual follow-up's reason stands in for its kind in the event title, cut to this length.
 TITLE_REASON_CHARS = 60
 
@@ -124,14 +127,28 @@ def _upcoming_interviews_query(user_id: int, since: datetime) -> Select[Intervie
     )
 
 
-def open_followups(user_id: int) -> list[FollowUp]:
-    """Return the user's open follow-ups, soonest first, with their contacts."""
-    stmt = (
+def _open_followups_in_order(user_id: int) -> Select[FollowUp]:
+    return (
         _open_followups_query(user_id)
         .options(joinedload(FollowUp.contact))
         .order_by(FollowUp.due_on, FollowUp.id)
     )
-    return list(db.session.scalars(stmt))
+
+
+def open_followups(user_id: int) -> list[FollowUp]:
+    """Return the user's open follow-ups, soonest first, with their contacts."""
+    return list(db.session.scalars(_open_followups_in_order(user_id)))
+
+
+def _streamed(stmt: Select[Any]) -> Iterator[Any]:
+    """The statement's rows, fetched a batch at a time (the session keeps only weak references
+    to rows nobody holds, so a written batch is let go)."""
+    # A generator, so the statement runs when the stream is read (inside the response).
+    yield from db.session.scalars(stmt.execution_options(yield_per=EVENTS_PER_FETCH))
+
+
+def _followup_entries(user_id: int) -> Iterator[FollowUpEntry]:
+    return (followup_entry(row) for row in _streamed(_open_followups_in_order(user_id)))
 
 
 def upcoming_start(user: User, now: datetime) -> datetime:
@@ -140,14 +157,17 @@ def upcoming_start(user: User, now: datetime) -> datetime:
     return clock.start_of_day(clock.today_in(zone, now), zone)
 
 
-def upcoming_interviews(user: User, now: datetime) -> list[Interview]:
-    """Return the user's scheduled interviews from the start of their today on."""
-    stmt = (
+def _upcoming_in_order(user: User, now: datetime) -> Select[Interview]:
+    return (
         _upcoming_interviews_query(user.id, upcoming_start(user, now))
         .options(joinedload(Interview.contact))
         .order_by(Interview.starts_at, Interview.id)
     )
-    return list(db.session.scalars(stmt))
+
+
+def upcoming_interviews(user: User, now: datetime) -> list[Interview]:
+    """Return the user's scheduled interviews from the start of their today on."""
+    return list(db.session.scalars(_upcoming_in_order(user, now)))
 
 
 def calendar_counts(user: User, now: datetime) -> tuple[int, int]:
@@ -172,13 +192,18 @@ def calendar_counts(user: User, now: datetime) -> tuple[int, int]:
 
 def followup_file(followup: FollowUp, user: User) -> bytes:
     """Return one follow-up as an .ics file, with the user's reminder."""
-    return followups_calendar([followup_entry(followup)], alarm_time=user.reminder_time)
+    return b"".join(iter_followups_calendar([followup_entry(followup)], user.reminder_time))
+
+
+def iter_followups_file(user: User) -> Iterator[bytes]:
+    """Yield every open follow-up of the user as one .ics file, streamed."""
+    alarm = user.reminder_time
+    return iter_followups_calendar(_followup_entries(user.id), alarm_time=alarm, name=FEED_NAME)
 
 
 def followups_file(user: User) -> bytes:
     """Return every open follow-up of the user as one .ics file."""
-    entries = [followup_entry(followup) for followup in open_followups(user.id)]
-    return followups_calendar(entries, alarm_time=user.reminder_time, name=FEED_NAME)
+    return b"".join(iter_followups_file(user))
 
 
 def interview_file(interview: Interview) -> bytes:
@@ -194,14 +219,18 @@ def invite_file(interview: Interview, user: User) -> bytes:
     return interview_invite(entry, organizer_email=user.email, organizer_name=user.name or None)
 
 
-def feed_file(user: User, now: datetime) -> bytes:
-    """Return the subscribable feed: open follow-ups and upcoming interviews, no attendees."""
-    return feed_calendar(
-        [followup_entry(followup) for followup in open_followups(user.id)],
-        [interview_entry(interview) for interview in upcoming_interviews(user, now)],
-        alarm_time=user.reminder_time,
-        name=FEED_NAME,
+def iter_feed(user: User, now: datetime) -> Iterator[bytes]:
+    """Yield the subscribable feed: open follow-ups and upcoming interviews, no attendees,
+    read and written a batch at a time, so memory stays flat in the number of follow-ups."""
+    interviews = (interview_entry(row) for row in _streamed(_upcoming_in_order(user, now)))
+    return iter_feed_calendar(
+        _followup_entries(user.id), interviews, alarm_time=user.reminder_time, name=FEED_NAME
     )
+
+
+def feed_file(user: User, now: datetime) -> bytes:
+    """Return the subscribable feed whole (for the few callers that want bytes)."""
+    return b"".join(iter_feed(user, now))
 
 
 def feed_etag(user: User, now: datetime) -> str:

@@ -63,7 +63,8 @@ def followup_ics(followup_id: int) -> ResponseReturnValue:
 def followups_ics() -> ResponseReturnValue:
     """Download every open follow-up as calendar events."""
     names = services.attachment_names("follow-ups", "ics", fallback="follow-ups")
-    return _download(services.followups_file(current_user), ICS_TYPE, names)
+    body = stream_with_context(services.iter_followups_file(current_user._get_current_object()))
+    return _download(body, ICS_TYPE, names)
 
 
 @bp.route("/interviews/<int:interview_id>.ics")
@@ -201,7 +202,8 @@ def feed(token: str) -> ResponseReturnValue:
     if request.if_none_match.contains_weak(etag):
         response = Response(status=304)
     else:
-        response = Response(services.feed_file(user, now), content_type=ICS_TYPE)
+        body = stream_with_context(services.iter_feed(user, now))
+        response = Response(body, content_type=ICS_TYPE)
     response.set_etag(etag)
     response.headers["Cache-Control"] = "private, no-cache"
     response.headers["X-Content-Type-Options"] = "nosniff"

@@ -1,6 +1,7 @@
 """iCalendar export of follow-ups (all-day events) and informational interviews (UTC events)."""
 
-from collections.abc import Iterable
+import itertools
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from urllib.parse import urlsplit
@@ -11,6 +12,9 @@ from icalendar.enums import PARTSTAT, ROLE, STATUS, TRANSP
 from crm.exports import clean_text, one_line
 
 PRODID = "-//Networking CRM//EN"
+CALENDAR_END = b"END:VCALENDAR\r\n"
+# Events written per chunk of a streamed calendar.
+EVENTS_PER_CHUNK = 200
 
 
 # The rows the writers read: plain values, built from the database by crm/calendar/services.py.
@@ -186,12 +190,52 @@ def calendar_bytes(
     return ical
 
 
+def _publishable(event: Event) -> Event:
+    if "ATTENDEE" in event:
+        raise ValueError("A PUBLISH calendar cannot carry attendees (RFC 5546).")
+    return event
+
+
+def iter_calendar(events: Iterable[Event], name: str | None = None) -> Iterator[bytes]:
+    """Yield a published VCALENDAR a chunk of events at a time: the bytes calendar_bytes
+    writes, without holding every event. icalendar writes a calendar's own lines, then each
+    event's, then END:VCALENDAR, so the calendar without events, cut before its end, heads
+    the file."""
+    empty = calendar_bytes([], method="PUBLISH", name=name)
+    assert empty.endswith(CALENDAR_END)
+    yield empty[: -len(CALENDAR_END)]
+    publishable = (_publishable(event) for event in events)
+    while chunk := list(itertools.islice(publishable, EVENTS_PER_CHUNK)):
+        yield b"".join(event.to_ical() for event in chunk)
+    yield CALENDAR_END
+
+
+def iter_followups_calendar(
+    followups: Iterable[FollowUpEntry], alarm_time: time | None = None, name: str | None = None
+) -> Iterator[bytes]:
+    """Yield the follow-ups as a published calendar, streamed."""
+    return iter_calendar((followup_event(fu, alarm_time) for fu in followups), name=name)
+
+
 def followups_calendar(
     followups: Iterable[FollowUpEntry], alarm_time: time | None = None, name: str | None = None
 ) -> bytes:
     """Return the follow-ups as a published calendar."""
-    events = (followup_event(fu, alarm_time) for fu in followups)
-    return calendar_bytes(events, method="PUBLISH", name=name)
+    return b"".join(iter_followups_calendar(followups, alarm_time, name))
+
+
+def iter_feed_calendar(
+    followups: Iterable[FollowUpEntry],
+    interviews: Iterable[InterviewEntry],
+    alarm_time: time | None = None,
+    name: str | None = None,
+) -> Iterator[bytes]:
+    """Yield follow-ups and interviews (without attendees) as a published feed, streamed."""
+    events = itertools.chain(
+        (followup_event(fu, alarm_time) for fu in followups),
+        (interview_event(iv) for iv in interviews),
+    )
+    return iter_calendar(events, name=name)
 
 
 def feed_calendar(
@@ -201,9 +245,7 @@ def feed_calendar(
     name: str | None = None,
 ) -> bytes:
     """Return follow-ups and interviews (without attendees) as a published calendar feed."""
-    events = [followup_event(fu, alarm_time) for fu in followups]
-    events.extend(interview_event(iv) for iv in interviews)
-    return calendar_bytes(events, method="PUBLISH", name=name)
+    return b"".join(iter_feed_calendar(followups, interviews, alarm_time, name))
 
 
 def interview_calendar(iv: InterviewEntry) -> bytes:
