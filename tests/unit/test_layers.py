@@ -22,6 +22,7 @@ FEATURES = {
     "messages",
     "outreach",
     "plan",
+    "referrals",
     "reminders",
     "settings",
 }
