@@ -33,9 +33,7 @@ def suggestions_of(interview: Interview) -> list[Suggestion]:
             select(Suggestion)
             .join(Suggestion.contact)
             .options(contains_eager(Suggestion.contact))
-            .where(
-                Suggestion.user_id == interview.user_id, Suggestion.interview_id == interview.id
-            )
+            .where(Suggestion.user_id == interview.user_id, Suggestion.interview_id == interview.id)
             .order_by(Suggestion.id)
         )
     )
@@ -49,7 +47,9 @@ def record_suggestion(interview: Interview, contact: Contact, permission: str) -
         )
     ).first()
     if row is None:
-        row = Suggestion(user_id=interview.user_id, interview_id=interview.id, contact_id=contact.id)
+        row = Suggestion(
+            user_id=interview.user_id, interview_id=interview.id, contact_id=contact.id
+        )
         db.session.add(row)
     row.permission = permission if permission in Permission.values() else Permission.NOT_ASKED
     db.session.flush()
@@ -57,7 +57,7 @@ def record_suggestion(interview: Interview, contact: Contact, permission: str) -
 
 
 def plan_reach(contact: Contact, suggested_by: Contact, today: date) -> FollowUp | None:
-    """"Reach <name> (suggested by <interviewee>)" on the next business day, unless they are
+    """ "Reach <name> (suggested by <interviewee>)" on the next business day, unless they are
     reached already or such a follow-up is open."""
     if contact.first_outreach_on is not None or _open(contact, FollowUpKind.REACH) is not None:
         return None
@@ -166,7 +166,9 @@ def after_interview_held(interview: Interview, today: date) -> FollowUp | None:
         FollowUp.kind == FollowUpKind.TELL_REFERRER,
     )
     held_before = select(Interview.id).where(Interview.contact_id == contact.id)
-    if db.session.scalar(select(exists().where(*about_them, FollowUp.interview_id.in_(held_before)))):
+    if db.session.scalar(
+        select(exists().where(*about_them, FollowUp.interview_id.in_(held_before)))
+    ):
         return None
     replied = select(Outreach.id).where(Outreach.contact_id == contact.id)
     row = db.session.scalars(

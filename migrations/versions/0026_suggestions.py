@@ -48,9 +48,7 @@ def upgrade() -> None:
             "interview_id", "contact_id", name=op.f("uq_suggestion_interview_id_contact_id")
         ),
     )
-    op.create_index(
-        op.f("ix_suggestion_contact_id"), "suggestion", ["contact_id"], unique=False
-    )
+    op.create_index(op.f("ix_suggestion_contact_id"), "suggestion", ["contact_id"], unique=False)
     op.create_index(
         op.f("ix_suggestion_interview_id"), "suggestion", ["interview_id"], unique=False
     )
