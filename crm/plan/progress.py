@@ -15,6 +15,7 @@ from sqlalchemy import (
     Date,
     String,
     bindparam,
+    exists,
     func,
     literal,
     literal_column,
@@ -29,6 +30,7 @@ from crm.models import Contact, Interview, Outreach
 from crm.names import display_name
 from crm.plan.week_chart import WeekChart, week_chart
 from crm.prebuilt import Prebuilt, prebuilt
+from crm.referrals.models import Suggestion
 from crm.words import plural
 from crm.workdays import week_start
 
@@ -141,6 +143,11 @@ class Progress:
         return week_chart(self.weeks, self.series)
 
 
+def _not_suggested() -> ColumnElement[bool]:
+    """The contact is no suggested name (those count from the suggestion table)."""
+    return ~exists().where(Suggestion.contact_id == Contact.id)
+
+
 def _created_day() -> ColumnElement[date]:
     """The UTC day a contact was added (SQLite's date() gives text, read back as a date)."""
     return func.date(Contact.created_at)
@@ -171,7 +178,10 @@ def _series_statement() -> Prebuilt[str, date | None, int]:
     start = mondays[0]
     replied = (Outreach.user_id == user, Outreach.status == OutreachStatus.REPLIED)
     held = (Interview.user_id == user, Interview.status == InterviewStatus.DONE)
-    referred = (Contact.user_id == user, Contact.introduced_by_id.is_not(None))
+    # Each suggested name counts once: a suggestion, or an introduction typed on the contact form.
+    referred = (Contact.user_id == user, Contact.introduced_by_id.is_not(None), _not_suggested())
+    suggested = (Suggestion.user_id == user,)
+    suggested_day = func.date(Suggestion.created_at)
     no_day = literal(None, Date)
     statement: CompoundSelect[str, date | None, int] = union_all(
         *outreach_weeks,
@@ -184,11 +194,15 @@ def _series_statement() -> Prebuilt[str, date | None, int]:
         select(literal("Referrals"), _created_day(), func.count())
         .where(*referred, Contact.created_at >= bindparam("since"))
         .group_by(_created_day()),
+        select(literal("Referrals"), suggested_day, func.count())
+        .where(*suggested, Suggestion.created_at >= bindparam("since"))
+        .group_by(suggested_day),
         select(literal("Replies"), no_day, func.count(Outreach.id)).where(
             *replied, or_(Outreach.reply_on < start, Outreach.reply_on.is_(None))
         ),
         select(literal("Interviews held"), no_day, func.count(Interview.id)).where(*held),
         select(literal("Referrals"), no_day, func.count(Contact.id)).where(*referred),
+        select(literal("Referrals"), no_day, func.count(Suggestion.id)).where(*suggested),
     )
     return Prebuilt(statement, "user_id", "since", *names)
 
@@ -206,10 +220,11 @@ def _daily_series(
     daily: dict[str, dict[date, int]] = {name: {} for name in SERIES}
     totals = dict.fromkeys(WIN_WORDS, 0)
     for series, day, n in rows:
+        # Referrals come in two rows (suggestions, and introductions typed by hand): summed.
         if day is None:
-            totals[series] = n
+            totals[series] += n
         else:
-            daily[series][_as_date(day)] = n
+            daily[series][_as_date(day)] = daily[series].get(_as_date(day), 0) + n
     # The replies' total was counted before the first Monday only: add the chart's days.
     totals["Replies"] += sum(daily["Replies"].values())
     return daily, totals
@@ -281,10 +296,21 @@ def _wins_statement() -> Prebuilt[*tuple[Any, ...]]:
     referred = (
         select(*_win_columns(_created_day(), "introduced by", introducer))
         .join(introducer, introducer.id == Contact.introduced_by_id)
-        .where(Contact.user_id == user_id, Contact.introduced_by_id.is_not(None))
+        .where(
+            Contact.user_id == user_id, Contact.introduced_by_id.is_not(None), _not_suggested()
+        )
         .order_by(Contact.created_at.desc(), Contact.id.desc())
     )
-    latest = [kind.limit(WINS_SHOWN).subquery() for kind in (replies, held, referred)]
+    suggested = (
+        select(*_win_columns(func.date(Suggestion.created_at), "suggested by", introducer))
+        .join(Contact, Contact.id == Suggestion.contact_id)
+        .join(Interview, Interview.id == Suggestion.interview_id)
+        .join(introducer, introducer.id == Interview.contact_id)
+        .where(Suggestion.user_id == user_id)
+        .order_by(Suggestion.created_at.desc(), Suggestion.id.desc())
+    )
+    kinds = (replies, held, referred, suggested)
+    latest = [kind.limit(WINS_SHOWN).subquery() for kind in kinds]
     return Prebuilt(union_all(*(select(*sub.c) for sub in latest)), "user_id")
 
 
@@ -293,8 +319,8 @@ def _wins(user_id: int) -> list[Win]:
     rows = _wins_statement().execute({"user_id": user_id}).all()
     wins = []
     for day, what, cid, first, last, by_first, by_last in rows:
-        if what == "introduced by":
-            what = f"introduced by {display_name(by_first, by_last)}"
+        if what in ("introduced by", "suggested by"):
+            what = f"{what} {display_name(by_first, by_last)}"
         wins.append(Win(_as_date(day), cid, display_name(first, last), what))
     wins.sort(key=lambda w: w.day, reverse=True)
     return wins[: WINS_SHOWN * 2]

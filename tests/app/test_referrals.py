@@ -329,3 +329,18 @@ def test_another_users_interview_or_contact_answers_404_with_nothing_written(
     assert client.get(f"/contacts/{ana}").status_code == 404
     assert client.get(f"/interviews/{interview}").status_code == 404
     assert (count(app, Contact), count(app, Suggestion), count(app, FollowUp)) == before
+
+
+def test_the_pipeline_and_the_plan_count_suggested_names(client, app, ana_interview):
+    _, interview = ana_interview
+    sam = add(client, "Sam", "Okafor", company="Globex")
+    suggest(client, interview, "Tom Becker", company="Initech")
+    suggest(client, interview, "Sam Okafor", company="Globex")  # a twin: still a name given
+    # Bo was introduced by Tom on the contact form: Tom referred you on too.
+    add(client, "Bo", "Chen", introduced_by="Tom Becker")
+    dashboard = client.get("/dashboard").get_data(as_text=True)
+    assert "<div><strong>2</strong>Referred you on</div>" in dashboard
+    plan = client.get("/plan/").get_data(as_text=True)
+    assert "3 referrals.</p>" in plan
+    assert f'<a href="/contacts/{sam}">Sam Okafor</a> suggested by Ana García' in plan
+    assert "Bo Chen</a> introduced by Tom Becker" in plan
