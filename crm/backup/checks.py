@@ -23,6 +23,7 @@ from crm.enums import (
     InterviewStatus,
     Network,
     OutreachStatus,
+    Permission,
     Source,
     TemplateKind,
     Words,
@@ -42,6 +43,7 @@ WORDS: dict[tuple[str, str], type[Words]] = {
     ("import_batch", "format"): ImportFormat,
     ("import_batch", "network"): Network,
     ("message_template", "kind"): TemplateKind,
+    ("suggestion", "permission"): Permission,
     ("user", "after_interview_cadence"): Cadence,
 }
 # Whole numbers with a narrower range than any count (the settings form's and the interview

@@ -296,9 +296,7 @@ def _wins_statement() -> Prebuilt[*tuple[Any, ...]]:
     referred = (
         select(*_win_columns(_created_day(), "introduced by", introducer))
         .join(introducer, introducer.id == Contact.introduced_by_id)
-        .where(
-            Contact.user_id == user_id, Contact.introduced_by_id.is_not(None), _not_suggested()
-        )
+        .where(Contact.user_id == user_id, Contact.introduced_by_id.is_not(None), _not_suggested())
         .order_by(Contact.created_at.desc(), Contact.id.desc())
     )
     suggested = (

@@ -7,7 +7,7 @@ from sqlalchemy import select
 
 from crm.extensions import db
 from crm.models import Contact, User
-from crm.referrals.chain import MAX_DEPTH, introduction_chain, introduction_problem
+from crm.referrals.chain import MAX_DEPTH, find_loop, introduction_chain, introduction_problem
 
 
 def chain_of(app, length: int, user_email: str = "chain@example.com") -> list[int]:
@@ -96,3 +96,9 @@ def test_another_users_contacts_are_never_on_the_chain(app):
         db.session.commit()
         chain = introduction_chain(db.session.get(Contact, ids[1]))
     assert [link.id for link in chain] == ids
+
+
+def test_find_loop_finds_a_circle_and_nothing_in_a_tree():
+    assert find_loop({2: 1, 3: 2, 4: 2}) is None
+    assert sorted(find_loop({2: 1, 3: 2, 1: 3, 5: 3}) or []) == [1, 2, 3]
+    assert find_loop({7: 7}) == [7]

@@ -14,6 +14,7 @@ from crm.models import Contact, FollowUp, Interview, Outreach, User
 from crm.referrals.models import Suggestion
 from crm.reminders.services import digest_for
 from tests.app.networking import TODAY
+from tests.app.test_imports_support import import_bytes, linkedin_csv
 
 NEXT_BUSINESS_DAY = date(2026, 11, 26)
 NOTES = {"career_path": "Teacher, then analyst", "advice": "Say yes to small projects"}
@@ -344,3 +345,23 @@ def test_the_pipeline_and_the_plan_count_suggested_names(client, app, ana_interv
     assert "3 referrals.</p>" in plan
     assert f'<a href="/contacts/{sam}">Sam Okafor</a> suggested by Ana García' in plan
     assert "Bo Chen</a> introduced by Tom Becker" in plan
+
+
+def test_a_reimport_that_updates_a_referred_person_keeps_their_introducer(
+    client, app, ana_interview
+):
+    ana, interview = ana_interview
+    suggest(
+        client,
+        interview,
+        "Tom Becker",
+        company="Globex",
+        reach="https://www.linkedin.com/in/tom-becker",
+    )
+    moved = "Tom,Becker,https://www.linkedin.com/in/tom-becker,,Initech,Data Lead,30 May 2024"
+    page = import_bytes(client, linkedin_csv(moved)).get_data(as_text=True)
+    assert "0 contacts added, 1 updated" in page
+    tom = contact_named(app, "Tom")
+    assert (tom.company_name, tom.title) == ("Initech", "Data Lead")
+    assert tom.introduced_by_id == ana
+    assert count(app, Suggestion) == 1
