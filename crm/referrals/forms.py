@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from email_validator import EmailNotValidError, validate_email
 from flask_wtf import FlaskForm
-from wtforms import RadioField, StringField, SubmitField
+from wtforms import SelectField, StringField, SubmitField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
@@ -37,7 +37,8 @@ class SuggestionForm(FlaskForm):
         validators=[Optional(), Length(max=REACH_MAX)],
         description="Optional: how to reach them, if you were given it.",
     )
-    permission = RadioField(
+    # Shown as three radio buttons (templates/referrals/_suggested.html).
+    permission = SelectField(
         "I may mention their name",
         choices=[SelectChoice(value, label) for value, label in Permission.choices()],
         default=Permission.NOT_ASKED.value,
