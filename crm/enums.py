@@ -119,7 +119,7 @@ class FollowUpKind(Words):
     KEEP_IN_TOUCH = "keep_in_touch", "Keep in touch"
     CHECK_IN = "check_in", "Check in on your rut"
     REACH = "reach", "Reach a suggested person"
-    TELL_REFERRER = "tell_referrer", "Tell them how it went"
+    TELL_REFERRER = "tell_referrer", "Close the loop"
 
 
 class FollowUpState(Words):
@@ -158,7 +158,7 @@ class TemplateKind(Words):
     THANK_YOU = "thank_you", "Thank-you"
     UPDATE = "update", "Progress update"
     REFERRAL_ASK = "referral_ask", "Referral ask"
-    TELL_REFERRER = "tell_referrer", "How it went"
+    TELL_REFERRER = "tell_referrer", "Referral thank-you"
 
 
 class Permission(Words):

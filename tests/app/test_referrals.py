@@ -163,6 +163,18 @@ def test_the_interviewee_cannot_suggest_themselves_nor_close_a_loop(client, app,
         suggest(client, interview, "Ana García", company="Acme").headers["Location"]
     ).get_data(as_text=True)
     assert "That is Ana García: type someone they suggested." in page
+    # Ana's own introducer, suggested by Ana: linking them would close a loop.
+    add(client, "Cy", "Dee", company="Umbrella")
+    client.post(
+        f"/contacts/{ana}/edit",
+        data={"first_name": "Ana", "last_name": "García", "company": "Acme",
+              "network": "alumni", "introduced_by": "Cy Dee"},
+    )  # fmt: skip
+    page = client.get(
+        suggest(client, interview, "Cy Dee", company="Umbrella").headers["Location"]
+    ).get_data(as_text=True)
+    assert "Nobody is their own introducer." in page
+    assert contact_named(app, "Cy").introduced_by_id is None
     assert count(app, Suggestion) == 0
 
 

@@ -66,7 +66,7 @@ def test_every_kind_has_a_plain_label() -> None:
         "keep_in_touch": "Keep in touch",
         "check_in": "Check in on your rut",
         "reach": "Reach a suggested person",
-        "tell_referrer": "Tell them how it went",
+        "tell_referrer": "Close the loop",
     }
 
 
