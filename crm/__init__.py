@@ -139,9 +139,11 @@ def _register_blueprints(app: Flask) -> None:
     from crm.network.views import bp as network_bp
     from crm.outreach import bp as outreach_bp
     from crm.outreach import views as outreach_views  # noqa: F401
-    from crm.pages import contact_outreach, followups  # noqa: F401  (routes on the features' blueprints)
+    from crm.pages import contact_outreach, followups, suggestions  # noqa: F401  (routes on the features' blueprints)
     from crm.pages.dashboard import bp as main_bp
     from crm.plan.views import bp as plan_bp
+    from crm.referrals import bp as referrals_bp
+    from crm.referrals import models as referral_models  # noqa: F401
     from crm.reminders.views import bp as reminders_bp
     from crm.settings.views import bp as settings_bp
 
@@ -161,6 +163,7 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(calendar_bp)
     app.register_blueprint(backup_bp)
     app.register_blueprint(reminders_bp)
+    app.register_blueprint(referrals_bp)
 
 
 def _instance_secret(app: Flask) -> str:

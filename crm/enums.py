@@ -130,6 +130,8 @@ class FollowUpKind(Words):
     REFERRAL_ASK = "referral_ask", "Ask for a referral"
     KEEP_IN_TOUCH = "keep_in_touch", "Keep in touch"
     CHECK_IN = "check_in", "Check in on your rut"
+    REACH = "reach", "Reach a suggested person"
+    TELL_REFERRER = "tell_referrer", "Close the loop"
 
 
 class FollowUpState(Words):
@@ -168,6 +170,25 @@ class TemplateKind(Words):
     THANK_YOU = "thank_you", "Thank-you"
     UPDATE = "update", "Progress update"
     REFERRAL_ASK = "referral_ask", "Referral ask"
+    TELL_REFERRER = "tell_referrer", "Referral thank-you"
+
+
+class Permission(Words):
+    """Whether a person who suggested a name said the user may mention them."""
+
+    YES = "yes", "Yes"
+    NO = "no", "No"
+    NOT_ASKED = "not_asked", "Not asked yet"
+
+
+class ReferralStage(Words):
+    """How far a suggested person got, in order."""
+
+    SUGGESTED = "suggested", "Suggested"
+    REACHED = "reached", "Reached"
+    REPLIED = "replied", "Replied"
+    INTERVIEWED = "interviewed", "Talked with you"
+    REFERRED_ON = "referred_on", "Referred you on"
 
 
 class NetworkStage(Words):

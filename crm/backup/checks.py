@@ -24,6 +24,7 @@ from crm.enums import (
     InterviewStatus,
     Network,
     OutreachStatus,
+    Permission,
     Source,
     TemplateKind,
     Words,
@@ -43,6 +44,7 @@ WORDS: dict[tuple[str, str], type[Words]] = {
     ("import_batch", "format"): ImportFormat,
     ("import_batch", "network"): Network,
     ("message_template", "kind"): TemplateKind,
+    ("suggestion", "permission"): Permission,
     ("user", "after_interview_cadence"): Cadence,
 }
 _WORD_VALUES = {key: frozenset(words.values()) for key, words in WORDS.items()}

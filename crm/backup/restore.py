@@ -38,6 +38,7 @@ from crm.extensions import db
 from crm.models import Company, Contact, User, column_length, contact_tag
 from crm.normalize import contact_derived, title_key
 from crm.plan.models import TargetRole
+from crm.referrals.chain import find_loop
 
 # Rows per INSERT: few round trips, and a batch's memory stays small.
 BATCH_ROWS = 1_000
@@ -120,6 +121,7 @@ class _Restore:
             if len(table.rows) >= BATCH_ROWS:
                 _write(self.user_id, table)
         _write(self.user_id, table)
+        _refuse_loops(table)
         _link_within(table)
 
     def _row(self, table: _TableRestore, item: Any, where: str) -> dict[str, Any]:
@@ -236,6 +238,18 @@ def _link_within(table: _TableRestore) -> None:
         for batch in _batches(links):
             db.session.execute(stmt, [_remapped(table, link) for link in batch])
     table.within = []
+
+
+def _refuse_loops(table: _TableRestore) -> None:
+    """Nobody is their own introducer: a backup whose introductions go round is refused."""
+    introducers = {link.old_id: link.old_link for link in table.within}
+    loop = find_loop(introducers) if table.name == Contact.__tablename__ else None
+    if loop:
+        ids = ", ".join(str(old_id) for old_id in loop)
+        raise BackupError(
+            f"This backup's contacts {ids} introduced each other in a circle; "
+            "nobody can be their own introducer, so it cannot be restored."
+        )
 
 
 def _remapped(table: _TableRestore, link: _Link) -> dict[str, int | None]:

@@ -224,17 +224,6 @@ def what_goes_with(contact: Contact) -> WhatGoes:
     return WhatGoes(*row)
 
 
-def introduced_people(contact: Contact) -> list[Contact]:
-    """The contacts this person introduced the user to."""
-    return list(
-        db.session.scalars(
-            select(Contact)
-            .where(Contact.user_id == contact.user_id, Contact.introduced_by_id == contact.id)
-            .order_by(Contact.first_name, Contact.last_name)
-        )
-    )
-
-
 def user_tags(user_id: int) -> list[str]:
     """The names of the user's tags, for the filter's suggestions."""
     return list(

@@ -35,6 +35,7 @@ from crm.extensions import db
 from crm.forms import ConfirmForm
 from crm.models import Company, Contact, column_length
 from crm.normalize import fold
+from crm.referrals.chain import introduction_problem
 
 NAMES_SUGGESTED = 10
 
@@ -107,6 +108,9 @@ def _save(form: ContactForm, contact: Contact) -> bool:
             "add their details when you have a moment.",
             "info",
         )
+    if introducer.contact is not None and introducer.contact.id is not None:
+        # Nobody is their own introducer, directly or through others.
+        introducer.error = introduction_problem(current_user.id, contact.id, introducer.contact.id)
     if introducer.error:
         form.introduced_by.errors = [*form.introduced_by.errors, introducer.error]
         form.introducer = introducer

@@ -30,6 +30,8 @@ from crm.interviews.services import (
     twice_that_night,
 )
 from crm.models import Interview
+from crm.referrals.forms import SuggestionForm
+from crm.referrals.services import after_interview_held, suggestions_of
 
 bp = Blueprint("interviews", __name__)
 
@@ -116,6 +118,8 @@ def _render_show(
         started=has_started(interview, clock.now()),
         starts_in=starts_in(start, now),
         notes_form=notes_form,
+        suggestions=suggestions_of(interview),
+        suggestion_form=SuggestionForm(prefix="suggest", formdata=None),
     )
     return page, status
 
@@ -199,6 +203,8 @@ def done(interview_id: int) -> ResponseReturnValue:
 
     def act(interview: Interview) -> str:
         planned = mark_done(current_user, interview, clock.now())
+        # A referred person interviewed: the one who suggested them hears how it went.
+        after_interview_held(interview, clock.user_today(current_user))
         return done_message(interview.contact.full_name, planned)
 
     return _action(interview_id, act)

@@ -105,6 +105,20 @@ def _check_connection(text: str, introduced_by: str | None) -> CheckItem:
     )
 
 
+def _check_withheld(text: str, withheld: str) -> CheckItem:
+    """A suggested person's referrer who has not said yes stays unnamed."""
+    label = f"Leaves out {withheld}'s name"
+    first = withheld.split()[0] if withheld.split() else withheld
+    if re.search(rf"\b{re.escape(first)}\b", text, re.IGNORECASE):
+        return CheckItem(
+            "unnamed",
+            label,
+            False,
+            f"{first} has not said you may mention them: take their name out, or ask them first.",
+        )
+    return CheckItem("unnamed", label, True, f"{first} is not named, as agreed.")
+
+
 def _check_path(text: str, needs_question: bool) -> CheckItem:
     label = "Asks about their path or advice, not for a job" if needs_question else "No job request"
     job = _JOB_REQUEST.search(text)
@@ -180,19 +194,25 @@ def _check_about_them(text: str) -> CheckItem:
 
 
 def check_message(
-    text: str, kind: str = TemplateKind.FIRST_OUTREACH, introduced_by: str | None = None
+    text: str,
+    kind: str = TemplateKind.FIRST_OUTREACH,
+    introduced_by: str | None = None,
+    withheld: str | None = None,
 ) -> list[CheckItem]:
     """The marks that apply to this kind of message, in the order the page shows them.
 
     A first outreach and a nudge are asking a near-stranger for time, so they get all five
     marks (the nudge skips the connection, said in the first message); a thank-you, an update
     or a referral ask is to someone you have met, so it needs only to be short, ask for no job
-    and be about them.
+    and be about them. `withheld` names a referrer the first message must not mention (they
+    suggested the person but have not said yes to being named).
     """
     text = text or ""
     items = [_check_length(text)]
     if kind == TemplateKind.FIRST_OUTREACH:
         items.append(_check_connection(text, introduced_by))
+        if withheld:
+            items.append(_check_withheld(text, withheld))
     asks_for_time = kind in (TemplateKind.FIRST_OUTREACH, TemplateKind.NUDGE)
     items.append(_check_path(text, needs_question=asks_for_time))
     if asks_for_time:

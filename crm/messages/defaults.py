@@ -77,6 +77,18 @@ DEFAULTS: dict[TemplateKind, Wording] = {
             "{my_name}"
         ),
     ),
+    TemplateKind.TELL_REFERRER: Wording(
+        subject="Thank you for the introduction",
+        body=(
+            "Hi {first_name},\n\n"
+            "Thank you for suggesting who to talk to next. You will be glad to hear how it "
+            "went: your suggestion led to a real conversation, and your advice keeps shaping "
+            "my move toward {role}.\n\n"
+            "Your generosity with your network means a lot.\n\n"
+            "With thanks,\n"
+            "{my_name}"
+        ),
+    ),
 }
 
 

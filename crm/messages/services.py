@@ -110,8 +110,13 @@ class FilledMessage:
     mailto: str | None = None
 
 
-def _missing_note(name: str, contact: Contact) -> str:
+def _missing_note(name: str, contact: Contact, withheld: str | None = None) -> str:
     who = contact.first_name or contact.full_name
+    if name == "introduced_by" and withheld:
+        return (
+            f"{withheld} suggested {who} but has not said you may mention them, so the "
+            "message leaves their name out: say in the first line why you are writing."
+        )
     if name == "introduced_by":
         return f"Nobody introduced you to {who}: say in the first line how you are connected."
     if name == "role":
@@ -128,8 +133,10 @@ def fill_for(
     contact: Contact,
     role: str,
     introduced_by: str | None,
+    withheld: str | None = None,
 ) -> FilledMessage:
-    """Fill a wording for a contact, noting what was left blank and building the mailto link."""
+    """Fill a wording for a contact, noting what was left blank and building the mailto link
+    (`withheld`: a referrer who must not be named, who explains the blank)."""
     values = contact_values(user, contact, role, introduced_by)
     direct = not introduced_by and wording == DEFAULTS[TemplateKind.FIRST_OUTREACH]
     if direct:
@@ -143,17 +150,19 @@ def fill_for(
         kind=kind,
         subject=one_line(subject.text),
         body=body.text,
-        notes=[_missing_note(name, contact) for name in missing],
+        notes=[_missing_note(name, contact, withheld) for name in missing],
         mailto=mailto_link(contact.email, subject.text, body.text),
     )
 
 
-def filled_for_contact(user: User, contact: Contact, kind: TemplateKind) -> FilledMessage:
-    """The user's wording of this kind of message, filled for the contact."""
+def filled_for_contact(
+    user: User, contact: Contact, kind: TemplateKind, withheld: str | None = None
+) -> FilledMessage:
+    """The user's wording of this kind of message, filled for the contact; a referrer who has
+    not said yes to being named (`withheld`) is left out."""
     wording = user_wordings(user.id)[kind]
-    return fill_for(
-        kind, wording, user, contact, role_for(user.id, contact), introducer_name(contact)
-    )
+    named = None if withheld else introducer_name(contact)
+    return fill_for(kind, wording, user, contact, role_for(user.id, contact), named, withheld)
 
 
 # Follow-ups that ask for a message, and the template that writes it.
@@ -162,6 +171,7 @@ FOLLOWUP_TEMPLATES: dict[str, TemplateKind] = {
     FollowUpKind.THANK_YOU: TemplateKind.THANK_YOU,
     FollowUpKind.UPDATE: TemplateKind.UPDATE,
     FollowUpKind.REFERRAL_ASK: TemplateKind.REFERRAL_ASK,
+    FollowUpKind.TELL_REFERRER: TemplateKind.TELL_REFERRER,
 }
 
 

@@ -23,6 +23,7 @@ from crm.messages.services import (
     user_wordings,
 )
 from crm.models import Contact
+from crm.referrals.services import mention_for
 
 MAX_CHECKED = 10_000  # the outreach form's own limit on a message
 
@@ -100,14 +101,16 @@ def filled(contact_id: int, kind: str) -> ResponseReturnValue:
     """One template filled for a contact, with its check and mailto link (for the script)."""
     contact = owned_or_404(Contact, contact_id)
     template_kind = _kind_or_404(kind)
-    message = filled_for_contact(current_user, contact, template_kind)
-    introducer = contact.introduced_by.full_name if contact.introduced_by else None
+    mention = mention_for(contact)
+    message = filled_for_contact(current_user, contact, template_kind, mention.withheld)
     return jsonify(
         subject=message.subject,
         body=message.body,
         notes=message.notes,
         mailto=message.mailto,
-        check=as_json(check_message(message.body, template_kind.value, introducer)),
+        check=as_json(
+            check_message(message.body, template_kind.value, mention.named, mention.withheld)
+        ),
     )
 
 
@@ -120,8 +123,8 @@ def check(contact_id: int) -> ResponseReturnValue:
     kind = request.form.get("template") or TemplateKind.FIRST_OUTREACH.value
     if kind not in TemplateKind.values():
         kind = TemplateKind.FIRST_OUTREACH.value
-    introducer = contact.introduced_by.full_name if contact.introduced_by else None
+    mention = mention_for(contact)
     return jsonify(
-        check=as_json(check_message(body, kind, introducer)),
+        check=as_json(check_message(body, kind, mention.named, mention.withheld)),
         mailto=mailto_link(contact.email, subject, body) if body.strip() else None,
     )

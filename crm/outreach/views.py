@@ -18,6 +18,7 @@ from crm.outreach.services import (
     next_step_words,
     set_status,
 )
+from crm.referrals.services import after_reply
 from crm.words import plural
 
 
@@ -40,7 +41,13 @@ def status(outreach_id: int) -> ResponseReturnValue:
         db.session.rollback()
         flash(str(error), "info")
         return redirect(back)
+    told = None
+    if new_status == OutreachStatus.REPLIED:
+        # A referred person answered: the one who suggested them hears how it went.
+        told = after_reply(outreach, clock.user_today(current_user))
     db.session.commit()
+    if told is not None:
+        flash(f"{told.reason} It is on your follow-ups.", "info")
     if new_status == OutreachStatus.REPLIED:
         closed_text = f" {plural(closed, 'follow-up')} closed." if closed else ""
         flash(

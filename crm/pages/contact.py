@@ -22,7 +22,7 @@ from crm import clock
 from crm.access import get_contact_or_404
 from crm.contacts import bp as contacts_bp
 from crm.contacts.forms import CadenceForm, NoteForm
-from crm.contacts.services import add_note, introduced_people, set_cadence
+from crm.contacts.services import add_note, set_cadence
 from crm.contacts.timeline import TimelineEntry, contact_timeline
 from crm.enums import Channel, FollowUpKind, FollowUpState, OutreachStatus
 from crm.extensions import db
@@ -37,6 +37,8 @@ from crm.plan.models import Obstacle, TargetRole
 from crm.plan.obstacles import obstacles_for_contact
 from crm.plan.reach import on_reach_list
 from crm.plan.roles import roles_of_contact
+from crm.referrals.chain import introduction_chain
+from crm.referrals.services import suggested_by
 
 
 @dataclass
@@ -117,7 +119,8 @@ def render_contact_page(
     page = render_template(
         "contacts/show.html",
         contact=contact,
-        introduced=introduced_people(contact),
+        introduced=suggested_by(contact),
+        chain=introduction_chain(contact) if contact.introduced_by_id else [],
         timeline=[e for e in timeline if not _is_open_followup(e)],
         open_followups=open_followups,
         closed_in_thread=closed_in_open_threads(timeline),

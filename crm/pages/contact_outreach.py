@@ -14,7 +14,7 @@ from crm.access import get_contact_or_404
 from crm.enums import FollowUpKind, TemplateKind, ThreadStep
 from crm.extensions import db
 from crm.formatting import day_label
-from crm.messages.check import check_message
+from crm.messages.check import CheckItem, check_message
 from crm.messages.mailto import mailto_link
 from crm.messages.services import filled_for_contact
 from crm.models import Contact
@@ -22,6 +22,7 @@ from crm.outreach import bp as outreach_bp
 from crm.outreach.forms import OutreachForm
 from crm.outreach.services import Logged, OutreachError, find_recent_twin, log_message
 from crm.pages.contact import render_contact_page
+from crm.referrals.services import after_outreach, mention_for
 
 LOGGED_AWAITING = (
     "Logged. Most first messages get no reply: we will remind you to try "
@@ -67,8 +68,11 @@ def _logged(contact: Contact, form: OutreachForm) -> bool:
         db.session.rollback()
         form.sent_on.errors.append(str(error))
         return False
+    told = after_outreach(logged.outreach, today)
     db.session.commit()
     flash(logged_words(logged, today), "success")
+    if told is not None:
+        flash(f"{told.reason} It is on your follow-ups.", "info")
     if summary:
         flash(_check_summary(contact, summary, form.template.data), "info")
     return True
@@ -106,8 +110,10 @@ def logged_words(logged: Logged, today: date) -> str:
     return f"Logged as history. Still ahead: {', '.join(steps)}."
 
 
-def _introducer(contact: Contact) -> str | None:
-    return contact.introduced_by.full_name if contact.introduced_by else None
+def _checked(contact: Contact, text: str, kind: str) -> list[CheckItem]:
+    """The message's check, naming the introducer only where the user may."""
+    mention = mention_for(contact)
+    return check_message(text, _kind(kind), mention.named, mention.withheld)
 
 
 def _kind(kind: str | None) -> str:
@@ -117,7 +123,7 @@ def _kind(kind: str | None) -> str:
 
 def _check_summary(contact: Contact, text: str, kind: str) -> str:
     """One line on save: how the message did against the check."""
-    items = check_message(text, _kind(kind), _introducer(contact))
+    items = _checked(contact, text, kind)
     met = sum(item.ok for item in items)
     if met == len(items):
         return f"Your message met all {len(items)} marks of a note that gets a yes."
@@ -136,7 +142,7 @@ def _message_view(
     if not text.strip():
         return {"check": None, "notes": notes or [], "mailto": None}
     return {
-        "check": check_message(text, _kind(form.template.data), _introducer(contact)),
+        "check": _checked(contact, text, form.template.data),
         "notes": notes or [],
         "mailto": mailto or mailto_link(contact.email, form.subject.data or "", text),
     }
@@ -153,7 +159,7 @@ def _use_template(contact: Contact, form: OutreachForm) -> ResponseReturnValue:
         form.template.errors = ["Pick a template from the list first."]
         return render_contact_page(contact, status=400, outreach_form=form)
     kind = TemplateKind(form.template.data)
-    message = filled_for_contact(current_user, contact, kind)
+    message = filled_for_contact(current_user, contact, kind, mention_for(contact).withheld)
     form.subject.data = message.subject
     form.summary.data = message.body
     return render_contact_page(

@@ -21,6 +21,7 @@ from sqlalchemy import (
     func,
     literal,
     select,
+    union,
     union_all,
 )
 from sqlalchemy.orm import contains_eager
@@ -35,6 +36,7 @@ from crm.models import Contact, FollowUp, Interview, JobChange, User
 from crm.plan.next_step import PlanCard, plan_card
 from crm.plan.progress import streak_weeks
 from crm.prebuilt import Prebuilt, prebuilt
+from crm.referrals.models import Suggestion
 from crm.workdays import week_start
 
 bp = Blueprint("main", __name__)
@@ -147,11 +149,18 @@ class Counts:
 def _other_counts_statement() -> Prebuilt[*tuple[Any, ...]]:
     """The three counts of other_counts."""
     user_id: BindParameter[int] = bindparam("user_id")
-    referred = select(func.count(distinct(Contact.introduced_by_id))).where(
-        # The NOT NULL lets the planner read the small introduced_by index, not every row.
-        Contact.introduced_by_id.is_not(None),
-        Contact.user_id == user_id,
-    )
+    # People who introduced anyone, or suggested a name in an interview (one count each).
+    referrers = union(
+        select(Contact.introduced_by_id.label("id")).where(
+            # The NOT NULL lets the planner read the small introduced_by index, not every row.
+            Contact.introduced_by_id.is_not(None),
+            Contact.user_id == user_id,
+        ),
+        select(Interview.contact_id)
+        .join(Suggestion, Suggestion.interview_id == Interview.id)
+        .where(Suggestion.user_id == user_id),
+    ).subquery()
+    referred = select(func.count(referrers.c.id))
     interviewed = select(func.count(distinct(Interview.contact_id))).where(
         Interview.user_id == user_id, Interview.status == InterviewStatus.DONE
     )

@@ -39,6 +39,7 @@ from crm.plan.models import (
     StrategicAnswer,
     TargetRole,
 )
+from crm.referrals.models import Suggestion
 
 PASSWORD = "a long password\n"
 SOON = datetime.now(UTC).replace(microsecond=0) + timedelta(days=2)
@@ -167,6 +168,10 @@ def fill_account(app, runner, email="jo@example.com") -> None:
                     status="dismissed",
                 ),
                 Note(user_id=uid, contact_id=bo.id, body="Prefers phone calls"),
+                # Ana suggested Bo in her interview, and would rather not be named.
+                Suggestion(
+                    user_id=uid, interview_id=interview.id, contact_id=bo.id, permission="no"
+                ),
                 ImportUpdate(batch_id=batch.id, contact_id=bo.id, old_values={"title": "Intern"}),
                 JobChange(
                     user_id=uid,
@@ -440,9 +445,20 @@ def _break_length(data):
     data["contacts"][0]["first_name"] = "x" * 101
 
 
+def _loop_introductions(data):
+    people = {row["first_name"]: row for row in data["contacts"]}
+    people["Cy"]["introduced_by_id"] = people["Bo"]["id"]  # Cy → Bo → Ana → Cy
+
+
+def _break_permission(data):
+    data["suggestions"][0]["permission"] = "maybe"
+
+
 @pytest.mark.parametrize(
     ("damage", "message"),
     [
+        (_loop_introductions, "introduced each other in a circle; nobody can be their own"),
+        (_break_permission, "suggestions row 1: permission: Choose one of yes, no, not_asked."),
         (_break_note, "notes row 1: body is missing."),
         (_break_link, "follow_ups row 1: outreach_id points at a row that is not in the backup"),
         (_break_date, "outreach row 1: sent_on has a value of the wrong kind."),

@@ -23,6 +23,7 @@ FEATURES = {
     "network",
     "outreach",
     "plan",
+    "referrals",
     "reminders",
     "settings",
 }

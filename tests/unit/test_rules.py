@@ -50,6 +50,8 @@ def test_kinds_are_the_stored_strings() -> None:
         "referral_ask",
         "keep_in_touch",
         "check_in",
+        "reach",
+        "tell_referrer",
     )
 
 
@@ -63,6 +65,8 @@ def test_every_kind_has_a_plain_label() -> None:
         "referral_ask": "Ask for a referral",
         "keep_in_touch": "Keep in touch",
         "check_in": "Check in on your rut",
+        "reach": "Reach a suggested person",
+        "tell_referrer": "Close the loop",
     }
 
 
