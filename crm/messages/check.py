@@ -45,6 +45,15 @@ _DURATION = re.compile(
     r"|\b(?P<hours>an|one|two|three|half an|\d+)\s+hours?\b|\bhalf an hour\b",
     re.IGNORECASE,
 )
+# Signs that a value was left empty in a sentence: a placeholder not filled in, a sentence
+# that ends on a word that needs another after it, or a gap where a word was.
+_LEFTOVER = re.compile(r"\{[^{}\n]*\}")
+_DANGLING = re.compile(
+    r"\b(?:toward|towards|into|at|from|of|the|an|and|or)[ \t]*(?=[.,;:!?]|$)",
+    re.IGNORECASE | re.MULTILINE,
+)
+_GAP = re.compile(r"[ \t]+[,.;:!?]|“\s*”|\"\s*\"|‘\s*’|\(\s*\)|\[\s*\]|[^.!?\s][ \t]{2,}(?=\S)")
+_HEADLESS = re.compile(r"\n[ \t]*\n[ \t]*(?=[a-z,.;:])")
 _WORD_NUMBERS = {
     "five": 5,
     "ten": 10,
@@ -179,6 +188,34 @@ def _check_about_them(text: str) -> CheckItem:
     )
 
 
+def _line_at(text: str, position: int) -> str:
+    """The line around a position, cut to about 60 characters."""
+    start = text.rfind("\n", 0, position) + 1
+    end = text.find("\n", position)
+    line = text[start : end if end >= 0 else len(text)].strip()
+    return line if len(line) <= 60 else line[:57] + "…"
+
+
+def _broken_sentence(text: str) -> str | None:
+    """Where the message reads as if a value were missing, in words, or None when it is whole."""
+    leftover = _LEFTOVER.search(text)
+    if leftover:
+        return f"“{leftover.group(0)}” is still a placeholder: write in what it stands for."
+    for pattern in (_DANGLING, _GAP, _HEADLESS):
+        found = pattern.search(text)
+        if found:
+            line = _line_at(text, found.end() if pattern is _HEADLESS else found.start())
+            return f"“{line}” reads as if a word is missing: read it through and fill the gap."
+    return None
+
+
+def _check_whole(text: str) -> CheckItem | None:
+    problem = _broken_sentence(text)
+    if problem is None:
+        return None
+    return CheckItem("whole", "Every sentence whole, no placeholder left", False, problem)
+
+
 def check_message(
     text: str, kind: str = TemplateKind.FIRST_OUTREACH, introduced_by: str | None = None
 ) -> list[CheckItem]:
@@ -190,7 +227,10 @@ def check_message(
     and be about them.
     """
     text = text or ""
-    items = [_check_length(text)]
+    # Shown only when something is broken, so a whole message still meets its five marks.
+    whole = _check_whole(text)
+    items = [whole] if whole else []
+    items.append(_check_length(text))
     if kind == TemplateKind.FIRST_OUTREACH:
         items.append(_check_connection(text, introduced_by))
     asks_for_time = kind in (TemplateKind.FIRST_OUTREACH, TemplateKind.NUDGE)
