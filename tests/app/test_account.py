@@ -13,13 +13,13 @@ from sqlalchemy import func, select
 from crm import clock
 from crm.auth.models import LoginSession
 from crm.extensions import db
+from crm.imports.models import PendingUpload
 from crm.imports.pending import PendingUploads
 from crm.models import (
     Contact,
     FollowUp,
     Interview,
     Outreach,
-    PendingUpload,
     User,
 )
 from tests.app.test_calendar_downloads import add_contact, add_followup, add_interview, user_id
