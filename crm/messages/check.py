@@ -10,6 +10,7 @@ import re
 from dataclasses import asdict, dataclass
 
 from crm.enums import TemplateKind
+from crm.words import plural
 
 MAX_WORDS = 100  # "under 100 words"
 MIN_MINUTES, MAX_MINUTES = 15, 20
@@ -93,10 +94,9 @@ def _check_length(text: str) -> CheckItem:
     if count == 0:
         return CheckItem("short", label, False, "Write the message first.")
     if count < MAX_WORDS:
-        return CheckItem("short", label, True, f"{count} words.")
-    return CheckItem(
-        "short", label, False, f"{count} words. A short note gets read: cut it to under 100."
-    )
+        return CheckItem("short", label, True, f"{plural(count, 'word')}.")
+    cut = "A short note gets read: cut it to under 100."
+    return CheckItem("short", label, False, f"{plural(count, 'word')}. {cut}")
 
 
 def _check_connection(text: str, introduced_by: str | None) -> CheckItem:
@@ -180,7 +180,7 @@ def _check_about_them(text: str) -> CheckItem:
     lowered = [word.lower().replace("’", "'") for word in words(text)]
     them = sum(word in _ABOUT_THEM for word in lowered)
     me = sum(word in _ABOUT_ME for word in lowered)
-    detail = f"About them {them} times, about you {me}."
+    detail = f"About them {plural(them, 'time')}, about you {plural(me, 'time')}."
     if them > me:
         return CheckItem("about_them", label, True, detail)
     return CheckItem(

@@ -278,7 +278,7 @@ def test_the_check_as_typed(client, user):
         f"/contacts/{sam}/message-check", data={"message": "x" * 50_000, "template": "<x>"}
     )
     assert odd.status_code == 200
-    assert odd.get_json()["check"][0]["detail"] == "1 words."
+    assert odd.get_json()["check"][0]["detail"] == "1 word."
 
 
 def test_the_check_needs_the_forms_token(app, app_factory):
