@@ -27,6 +27,7 @@ from crm.contacts.timeline import TimelineEntry, contact_timeline
 from crm.enums import Channel, FollowUpKind, FollowUpState, OutreachStatus
 from crm.extensions import db
 from crm.followups import bp as followups_bp
+from crm.followups import rules
 from crm.followups.forms import FollowUpForm, followup_form
 from crm.followups.services import add_manual, colleagues_for
 from crm.formatting import day_label
@@ -174,13 +175,22 @@ def add_followup(contact_id: int) -> ResponseReturnValue:
     if request.method == "GET":
         return redirect(url_for("contacts.show", contact_id=contact.id))
     form = FollowUpForm()
+    today = clock.user_today(current_user)
     if form.validate_on_submit():
-        if form.due_on.data < clock.user_today(current_user):
+        asked = form.due_on.data
+        if asked < today:
             form.due_on.errors.append("Pick today or a later date.")
         else:
-            add_manual(contact, form.due_on.data, form.reason.data.strip())
+            # A weekend moves to the Monday as a snooze does, unless the person keeps it.
+            due_on = asked if form.keep_weekend.data else rules.next_business_day(asked)
+            add_manual(contact, due_on, form.reason.data.strip())
             db.session.commit()
-            due = day_label(form.due_on.data, clock.user_today(current_user))
-            flash(f"Follow-up added for {due}.", "success")
+            due = day_label(due_on, today)
+            if due_on != asked:
+                flash(
+                    f"{rules.not_a_working_day(asked)}, so the follow-up is for {due}.", "success"
+                )
+            else:
+                flash(f"Follow-up added for {due}.", "success")
             return redirect(url_for("contacts.show", contact_id=contact.id))
     return render_contact_page(contact, status=400, followup_form=form)
