@@ -97,11 +97,8 @@ def snooze_view(followup_id: int) -> ResponseReturnValue:
             flash(str(error), "warning")
         else:
             db.session.commit()
-            moved = target is not None and row.due_on != target
-            flash(
-                f"{rules.not_a_working_day(target)}, so snoozed to {day_label(row.due_on, today)}."
-                if moved
-                else f"Snoozed to {day_label(row.due_on, today)}.",
-                "success",
-            )
+            said = f"Snoozed to {day_label(row.due_on, today)}."
+            if target is not None and row.due_on != target:
+                said = f"{rules.not_a_working_day(target)}, so s{said[1:]}"
+            flash(said, "success")
     return _back(url_for("followups.index"))

@@ -38,6 +38,7 @@ from crm.plan.models import Obstacle, TargetRole
 from crm.plan.obstacles import obstacles_for_contact
 from crm.plan.reach import on_reach_list
 from crm.plan.roles import roles_of_contact
+from crm.workdays import next_business_day
 
 
 @dataclass
@@ -182,7 +183,7 @@ def add_followup(contact_id: int) -> ResponseReturnValue:
             form.due_on.errors.append("Pick today or a later date.")
         else:
             # A weekend moves to the Monday as a snooze does, unless the person keeps it.
-            due_on = asked if form.keep_weekend.data else rules.next_business_day(asked)
+            due_on = asked if form.keep_weekend.data else next_business_day(asked)
             add_manual(contact, due_on, form.reason.data.strip())
             db.session.commit()
             due = day_label(due_on, today)
