@@ -43,7 +43,7 @@ SHAPES: dict[str, list[tuple[Any, ...]]] = {
     "_weeks_statement": [(True,), (False,)],
     "_series_statement": [()],
     "_wins_statement": [()],
-    "_check_in_reminder_statement": [()],
+    "_totals_statement": [()],
     "_check_ins_statement": [()],
     "_obstacles_statement": [()],
     "_suggestions_statement": [(0, 10), (3, 10)],
@@ -59,7 +59,8 @@ SHAPES: dict[str, list[tuple[Any, ...]]] = {
     ],
     "_paths_statement": [((True, False),), ((False, True),), ((True, True),)],
     "_contact_stats_statement": [()],
-    "_other_counts_statement": [()],
+    "_job_changes_statement": [()],
+    "_pipeline_statement": [()],
     "_latest_changes_statement": [()],
 }
 
