@@ -9,6 +9,7 @@ from sqlalchemy import func, select, update
 
 from crm import clock
 from crm.extensions import db
+from crm.imports.models import PendingUpload
 from crm.models import (
     Contact,
     FollowUp,
@@ -17,7 +18,6 @@ from crm.models import (
     JobChange,
     Note,
     Outreach,
-    PendingUpload,
 )
 from tests.app.test_imports_reimport import OMAR, PRIYA, PRIYA_MOVED, add_contact
 from tests.app.test_imports_support import (
