@@ -22,7 +22,7 @@ from crm.extensions import csrf, db, login_manager, migrate
 from crm.formatting import day_label, web_address
 from crm.transactions import end_reads_with_commit
 from crm.urls import query_url, return_fields, row_url
-from crm.words import plural
+from crm.words import noun_for, plural
 
 PACKAGE_DIR = Path(__file__).resolve().parent
 
@@ -112,6 +112,7 @@ def _add_template_helpers(app: Flask) -> None:
     app.jinja_env.filters["day"] = day_label
     app.jinja_env.filters["web_address"] = web_address
     app.jinja_env.filters["plural"] = plural
+    app.jinja_env.filters["noun_for"] = noun_for
     app.jinja_env.globals["row_url"] = row_url
     app.jinja_env.globals["query_url"] = query_url
     app.jinja_env.globals["return_fields"] = return_fields

@@ -1,14 +1,16 @@
 """Forms and fields shared by several features."""
 
 import json
+from datetime import timedelta
 from typing import Any
 
 from flask_wtf import FlaskForm
 from wtforms import DateField as WTFormsDateField
-from wtforms import SelectField
+from wtforms import Field, SelectField
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import ValidationError
+from wtforms.validators import StopValidation, ValidationError
 
+from crm import clock
 from crm.ranges import date_problem
 from crm.timezones import UTC, aliases, canonical, grouped_choices
 
@@ -57,6 +59,28 @@ class TimeZoneField(SelectField):
                 *_zone_choices(),
                 SelectChoice(current, current, optgroup="Your current setting"),
             ]
+
+
+def example_date() -> str:
+    """A date for "like …" in a message: a week from today, so it is never in the past."""
+    return (clock.today_in(None) + timedelta(days=7)).isoformat()
+
+
+def real_date_message(what: str = "a real date") -> str:
+    return f"Enter {what}, like {example_date()}."
+
+
+class RealDate:
+    """A date is required; its message's example is a date to come (DataRequired, with the
+    example written when the message is)."""
+
+    field_flags = {"required": True}
+
+    def __call__(self, form: Any, field: Field) -> None:
+        if field.data:
+            return
+        field.errors[:] = []
+        raise StopValidation(real_date_message())
 
 
 class DateField(WTFormsDateField):

@@ -280,6 +280,10 @@ class Contact(Model):
         return self.company.name if self.company else None
 
     @property
+    def introduced_by_name(self) -> str | None:
+        return self.introduced_by.full_name if self.introduced_by else None
+
+    @property
     def tag_names(self) -> list[str]:
         return [tag.name for tag in self.tags]
 

@@ -22,11 +22,15 @@ def plural_of(noun: str) -> str:
     return f"{noun}s"
 
 
+def noun_for(noun: str, count: int, many: str | None = None) -> str:
+    """The noun alone, agreeing with the count (for a count written some other way, as
+    "1,200+ contacts")."""
+    return noun if count == 1 else many or plural_of(noun)
+
+
 def plural(count: int, noun: str, many: str | None = None) -> str:
     """The count and the noun agreeing with it: "1 contact", "3 contacts", "0 contacts"."""
-    if count == 1:
-        return f"{count} {noun}"
-    return f"{count} {many or plural_of(noun)}"
+    return f"{count} {noun_for(noun, count, many)}"
 
 
 def joined(parts: list[str]) -> str:

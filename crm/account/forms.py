@@ -13,7 +13,7 @@ class ProfileForm(FlaskForm):
     name = StringField(
         "Name",
         validators=[Length(max=column_length(User.name))],
-        description="Shown as the sender of your interview invitations.",
+        description="Signs your messages, and shows as the sender of your interview invitations.",
     )
     email = EmailField(
         "Email", validators=[DataRequired(), Email(message=EMAIL_MESSAGE), Length(max=EMAIL_MAX)]

@@ -1,8 +1,8 @@
 """Account forms."""
 
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, EmailField, Field, PasswordField, SubmitField
-from wtforms.validators import DataRequired, Email, EqualTo, Length, ValidationError
+from wtforms import BooleanField, EmailField, Field, PasswordField, StringField, SubmitField
+from wtforms.validators import DataRequired, Email, EqualTo, Length, Optional, ValidationError
 
 from crm.auth.passwords import MIN_LENGTH, password_problem
 from crm.auth.services import MAX_PASSWORD_LENGTH
@@ -11,6 +11,7 @@ from crm.models import User, column_length
 
 EMAIL_MESSAGE = "Enter an email address, like jo@example.com."
 EMAIL_MAX = column_length(User.email)
+NAME_MAX = column_length(User.name)
 
 
 def password_rules(form: FlaskForm, field: Field) -> None:
@@ -36,6 +37,11 @@ def repeat_field(label: str = "Repeat new password") -> PasswordField:
 
 
 class RegisterForm(FlaskForm):
+    name = StringField(
+        "Name",
+        validators=[Optional(), Length(max=NAME_MAX)],
+        description="Optional. Your messages are signed with it; you can add it later in Account.",
+    )
     email = EmailField(
         "Email", validators=[DataRequired(), Email(message=EMAIL_MESSAGE), Length(max=EMAIL_MAX)]
     )

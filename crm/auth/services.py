@@ -43,7 +43,7 @@ def check_new_password(password: str) -> None:
         raise AccountError(problem)
 
 
-def create_user(email: str, password: str, time_zone: str | None = None) -> User:
+def create_user(email: str, password: str, time_zone: str | None = None, name: str = "") -> User:
     """Add a user; raise AccountError when the email is taken or the password breaks the rules."""
     check_new_password(password)
     if find_user(email) is not None:
@@ -53,13 +53,16 @@ def create_user(email: str, password: str, time_zone: str | None = None) -> User
         password_hash=generate_password_hash(password),
         # A listed zone, or its alias's (Asia/Calcutta is Asia/Kolkata); else the fallback.
         time_zone=canonical(time_zone) or clock.zone_name(None),
+        name=" ".join(name.split()),
     )
     db.session.add(user)
     db.session.flush()
     return user
 
 
-def register_or_find(email: str, password: str, time_zone: str | None) -> tuple[User, bool]:
+def register_or_find(
+    email: str, password: str, time_zone: str | None, name: str = ""
+) -> tuple[User, bool]:
     """A new account (True), or the one this email already has (False), without a change.
 
     Both cost one password hash, so the time taken does not tell which it was.
@@ -67,7 +70,7 @@ def register_or_find(email: str, password: str, time_zone: str | None) -> tuple[
     check_new_password(password)
     user = find_user(email)
     if user is None:
-        return create_user(email, password, time_zone), True
+        return create_user(email, password, time_zone, name), True
     generate_password_hash(password)
     return user, False
 

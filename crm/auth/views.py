@@ -82,7 +82,9 @@ def register() -> ResponseReturnValue:
         # Without mail (or a public address for its links) nobody can be told by email, so a
         # taken address is said on the page.
         try:
-            user = create_user(form.email.data, form.password.data, form.time_zone.data)
+            user = create_user(
+                form.email.data, form.password.data, form.time_zone.data, form.name.data or ""
+            )
         except AccountError as error:
             form.email.errors.append(str(error))
         else:
@@ -95,7 +97,9 @@ def register() -> ResponseReturnValue:
 def _register_by_email(form: RegisterForm) -> None:
     """Create the account and say so by email; for an address that has one, tell its owner
     instead. Same page, same time: the email goes out after the response."""
-    user, new = register_or_find(form.email.data, form.password.data, form.time_zone.data)
+    user, new = register_or_find(
+        form.email.data, form.password.data, form.time_zone.data, form.name.data or ""
+    )
     db.session.commit()
     template = "auth/registered_email.txt" if new else "auth/register_taken_email.txt"
     subject = "Your account is ready" if new else "Someone tried to register with your address"

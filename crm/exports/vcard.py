@@ -15,6 +15,7 @@ from collections.abc import Iterable, Iterator
 from datetime import UTC, datetime
 from typing import Protocol
 
+from crm.card_notes import INTRODUCED_BY_LABEL, CardNote, note_text
 from crm.exports import clean_text, one_line
 from crm.names import display_name
 from crm.normalize import unique_tags
@@ -43,6 +44,10 @@ class ContactLike(Protocol):
     def linkedin_url(self) -> str | None: ...
     @property
     def notes(self) -> str | None: ...
+    @property
+    def how_we_met(self) -> str | None: ...
+    @property
+    def introduced_by_name(self) -> str | None: ...
     @property
     def network(self) -> str: ...
     @property
@@ -101,6 +106,17 @@ def _timestamp(moment: datetime) -> str:
     return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
+def _introducer_lines(introducer: str) -> list[str]:
+    """Who introduced them, in Apple's grouped form: Apple and Google Contacts show it as a
+    related name labelled "Introduced by"."""
+    if not introducer:
+        return []
+    return [
+        f"item1.X-ABRELATEDNAMES:{_escape(introducer)}",
+        f"item1.X-ABLabel:{INTRODUCED_BY_LABEL}",
+    ]
+
+
 def contact_card(contact: ContactLike) -> str:
     """Return one contact as a vCard 3.0 card with CRLF line ends, folded at 75 octets."""
     first = one_line(contact.first_name)
@@ -110,7 +126,8 @@ def contact_card(contact: ContactLike) -> str:
     company = one_line(contact.company_name)
     title = one_line(contact.title)
     linkedin = one_line(contact.linkedin_url)
-    notes = clean_text(contact.notes)
+    introducer = one_line(contact.introduced_by_name)
+    notes = note_text(CardNote(one_line(contact.how_we_met), introducer, clean_text(contact.notes)))
 
     lines = [
         "BEGIN:VCARD",
@@ -132,6 +149,7 @@ def contact_card(contact: ContactLike) -> str:
         lines.append(f"X-SOCIALPROFILE;TYPE=linkedin:{linkedin}")
     if notes:
         lines.append(f"NOTE:{_escape(notes)}")
+    lines += _introducer_lines(introducer)
     categories = _categories(contact)
     if categories:
         lines.append("CATEGORIES:" + ",".join(_escape(category) for category in categories))

@@ -3,27 +3,28 @@
 from __future__ import annotations
 
 from flask_wtf import FlaskForm
-from wtforms import StringField, SubmitField
+from wtforms import BooleanField, StringField, SubmitField
 from wtforms.validators import DataRequired, Length
 
-from crm.forms import DateField
+from crm.forms import DateField, RealDate
 from crm.models import FollowUp, column_length
-
-DATE_MESSAGE = "Enter a real date, like 2026-11-27."
 
 
 class FollowUpForm(FlaskForm):
-    due_on = DateField("Due date", validators=[DataRequired(message=DATE_MESSAGE)])
+    due_on = DateField("Due date", validators=[RealDate()])
     reason = StringField(
         "What to do",
         validators=[DataRequired(), Length(max=column_length(FollowUp.reason))],
         description="For example: send the article we talked about.",
     )
+    keep_weekend = BooleanField(
+        "Keep a weekend date", description="Otherwise a Saturday or Sunday moves to the Monday."
+    )
     submit = SubmitField("Add follow-up")
 
 
 class SnoozeForm(FlaskForm):
-    to = DateField("Snooze to", validators=[DataRequired(message=DATE_MESSAGE)])
+    to = DateField("Snooze to", validators=[RealDate()])
     submit = SubmitField("Snooze")
 
 

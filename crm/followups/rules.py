@@ -307,6 +307,12 @@ def validate_snooze_date(target: date, today: date) -> date:
     return next_business_day(target)
 
 
+def not_a_working_day(asked: date) -> str:
+    """Why a weekend date moved, said the same way wherever it is: "Saturday is not a working
+    day"."""
+    return f"{asked:%A} is not a working day"
+
+
 def coming_week_end(today: date) -> date:
     """Return the last day of "This week": the seventh day after today."""
     return today + timedelta(days=7)

@@ -11,7 +11,7 @@ from flask_login import current_user
 from crm import clock
 from crm.access import owned_or_404, safe_next
 from crm.extensions import db
-from crm.followups import bp
+from crm.followups import bp, rules
 from crm.followups.forms import SnoozeForm
 from crm.followups.services import (
     FollowUpError,
@@ -21,7 +21,7 @@ from crm.followups.services import (
 )
 from crm.followups.threads import reopen
 from crm.formatting import day_label
-from crm.forms import ConfirmForm
+from crm.forms import ConfirmForm, real_date_message
 from crm.models import FollowUp
 
 
@@ -100,7 +100,7 @@ def snooze_view(followup_id: int) -> ResponseReturnValue:
         days = None
         target = form.to.data if form.validate_on_submit() else None
         if target is None:
-            flash("Enter a real date to snooze to, like 2026-11-27.", "warning")
+            flash(real_date_message("a real date to snooze to"), "warning")
             return _back(url_for("followups.index"))
     if form.validate_on_submit():
         try:
@@ -110,11 +110,8 @@ def snooze_view(followup_id: int) -> ResponseReturnValue:
             flash(str(error), "warning")
         else:
             db.session.commit()
-            moved = target is not None and row.due_on != target
-            flash(
-                f"{target:%A} is not a working day, so snoozed to {day_label(row.due_on, today)}."
-                if moved
-                else f"Snoozed to {day_label(row.due_on, today)}.",
-                "success",
-            )
+            said = f"Snoozed to {day_label(row.due_on, today)}."
+            if target is not None and row.due_on != target:
+                said = f"{rules.not_a_working_day(target)}, so s{said[1:]}"
+            flash(said, "success")
     return _back(url_for("followups.index"))

@@ -20,6 +20,7 @@ from crm.contacts.services import refresh_search_text
 from crm.enums import Cadence, ImportFormat, Network, Source
 from crm.extensions import db
 from crm.imports.changes import ImportPlan, Progress
+from crm.imports.introductions import link_introducers
 from crm.imports.matching import ContactRow, Entry, company_key
 from crm.models import (
     Company,
@@ -39,6 +40,7 @@ from crm.transactions import execute_write
 CHUNK = 5_000
 FILENAME_SIZE = column_length(ImportBatch.filename)
 FORMAT_LABEL_SIZE = column_length(ImportBatch.format_label)
+HOW_WE_MET_SIZE = column_length(Contact.how_we_met)
 
 
 def clean_filename(filename: str | None) -> str:
@@ -246,6 +248,7 @@ def _new_contact_row(
         "title": person.title or None,
         "linkedin_url": person.linkedin_url,
         "notes": person.notes or None,
+        "how_we_met": person.how_we_met[:HOW_WE_MET_SIZE] or None,
         **contact_derived(
             first_name=person.first_name,
             last_name=person.last_name,
@@ -280,6 +283,7 @@ def _insert_contacts(
     }
     rows = []
     tags_by_uid = []
+    introducers_by_uid = []
     for entry in entries:
         person = entry.person
         uid = f"contact-{token_hex(16)}@networking-crm"  # as unique as a uuid4, 3x cheaper
@@ -287,19 +291,34 @@ def _insert_contacts(
         rows.append(_new_contact_row(person, uid, company_id, common))
         if person.tags:
             tags_by_uid.append((uid, person.tags))
+        if person.introduced_by:
+            introducers_by_uid.append((uid, person.introduced_by))
     for chunk in chunks(rows):
         _insert_many(Contact.__table__, chunk)
         if progress is not None:
             progress(len(chunk))
+    if tags_by_uid or introducers_by_uid:
+        _link_new(user_id, batch_id, tags_by_uid, introducers_by_uid)
+
+
+def _link_new(
+    user_id: int,
+    batch_id: int,
+    tags_by_uid: list[tuple[str, list[str]]],
+    introducers_by_uid: list[tuple[str, str]],
+) -> None:
+    """The new contacts' tags, and their introducers by name."""
+    ids = dict(
+        db.session.execute(
+            select(Contact.uid, Contact.id).where(
+                Contact.user_id == user_id, Contact.import_batch_id == batch_id
+            )
+        ).all()
+    )
     if tags_by_uid:
-        ids = dict(
-            db.session.execute(
-                select(Contact.uid, Contact.id).where(
-                    Contact.user_id == user_id, Contact.import_batch_id == batch_id
-                )
-            ).all()
-        )
         _link_tags(user_id, [(ids[uid], tags) for uid, tags in tags_by_uid])
+    # After every new contact is in, so an introducer later in the file is found too.
+    link_introducers(user_id, [(ids[uid], name) for uid, name in introducers_by_uid])
 
 
 def _job_change_row(

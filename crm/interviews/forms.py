@@ -9,7 +9,7 @@ from wtforms import IntegerField, StringField, SubmitField, TextAreaField, TimeF
 from wtforms.validators import DataRequired, Length, NumberRange, Optional, ValidationError
 
 from crm import clock
-from crm.forms import DateField
+from crm.forms import DateField, RealDate
 from crm.models import Interview, column_length
 from crm.ranges import INTERVIEW_MINUTES, interview_day_problem
 
@@ -25,9 +25,7 @@ Assignments: What small project could I take on to test whether this path suits 
 
 
 class InterviewForm(FlaskForm):
-    day = DateField(
-        "Date", validators=[DataRequired(message="Enter a real date, like 2026-12-03.")]
-    )
+    day = DateField("Date", validators=[RealDate()])
     start = TimeField("Time", validators=[DataRequired(message="Enter a time, like 15:30.")])
     duration_minutes = IntegerField(
         "Duration (minutes)",

@@ -10,6 +10,7 @@ import re
 from dataclasses import asdict, dataclass
 
 from crm.enums import TemplateKind
+from crm.words import plural
 
 MAX_WORDS = 100  # "under 100 words"
 MIN_MINUTES, MAX_MINUTES = 15, 20
@@ -45,6 +46,15 @@ _DURATION = re.compile(
     r"|\b(?P<hours>an|one|two|three|half an|\d+)\s+hours?\b|\bhalf an hour\b",
     re.IGNORECASE,
 )
+# Signs that a value was left empty in a sentence: a placeholder not filled in, a sentence
+# that ends on a word that needs another after it, or a gap where a word was.
+_LEFTOVER = re.compile(r"\{[^{}\n]*\}")
+_DANGLING = re.compile(
+    r"\b(?:toward|towards|into|at|from|of|the|an|and|or)[ \t]*(?=[.,;:!?]|$)",
+    re.IGNORECASE | re.MULTILINE,
+)
+_GAP = re.compile(r"[ \t]+[,.;:!?]|“\s*”|\"\s*\"|‘\s*’|\(\s*\)|\[\s*\]|[^.!?\s][ \t]{2,}(?=\S)")
+_HEADLESS = re.compile(r"\n[ \t]*\n[ \t]*(?=[a-z,.;:])")
 _WORD_NUMBERS = {
     "five": 5,
     "ten": 10,
@@ -84,10 +94,9 @@ def _check_length(text: str) -> CheckItem:
     if count == 0:
         return CheckItem("short", label, False, "Write the message first.")
     if count < MAX_WORDS:
-        return CheckItem("short", label, True, f"{count} words.")
-    return CheckItem(
-        "short", label, False, f"{count} words. A short note gets read: cut it to under 100."
-    )
+        return CheckItem("short", label, True, f"{plural(count, 'word')}.")
+    cut = "A short note gets read: cut it to under 100."
+    return CheckItem("short", label, False, f"{plural(count, 'word')}. {cut}")
 
 
 def _check_connection(text: str, introduced_by: str | None) -> CheckItem:
@@ -185,12 +194,40 @@ def _check_about_them(text: str) -> CheckItem:
     lowered = [word.lower().replace("’", "'") for word in words(text)]
     them = sum(word in _ABOUT_THEM for word in lowered)
     me = sum(word in _ABOUT_ME for word in lowered)
-    detail = f"About them {them} times, about you {me}."
+    detail = f"About them {plural(them, 'time')}, about you {plural(me, 'time')}."
     if them > me:
         return CheckItem("about_them", label, True, detail)
     return CheckItem(
         "about_them", label, False, f"{detail} Turn a sentence about you into one about them."
     )
+
+
+def _line_at(text: str, position: int) -> str:
+    """The line around a position, cut to about 60 characters."""
+    start = text.rfind("\n", 0, position) + 1
+    end = text.find("\n", position)
+    line = text[start : end if end >= 0 else len(text)].strip()
+    return line if len(line) <= 60 else line[:57] + "…"
+
+
+def _broken_sentence(text: str) -> str | None:
+    """Where the message reads as if a value were missing, in words, or None when it is whole."""
+    leftover = _LEFTOVER.search(text)
+    if leftover:
+        return f"“{leftover.group(0)}” is still a placeholder: write in what it stands for."
+    for pattern in (_DANGLING, _GAP, _HEADLESS):
+        found = pattern.search(text)
+        if found:
+            line = _line_at(text, found.end() if pattern is _HEADLESS else found.start())
+            return f"“{line}” reads as if a word is missing: read it through and fill the gap."
+    return None
+
+
+def _check_whole(text: str) -> CheckItem | None:
+    problem = _broken_sentence(text)
+    if problem is None:
+        return None
+    return CheckItem("whole", "Every sentence whole, no placeholder left", False, problem)
 
 
 def check_message(
@@ -208,7 +245,10 @@ def check_message(
     suggested the person but have not said yes to being named).
     """
     text = text or ""
-    items = [_check_length(text)]
+    # Shown only when something is broken, so a whole message still meets its five marks.
+    whole = _check_whole(text)
+    items = [whole] if whole else []
+    items.append(_check_length(text))
     if kind == TemplateKind.FIRST_OUTREACH:
         items.append(_check_connection(text, introduced_by))
         if withheld:

@@ -17,8 +17,11 @@ PLACEHOLDERS: dict[str, str] = {
 
 # "{{" and "}}" stand for a literal brace; "{name}" is a placeholder; any other brace is a mistake.
 _TOKEN = re.compile(r"\{\{|\}\}|\{([^{}\n]*)\}|[{}]")
-_SPACES = re.compile(r"[ \t]{2,}")
-_SPACE_BEFORE_PUNCTUATION = re.compile(r"[ \t]+([,.;:!?])")
+# A sentence: from its first character to the stop that ends it (a closing quote or bracket
+# included), or to the end of its paragraph; a comma and a line break do not end one, so a
+# sign-off and the name under it are one.
+_SENTENCE = re.compile(r"\S.*?(?:[.!?]+[\"'”’)\]]*(?=\s|\Z)|\Z)", re.S)
+_PARAGRAPH_BREAK = re.compile(r"\n[ \t]*\n\s*")
 
 
 class TemplateError(ValueError):
@@ -83,33 +86,43 @@ def _checked(text: str) -> tuple[str, ...]:
     return tuple(template_problems(text))
 
 
-def fill(text: str, values: dict[str, str | None]) -> Filled:
-    """Replace each placeholder with its value; an empty value leaves a tidy gap and is reported."""
-    problems = _checked(text)
-    if problems:
-        raise TemplateError(list(problems))
-    missing: list[str] = []
-
+def _substitute(text: str, values: dict[str, str | None]) -> str:
     def replace(match: re.Match[str]) -> str:
         token = match.group(0)
         if token == "{{":
             return "{"
         if token == "}}":
             return "}"
-        name = match.group(1).strip()
-        value = (values.get(name) or "").strip()
-        if not value and name not in missing:
-            missing.append(name)
-        return value
+        return (values.get(match.group(1).strip()) or "").strip()
 
-    filled = _TOKEN.sub(replace, text)
+    return _TOKEN.sub(replace, text)
+
+
+def _without_sentences_using(paragraph: str, missing: list[str]) -> str:
+    """The paragraph less every sentence that names a missing value, spacing kept."""
+    kept: list[str] = []
+    previous_end = 0
+    for match in _SENTENCE.finditer(paragraph):
+        space_before, previous_end = paragraph[previous_end : match.start()], match.end()
+        if not any(name in missing for name in placeholders_in(match.group(0))):
+            kept += [space_before if kept else "", match.group(0)]
+    return "".join(kept)
+
+
+def fill(text: str, values: dict[str, str | None]) -> Filled:
+    """Replace each placeholder with its value. A sentence that names a value we do not have is
+    left out whole (never left dangling, as "…as I work toward."), and the value reported."""
+    problems = _checked(text)
+    if problems:
+        raise TemplateError(list(problems))
+    missing = [name for name in placeholders_in(text) if not (values.get(name) or "").strip()]
     if missing:
-        lines = [
-            _SPACE_BEFORE_PUNCTUATION.sub(r"\1", _SPACES.sub(" ", line))
-            for line in filled.split("\n")
+        paragraphs = [
+            _without_sentences_using(paragraph, missing)
+            for paragraph in _PARAGRAPH_BREAK.split(text.strip())
         ]
-        filled = "\n".join(line.strip(" \t") for line in lines)
-    return Filled(text=filled, missing=missing)
+        text = "\n\n".join(paragraph for paragraph in paragraphs if paragraph)
+    return Filled(text=_substitute(text, values), missing=missing)
 
 
 def one_line(text: str) -> str:

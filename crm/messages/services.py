@@ -3,15 +3,17 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import date
 
-from sqlalchemy import delete, select
+from sqlalchemy import delete, func, select
 
-from crm.enums import FollowUpKind, TemplateKind
+from crm import clock
+from crm.enums import FollowUpKind, InterviewStatus, TemplateKind
 from crm.extensions import db
-from crm.messages.defaults import DEFAULTS, FIRST_OUTREACH_DIRECT, Wording
+from crm.messages.defaults import DEFAULTS, PLAIN_SUBJECTS, THANK_YOU_LATE, Wording
 from crm.messages.mailto import mailto_link
 from crm.messages.placeholders import TemplateError, fill, one_line, template_problems
-from crm.models import Contact, FollowUp, MessageTemplate, User, column_length
+from crm.models import Contact, FollowUp, Interview, MessageTemplate, User, column_length
 from crm.plan.role_titles import role_for_title
 from crm.plan.roles import message_role, target_roles
 
@@ -70,9 +72,9 @@ def restore_default(user_id: int, kind: TemplateKind) -> bool:
 
 
 def my_name(user: User) -> str:
-    """The name the user signs with: their display name once set, else their email's local part."""
-    name = (getattr(user, "name", None) or "").strip()
-    return name or user.email.split("@", 1)[0]
+    """The name the user signs with: blank until they set one (the sign-off is then left out,
+    never signed with their email's local part)."""
+    return (user.name or "").strip()
 
 
 def role_for(user_id: int, contact: Contact) -> str:
@@ -120,10 +122,12 @@ def _missing_note(name: str, contact: Contact, withheld: str | None = None) -> s
     if name == "introduced_by":
         return f"Nobody introduced you to {who}: say in the first line how you are connected."
     if name == "role":
-        return "You have no target role yet, so {role} was left blank: write the role in."
+        return "You have no target role yet, so the sentence about it was left out."
     if name == "company":
-        return f"{who} has no company on file, so {{company}} was left blank: read it through."
-    return f"{{{name}}} was left blank: read the message through before you send it."
+        return f"{who} has no company on file, so the sentence about it was left out."
+    if name == "my_name":
+        return "Your name is not set, so the sign-off was left out: add it in your Account."
+    return f"{{{name}}} had no value, so its sentence was left out: read the message through."
 
 
 def fill_for(
@@ -134,24 +138,42 @@ def fill_for(
     role: str,
     introduced_by: str | None,
     withheld: str | None = None,
+    late: bool = False,
 ) -> FilledMessage:
-    """Fill a wording for a contact, noting what was left blank and building the mailto link
-    (`withheld`: a referrer who must not be named, who explains the blank)."""
+    """Fill a wording for a contact, noting what was left out and building the mailto link
+    (`withheld`: a referrer who must not be named, who explains the blank; `late`: a
+    thank-you written after the day of the interview, whose default drops "today")."""
     values = contact_values(user, contact, role, introduced_by)
-    direct = not introduced_by and wording == DEFAULTS[TemplateKind.FIRST_OUTREACH]
-    if direct:
-        wording = FIRST_OUTREACH_DIRECT
+    if late and wording == DEFAULTS[TemplateKind.THANK_YOU]:
+        wording = THANK_YOU_LATE
     subject = fill(wording.subject, values)
     body = fill(wording.body, values)
     missing = [*body.missing, *(m for m in subject.missing if m not in body.missing)]
-    if direct:
-        missing.insert(0, "introduced_by")
+    # The note about the introducer comes first: it is about the message's first line.
+    missing.sort(key=lambda name: name != "introduced_by")
+    subject_text = one_line(subject.text) or PLAIN_SUBJECTS[kind]
     return FilledMessage(
         kind=kind,
-        subject=one_line(subject.text),
+        subject=subject_text,
         body=body.text,
         notes=[_missing_note(name, contact, withheld) for name in missing],
-        mailto=mailto_link(contact.email, subject.text, body.text),
+        mailto=mailto_link(contact.email, subject_text, body.text),
+    )
+
+
+def thank_you_is_late(held_on: date | None, today: date) -> bool:
+    """A thank-you written after the day of the interview: "today" no longer fits."""
+    return held_on is not None and held_on < today
+
+
+def last_held_on(user_id: int, contact_id: int) -> date | None:
+    """The day of the contact's latest interview held."""
+    return db.session.scalar(
+        select(func.max(Interview.done_on)).where(
+            Interview.user_id == user_id,
+            Interview.contact_id == contact_id,
+            Interview.status == InterviewStatus.DONE,
+        )
     )
 
 
@@ -162,7 +184,12 @@ def filled_for_contact(
     not said yes to being named (`withheld`) is left out."""
     wording = user_wordings(user.id)[kind]
     named = None if withheld else introducer_name(contact)
-    return fill_for(kind, wording, user, contact, role_for(user.id, contact), named, withheld)
+    late = kind == TemplateKind.THANK_YOU and thank_you_is_late(
+        last_held_on(user.id, contact.id), clock.user_today(user)
+    )
+    return fill_for(
+        kind, wording, user, contact, role_for(user.id, contact), named, withheld, late
+    )
 
 
 # Follow-ups that ask for a message, and the template that writes it.
@@ -183,15 +210,32 @@ class FollowUpMessage:
     mailto: str | None
 
 
+def _held_on_for(user_id: int, interview_ids: list[int]) -> dict[int, date]:
+    """The day each of these interviews was held (one statement, none when there are none)."""
+    if not interview_ids:
+        return {}
+    rows = db.session.execute(
+        select(Interview.id, Interview.done_on).where(
+            Interview.user_id == user_id,
+            Interview.id.in_(set(interview_ids)),
+            Interview.done_on.is_not(None),
+        )
+    )
+    return {interview_id: day for interview_id, day in rows if day is not None}
+
+
 def followup_messages(user: User, followups: list[FollowUp]) -> dict[int, FollowUpMessage]:
     """For each follow-up that asks for a message, its filled template as a mailto link.
 
-    Always the same two statements (templates, target roles), however many rows: the rows come
+    Always the same two statements (templates, target roles), and a third for the days the
+    interviews behind any thank-yous were held, however many rows: the rows come
     with their contacts and introducers loaded (crm.followups.services.open_followups
     loads them; a contact page's rows are all its own contact's).
     """
     wordings = user_wordings(user.id)
     roles = target_roles(user.id)
+    held = _held_on_for(user.id, [row.interview_id for row in followups if row.interview_id])
+    today = clock.user_today(user)
     result: dict[int, FollowUpMessage] = {}
     for row in followups:
         # Every kind that asks for a message is about someone.
@@ -200,6 +244,9 @@ def followup_messages(user: User, followups: list[FollowUp]) -> dict[int, Follow
         kind = FOLLOWUP_TEMPLATES[row.kind]
         role = role_for_title(roles, row.contact.title)
         introduced_by = introducer_name(row.contact)
-        message = fill_for(kind, wordings[kind], user, row.contact, role, introduced_by)
+        late = thank_you_is_late(held.get(row.interview_id or 0), today)
+        message = fill_for(
+            kind, wordings[kind], user, row.contact, role, introduced_by, late=late
+        )
         result[row.id] = FollowUpMessage(label=kind.label, mailto=message.mailto)
     return result

@@ -7,10 +7,10 @@ from datetime import date
 from flask_wtf import FlaskForm
 from wtforms import SelectField, StringField, SubmitField, TextAreaField
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import DataRequired, Length, Optional
+from wtforms.validators import Length, Optional
 
 from crm.enums import Channel, OutreachStatus, TemplateKind, Words
-from crm.forms import DateField
+from crm.forms import DateField, RealDate
 from crm.models import MessageTemplate, column_length
 
 # The subject a template fills in.
@@ -27,9 +27,7 @@ def _template_choices() -> list[SelectChoice]:
 
 class OutreachForm(FlaskForm):
     channel = SelectField("Channel", choices=_choices(Channel), default=Channel.EMAIL)
-    sent_on = DateField(
-        "Date", validators=[DataRequired(message="Enter a real date, like 2026-11-27.")]
-    )
+    sent_on = DateField("Date", validators=[RealDate()])
     status = SelectField(
         "Status", choices=_choices(OutreachStatus), default=OutreachStatus.AWAITING
     )

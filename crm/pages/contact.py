@@ -27,6 +27,7 @@ from crm.contacts.timeline import TimelineEntry, contact_timeline
 from crm.enums import Channel, FollowUpKind, FollowUpState, OutreachStatus
 from crm.extensions import db
 from crm.followups import bp as followups_bp
+from crm.followups import rules
 from crm.followups.forms import FollowUpForm, followup_form
 from crm.followups.services import add_manual, colleagues_for
 from crm.formatting import day_label
@@ -39,6 +40,7 @@ from crm.plan.reach import on_reach_list
 from crm.plan.roles import roles_of_contact
 from crm.referrals.chain import introduction_chain
 from crm.referrals.services import suggested_by
+from crm.workdays import next_business_day
 
 
 @dataclass
@@ -195,13 +197,22 @@ def add_followup(contact_id: int) -> ResponseReturnValue:
     if request.method == "GET":
         return redirect(url_for("contacts.show", contact_id=contact.id))
     form = FollowUpForm()
+    today = clock.user_today(current_user)
     if form.validate_on_submit():
-        if form.due_on.data < clock.user_today(current_user):
+        asked = form.due_on.data
+        if asked < today:
             form.due_on.errors.append("Pick today or a later date.")
         else:
-            add_manual(contact, form.due_on.data, form.reason.data.strip())
+            # A weekend moves to the Monday as a snooze does, unless the person keeps it.
+            due_on = asked if form.keep_weekend.data else next_business_day(asked)
+            add_manual(contact, due_on, form.reason.data.strip())
             db.session.commit()
-            due = day_label(form.due_on.data, clock.user_today(current_user))
-            flash(f"Follow-up added for {due}.", "success")
+            due = day_label(due_on, today)
+            if due_on != asked:
+                flash(
+                    f"{rules.not_a_working_day(asked)}, so the follow-up is for {due}.", "success"
+                )
+            else:
+                flash(f"Follow-up added for {due}.", "success")
             return redirect(url_for("contacts.show", contact_id=contact.id))
     return render_contact_page(contact, status=400, followup_form=form)

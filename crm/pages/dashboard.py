@@ -17,7 +17,6 @@ from sqlalchemy import (
     ColumnElement,
     String,
     bindparam,
-    distinct,
     func,
     literal,
     select,
@@ -27,12 +26,13 @@ from sqlalchemy import (
 from sqlalchemy.orm import contains_eager
 
 from crm import clock
-from crm.enums import Due, FollowUpKind, InterviewStatus, Network
+from crm.enums import Due, FollowUpKind, Network
 from crm.followups import rules
 from crm.followups.services import colleagues_for, open_followups
 from crm.interviews.services import to_wrap_up, upcoming
 from crm.messages.services import followup_messages
 from crm.models import Contact, FollowUp, Interview, JobChange, User
+from crm.pipeline import Pipeline, pipeline
 from crm.plan.next_step import PlanCard, plan_card
 from crm.plan.progress import streak_weeks
 from crm.prebuilt import Prebuilt, prebuilt
@@ -74,7 +74,7 @@ class Dashboard:
     weekly_goal: int
     rates: list[NetworkRate]
     overall: NetworkRate
-    pipeline: list[tuple[str, int]] = field(default_factory=list)
+    pipeline: Pipeline | None = None
     losing_touch: int = 0
     job_changes: int = 0
     latest_changes: list[JobChange] = field(default_factory=list)
@@ -136,50 +136,20 @@ def contact_stats(user_id: int, today: date) -> ContactStats:
     )
 
 
-@dataclass
-class Counts:
-    """The dashboard's other counts, read together in one statement."""
-
-    referred: int
-    interviewed: int
-    job_changes: int
-
-
 @prebuilt
-def _other_counts_statement() -> Prebuilt[*tuple[Any, ...]]:
-    """The three counts of other_counts."""
-    user_id: BindParameter[int] = bindparam("user_id")
-    # People who introduced anyone, or suggested a name in an interview (one count each).
-    referrers = union(
-        select(Contact.introduced_by_id.label("id")).where(
-            # The NOT NULL lets the planner read the small introduced_by index, not every row.
-            Contact.introduced_by_id.is_not(None),
-            Contact.user_id == user_id,
-        ),
-        select(Interview.contact_id)
-        .join(Suggestion, Suggestion.interview_id == Interview.id)
-        .where(Suggestion.user_id == user_id),
-    ).subquery()
-    referred = select(func.count(referrers.c.id))
-    interviewed = select(func.count(distinct(Interview.contact_id))).where(
-        Interview.user_id == user_id, Interview.status == InterviewStatus.DONE
+def _job_changes_statement() -> Prebuilt[int]:
+    """The job changes seen in the last 30 days."""
+    return Prebuilt(
+        select(func.count(JobChange.id)).where(*_recent_changes(bindparam("user_id"))),
+        "user_id",
+        "since",
     )
-    job_changes = select(func.count(JobChange.id)).where(*_recent_changes(user_id))
-    statement = select(
-        referred.scalar_subquery(), interviewed.scalar_subquery(), job_changes.scalar_subquery()
-    )
-    return Prebuilt(statement, "user_id", "since")
 
 
-def other_counts(user_id: int, today: date) -> Counts:
-    """People who introduced the user to someone, people interviewed, and job changes seen in
-    the last 30 days: one statement of three counts."""
-    row = (
-        _other_counts_statement()
-        .execute({"user_id": user_id, "since": _changes_since(today)})
-        .one()
-    )
-    return Counts(*(n or 0 for n in row))
+def job_changes_count(user_id: int, today: date) -> int:
+    """Job changes seen in the last 30 days."""
+    params = {"user_id": user_id, "since": _changes_since(today)}
+    return _job_changes_statement().scalars(params).one() or 0
 
 
 def _changes_since(today: date) -> date:
@@ -226,7 +196,6 @@ def build_dashboard(user: User, today: date, now: datetime) -> Dashboard:
     rates = stats.rates
     overall = NetworkRate("all", sum(r.reached for r in rates), sum(r.replied for r in rates))
     contact_count, losing = stats.contacts, stats.losing_touch
-    counts = other_counts(uid, today)
     latest_changes = (
         _latest_changes_statement().scalars({"user_id": uid, "since": _changes_since(today)}).all()
     )
@@ -243,15 +212,9 @@ def build_dashboard(user: User, today: date, now: datetime) -> Dashboard:
         weekly_goal=user.weekly_goal,
         rates=rates,
         overall=overall,
-        pipeline=[
-            ("Contacts", contact_count),
-            ("Reached out", overall.reached),
-            ("Replied", overall.replied),
-            ("Interviewed", counts.interviewed),
-            ("Referred you on", counts.referred),
-        ],
+        pipeline=pipeline(uid),
         losing_touch=losing,
-        job_changes=counts.job_changes,
+        job_changes=job_changes_count(uid, today),
         latest_changes=list(latest_changes),
         plan=plan_card(uid, user.weekly_goal, today, weeks),
     )

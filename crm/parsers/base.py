@@ -97,6 +97,9 @@ class ImportedPerson:
     notes: str = ""
     tags: list[str] = field(default_factory=list)
     connected_on: date | None = None
+    # From a vCard: how you met and who introduced them (by name), as this app exports them.
+    how_we_met: str = ""
+    introduced_by: str = ""
 
 
 @dataclass(slots=True)

@@ -10,6 +10,7 @@ import quopri
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 
+from crm.card_notes import INTRODUCED_BY_LABEL, read_note
 from crm.enums import ImportFormat
 from crm.normalize import split_tags, squash
 from crm.parsers.base import (
@@ -33,6 +34,7 @@ CUT_OFF_CARD = "the file ends in the middle of this card"
 NO_END = "this card has no END:VCARD line"
 
 _VERSIONS = ("2.1", "3.0", "4.0")
+_GROUP = ""
 # vCard 2.1 writes parameter values alone: TEL;CELL;PREF or NOTE;QUOTED-PRINTABLE.
 _BARE_ENCODINGS = {"QUOTED-PRINTABLE", "BASE64", "B", "8BIT", "7BIT"}
 
@@ -93,7 +95,11 @@ class _Scan:
         """Keep a property the import reads, when it belongs to the open card itself."""
         if self.card is not None and not self.nested and name in _WANTED:
             params = _params(head)
-            self.card.append((name, params, _decode(params, value)))
+            value = _decode(params, value)
+            # Apple's grouped properties (item1.X-ABRELATEDNAMES, item1.X-ABLabel) pair up
+            # by their group, kept under a name no parameter has.
+            params[_GROUP] = [head.split(";", 1)[0].rpartition(".")[0].strip().upper()]
+            self.card.append((name, params, value))
 
     def finish(self) -> ParseResult:
         """The result, once the file ends: a card left open is cut off."""
@@ -126,6 +132,20 @@ class _Card:
     links: list[str] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
     categories: list[str] = field(default_factory=list)
+    # Related names and labels by their group (item1, ...).
+    related: dict[str, str] = field(default_factory=dict)
+    labels: dict[str, str] = field(default_factory=dict)
+
+    def introducer(self) -> str:
+        """The related name labelled "Introduced by", as this app and Apple write it."""
+        return next(
+            (
+                name
+                for group, name in self.related.items()
+                if squash(self.labels.get(group, "")).lower() == INTRODUCED_BY_LABEL.lower()
+            ),
+            "",
+        )
 
 
 def _read_card(card: list[Property], versions: set[str]) -> _Card:
@@ -179,6 +199,14 @@ def _read_note(read: _Card, params: Params, value: str) -> None:
     read.notes.append(clean_notes(_text(value)))
 
 
+def _read_related(read: _Card, params: Params, value: str) -> None:
+    read.related.setdefault(params[_GROUP][0], squash(_text(value)))
+
+
+def _read_label(read: _Card, params: Params, value: str) -> None:
+    read.labels.setdefault(params[_GROUP][0], _text(value))
+
+
 def _read_categories(read: _Card, params: Params, value: str) -> None:
     read.categories.append(_text(value))
 
@@ -203,23 +231,32 @@ _READERS: dict[str, Callable[[_Card, Params, str], None]] = {
     "CATEGORIES": _read_categories,
     "KIND": _read_kind,
     "X-ABSHOWAS": _read_kind,
+    "X-ABRELATEDNAMES": _read_related,
+    "X-ABLABEL": _read_label,
 }
 _FIRST_WINS = {"N", "FN", "ORG", "TITLE"}
 _WANTED = {"VERSION", *_READERS}
 
 
-def _add_card(result: ParseResult, line: int, card: list[Property], versions: set[str]) -> None:
-    """Turn one card's properties into a person, or a skipped row saying why not."""
-    read = _read_card(card, versions)
-    first, last = read.first, read.last
+def _names(read: _Card) -> tuple[str, str]:
+    """First and last name, from N, else from FN (but for a company card's FN)."""
     # An Apple company card repeats the company name in FN.
     if (
-        not (first or last)
+        not (read.first or read.last)
         and read.full_name
         and not read.is_company
         and read.full_name != read.company
     ):
-        first, last = split_full_name(read.full_name)
+        return split_full_name(read.full_name)
+    return read.first, read.last
+
+
+def _add_card(result: ParseResult, line: int, card: list[Property], versions: set[str]) -> None:
+    """Turn one card's properties into a person, or a skipped row saying why not."""
+    read = _read_card(card, versions)
+    first, last = _names(read)
+    # Our own NOTE starts with how you met and who introduced them: read them out of it.
+    note = read_note("\n".join(note for note in read.notes if note))
     person = ImportedPerson(
         line,
         first,
@@ -229,8 +266,10 @@ def _add_card(result: ParseResult, line: int, card: list[Property], versions: se
         company=read.company,
         title=read.title,
         linkedin_url=first_profile_url(read.links),
-        notes="\n".join(note for note in read.notes if note),
+        notes=note.notes,
         tags=split_tags(",".join(read.categories)),
+        how_we_met=squash(note.how_we_met),
+        introduced_by=read.introducer() or squash(note.introduced_by),
     )
     reason = why_not_a_person(person)
     if reason is None:

@@ -19,7 +19,6 @@ from sqlalchemy import (
     func,
     literal,
     literal_column,
-    or_,
     select,
     union_all,
 )
@@ -28,6 +27,8 @@ from sqlalchemy.orm import QueryableAttribute, aliased
 from crm.enums import InterviewStatus, OutreachStatus
 from crm.models import Contact, Interview, Outreach
 from crm.names import display_name
+from crm.pipeline import Pipeline, from_counts, stage_counts
+from crm.plan import rut
 from crm.plan.week_chart import WeekChart, week_chart
 from crm.prebuilt import Prebuilt, prebuilt
 from crm.referrals.models import Suggestion
@@ -122,6 +123,10 @@ class Progress:
     series: dict[str, list[int]]
     wins: list[Win] = field(default_factory=list)
     totals: dict[str, int] = field(default_factory=dict)
+    # The same numbers as the dashboard's pipeline and the morning email's.
+    pipeline: Pipeline | None = None
+    # The latest check-in reminder's status and due date (read with the totals).
+    check_in_reminder: tuple[str | None, date | None] = (None, None)
 
     @property
     def this_week(self) -> int:
@@ -148,18 +153,22 @@ def _not_suggested() -> ColumnElement[bool]:
     return ~exists().where(Suggestion.contact_id == Contact.id)
 
 
+def _suggested_day() -> ColumnElement[date]:
+    """The UTC day a name was suggested."""
+    return func.date(Suggestion.created_at)
+
+
 def _created_day() -> ColumnElement[date]:
     """The UTC day a contact was added (SQLite's date() gives text, read back as a date)."""
     return func.date(Contact.created_at)
 
 
 @prebuilt
-def _series_statement() -> Prebuilt[str, date | None, int]:
-    """Outreach in each of the chart's weeks (row labelled by its Monday); replies and
-    interviews held per day since the first Monday; and their totals so far, the replies'
-    only before the first Monday, as the days since are counted (w0 .. w{CHART_WEEKS} are
-    the Mondays): built once. Referrals likewise, per day since `since` (the first Monday's
-    midnight in UTC) and in all.
+def _series_statement() -> Prebuilt[str, date, int]:
+    """Outreach in each of the chart's weeks (row labelled by its Monday); replies,
+    interviews held and referrals per day since the first Monday (w0 .. w{CHART_WEEKS} are
+    the Mondays; since, the first Monday's midnight in UTC): built once. Their totals so
+    far are _totals_statement's.
 
     Outreach is counted per week: at 100,000 outreach rows that reads the index in half the
     time a count per day takes (7-8 ms against 15 on SQLite), with no row out for every day.
@@ -176,19 +185,8 @@ def _series_statement() -> Prebuilt[str, date | None, int]:
         for monday, next_monday in zip(mondays, mondays[1:], strict=False)
     ]
     start = mondays[0]
-    replied = (Outreach.user_id == user, Outreach.status == OutreachStatus.REPLIED)
-    held = (Interview.user_id == user, Interview.status == InterviewStatus.DONE)
-    # Each suggested name counts once: a suggestion, or an introduction typed on the contact
-    # form. One CTE read twice keeps the statement under the 4 KB psycopg keeps.
-    named = union_all(
-        select(Contact.created_at.label("at")).where(
-            Contact.user_id == user, Contact.introduced_by_id.is_not(None), _not_suggested()
-        ),
-        select(Suggestion.created_at.label("at")).where(Suggestion.user_id == user),
-    ).cte("r")
-    named_day = func.date(named.c.at)
-    no_day = literal(None, Date)
-    statement: CompoundSelect[str, date | None, int] = union_all(
+    replied, held, introduced, suggested = _win_conditions(user)
+    statement: CompoundSelect[str, date, int] = union_all(
         *outreach_weeks,
         select(literal("Replies"), Outreach.reply_on, func.count())
         .where(*replied, Outreach.reply_on >= start)
@@ -196,22 +194,62 @@ def _series_statement() -> Prebuilt[str, date | None, int]:
         select(literal("Interviews"), Interview.done_on, func.count())
         .where(*held, Interview.done_on >= start)
         .group_by(Interview.done_on),
-        select(literal("Replies"), no_day, func.count(Outreach.id)).where(
-            *replied, or_(Outreach.reply_on < start, Outreach.reply_on.is_(None))
-        ),
-        select(literal("Referrals"), named_day, func.count())
-        .where(named.c.at >= bindparam("since"))
-        .group_by(named_day),
-        select(literal("Interviews held"), no_day, func.count(Interview.id)).where(*held),
-        select(literal("Referrals"), no_day, func.count()).select_from(named),
+        select(literal("Referrals"), _created_day(), func.count())
+        .where(*introduced, Contact.created_at >= bindparam("since"))
+        .group_by(_created_day()),
+        select(literal("Referrals"), _suggested_day(), func.count())
+        .where(*suggested, Suggestion.created_at >= bindparam("since"))
+        .group_by(_suggested_day()),
     )
     return Prebuilt(statement, "user_id", "since", *names)
 
 
-def _daily_series(
-    user_id: int, weeks: list[date]
-) -> tuple[dict[str, dict[date, int]], dict[str, int]]:
-    """The chart's four series (outreach by week, the others by day) and the totals."""
+def _win_conditions(
+    user_id: BindParameter[int],
+) -> tuple[tuple[ColumnElement[bool], ...], ...]:
+    """What counts as a reply, an interview held and a referral, for the chart and the totals.
+    Each referred name counts once: an introduction typed on the contact form, or a name
+    suggested in an interview (counted from its suggestion)."""
+    return (
+        (Outreach.user_id == user_id, Outreach.status == OutreachStatus.REPLIED),
+        (Interview.user_id == user_id, Interview.status == InterviewStatus.DONE),
+        (Contact.user_id == user_id, Contact.introduced_by_id.is_not(None), _not_suggested()),
+        (Suggestion.user_id == user_id,),
+    )
+
+
+@prebuilt
+def _totals_statement() -> Prebuilt[*tuple[Any, ...]]:
+    """The wins so far (replies, interviews held, referrals), the check-in reminder's status
+    and due date, and the pipeline's counts, in one row: built once."""
+    user_id: BindParameter[int] = bindparam("user_id")
+    replied, held, introduced, suggested = _win_conditions(user_id)
+    wins = [
+        select(func.count(Outreach.id)).where(*replied).scalar_subquery(),
+        select(func.count(Interview.id)).where(*held).scalar_subquery(),
+        select(func.count(Contact.id)).where(*introduced).scalar_subquery()
+        + select(func.count(Suggestion.id)).where(*suggested).scalar_subquery(),
+    ]
+    reminder = rut.check_in_reminder(user_id)
+    return Prebuilt(select(*wins, *reminder, *stage_counts(user_id)), "user_id")
+
+
+@dataclass(frozen=True)
+class Totals:
+    wins: dict[str, int]
+    check_in_reminder: tuple[str | None, date | None]
+    pipeline: Pipeline
+
+
+def _totals(user_id: int) -> Totals:
+    """The wins so far by their words, the check-in reminder and the pipeline (one statement)."""
+    row = _totals_statement().execute({"user_id": user_id}).one()
+    wins = dict(zip(WIN_WORDS, (n or 0 for n in row[:3]), strict=True))
+    return Totals(wins, (row[3], _as_date(row[4]) if row[4] else None), from_counts(row[5:]))
+
+
+def _daily_series(user_id: int, weeks: list[date]) -> dict[str, dict[date, int]]:
+    """The chart's four series (outreach by week, the others by day)."""
     params: dict[str, object] = {
         "user_id": user_id,
         "since": datetime.combine(weeks[0], time.min, UTC),
@@ -219,21 +257,17 @@ def _daily_series(
     params.update({f"w{n}": day for n, day in enumerate([*weeks, weeks[-1] + timedelta(weeks=1)])})
     rows = _series_statement().execute(params).all()
     daily: dict[str, dict[date, int]] = {name: {} for name in SERIES}
-    totals = dict.fromkeys(WIN_WORDS, 0)
     for series, day, n in rows:
-        if day is None:
-            totals[series] = n
-        else:
-            daily[series][_as_date(day)] = n
-    # The replies' total was counted before the first Monday only: add the chart's days.
-    totals["Replies"] += sum(daily["Replies"].values())
-    return daily, totals
+        # Referrals come in two rows a day (introductions and suggestions): they add up.
+        daily[series][_as_date(day)] = daily[series].get(_as_date(day), 0) + n
+    return daily
 
 
 def build_progress(user_id: int, goal: int, today: date) -> Progress:
     """Streak, the four weekly series for the last 12 weeks, and the latest wins."""
     weeks = recent_weeks(today)
-    daily, totals = _daily_series(user_id, weeks)
+    daily = _daily_series(user_id, weeks)
+    totals = _totals(user_id)
     series = {name: per_week(daily[name], weeks) for name in SERIES}
     by_week = dict(zip(weeks, series["Outreach"], strict=True))
     if all(n >= max(goal, 1) for n in series["Outreach"][:-1]):
@@ -245,7 +279,9 @@ def build_progress(user_id: int, goal: int, today: date) -> Progress:
         weeks=weeks,
         series=series,
         wins=_wins(user_id),
-        totals=totals,
+        totals=totals.wins,
+        pipeline=totals.pipeline,
+        check_in_reminder=totals.check_in_reminder,
     )
 
 

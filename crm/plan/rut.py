@@ -129,19 +129,6 @@ def check_in_reminder(
 
 
 @prebuilt
-def _check_in_reminder_statement() -> Prebuilt[str, date]:
-    """check_in_reminder's two answers: built once."""
-    return Prebuilt(select(*check_in_reminder(bindparam("user_id"))), "user_id")
-
-
-def next_check_in(user_id: int, last_check_in: date | None, today: date) -> date | None:
-    """When the Plan page suggests the next check-in (one statement)."""
-    reminder = _check_in_reminder_statement().execute({"user_id": user_id})
-    status, due = reminder.one()
-    return suggested_check_in(last_check_in, today, status, due)
-
-
-@prebuilt
 def _check_ins_statement() -> Prebuilt[RutCheckIn]:
     """The latest CHECK_IN_HISTORY check-ins, newest first: built once."""
     return Prebuilt(

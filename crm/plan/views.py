@@ -37,10 +37,11 @@ def render_plan(status: int = 200, **forms: Any) -> ResponseReturnValue:
     """The Plan page, with any form that failed validation passed in to show its errors."""
     uid = current_user.id
     today = clock.user_today(current_user)
+    kept = progress.build_progress(uid, current_user.weekly_goal, today)
     page = render_template(
         "plan/index.html",
         today=today,
-        **_rut_part(uid, today, forms.get("check_in_form")),
+        **_rut_part(uid, today, forms.get("check_in_form"), kept.check_in_reminder),
         obstacles=obstacles.obstacles_with_proof(uid),
         suggestions=obstacles.OBSTACLE_SUGGESTIONS,
         obstacle_form=forms.get("obstacle_form") or ObstacleForm(formdata=None),
@@ -52,14 +53,17 @@ def render_plan(status: int = 200, **forms: Any) -> ResponseReturnValue:
         employers=employers.target_employers(uid),
         employer_form=forms.get("employer_form") or EmployerForm(formdata=None),
         names=_names(name_suggestions(uid, "", limit=NAMES_LISTED)),
-        progress=progress.build_progress(uid, current_user.weekly_goal, today),
+        progress=kept,
         series=progress.SERIES,
     )
     return page, status
 
 
-def _rut_part(uid: int, today: date, form: CheckInForm | None) -> dict[str, Any]:
-    """Step 1 on the page: the check-ins, their chart, and today's form (ticked as saved)."""
+def _rut_part(
+    uid: int, today: date, form: CheckInForm | None, reminder: tuple[str | None, date | None]
+) -> dict[str, Any]:
+    """Step 1 on the page: the check-ins, their chart, and today's form (ticked as saved);
+    reminder, the latest check-in reminder's status and due date."""
     check_ins = rut.recent_check_ins(uid)
     latest = check_ins[0] if check_ins else None
     if form is None:
@@ -68,7 +72,9 @@ def _rut_part(uid: int, today: date, form: CheckInForm | None) -> dict[str, Any]
     return {
         "check_ins": check_ins,
         "latest": latest,
-        "check_in_due": rut.next_check_in(uid, latest.checked_on if latest else None, today),
+        "check_in_due": rut.suggested_check_in(
+            latest.checked_on if latest else None, today, *reminder
+        ),
         "chart": progress.bar_chart([len(c.sign_keys) for c in reversed(check_ins)], height=40),
         "sign_count": len(rut.RUT_SIGNS),
         "check_in_form": form,

@@ -20,6 +20,7 @@ from crm import clock
 from crm.enums import FollowUpKind, FollowUpState, InterviewStatus
 from crm.extensions import db
 from crm.models import FollowUp, Interview, User
+from crm.pipeline import Pipeline, pipeline
 from crm.words import joined, plural
 
 UNSUBSCRIBE_SALT = "morning-email-unsubscribe"
@@ -50,6 +51,8 @@ class MorningDigest:
     interviews: list[TodaysInterview]
     # The local hour it is written at, so the greeting fits the time it arrives.
     hour: int
+    # The same numbers as the dashboard's and the Plan page's pipeline.
+    pipeline: Pipeline | None = None
 
     @property
     def empty(self) -> bool:
@@ -145,7 +148,8 @@ def digest_for(user: User, now: datetime) -> MorningDigest:
             .order_by(Interview.starts_at)
         )
     ]
-    return MorningDigest(today, overdue, due_today, interviews, clock.local(now, zone).hour)
+    hour = clock.local(now, zone).hour
+    return MorningDigest(today, overdue, due_today, interviews, hour, pipeline(user.id))
 
 
 def mark_handled(user: User, day: date) -> None:

@@ -25,7 +25,7 @@ def test_dashboard_shows_due_items_goal_rates_and_pipeline(client, user, app, fi
         ravi_outreach = db.session.scalar(select(Outreach.id).where(Outreach.contact_id == ravi))
     client.post(f"/outreach/{ravi_outreach}/status", data={"status": "replied"})
     page = client.get("/dashboard").get_data(as_text=True)
-    assert "1 of 5 outreaches this week" in page
+    assert "1 of 5 outreach messages this week" in page
     assert "1 of 2 people you reached out to replied (50%)" in page
     assert re.search(r"Alumni</th><td>1 of 1</td>", page)
     assert re.search(r"Work</th><td>0 of 1</td>", page)
@@ -67,7 +67,7 @@ def test_the_weekly_goal_counts_this_week_in_full_and_the_streak_back_from_it(
         for i in range(n):
             log(client, jane, sent_on=day, summary=f"Hello {day} {i}")
     page = client.get("/dashboard").get_data(as_text=True)
-    assert "3 of 2 outreaches this week: goal reached" in page
+    assert "3 of 2 outreach messages this week: goal reached" in page
     assert "<strong>3 weeks in a row</strong> at your goal of 2." in page
     plan = client.get("/plan/").get_data(as_text=True)
     assert "<strong>3 weeks in a row</strong>" in plan

@@ -48,9 +48,9 @@ def test_on_sunday_this_week_holds_monday_to_friday_and_later_the_rest(client, u
         ("2026-12-06", "Sunday a week on"),
         ("2026-12-07", "Monday after next"),
     ]:
-        response = client.post(
-            f"/contacts/{jane}/follow-ups", data={"due_on": day, "reason": reason}
-        )
+        # The weekend dates are kept as asked (the box under the date).
+        data = {"due_on": day, "reason": reason, "keep_weekend": "y"}
+        response = client.post(f"/contacts/{jane}/follow-ups", data=data)
         assert response.status_code == 302
     lists = sections(client.get("/follow-ups").get_data(as_text=True))
     assert "Today&#39;s note" in lists["today"]

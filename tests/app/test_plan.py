@@ -543,7 +543,7 @@ def test_keep_on_track_shows_the_week_the_streak_and_the_wins(client, user, app,
         db.session.add(Contact(user_id=user_id, first_name="Bo", introduced_by_id=ana))
         db.session.commit()
     html = page(client)
-    assert "5 of 5 outreach this week." in html
+    assert "5 of 5 outreach messages this week." in html
     assert "2 weeks in a row" in html
     assert 'class="week-chart"' in html and "<table" in html
     # The chart's reply and the two before it; one word for one, another for more.

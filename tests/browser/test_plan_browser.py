@@ -98,16 +98,14 @@ def test_plan_story(page, live_server, check_a11y, visit):
     page.locator("summary", has_text="Log outreach").click()
     page.get_by_label("Template").select_option(label="First outreach")
     message = page.get_by_label("Summary or message")
-    expect(message).to_have_value(
-        re.compile(r"the kind of path I hope to learn from as I work toward Product Manager\.")
-    )
+    expect(message).to_have_value(re.compile(r"I am working toward the role of Product Manager\."))
     # Nobody introduced her: the app says so, for the person to write how they are connected.
     expect(page.get_by_text("Nobody introduced you to Ana")).to_be_visible()
     link = page.get_by_role("button", name="Open in my email")
     expect(link).to_be_visible()
     parts = urlsplit(link.get_attribute("href") or "")
     assert parts.scheme == "mailto" and parts.path == "ana@example.org"
-    assert "work toward Product Manager" in parse_qs(parts.query)["body"][0]
+    assert "working toward the role of Product Manager." in parse_qs(parts.query)["body"][0]
     check_a11y(page)
     page.get_by_role("button", name="Log outreach").click()
     # Her nudge offers the same, and the second-person row names Ben at Acme.

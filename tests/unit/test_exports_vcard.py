@@ -30,6 +30,8 @@ class Contact:
     network: str = "other"
     tag_names: list[str] = field(default_factory=list)
     updated_at: datetime = UPDATED
+    how_we_met: str | None = None
+    introduced_by_name: str | None = None
 
 
 JANE = Contact(

@@ -151,7 +151,7 @@ def test_asks_for_other_amounts_of_time_say_what_to_change(text, words_in_detail
 def test_more_about_them_than_about_you():
     mine = marks("I am moving into data. My plan is set. I'd like to ask about you.")
     assert not mine["about_them"].ok
-    assert mine["about_them"].detail.startswith("About them 1 times, about you 3.")
+    assert mine["about_them"].detail.startswith("About them 1 time, about you 3 times.")
     assert "Turn a sentence about you into one about them" in mine["about_them"].detail
     theirs = marks("Your path and your advice: how did you choose it? I wonder.")
     assert theirs["about_them"].ok
@@ -195,7 +195,7 @@ def test_every_default_template_filled_meets_its_own_check(kind):
 
 def test_the_check_is_plain_json_for_the_script():
     data = as_json(check_message("Hi"))
-    assert data[0] == {"key": "short", "label": "Under 100 words", "ok": True, "detail": "1 words."}
+    assert data[0] == {"key": "short", "label": "Under 100 words", "ok": True, "detail": "1 word."}
 
 
 def test_a_huge_message_is_checked_quickly_and_reports_the_count():

@@ -45,17 +45,19 @@ def test_spaces_inside_braces_are_forgiven():
     assert fill("Hi { first_name }", VALUES).text == "Hi Sam"
 
 
-def test_a_missing_value_leaves_a_tidy_gap_and_is_reported_once():
+def test_a_sentence_with_a_missing_value_is_left_out_whole_and_the_value_reported_once():
     filled = fill(
-        "Your work at {company}, and {company} again.\nBest, {my_name}", {"my_name": "Jo"}
+        "Your work at {company}, and {company} again. Thanks.\nBest, {my_name}", {"my_name": "Jo"}
     )
-    assert filled.text == "Your work at, and again.\nBest, Jo"
+    assert filled.text == "Thanks.\nBest, Jo"
     assert filled.missing == ["company"]
 
 
-def test_missing_values_keep_line_breaks():
-    filled = fill("Hi {first_name},\n\n{introduced_by} suggested I write.", {"first_name": "Sam"})
-    assert filled.text == "Hi Sam,\n\nsuggested I write."
+def test_a_paragraph_left_empty_goes_with_its_line_breaks():
+    filled = fill(
+        "Hi {first_name},\n\n{introduced_by} suggested I write.\n\nBye.", {"first_name": "Sam"}
+    )
+    assert filled.text == "Hi Sam,\n\nBye."
     assert filled.missing == ["introduced_by"]
 
 

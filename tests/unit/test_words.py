@@ -2,7 +2,7 @@
 
 import pytest
 
-from crm.words import joined, plural, plural_of
+from crm.words import joined, noun_for, plural, plural_of
 
 
 @pytest.mark.parametrize(
@@ -46,3 +46,9 @@ def test_counts_read_right_in_the_singular() -> None:
         "1 follow-up",
         "2 follow-ups",
     ]
+
+
+def test_the_noun_alone_agrees_with_a_count_written_another_way():
+    assert noun_for("contact", 1) == "contact"
+    assert noun_for("contact", 1200) == "contacts"
+    assert noun_for("outreach", 0) == "outreach messages"
