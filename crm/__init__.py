@@ -122,6 +122,7 @@ def _add_template_helpers(app: Flask) -> None:
 def _register_blueprints(app: Flask) -> None:
     """Attach every feature's pages (after init_deployment bounded the <int:...> converter)."""
     from crm import models  # noqa: F401  (registers the tables)
+    from crm.account import models as account_models  # noqa: F401
     from crm.account.views import bp as account_bp
     from crm.auth import models as auth_models  # noqa: F401
     from crm.auth.two_factor import models as two_factor_models  # noqa: F401
@@ -130,6 +131,7 @@ def _register_blueprints(app: Flask) -> None:
     from crm.backup.views import bp as backup_bp
     from crm.calendar.views import bp as calendar_bp
     from crm.contacts import bp as contacts_bp
+    from crm.dav import models as dav_models  # noqa: F401
     from crm.contacts import views as contact_views  # noqa: F401  (adds its routes to contacts_bp)
     from crm.followups import bp as followups_bp
     from crm.followups import views as followup_views  # noqa: F401

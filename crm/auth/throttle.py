@@ -65,6 +65,11 @@ RULES: dict[AttemptKind, tuple[Rule, ...]] = {
         Rule(BY_ACCOUNT_AND_ADDRESS, free=10, memory=DAY, first_wait=MINUTE, longest_wait=QUARTER),
         Rule(BY_ADDRESS, free=50, memory=DAY, first_wait=MINUTE, longest_wait=QUARTER),
     ),
+    # Sync clients retry on their own: the same room as logins, counted apart from them.
+    AttemptKind.DEVICE: (
+        Rule(BY_ACCOUNT_AND_ADDRESS, free=10, memory=DAY, first_wait=MINUTE, longest_wait=QUARTER),
+        Rule(BY_ADDRESS, free=50, memory=DAY, first_wait=MINUTE, longest_wait=QUARTER),
+    ),
     AttemptKind.RESET: (
         Rule(BY_ACCOUNT, free=3, memory=HOUR, first_wait=QUARTER, longest_wait=HOUR),
         Rule(BY_ADDRESS, free=10, memory=HOUR, first_wait=QUARTER, longest_wait=HOUR),
