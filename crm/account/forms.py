@@ -4,9 +4,9 @@ from flask_wtf import FlaskForm
 from wtforms import EmailField, PasswordField, StringField, SubmitField
 from wtforms.validators import DataRequired, Email, Length
 
+from crm.account.models import DevicePassword
 from crm.auth.forms import EMAIL_MAX, EMAIL_MESSAGE, new_password_field, repeat_field
 from crm.auth.services import MAX_PASSWORD_LENGTH
-from crm.account.models import DevicePassword
 from crm.models import User, column_length
 
 
