@@ -17,6 +17,7 @@ from werkzeug.exceptions import HTTPException, SecurityError
 
 from crm import enums, sqlite, submissions
 from crm.auth.csrf_rotation import init_csrf_rotation
+from crm.dav import mount_dav
 from crm.deployment import deployment_config, init_deployment
 from crm.extensions import csrf, db, login_manager, migrate
 from crm.formatting import day_label, web_address
@@ -47,6 +48,8 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     Path(app.instance_path).mkdir(mode=0o700, parents=True, exist_ok=True)
 
     _configure(app, test_config)
+    # Before init_deployment, so its proxy handling reaches sync requests too.
+    mount_dav(app)
     init_deployment(app)
     db.init_app(app)
     end_reads_with_commit(app)
