@@ -83,11 +83,10 @@ def _calendar_items_of(session: Session, contact_ids: list[int]) -> list[tuple[i
     """The follow-ups and interviews that go with contacts being deleted (a database cascade)."""
     rows: list[tuple[int, str]] = []
     for model in (FollowUp, Interview):
-        rows.extend(
-            session.execute(
-                select(model.user_id, model.uid).where(model.contact_id.in_(contact_ids))
-            ).tuples()
+        found = session.execute(
+            select(model.user_id, model.uid).where(model.contact_id.in_(contact_ids))
         )
+        rows.extend((user_id, uid) for user_id, uid in found)
     return rows
 
 
