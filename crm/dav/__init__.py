@@ -63,6 +63,8 @@ def mount_dav(app: Flask) -> None:
         """Lead a sync client to the DAV server (RFC 6764)."""
         return redirect(f"{MOUNT}/", code=301)
 
+    # Some clients (the caldav library over http) start at the server's root.
+    app.add_url_rule("/", "dav_root", well_known, methods=["PROPFIND"])
     for kind in ("carddav", "caldav"):
         app.add_url_rule(
             f"/.well-known/{kind}",
