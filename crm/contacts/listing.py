@@ -65,7 +65,8 @@ def _tagged(user_id: int, condition: ColumnElement[bool]) -> ColumnElement[bool]
 def _matching(user_id: int, filters: ContactFilters) -> list[ColumnElement[bool]]:
     """The list's search and filters as conditions on a select over contacts (the company
     filter's names the Company: the select joins it)."""
-    conditions = [Contact.user_id == user_id]
+    # Archived contacts (deleted on a synced device) leave the list, its search and exports.
+    conditions = [Contact.user_id == user_id, Contact.archived_at.is_(None)]
     for word in filters.q.split()[:10]:
         conditions.append(contains_folded(Contact.search_text, fold(word)))
     if filters.network in Network.values():
