@@ -133,8 +133,8 @@ def _register_blueprints(app: Flask) -> None:
     from crm.auth.views import bp as auth_bp
     from crm.backup.views import bp as backup_bp
     from crm.calendar.views import bp as calendar_bp
-    from crm.contacts import bp as contacts_bp
     from crm.contacts import archive_views  # noqa: F401  (the Archived list, on contacts_bp)
+    from crm.contacts import bp as contacts_bp
     from crm.contacts import views as contact_views  # noqa: F401  (adds its routes to contacts_bp)
     from crm.dav import models as dav_models  # noqa: F401
     from crm.followups import bp as followups_bp
