@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 import threading
@@ -52,11 +53,15 @@ def device(app, user):
     return make_device(app, user)
 
 
-def run(*command: str, stdin: str = "") -> str:
+def run(*command: str, stdin: str = "", home: Path | None = None) -> str:
     """Run a client's command line; its output, or a failure showing what it said."""
+    env = (
+        {**os.environ, "HOME": str(home), "XDG_DATA_HOME": str(home), "TZ": "UTC"} if home else None
+    )
     done = subprocess.run(
         [str(BIN / command[0]), *command[1:]],
         input=stdin,
+        env=env,
         capture_output=True,
         text=True,
         timeout=120,
