@@ -2,7 +2,8 @@
 
 Sync clients (CardDAV, CalDAV) send the account email and a device password over HTTP Basic,
 never the account password, so a lost phone is one revocation and sync outlives a password
-change. Wrong ones are counted and throttled like logins (crm.auth.throttle).
+change. Wrong ones are counted and throttled like logins (crm.auth.throttle); right ones are
+not counted, so a right password is never slowed by its own earlier requests.
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ from sqlalchemy import select
 from crm import clock
 from crm.account.models import DevicePassword
 from crm.auth.services import find_user
-from crm.auth.throttle import attempt_succeeded, claim_attempt
+from crm.auth.throttle import claim_attempt, minutes_to_wait
 from crm.enums import AttemptKind
 from crm.extensions import db
 from crm.models import User, column_length
@@ -91,15 +92,17 @@ class DeviceLogin:
 
 
 def sync_login(email: str, secret: str, address: str) -> DeviceLogin | None:
-    """Check an email and device password from a sync client, counted like a login; None when
-    wrong or while a wait holds. Commits its own short transactions (the throttle's)."""
-    if claim_attempt(AttemptKind.DEVICE, email, address):
+    """Check an email and device password from a sync client; None when wrong or while a
+    wait holds. A wrong one is counted like a failed login (its own short transaction); a
+    right one writes nothing but, every few minutes, the device's last-used time, since sync
+    clients send one on every request."""
+    if minutes_to_wait(AttemptKind.DEVICE, email, address):
         return None
     user = find_user(email)
     device = device_for(user, secret) if user is not None else None
     if user is None or device is None:
+        claim_attempt(AttemptKind.DEVICE, email, address)
         return None
-    attempt_succeeded(AttemptKind.DEVICE, email, address)
     now = clock.now()
     if device.last_used_at is None or now - device.last_used_at >= LAST_USED_STEP:
         device.last_used_at = now

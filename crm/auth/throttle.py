@@ -137,6 +137,17 @@ def claim_attempt(kind: AttemptKind, email: str, address: str) -> int | None:
     return max(1, math.ceil((free_at - now).total_seconds() / 60))
 
 
+def minutes_to_wait(kind: AttemptKind, email: str, address: str) -> int | None:
+    """While a wait holds, how many whole minutes are left; None when an attempt may go
+    ahead. Reads only: for sync clients, which count only their failures (claim_attempt)."""
+    now = clock.now()
+    identity = _identity(email, address)
+    free_at = max(_free_at(kind, rule, identity, now) for rule in RULES[kind])
+    if free_at <= now:
+        return None
+    return max(1, math.ceil((free_at - now).total_seconds() / 60))
+
+
 def attempt_succeeded(kind: AttemptKind, email: str, address: str) -> None:
     """The right password: forget this account-and-address's attempts. Commits its own
     short transaction, so the lock is not held through the work that follows."""
