@@ -10,10 +10,10 @@ from radicale import item as radicale_item
 from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload, undefer
 
+from crm.dav.card_writes import archive_card, save_card
 from crm.dav.cards import with_extra
 from crm.dav.changes import ADDRESS_BOOK
 from crm.dav.collection import TableCollection
-from crm.dav.writes import archive_card, save_card
 from crm.exports.vcard import contact_card
 from crm.extensions import db
 from crm.models import Contact
@@ -71,10 +71,15 @@ class AddressBook(TableCollection):
     def upload(
         self, href: str, item: radicale_item.Item
     ) -> tuple[radicale_item.Item, radicale_item.Item | None]:
-        contact = save_card(self.owner_login, self.uid_of(href) or "", item.serialize())
+        contact = save_card(
+            self.owner_login.user_id,
+            self.owner_login.device_name,
+            self.uid_of(href) or "",
+            item.serialize(),
+        )
         return self._item(item.uid, card_text(contact), contact.updated_at), None
 
     def delete(self, href: str | None = None) -> None:
         uid = self.uid_of(href or "")
-        if not uid or not archive_card(self.owner_login, uid):
+        if not uid or not archive_card(self.owner_login.user_id, self.owner_login.device_name, uid):
             raise ValueError("The address book itself cannot be deleted.")

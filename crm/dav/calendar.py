@@ -13,8 +13,8 @@ from sqlalchemy.orm import joinedload
 from crm.calendar.services import followup_entry, interview_entry
 from crm.dav.changes import CALENDAR
 from crm.dav.collection import TableCollection
+from crm.dav.task_writes import dismiss_task, save_task
 from crm.dav.tasks import followup_task, interview_item
-from crm.dav.writes import dismiss_task, save_task
 from crm.enums import FollowUpState, InterviewStatus
 from crm.extensions import db
 from crm.models import FollowUp, Interview
@@ -101,11 +101,16 @@ class NetworkingCalendar(TableCollection):
     def upload(
         self, href: str, item: radicale_item.Item
     ) -> tuple[radicale_item.Item, radicale_item.Item | None]:
-        row = save_task(self.owner_login, self.uid_of(href) or "", item.serialize())
+        row = save_task(
+            self.owner_login.user_id,
+            self.owner_login.device_name,
+            self.uid_of(href) or "",
+            item.serialize(),
+        )
         text = followup_text(row) if isinstance(row, FollowUp) else interview_text(row)
         return self._item(row.uid, text, row.updated_at), None
 
     def delete(self, href: str | None = None) -> None:
         uid = self.uid_of(href or "")
-        if not uid or not dismiss_task(self.owner_login, uid):
+        if not uid or not dismiss_task(self.owner_login.user_id, uid):
             raise ValueError("Interviews are cancelled in the app.")

@@ -81,18 +81,23 @@ def _is_linkedin(value: str) -> bool:
 
 
 def _take_once(card: DeviceCard, name: str, params: str, value: str) -> bool:
-    """Fill the one email, phone or LinkedIn address the app keeps; False when it is taken."""
-    if name == "EMAIL" and card.email is None and value.strip():
-        card.email = value.strip()
-    elif name == "TEL" and card.phone is None and value.strip():
-        card.phone = value.strip()
-    elif name == "URL" and _is_linkedin(value) and card.linkedin_url is None:
-        card.linkedin_url = unescape(value).strip()
-    elif name == "X-SOCIALPROFILE" and _is_linkedin(value + params):
-        # Written by the app beside URL; the URL line carries the value.
-        card.linkedin_url = card.linkedin_url or unescape(value).strip()
+    """Fill the one email, phone or LinkedIn address the app keeps; False when the line is
+    something else or a second one (kept as it is)."""
+    if name == "EMAIL":
+        slot = "email"
+    elif name == "TEL":
+        slot = "phone"
+    elif name in ("URL", "X-SOCIALPROFILE") and _is_linkedin(value + params):
+        slot, value = "linkedin_url", unescape(value)
     else:
         return False
+    value = value.strip()
+    if not value:
+        return False
+    if getattr(card, slot) is not None:
+        # The app writes X-SOCIALPROFILE beside URL: the URL line carries the value.
+        return name == "X-SOCIALPROFILE"
+    setattr(card, slot, value)
     return True
 
 
@@ -119,16 +124,15 @@ def read_card(text: str) -> DeviceCard:
     depth = 0
     for logical, folded in _unfold(text):
         name, params, value = _split_value(logical)
-        if name == "BEGIN":
-            depth += 1
-        if depth > 1 or (name == "END" and depth > 1):
-            card.extra.append(folded)  # an embedded component (rare): kept whole
+        depth += name == "BEGIN"
+        nested = depth > 1  # a component inside the card (rare): kept whole
+        depth -= name == "END"
+        if nested:
+            card.extra.append(folded)
         elif name in WRITTEN:
             _take_written(card, name, value)
         elif name not in REGENERATED and not _take_once(card, name, params, value):
             card.extra.append(folded)
-        if name == "END":
-            depth -= 1
     if not card.first_name and not card.last_name and card.formatted_name:
         first, _, last = card.formatted_name.partition(" ")
         card.first_name, card.last_name = first, last

@@ -93,16 +93,15 @@ def _calendar_items_of(session: Session, contact_ids: list[int]) -> list[tuple[i
 @event.listens_for(Session, "before_flush")
 def _tombstones_for_deleted_rows(session: Session, flush_context: Any, instances: Any) -> None:
     """A contact, follow-up or interview deleted through the ORM leaves a tombstone."""
-    gone = [row for row in session.deleted if isinstance(row, Contact | FollowUp | Interview)]
-    if not gone:
-        return
-    with session.no_autoflush:
-        contacts = [(row.user_id, row.uid) for row in gone if isinstance(row, Contact)]
-        calendar = [(row.user_id, row.uid) for row in gone if not isinstance(row, Contact)]
-        contact_ids = [row.id for row in gone if isinstance(row, Contact)]
-        if contact_ids:
-            calendar.extend(_calendar_items_of(session, contact_ids))
-        session.add_all(_tombstones(contacts, ADDRESS_BOOK) + _tombstones(calendar, CALENDAR))
+    contacts = [row for row in session.deleted if isinstance(row, Contact)]
+    items = [
+        (row.user_id, row.uid) for row in session.deleted if isinstance(row, FollowUp | Interview)
+    ]
+    if contacts:
+        with session.no_autoflush:
+            items.extend(_calendar_items_of(session, [row.id for row in contacts]))
+    cards = [(row.user_id, row.uid) for row in contacts]
+    session.add_all(_tombstones(cards, ADDRESS_BOOK) + _tombstones(items, CALENDAR))
 
 
 @event.listens_for(Session, "do_orm_execute")

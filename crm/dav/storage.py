@@ -107,6 +107,25 @@ def _collection(owner: DeviceLogin, name: str) -> AddressBook | NetworkingCalend
     return None
 
 
+def _owned(owner: DeviceLogin, parts: list[str], depth: str) -> Iterator[Any]:
+    """The user's principal, one of their collections, or one item, with children at depth 1."""
+    if len(parts) == 1:
+        yield Folder(parts[0])
+        if depth != "0":
+            yield AddressBook(owner)
+            yield NetworkingCalendar(owner)
+        return
+    collection = _collection(owner, parts[1])
+    if collection is None:
+        return
+    if len(parts) == 3:
+        yield from (found for _, found in collection.get_multi([parts[2]]) if found)
+        return
+    yield collection
+    if depth != "0":
+        yield from collection.get_all()
+
+
 class Storage(storage.BaseStorage):
     """The tree above, read from the database for the device that logged in."""
 
@@ -123,24 +142,8 @@ class Storage(storage.BaseStorage):
         owner = current_login()
         if not parts:
             yield Folder("")
-            return
-        if owner is None or parts[0] != owner.email or len(parts) > 3:
-            return
-        if len(parts) == 1:
-            yield Folder(parts[0])
-            if depth != "0":
-                yield AddressBook(owner)
-                yield NetworkingCalendar(owner)
-            return
-        collection = _collection(owner, parts[1])
-        if collection is None:
-            return
-        if len(parts) == 3:
-            yield from (found for _, found in collection.get_multi([parts[2]]) if found)
-            return
-        yield collection
-        if depth != "0":
-            yield from collection.get_all()
+        elif owner is not None and parts[0] == owner.email and len(parts) <= 3:
+            yield from _owned(owner, parts, depth)
 
     def move(
         self, item: radicale_item.Item, to_collection: storage.BaseCollection, to_href: str
