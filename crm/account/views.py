@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_login import current_user, login_required, logout_user
 from flask_wtf import FlaskForm
@@ -22,7 +22,7 @@ from crm.auth.services import (
 )
 from crm.auth.sessions import active_sessions, end_other_sessions
 from crm.auth.throttle import attempt_succeeded, claim_attempt, too_many_message
-from crm.deployment import client_address
+from crm.deployment import client_address, public_base_url
 from crm.enums import AttemptKind
 from crm.extensions import db
 from crm.forms import ConfirmForm
@@ -163,7 +163,7 @@ def _devices_page(
         devices=devices,
         form=form or DeviceForm(formdata=None),
         revoke=ConfirmForm(),
-        dav_url=request.host_url.rstrip("/") + "/dav/",
+        dav_url=(public_base_url(current_app.config) or request.host_url.rstrip("/")) + "/dav/",
         **shown,
     )
     return page, status
