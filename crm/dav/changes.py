@@ -14,7 +14,7 @@ from collections.abc import Iterable
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Delete, event, func, select
+from sqlalchemy import Delete, TableClause, event, func, select
 from sqlalchemy.orm import ORMExecuteState, Session
 
 from crm import clock
@@ -110,7 +110,9 @@ def _tombstones_for_bulk_deletes(state: ORMExecuteState) -> None:
     """A bulk DELETE of contacts (an import's undo) leaves a tombstone for each."""
     statement = state.statement
     # An ORM delete(Contact) names an annotated copy of the table: compare by name.
-    if not (isinstance(statement, Delete) and statement.table.name == Contact.__tablename__):
+    if not isinstance(statement, Delete) or not isinstance(statement.table, TableClause):
+        return
+    if statement.table.name != Contact.__tablename__:
         return
     where = statement.whereclause
     if where is None:
