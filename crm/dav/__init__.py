@@ -20,6 +20,9 @@ from crm.dav import changes  # noqa: F401  (its listeners write the tombstones)
 from crm.dav.storage import Auth, Rights, Storage
 
 MOUNT = "/dav"
+# A card with a photo is tens of kilobytes; a multiget of 100 hrefs a few. Radicale checks
+# sizes only when it runs its own server, so the mount refuses larger bodies itself.
+MAX_BODY_BYTES = 2 * 1024 * 1024
 
 
 def _configuration() -> radicale_config.Configuration:
@@ -48,6 +51,9 @@ class _InAppContext:
         self.dav = dav
 
     def __call__(self, environ: dict[str, Any], start_response: Any) -> Iterable[bytes]:
+        if int(environ.get("CONTENT_LENGTH") or 0) > MAX_BODY_BYTES:
+            start_response("413 Request Entity Too Large", [("Content-Type", "text/plain")])
+            return [b"Too large.\n"]
         with self.app.app_context():
             g.dav_address = (environ.get("REMOTE_ADDR") or "unknown")[:64]
             # Radicale builds its whole answer before returning: the session may close after.

@@ -9,6 +9,7 @@ from sqlalchemy import select
 from crm.account.devices import revoke_device
 from crm.account.models import DevicePassword
 from crm.extensions import db
+from crm.models import Contact
 from tests.app.test_calendar_downloads import add_contact
 from tests.conftest import TEST_PASSWORD
 from tests.sync.conftest import make_device
@@ -92,3 +93,18 @@ def test_well_known_addresses_and_the_root_lead_to_the_dav_server(client, device
         body='<propfind xmlns="DAV:"><prop><current-user-principal/></prop></propfind>',
     )
     assert "/dav/jo%40example.com/" in principal.get_data(as_text=True)
+
+
+def test_a_body_larger_than_two_megabytes_is_refused_before_it_is_read(app, client, device):
+    card = "BEGIN:VCARD\r\nVERSION:3.0\r\nUID:big\r\nFN:Big\r\nNOTE:" + "x" * (3 * 1024 * 1024)
+    answer = dav(
+        client,
+        "PUT",
+        "/dav/jo@example.com/contacts/big.vcf",
+        device.email,
+        device.password,
+        body=card + "\r\nEND:VCARD\r\n",
+    )
+    assert answer.status_code == 413
+    with app.app_context():
+        assert db.session.scalars(select(Contact)).all() == []
