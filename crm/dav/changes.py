@@ -10,11 +10,10 @@ undo), so no feature has to remember sync.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Delete, TableClause, event, func, select
+from sqlalchemy import Delete, TableClause, delete, event, func, select
 from sqlalchemy.orm import ORMExecuteState, Session
 
 from crm import clock
@@ -72,12 +71,24 @@ def tombstone_count(user_id: int, collection: str) -> int:
     )
 
 
-def _tombstones(rows: Iterable[tuple[int, str]], collection: str) -> list[SyncTombstone]:
+def _bury(session: Session, cards: list[tuple[int, str]], items: list[tuple[int, str]]) -> None:
+    """Tombstones for these (user id, UID) pairs; the same users' ones too old for any token
+    a client may still hold go."""
+    if not cards and not items:
+        return
     now = clock.now()
-    return [
+    session.add_all(
         SyncTombstone(user_id=user_id, collection=collection, uid=uid, deleted_at=now)
+        for rows, collection in ((cards, ADDRESS_BOOK), (items, CALENDAR))
         for user_id, uid in rows
-    ]
+    )
+    users = {user_id for user_id, _ in (*cards, *items)}
+    with session.no_autoflush:
+        session.execute(
+            delete(SyncTombstone).where(
+                SyncTombstone.user_id.in_(users), SyncTombstone.deleted_at < now - KEEP_TOMBSTONES
+            )
+        )
 
 
 def _calendar_items_of(session: Session, contact_ids: list[int]) -> list[tuple[int, str]]:
@@ -101,8 +112,7 @@ def _tombstones_for_deleted_rows(session: Session, flush_context: Any, instances
     if contacts:
         with session.no_autoflush:
             items.extend(_calendar_items_of(session, [row.id for row in contacts]))
-    cards = [(row.user_id, row.uid) for row in contacts]
-    session.add_all(_tombstones(cards, ADDRESS_BOOK) + _tombstones(items, CALENDAR))
+    _bury(session, [(row.user_id, row.uid) for row in contacts], items)
 
 
 @event.listens_for(Session, "do_orm_execute")
@@ -122,5 +132,6 @@ def _tombstones_for_bulk_deletes(state: ORMExecuteState) -> None:
     if not doomed:
         return
     contacts = [(user_id, uid) for _, user_id, uid in doomed]
-    calendar = _calendar_items_of(session, [contact_id for contact_id, _, _ in doomed])
-    session.add_all(_tombstones(contacts, ADDRESS_BOOK) + _tombstones(calendar, CALENDAR))
+    _bury(
+        session, contacts, _calendar_items_of(session, [contact_id for contact_id, _, _ in doomed])
+    )

@@ -5,8 +5,9 @@ from __future__ import annotations
 import re
 from datetime import UTC, datetime, timedelta
 
-from sqlalchemy import delete
+from sqlalchemy import delete, select
 
+from crm.dav.models import SyncTombstone
 from crm.extensions import db
 from crm.models import Contact
 from tests.app.test_calendar_downloads import add_contact, add_followup
@@ -92,3 +93,18 @@ def test_a_token_this_server_did_not_give_asks_for_a_full_sync(client, device):
     )
     assert answer.status_code == 403
     assert "valid-sync-token" in answer.get_data(as_text=True)
+
+
+def test_tombstones_older_than_any_token_are_let_go(app, clock, device):
+    clock.set(T0)
+    old = add_contact(app, device.user_id, first_name="Old")
+    new = add_contact(app, device.user_id, first_name="New")
+    with app.app_context():
+        db.session.delete(db.session.get(Contact, old))
+        db.session.commit()
+    clock.set(T0 + timedelta(days=61))
+    with app.app_context():
+        db.session.delete(db.session.get(Contact, new))
+        db.session.commit()
+        kept = db.session.scalars(select(SyncTombstone.deleted_at)).all()
+    assert kept == [T0 + timedelta(days=61)]
