@@ -7,6 +7,7 @@ and services as the pages, and a write commits once when Radicale is done with i
 
 from __future__ import annotations
 
+import io
 from collections.abc import Iterable
 from typing import Any
 
@@ -54,8 +55,14 @@ class _InAppContext:
         if int(environ.get("CONTENT_LENGTH") or 0) > MAX_BODY_BYTES:
             start_response("413 Request Entity Too Large", [("Content-Type", "text/plain")])
             return [b"Too large.\n"]
+        length = int(environ.get("CONTENT_LENGTH") or 0)
+        body = environ["wsgi.input"].read(length) if length else b""
+        environ["wsgi.input"] = io.BytesIO(body)
         with self.app.app_context():
             g.dav_address = (environ.get("REMOTE_ADDR") or "unknown")[:64]
+            # The card as the device sent it: Radicale re-serialises items through vobject,
+            # which escapes the semicolons of properties it does not know.
+            g.dav_body = body
             # Radicale builds its whole answer before returning: the session may close after.
             return list(self.dav(environ, start_response))
 

@@ -6,6 +6,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from datetime import datetime
 from typing import Any
 
+from flask import g
 from radicale import item as radicale_item
 from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload, undefer
@@ -22,6 +23,18 @@ from crm.models import Contact
 def card_text(contact: Contact) -> str:
     """The contact's card as served: the app's fields, then the device's own lines."""
     return with_extra(contact_card(contact), contact.card_extra)
+
+
+def sent_text(item: radicale_item.Item) -> str:
+    """The card as the device sent it (its unknown lines untouched) when the request held this
+    one card; Radicale's re-serialised copy otherwise."""
+    try:
+        body = bytes(g.get("dav_body") or b"").decode("utf-8")
+    except UnicodeDecodeError:
+        return item.serialize()
+    if body.upper().count("BEGIN:VCARD") == 1 and item.uid and item.uid in body:
+        return body
+    return item.serialize()
 
 
 class AddressBook(TableCollection):
@@ -75,7 +88,7 @@ class AddressBook(TableCollection):
             self.owner_login.user_id,
             self.owner_login.device_name,
             self.uid_of(href) or "",
-            item.serialize(),
+            sent_text(item),
         )
         return self._item(item.uid, card_text(contact), contact.updated_at), None
 
