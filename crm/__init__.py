@@ -17,6 +17,7 @@ from werkzeug.exceptions import HTTPException, SecurityError
 
 from crm import enums, sqlite, submissions
 from crm.auth.csrf_rotation import init_csrf_rotation
+from crm.dav import mount_dav
 from crm.deployment import deployment_config, init_deployment
 from crm.extensions import csrf, db, login_manager, migrate
 from crm.formatting import day_label, web_address
@@ -47,6 +48,8 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     Path(app.instance_path).mkdir(mode=0o700, parents=True, exist_ok=True)
 
     _configure(app, test_config)
+    # Before init_deployment, so its proxy handling reaches sync requests too.
+    mount_dav(app)
     init_deployment(app)
     db.init_app(app)
     end_reads_with_commit(app)
@@ -123,6 +126,7 @@ def _add_template_helpers(app: Flask) -> None:
 def _register_blueprints(app: Flask) -> None:
     """Attach every feature's pages (after init_deployment bounded the <int:...> converter)."""
     from crm import models  # noqa: F401  (registers the tables)
+    from crm.account import models as account_models  # noqa: F401
     from crm.account.views import bp as account_bp
     from crm.auth import models as auth_models  # noqa: F401
     from crm.auth.two_factor import models as two_factor_models  # noqa: F401
@@ -130,8 +134,10 @@ def _register_blueprints(app: Flask) -> None:
     from crm.auth.views import bp as auth_bp
     from crm.backup.views import bp as backup_bp
     from crm.calendar.views import bp as calendar_bp
+    from crm.contacts import archive_views  # noqa: F401  (the Archived list, on contacts_bp)
     from crm.contacts import bp as contacts_bp
     from crm.contacts import views as contact_views  # noqa: F401  (adds its routes to contacts_bp)
+    from crm.dav import models as dav_models  # noqa: F401
     from crm.followups import bp as followups_bp
     from crm.followups import views as followup_views  # noqa: F401
     from crm.imports.views import bp as imports_bp

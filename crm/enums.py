@@ -206,3 +206,5 @@ class AttemptKind(StrEnum):
 
     LOGIN = "login"
     RESET = "reset"
+    # A sync client's device password (crm.account.devices), counted apart from web logins.
+    DEVICE = "device"

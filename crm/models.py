@@ -161,6 +161,7 @@ class Contact(Model):
         Index("ix_contact_user_email", "user_id", "email"),
         # The list's newest first, from a page's cursor (created, id): no sort of equal times.
         Index("ix_contact_user_created", "user_id", "created_at", "id"),
+        Index("ix_contact_user_updated", "user_id", "updated_at"),
         Index("ix_contact_user_keep_in_touch", "user_id", "keep_in_touch_due"),
         # The dashboard's reached and replied per network read this index alone. Partial: an
         # import adds no one to it, and only statements asking for the reached can use it.
@@ -247,6 +248,11 @@ class Contact(Model):
     )
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=clock.now)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=clock.now, onupdate=clock.now)
+    # Deleted on a synced device: hidden from lists and sync, history kept, restorable.
+    archived_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # The vCard lines a device sent that the app does not model (PHOTO, ADR, BDAY...), returned
+    # unchanged so a sync never loses what the phone holds (crm.dav.cards).
+    card_extra: Mapped[str | None] = mapped_column(Text, deferred=True)
 
     company: Mapped[Company | None] = relationship(lazy="joined")
     introduced_by: Mapped[Contact | None] = relationship(

@@ -4,6 +4,7 @@ from flask_wtf import FlaskForm
 from wtforms import EmailField, PasswordField, StringField, SubmitField
 from wtforms.validators import DataRequired, Email, Length
 
+from crm.account.models import DevicePassword
 from crm.auth.forms import EMAIL_MAX, EMAIL_MESSAGE, new_password_field, repeat_field
 from crm.auth.services import MAX_PASSWORD_LENGTH
 from crm.models import User, column_length
@@ -42,3 +43,15 @@ class DeleteAccountForm(FlaskForm):
         id="delete-password",
     )
     submit = SubmitField("Delete my account")
+
+
+class DeviceForm(FlaskForm):
+    name = StringField(
+        "Device or app name",
+        validators=[
+            DataRequired(message="Name the device, for example “iPhone” or “Thunderbird”."),
+            Length(max=column_length(DevicePassword.name)),
+        ],
+        description="So you know which password to revoke if you lose it.",
+    )
+    submit = SubmitField("Create")

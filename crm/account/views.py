@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, flash, redirect, render_template, url_for
+from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_login import current_user, login_required, logout_user
 from flask_wtf import FlaskForm
 from wtforms import Field
 
 from crm import clock
-from crm.account.forms import ChangePasswordForm, DeleteAccountForm, ProfileForm
+from crm.access import owned_or_404
+from crm.account.devices import create_device, revoke_device, user_devices
+from crm.account.forms import ChangePasswordForm, DeleteAccountForm, DeviceForm, ProfileForm
+from crm.account.models import DevicePassword
 from crm.auth.services import (
     AccountError,
     change_email,
@@ -19,7 +22,7 @@ from crm.auth.services import (
 )
 from crm.auth.sessions import active_sessions, end_other_sessions
 from crm.auth.throttle import attempt_succeeded, claim_attempt, too_many_message
-from crm.deployment import client_address
+from crm.deployment import client_address, public_base_url
 from crm.enums import AttemptKind
 from crm.extensions import db
 from crm.forms import ConfirmForm
@@ -139,3 +142,60 @@ def delete() -> ResponseReturnValue:
     logout_user()
     flash("Your account and everything in it are deleted.", "info")
     return redirect(url_for("auth.login"))
+
+
+def _devices_page(
+    status: int = 200, form: DeviceForm | None = None, **shown: str
+) -> ResponseReturnValue:
+    """Devices and apps: the device passwords, when each was last used, and a new one shown once."""
+    zone = clock.zone_named(current_user.time_zone)
+    devices = [
+        (
+            device,
+            f"{device.last_used_at.astimezone(zone):%a %d %b %Y, %H:%M}"
+            if device.last_used_at
+            else "Not used yet",
+        )
+        for device in user_devices(current_user.id)
+    ]
+    page = render_template(
+        "account/devices.html",
+        devices=devices,
+        form=form or DeviceForm(formdata=None),
+        revoke=ConfirmForm(),
+        dav_url=(public_base_url(current_app.config) or request.host_url.rstrip("/")) + "/dav/",
+        **shown,
+    )
+    return page, status
+
+
+@bp.route("/account/devices")
+@login_required
+def devices() -> ResponseReturnValue:
+    """The passwords phones and desktop apps sync with."""
+    return _devices_page()
+
+
+@bp.route("/account/devices", methods=["POST"])
+@login_required
+def create_device_password() -> ResponseReturnValue:
+    """A new device password, shown on this answer only (it is never stored)."""
+    form = DeviceForm()
+    if not form.validate_on_submit():
+        return _devices_page(400, form)
+    device, secret = create_device(current_user.id, form.data["name"])
+    db.session.commit()
+    return _devices_page(201, new_name=device.name, new_secret=secret)
+
+
+@bp.route("/account/devices/<int:device_id>/revoke", methods=["POST"])
+@login_required
+def revoke_device_password(device_id: int) -> ResponseReturnValue:
+    """Revoke a device password: that device's next sync is refused."""
+    device = owned_or_404(DevicePassword, device_id)
+    if ConfirmForm().validate_on_submit():
+        name = device.name
+        revoke_device(device)
+        db.session.commit()
+        flash(f"Revoked the password for {name}. That device can no longer sync.", "info")
+    return redirect(url_for("account.devices"))

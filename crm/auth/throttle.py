@@ -65,6 +65,11 @@ RULES: dict[AttemptKind, tuple[Rule, ...]] = {
         Rule(BY_ACCOUNT_AND_ADDRESS, free=10, memory=DAY, first_wait=MINUTE, longest_wait=QUARTER),
         Rule(BY_ADDRESS, free=50, memory=DAY, first_wait=MINUTE, longest_wait=QUARTER),
     ),
+    # Sync clients retry on their own: the same room as logins, counted apart from them.
+    AttemptKind.DEVICE: (
+        Rule(BY_ACCOUNT_AND_ADDRESS, free=10, memory=DAY, first_wait=MINUTE, longest_wait=QUARTER),
+        Rule(BY_ADDRESS, free=50, memory=DAY, first_wait=MINUTE, longest_wait=QUARTER),
+    ),
     AttemptKind.RESET: (
         Rule(BY_ACCOUNT, free=3, memory=HOUR, first_wait=QUARTER, longest_wait=HOUR),
         Rule(BY_ADDRESS, free=10, memory=HOUR, first_wait=QUARTER, longest_wait=HOUR),
@@ -127,6 +132,17 @@ def claim_attempt(kind: AttemptKind, email: str, address: str) -> int | None:
         )
         db.session.execute(db.delete(LoginAttempt).where(LoginAttempt.created_at < now - KEEP_FOR))
     db.session.commit()
+    if free_at <= now:
+        return None
+    return max(1, math.ceil((free_at - now).total_seconds() / 60))
+
+
+def minutes_to_wait(kind: AttemptKind, email: str, address: str) -> int | None:
+    """While a wait holds, how many whole minutes are left; None when an attempt may go
+    ahead. Reads only: for sync clients, which count only their failures (claim_attempt)."""
+    now = clock.now()
+    identity = _identity(email, address)
+    free_at = max(_free_at(kind, rule, identity, now) for rule in RULES[kind])
     if free_at <= now:
         return None
     return max(1, math.ceil((free_at - now).total_seconds() / 60))

@@ -72,6 +72,8 @@ NOT_BACKED_UP: set[str] = {
 }
 # A second factor belongs to the account it guards: a restore never carries one along.
 NOT_BACKED_UP |= {"two_factor", "recovery_code"}
+# So do device passwords; sync tombstones are what devices saw, not data.
+NOT_BACKED_UP |= {"device_password", "sync_tombstone"}
 # Rows reached through a parent rather than their own user_id.
 PARENT_OWNER = {"contact_tag": "contact", "import_update": "import_batch"}
 # Derived columns: recomputed on restore, so they do not clutter the file.

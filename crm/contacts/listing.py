@@ -73,7 +73,8 @@ def _matching(user_id: int, filters: ContactFilters) -> list[ColumnElement[bool]
     each page's cursor walk, starts from these conditions."""
     if filters.searched is None:
         filters.searched = holding_words([fold(word) for word in filters.q.split()[:10]])
-    conditions = [Contact.user_id == user_id, *filters.searched]
+    # Archived contacts (deleted on a synced device) leave the list, its search and exports.
+    conditions = [Contact.user_id == user_id, Contact.archived_at.is_(None), *filters.searched]
     if filters.network in Network.values():
         conditions.append(Contact.network == filters.network)
     if filters.tag:

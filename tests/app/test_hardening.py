@@ -10,6 +10,7 @@ from datetime import date
 import pytest
 from sqlalchemy import event, select
 
+from crm.account.models import DevicePassword
 from crm.deployment import MAX_ID
 from crm.extensions import db
 from crm.models import Company, Contact, ImportBatch, Note, Outreach
@@ -37,7 +38,8 @@ def owner_rows(app) -> dict[str, int]:
         obstacle = Obstacle(user_id=owner, text="No degree", text_key="no degree")
         to_reach = PersonToReach(user_id=owner, contact_id=contact, added_on=date(2031, 6, 1))
         role = TargetRole(user_id=owner, title="Engineer", title_key="engineer")
-        db.session.add_all([outreach, batch, note, obstacle, to_reach, role])
+        device = DevicePassword(user_id=owner, name="Phone", secret_hash="0" * 64)
+        db.session.add_all([outreach, batch, note, obstacle, to_reach, role, device])
         db.session.commit()
         company = db.session.scalar(select(Company.id).where(Company.user_id == owner))
         return {
@@ -50,6 +52,7 @@ def owner_rows(app) -> dict[str, int]:
             "followup_id": followup,
             "outreach_id": outreach.id,
             "batch_id": batch.id,
+            "device_id": device.id,
         }
 
 

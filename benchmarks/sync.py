@@ -1,0 +1,209 @@
+"""Benchmark: a first CardDAV/CalDAV sync of 5,000 contacts and 1,000 follow-ups, then an
+incremental sync after one change, against a floor measured in the same run.
+
+Run on demand (not part of the test suite):
+
+    python benchmarks/sync.py [--contacts 5000] [--followups 1000] [--runs 3]
+
+It seeds a temporary SQLite database, serves the app on a free port and syncs as a client
+does: sync-collection with no token (every href and ETag), then a multiget of every item in
+batches of 100, for the address book and the calendar. Then one contact changes, and a
+sync-collection with the token the first sync got must report that one card alone.
+
+Floor: the same rows read with sqlite3 and written as cards by the app's own writer
+(crm.exports.vcard.contact_card), with no HTTP and no DAV: what any server must at least do.
+Reported: the full sync's ratio to that floor, and the incremental sync's items and time
+against the full sync's (its work grows with the changes, not with the address book).
+"""
+
+from __future__ import annotations
+
+import argparse
+import base64
+import http.client
+import logging
+import re
+import sqlite3
+import statistics
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from datetime import timedelta
+from pathlib import Path
+from types import SimpleNamespace
+from typing import Any
+
+from serving import serve  # benchmarks/serving.py
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from crm import clock, create_app  # noqa: E402
+from crm.account.devices import create_device  # noqa: E402
+from crm.auth.services import create_user  # noqa: E402
+from crm.dav.changes import OVERLAP  # noqa: E402
+from crm.exports.vcard import contact_card  # noqa: E402
+from crm.extensions import db  # noqa: E402
+from crm.models import Contact  # noqa: E402
+from tests.seed import seed as seed_rows  # noqa: E402
+
+EMAIL = "bench@example.com"
+BATCH = 100
+SYNC = (
+    '<sync-collection xmlns="DAV:"><sync-token>{token}</sync-token><sync-level>1</sync-level>'
+    "<prop><getetag/></prop></sync-collection>"
+)
+MULTIGET = {
+    "contacts": '<C:addressbook-multiget xmlns="DAV:" xmlns:C="urn:ietf:params:xml:ns:carddav">'
+    "<prop><getetag/><C:address-data/></prop>{hrefs}</C:addressbook-multiget>",
+    "networking": '<C:calendar-multiget xmlns="DAV:" xmlns:C="urn:ietf:params:xml:ns:caldav">'
+    "<prop><getetag/><C:calendar-data/></prop>{hrefs}</C:calendar-multiget>",
+}
+# The full sync within this many times the floor (17x measured on 6 December on a busy 2-core
+# machine: Radicale's per-item path checks and XML are most of it); the incremental sync
+# within this share of the full one (0.2% measured).
+FULL_BUDGET = 20.0
+INCREMENTAL_SHARE = 0.05
+
+
+def timed(work: Callable[[], Any]) -> tuple[float, Any]:
+    start = time.perf_counter()
+    result = work()
+    return time.perf_counter() - start, result
+
+
+class Client:
+    """A sync client's requests, over one keep-alive connection."""
+
+    def __init__(self, port: int, password: str) -> None:
+        self.connection = http.client.HTTPConnection("127.0.0.1", port)
+        login = base64.b64encode(f"{EMAIL}:{password}".encode()).decode()
+        self.headers = {"Authorization": f"Basic {login}", "Content-Type": "application/xml"}
+
+    def report(self, path: str, body: str) -> str:
+        self.connection.request("REPORT", path, body, {**self.headers, "Depth": "1"})
+        response = self.connection.getresponse()
+        text = response.read().decode()
+        if response.status != 207:
+            raise RuntimeError(f"REPORT {path}: {response.status}\n{text[:500]}")
+        return text
+
+    def sync(self, collection: str, token: str = "") -> tuple[str, list[str], int]:
+        """(new token, changed hrefs, items fetched) for one collection."""
+        path = f"/dav/{EMAIL}/{collection}/"
+        listing = self.report(path, SYNC.format(token=token))
+        new_token = re.search(r"<sync-token>([^<]+)</sync-token>", listing)
+        hrefs = re.findall(r"<href>([^<]+)</href>", listing)
+        fetched = 0
+        for start in range(0, len(hrefs), BATCH):
+            batch = "".join(f"<href>{href}</href>" for href in hrefs[start : start + BATCH])
+            answer = self.report(path, MULTIGET[collection].format(hrefs=batch))
+            fetched += answer.count("BEGIN:VCARD") + answer.count("BEGIN:VCALENDAR")
+        return (new_token.group(1) if new_token else ""), hrefs, fetched
+
+
+def floor(database: Path) -> int:
+    """Read every contact with sqlite3 and write its card with the app's writer."""
+    connection = sqlite3.connect(database)
+    rows = connection.execute(
+        "SELECT c.uid, c.first_name, c.last_name, c.email, c.phone, co.name, c.title,"
+        " c.linkedin_url, c.notes, c.network, c.updated_at FROM contact c"
+        " LEFT JOIN company co ON co.id = c.company_id"
+    )
+    names = ["uid", "first_name", "last_name", "email", "phone", "company_name", "title"]
+    names += ["linkedin_url", "notes", "network", "updated_at"]
+    cards = 0
+    for row in rows:
+        values = dict(zip(names, row, strict=True))
+        values["updated_at"] = clock.now()
+        contact_card(SimpleNamespace(**values, tag_names=[]))  # type: ignore[arg-type]
+        cards += 1
+    connection.close()
+    return cards
+
+
+def seed(app: Any, contacts: int, followups: int) -> tuple[int, str]:
+    """The user, their contacts and open follow-ups, and a device password."""
+    with app.app_context():
+        user = create_user(EMAIL, "benchmark password")
+        seed_rows(
+            user.id,
+            contacts,
+            followups=followups,
+            open_followups=True,
+            interviews_and_notes=False,
+            unicode=True,
+        )
+        _, password = create_device(user.id, "Benchmark")
+        db.session.commit()
+        return user.id, password
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--contacts", type=int, default=5_000)
+    parser.add_argument("--followups", type=int, default=1_000)
+    parser.add_argument("--runs", type=int, default=3)
+    args = parser.parse_args()
+    logging.getLogger("alembic").setLevel(logging.WARNING)
+
+    with tempfile.TemporaryDirectory() as tmp:
+        database = Path(tmp) / "bench.sqlite3"
+        app = create_app({"SQLALCHEMY_DATABASE_URI": f"sqlite:///{database}", "SECRET_KEY": "b"})
+        user_id, password = seed(app, args.contacts, args.followups)
+
+        with serve(app) as port:
+            client = Client(port, password)
+            client.sync("contacts")  # warm-up: imports, caches, the page cache
+            fulls = []
+            for _ in range(args.runs):
+                seconds, (contacts_token, cards, fetched_cards) = timed(
+                    lambda: client.sync("contacts")
+                )
+                calendar_seconds, (_, tasks, fetched_tasks) = timed(
+                    lambda: client.sync("networking")
+                )
+                fulls.append((seconds, calendar_seconds))
+
+            # One change, later than the token's overlap window.
+            clock.set_now(clock.now() + OVERLAP + timedelta(seconds=1))
+            with app.app_context():
+                contact = db.session.scalars(
+                    db.select(Contact).where(Contact.user_id == user_id).limit(1)
+                ).one()
+                contact.title = "Head of Research"
+                db.session.commit()
+            clock.set_now(clock.now() + timedelta(seconds=1))
+            incremental, (_, changed, fetched_changed) = timed(
+                lambda: client.sync("contacts", contacts_token)
+            )
+            clock.set_now(None)
+        floors = [timed(lambda: floor(database))[0] for _ in range(args.runs)]
+        with app.app_context():
+            db.engine.dispose()
+
+    full = statistics.median(seconds for seconds, _ in fulls)
+    full_calendar = statistics.median(seconds for _, seconds in fulls)
+    floor_seconds = statistics.median(floors)
+    ratio = full / floor_seconds
+    share = incremental / full
+    print(f"address book: {len(cards):,} cards listed, {fetched_cards:,} fetched")
+    print(f"calendar: {len(tasks):,} items listed, {fetched_tasks:,} fetched")
+    print(f"first sync (median of {args.runs}), address book: {full:.2f} s")
+    print(f"first sync (median of {args.runs}), calendar: {full_calendar:.2f} s")
+    print(f"floor (sqlite3 read + the app's card writer): {floor_seconds:.2f} s")
+    print(f"ratio first address-book sync / floor: {ratio:.1f}x")
+    print(f"incremental sync after one change: {len(changed)} listed, {fetched_changed} fetched")
+    print(f"incremental sync time: {incremental * 1000:.0f} ms ({share:.1%} of the first sync)")
+    ok_counts = fetched_cards == args.contacts and len(changed) == 1 and fetched_changed == 1
+    ok_full = ratio <= FULL_BUDGET
+    ok_incremental = share <= INCREMENTAL_SHARE
+    print(f"{'PASS' if ok_counts else 'FAIL'} every card on the first sync, one on the incremental")
+    print(f"{'PASS' if ok_full else 'FAIL'} first sync {ratio:.1f}x <= {FULL_BUDGET}x the floor")
+    limit = f"{INCREMENTAL_SHARE:.0%} of the first sync"
+    print(f"{'PASS' if ok_incremental else 'FAIL'} incremental {share:.1%} <= {limit}")
+    return 0 if ok_counts and ok_full and ok_incremental else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

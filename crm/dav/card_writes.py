@@ -1,0 +1,122 @@
+"""What a device's cards do to the app's contacts: a new card becomes a contact (a twin is
+merged), an edited one updates it, a deleted one archives it. Flush only: the DAV storage
+commits.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+
+from crm import clock
+from crm.companies import get_or_create_company
+from crm.contacts.services import add_note, find_duplicate
+from crm.dav.cards import DeviceCard, read_card
+from crm.dav.changes import ADDRESS_BOOK
+from crm.dav.models import SyncTombstone
+from crm.enums import Source
+from crm.extensions import db
+from crm.models import Contact
+from crm.normalize import InvalidLinkedInURL, email_key, normalize_linkedin_url, squash
+
+
+def _contact_by_uid(user_id: int, uid: str) -> Contact | None:
+    return db.session.scalar(select(Contact).where(Contact.user_id == user_id, Contact.uid == uid))
+
+
+def _linkedin(card: DeviceCard) -> str | None:
+    """The card's LinkedIn address as the app stores it; one it cannot read stays a URL line."""
+    if not card.linkedin_url:
+        return None
+    try:
+        return normalize_linkedin_url(card.linkedin_url)
+    except InvalidLinkedInURL:
+        card.extra.append(f"URL:{card.linkedin_url}")
+        return None
+
+
+def _card_values(card: DeviceCard, linkedin_url: str | None) -> dict[str, str | None]:
+    return {
+        "first_name": squash(card.first_name),
+        "last_name": squash(card.last_name),
+        "email": email_key(card.email) or None,
+        "phone": squash(card.phone) or None,
+        "title": squash(card.title) or None,
+        "notes": (card.notes or "").strip() or None,
+        "linkedin_url": linkedin_url,
+        "company": squash(card.company) or None,
+        "card_extra": card.extra_text,
+    }
+
+
+def _keeps_current(contact: Contact, name: str, value: str | None, fill_only: bool) -> bool:
+    """Whether the contact keeps its value: the same, a twin's own, or a LinkedIn address
+    another contact holds."""
+    current = contact.company_name if name == "company" else getattr(contact, name)
+    if value == current or (fill_only and (current or not value)):
+        return True
+    return (
+        name == "linkedin_url"
+        and bool(value)
+        and bool(find_duplicate(contact.user_id, None, value, contact.id))
+    )
+
+
+def _apply(contact: Contact, values: dict[str, str | None], fill_only: bool) -> bool:
+    """Copy the card's values onto the contact (a twin: only where it has none); True when
+    anything changed."""
+    changed = False
+    for name, value in values.items():
+        if _keeps_current(contact, name, value, fill_only):
+            continue
+        if name == "company":
+            contact.company = get_or_create_company(contact.user_id, value)
+        else:
+            setattr(contact, name, value)
+        changed = True
+    return changed
+
+
+def save_card(user_id: int, device_name: str, href_uid: str, text: str) -> Contact:
+    """A card from a device: its contact updated, a twin merged, or a new contact."""
+    card = read_card(text)
+    uid = card.uid or href_uid
+    values = _card_values(card, _linkedin(card))
+    contact = _contact_by_uid(user_id, uid)
+    twin = None
+    if contact is None:
+        twin = find_duplicate(user_id, values["email"], values["linkedin_url"])
+    if twin is not None:
+        _apply(twin, values, fill_only=True)
+        twin.archived_at = None
+        # The device's own copy goes away on its next sync; the twin's card takes its place.
+        db.session.add(
+            SyncTombstone(user_id=user_id, collection=ADDRESS_BOOK, uid=uid, deleted_at=clock.now())
+        )
+        db.session.flush()
+        add_note(twin, f"Merged a card from {device_name}")
+        return twin
+    if contact is None:
+        contact = Contact(user_id=user_id, uid=uid, source=Source.VCARD)
+        db.session.add(contact)
+        _apply(contact, values, fill_only=False)
+        db.session.flush()
+        add_note(contact, f"Added on {device_name}")
+        return contact
+    was_archived = contact.archived_at is not None
+    contact.archived_at = None
+    if _apply(contact, values, fill_only=False) or was_archived:
+        db.session.flush()
+        add_note(contact, f"Changed on {device_name}")
+    return contact
+
+
+def archive_card(user_id: int, device_name: str, uid: str) -> bool:
+    """A card deleted on a device: its contact is archived (history kept, restorable)."""
+    contact = _contact_by_uid(user_id, uid)
+    if contact is None:
+        return False
+    if contact.archived_at is None:
+        contact.archived_at = clock.now()
+        db.session.flush()
+        add_note(contact, f"Archived: deleted on {device_name}")
+    return True
