@@ -63,6 +63,11 @@ class BackedUpContact:
     source: str
     updated_at: datetime
 
+    @property
+    def introduced_by_name(self) -> str | None:
+        """The vCard's "Introduced by" (the CSV's introducer column, blank when nobody)."""
+        return self.introducer or None
+
 
 def _contacts_statement(user_id: int) -> Any:
     introducer = db.aliased(Contact)

@@ -187,9 +187,7 @@ def filled_for_contact(
     late = kind == TemplateKind.THANK_YOU and thank_you_is_late(
         last_held_on(user.id, contact.id), clock.user_today(user)
     )
-    return fill_for(
-        kind, wording, user, contact, role_for(user.id, contact), named, withheld, late
-    )
+    return fill_for(kind, wording, user, contact, role_for(user.id, contact), named, withheld, late)
 
 
 # Follow-ups that ask for a message, and the template that writes it.
@@ -245,8 +243,6 @@ def followup_messages(user: User, followups: list[FollowUp]) -> dict[int, Follow
         role = role_for_title(roles, row.contact.title)
         introduced_by = introducer_name(row.contact)
         late = thank_you_is_late(held.get(row.interview_id or 0), today)
-        message = fill_for(
-            kind, wordings[kind], user, row.contact, role, introduced_by, late=late
-        )
+        message = fill_for(kind, wordings[kind], user, row.contact, role, introduced_by, late=late)
         result[row.id] = FollowUpMessage(label=kind.label, mailto=message.mailto)
     return result

@@ -20,7 +20,6 @@ from sqlalchemy import (
     func,
     literal,
     select,
-    union,
     union_all,
 )
 from sqlalchemy.orm import contains_eager
@@ -36,7 +35,6 @@ from crm.pipeline import Pipeline, pipeline
 from crm.plan.next_step import PlanCard, plan_card
 from crm.plan.progress import streak_weeks
 from crm.prebuilt import Prebuilt, prebuilt
-from crm.referrals.models import Suggestion
 from crm.workdays import week_start
 
 bp = Blueprint("main", __name__)

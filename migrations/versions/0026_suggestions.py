@@ -1,7 +1,7 @@
 """suggestions: the names an interview gave, and whether the suggester may be named
 
 Revision ID: 0026
-Revises: 0023
+Revises: 0024
 Create Date: 2026-12-06 22:30:00
 
 Who introduced whom stays on contact.introduced_by_id; a suggestion row adds the interview it
@@ -14,7 +14,7 @@ from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = "0026"
-down_revision = "0023"
+down_revision = "0024"
 branch_labels = None
 depends_on = None
 

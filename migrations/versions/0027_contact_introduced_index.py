@@ -1,7 +1,7 @@
 """an index for the Network page: everyone introduced, who introduced them, how far each got
 
 Revision ID: 0027
-Revises: 0023
+Revises: 0026
 Create Date: 2026-12-06 22:40:00
 
 The Network page reads every introduced contact (name, introducer, first outreach, reply) and
@@ -17,7 +17,7 @@ INTRODUCED = sa.text("introduced_by_id IS NOT NULL")
 
 # revision identifiers, used by Alembic.
 revision = "0027"
-down_revision = "0023"
+down_revision = "0026"
 branch_labels = None
 depends_on = None
 

@@ -2,7 +2,7 @@
 and tombstones for sync-collection
 
 Revision ID: 0028
-Revises: 0023
+Revises: 0027
 Create Date: 2026-12-06 22:40:00
 
 Device passwords are kept as SHA-256 hashes and go with the user (ON DELETE CASCADE). A
@@ -16,7 +16,7 @@ from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = "0028"
-down_revision = "0023"
+down_revision = "0027"
 branch_labels = None
 depends_on = None
 

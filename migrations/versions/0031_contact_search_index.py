@@ -1,7 +1,7 @@
 """contact search index (FTS5 trigram on SQLite, pg_trgm GIN on PostgreSQL); (created, id) index
 
 Revision ID: 0031
-Revises: 0023
+Revises: 0028
 Create Date: 2026-12-06 22:30:00
 
 A search for a rare word read every contact of the user (LIKE '%word%'): 123 ms at 300,000
@@ -23,7 +23,7 @@ from sqlalchemy.exc import DBAPIError
 
 # revision identifiers, used by Alembic.
 revision = "0031"
-down_revision = "0023"
+down_revision = "0028"
 branch_labels = None
 depends_on = None
 
