@@ -24,7 +24,7 @@ from crm.enums import Due, FollowUpKind, FollowUpState
 from crm.extensions import db
 from crm.followups import rules
 from crm.followups.second_person import SecondPerson, second_people
-from crm.models import Contact, FollowUp, Interview, User
+from crm.models import Contact, FollowUp, User
 from crm.prebuilt import Prebuilt, prebuilt
 
 # The Follow-ups page shows each list's first rows; "Show all" opens one list, up to LIST_LIMIT.
@@ -329,21 +329,6 @@ def colleagues_for(user_id: int, followups: list[FollowUp]) -> dict[int, SecondP
     """Who to try, and who was tried, at the company each "Reach a second person" follow-up is
     about, by follow-up id: two statements whatever the rows."""
     return second_people(user_id, followups)
-
-
-def held_on_for(user_id: int, followups: list[FollowUp]) -> dict[int, date]:
-    """The day each interview follow-up's interview was held, by follow-up id, in one
-    statement: with rules.thank_you_is_late a message tells a late thank-you from a prompt one."""
-    interview_ids = {f.interview_id for f in followups if f.interview_id is not None}
-    if not interview_ids:
-        return {}
-    rows = db.session.execute(
-        select(Interview.id, Interview.done_on).where(
-            Interview.user_id == user_id, Interview.id.in_(interview_ids)
-        )
-    )
-    held = {interview_id: day for interview_id, day in rows if day is not None}
-    return {f.id: held[f.interview_id] for f in followups if f.interview_id in held}
 
 
 def losing_touch(user_id: int, today: date, limit: int = GROUP_LIMIT) -> tuple[list[Contact], int]:

@@ -10,6 +10,7 @@ from sqlalchemy import delete, func, select
 from crm import clock
 from crm.enums import FollowUpKind, InterviewStatus, TemplateKind
 from crm.extensions import db
+from crm.followups.rules import thank_you_is_late
 from crm.messages.defaults import DEFAULTS, PLAIN_SUBJECTS, THANK_YOU_LATE, Wording
 from crm.messages.mailto import mailto_link
 from crm.messages.placeholders import TemplateError, fill, one_line, template_problems
@@ -161,11 +162,6 @@ def fill_for(
     )
 
 
-def thank_you_is_late(held_on: date | None, today: date) -> bool:
-    """A thank-you written after the day of the interview: "today" no longer fits."""
-    return held_on is not None and held_on < today
-
-
 def last_held_on(user_id: int, contact_id: int) -> date | None:
     """The day of the contact's latest interview held."""
     return db.session.scalar(
@@ -184,8 +180,11 @@ def filled_for_contact(
     not said yes to being named (`withheld`) is left out."""
     wording = user_wordings(user.id)[kind]
     named = None if withheld else introducer_name(contact)
-    late = kind == TemplateKind.THANK_YOU and thank_you_is_late(
-        last_held_on(user.id, contact.id), clock.user_today(user)
+    held_on = last_held_on(user.id, contact.id)
+    late = (
+        kind == TemplateKind.THANK_YOU
+        and held_on is not None
+        and thank_you_is_late(held_on, clock.user_today(user))
     )
     return fill_for(kind, wording, user, contact, role_for(user.id, contact), named, withheld, late)
 
@@ -242,7 +241,8 @@ def followup_messages(user: User, followups: list[FollowUp]) -> dict[int, Follow
         kind = FOLLOWUP_TEMPLATES[row.kind]
         role = role_for_title(roles, row.contact.title)
         introduced_by = introducer_name(row.contact)
-        late = thank_you_is_late(held.get(row.interview_id or 0), today)
+        held_on = held.get(row.interview_id or 0)
+        late = held_on is not None and thank_you_is_late(held_on, today)
         message = fill_for(kind, wordings[kind], user, row.contact, role, introduced_by, late=late)
         result[row.id] = FollowUpMessage(label=kind.label, mailto=message.mailto)
     return result

@@ -349,10 +349,12 @@ def test_the_pipeline_and_the_plan_count_suggested_names(client, app, ana_interv
     sam = add(client, "Sam", "Okafor", company="Globex")
     suggest(client, interview, "Tom Becker", company="Initech")
     suggest(client, interview, "Sam Okafor", company="Globex")  # a twin: still a name given
-    # Bo was introduced by Tom on the contact form: Tom referred you on too.
+    # Bo was introduced by Tom on the contact form. Tom was never interviewed, so the
+    # funnel (each stage at most the one before) counts only Ana as having referred you on.
     add(client, "Bo", "Chen", introduced_by="Tom Becker")
     dashboard = client.get("/dashboard").get_data(as_text=True)
-    assert "<div><strong>2</strong>Referred you on</div>" in dashboard
+    assert "<div><strong>1</strong>Interviewed</div>" in dashboard
+    assert "<div><strong>1</strong>Referred you on</div>" in dashboard
     plan = client.get("/plan/").get_data(as_text=True)
     assert "3 referrals.</p>" in plan
     assert f'<a href="/contacts/{sam}">Sam Okafor</a> suggested by Ana García' in plan
