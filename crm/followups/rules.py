@@ -234,11 +234,6 @@ def interview_done_followups(
     ]
 
 
-def thank_you_is_late(held_on: date, today: date) -> bool:
-    """A thank-you sent after the day of the interview: its words must not say "today"."""
-    return today > held_on
-
-
 def _thank_you_reason(contact_name: str, held_on: date, late: bool) -> str:
     if late:
         return (

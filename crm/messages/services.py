@@ -10,7 +10,6 @@ from sqlalchemy import delete, func, select
 from crm import clock
 from crm.enums import FollowUpKind, InterviewStatus, TemplateKind
 from crm.extensions import db
-from crm.followups.rules import thank_you_is_late
 from crm.messages.defaults import DEFAULTS, PLAIN_SUBJECTS, THANK_YOU_LATE, Wording
 from crm.messages.mailto import mailto_link
 from crm.messages.placeholders import TemplateError, fill, one_line, template_problems
@@ -160,6 +159,11 @@ def fill_for(
         notes=[_missing_note(name, contact, withheld) for name in missing],
         mailto=mailto_link(contact.email, subject_text, body.text),
     )
+
+
+def thank_you_is_late(held_on: date, today: date) -> bool:
+    """A thank-you sent after the day of the interview: its words must not say "today"."""
+    return today > held_on
 
 
 def last_held_on(user_id: int, contact_id: int) -> date | None:

@@ -126,7 +126,12 @@ def test_undo_asks_first_when_people_it_added_have_outreach_or_notes(app, client
         ana_id = ana.id
         client.post(
             f"/contacts/{ana.id}/outreach",
-            data={"channel": "email", "sent_on": "2026-01-05", "status": "awaiting"},
+            # Sent today: an outreach long past is history and plans nothing.
+            data={
+                "channel": "email",
+                "sent_on": clock.now().date().isoformat(),
+                "status": "awaiting",
+            },
         )
         db.session.add(Note(user_id=liam.user_id, contact_id=liam.id, body="Coffee in May"))
         db.session.commit()

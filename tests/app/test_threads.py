@@ -9,7 +9,7 @@ from urllib.parse import unquote
 from sqlalchemy import select, update
 
 from crm.extensions import db
-from crm.followups.rules import thank_you_is_late
+from crm.messages.services import thank_you_is_late
 from crm.models import FollowUp, Outreach, User
 from tests.app.networking import add, followups, log
 from tests.conftest import counting_statements, csrf_token_from
