@@ -203,3 +203,21 @@ def counting_statements(app):
 
 
 FIXTURES = Path(__file__).parent / "fixtures"
+
+
+def whole_responses(app):
+    """The app for werkzeug's test server, each response read whole and closed before it is
+    sent. When a browser drops a connection, werkzeug's server skips closing the response
+    (serving.py's execute), so a static file's handle would stay open until a garbage
+    collection reports it as a ResourceWarning in whichever test is running then."""
+
+    def wsgi(environ, start_response):
+        body = app(environ, start_response)
+        try:
+            return [b"".join(body)]
+        finally:
+            close = getattr(body, "close", None)
+            if close is not None:
+                close()
+
+    return wsgi

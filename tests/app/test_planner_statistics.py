@@ -91,7 +91,12 @@ def test_connections_opened_before_a_refresh_plan_with_the_new_statistics(tmp_pa
     with app.app_context():
         user_id = db.session.scalar(text("SELECT id FROM user"))
         seed(user_id, 300, outreach=600, followups=0)
+        # Statistics gone stale as the table grew, calling the contact's index unselective.
+        # With none at all, the planner's pick between two unmeasured indexes is a coin toss.
+        stale = "INSERT INTO sqlite_stat1 VALUES ('outreach', 'ix_outreach_contact_id', '600 600')"
+        db.session.execute(text(stale))
         db.session.commit()
+        db.engine.dispose()  # connections opened from here on read those statistics
         with db.engine.connect() as before_refresh:  # opened first, and kept open
             before = " ".join(row[3] for row in before_refresh.execute(plan))
             refresh_statistics()  # on another connection: this one is checked out

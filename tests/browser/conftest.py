@@ -10,7 +10,7 @@ import pytest
 from playwright.sync_api import expect
 from werkzeug.serving import make_server
 
-from tests.conftest import dispose, make_test_app
+from tests.conftest import dispose, make_test_app, whole_responses
 
 ROOT = Path(__file__).resolve().parents[2]
 SCREENSHOTS = ROOT / ".cache" / "screenshots"
@@ -59,7 +59,7 @@ def _no_csp_violations(page):
 def live_server(database_url):
     """The app with CSRF on, served from a thread on 127.0.0.1 and a free port."""
     app = make_test_app(database_url, WTF_CSRF_ENABLED=True)
-    server = make_server("127.0.0.1", 0, app, threaded=True)
+    server = make_server("127.0.0.1", 0, whole_responses(app), threaded=True)
     # Its public address (CRM_BASE_URL) is known once the port is: full links use it.
     app.config["BASE_URL"] = f"http://127.0.0.1:{server.server_port}"
     thread = threading.Thread(target=server.serve_forever, daemon=True)

@@ -11,7 +11,7 @@ from playwright.sync_api import expect
 from werkzeug.serving import make_server
 
 from tests.browser.conftest import PASSWORD, SCREENSHOTS, register
-from tests.conftest import dispose, make_test_app
+from tests.conftest import dispose, make_test_app, whole_responses
 from tests.mailbox import Mailbox
 
 pytestmark = pytest.mark.browser
@@ -24,7 +24,7 @@ def mail_server(database_url):
     mailbox = Mailbox().start()
     mailbox.config.pop("BASE_URL")
     app = make_test_app(database_url, WTF_CSRF_ENABLED=True, **mailbox.config)
-    server = make_server("127.0.0.1", 0, app, threaded=True)
+    server = make_server("127.0.0.1", 0, whole_responses(app), threaded=True)
     # Its public address (CRM_BASE_URL) is known once the port is: the reset link uses it.
     app.config["BASE_URL"] = f"http://127.0.0.1:{server.server_port}"
     thread = threading.Thread(target=server.serve_forever, daemon=True)

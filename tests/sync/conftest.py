@@ -16,6 +16,7 @@ from werkzeug.serving import make_server
 from crm.account.devices import create_device
 from crm.extensions import db
 from crm.models import User
+from tests.conftest import whole_responses
 
 BIN = Path(sys.executable).parent
 
@@ -23,7 +24,7 @@ BIN = Path(sys.executable).parent
 @pytest.fixture
 def served(app):
     """The test app served from a thread on 127.0.0.1 and a free port."""
-    server = make_server("127.0.0.1", 0, app, threaded=True)
+    server = make_server("127.0.0.1", 0, whole_responses(app), threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     yield f"http://127.0.0.1:{server.server_port}"
