@@ -45,19 +45,6 @@ class Logged:
     planned: list[rules.PlannedFollowUp] = field(default_factory=list)
 
 
-def log_outreach(
-    user: User,
-    contact: Contact,
-    channel: str,
-    sent_on: date,
-    status: str,
-    summary: str | None,
-    today: date,
-) -> Outreach:
-    """Record an attempt; awaiting a reply plans the 3B and 7B follow-ups (see log_message)."""
-    return log_message(user, contact, channel, sent_on, status, summary, today).outreach
-
-
 def log_message(
     user: User,
     contact: Contact,
