@@ -50,7 +50,8 @@ def seed(app, email: str, count: int) -> None:
 def vobject_cards(app, email: str) -> list[dict[str, Any]]:
     """Load the same contacts as plain values, so the baseline times serialisation only."""
     from crm.auth.services import find_user
-    from crm.contacts.listing import ContactFilters, contact_query
+    from crm.contacts.filters import ContactFilters
+    from crm.contacts.listing import contact_query
 
     with app.app_context():
         user = find_user(email)

@@ -20,7 +20,8 @@ from sqlalchemy import Select, func, select
 from sqlalchemy.orm import joinedload, selectinload
 
 from crm import clock
-from crm.contacts.listing import ContactFilters, contact_query
+from crm.contacts.filters import ContactFilters
+from crm.contacts.listing import contact_query
 from crm.deployment import NoPublicAddress, absolute_url
 from crm.enums import FollowUpKind, FollowUpState, InterviewStatus
 from crm.exports import one_line

@@ -10,80 +10,18 @@ link's cursor (crm/contacts/keyset.py) along the same indexes, not past every ea
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import partial
 from typing import Any, TypeVar
 
 from flask_sqlalchemy.pagination import Pagination
-from sqlalchemy import ColumnElement, Select, func, literal, select, tuple_
+from sqlalchemy import ColumnElement, Select, and_, func, literal, select, tuple_
 from sqlalchemy.orm import QueryableAttribute, contains_eager, selectinload
 
-from crm.contacts.fulltext import holding_words
+from crm.contacts.filters import ContactFilters, matching, tag_filter
 from crm.contacts.keyset import KeyValue, decode, encode
-from crm.enums import Network
 from crm.extensions import db
-from crm.models import Company, Contact, Tag, column_length, contact_tag
-from crm.normalize import TAG_LENGTH, company_sort_name, fold, name_key
-from crm.search import contains_folded
-
-
-@dataclass
-class ContactFilters:
-    q: str = ""
-    network: str = ""
-    tag: str = ""
-    company: str = ""
-    sort: str = "name"
-    # The search's conditions, worked out once per page: choosing them may read the index.
-    searched: list[ColumnElement[bool]] | None = field(default=None, compare=False, repr=False)
-
-    @classmethod
-    def from_args(cls, args: Mapping[str, str]) -> ContactFilters:
-        """Read the search, filters and sort from a query string, trimmed to sane lengths."""
-        return cls(
-            q=args.get("q", "").strip()[:200],
-            network=args.get("network", ""),
-            tag=args.get("tag", "").strip()[:TAG_LENGTH],
-            company=args.get("company", "").strip()[: column_length(Company.name)],
-            sort=args.get("sort", "name"),
-        )
-
-    @property
-    def active(self) -> bool:
-        return bool(self.q or self.network or self.tag or self.company)
-
-    @property
-    def filtering(self) -> bool:
-        """A filter or a sort other than by name is set, so the Filter panel shows open."""
-        return bool(self.network or self.tag or self.company or self.sort != "name")
-
-
-def _tagged(user_id: int, condition: ColumnElement[bool]) -> ColumnElement[bool]:
-    """Contacts carrying a tag that meets the condition (one subquery, not one per row)."""
-    return Contact.id.in_(
-        select(contact_tag.c.contact_id)
-        .join(Tag, Tag.id == contact_tag.c.tag_id)
-        .where(Tag.user_id == user_id, condition)
-    )
-
-
-def _matching(user_id: int, filters: ContactFilters) -> list[ColumnElement[bool]]:
-    """The list's search and filters as conditions on a select over contacts (the company
-    filter's names the Company: the select joins it). Every read of the list, its count and
-    each page's cursor walk, starts from these conditions."""
-    if filters.searched is None:
-        filters.searched = holding_words([fold(word) for word in filters.q.split()[:10]])
-    # Archived contacts (deleted on a synced device) leave the list, its search and exports.
-    conditions = [Contact.user_id == user_id, Contact.archived_at.is_(None), *filters.searched]
-    if filters.network in Network.values():
-        conditions.append(Contact.network == filters.network)
-    if filters.tag:
-        conditions.append(_tagged(user_id, Tag.name_key == name_key(filters.tag)))
-    if filters.company:
-        # Folded as the sort name is: "etoile" finds Étoile Labs, the full name finds itself.
-        conditions.append(contains_folded(Company.sort_name, company_sort_name(filters.company)))
-    return conditions
-
+from crm.models import Company, Contact, contact_tag
 
 # The order by company: companies by folded name (id parting namesakes), then each one's
 # people by sort name; the people at no company by the last two.
@@ -96,7 +34,7 @@ _T = TypeVar("_T")
 
 def _filtered(columns: Select[_T], user_id: int, filters: ContactFilters) -> Select[_T]:
     """Apply the list's search, filters and sort to a select over contacts."""
-    stmt = columns.where(*_matching(user_id, filters))
+    stmt = columns.where(*matching(user_id, filters))
     if _joins_company(filters):
         stmt = stmt.outerjoin(Company, Contact.company_id == Company.id)
     order: tuple[ColumnElement[Any] | QueryableAttribute[Any], ...]
@@ -124,8 +62,11 @@ def contact_query(user_id: int, filters: ContactFilters) -> Select[Contact]:
     return stmt
 
 
-# A search that matches more than this says "10,000+" rather than scanning on to count them all.
+# A search that matches more than this says "10,000+" rather than scanning on to count them all
+# (the search index finds them fast); a filter by network, tag or company, which walks rows,
+# stops at FILTER_COUNT_CAP ("1,000+"), so its count costs the same at any account size.
 SEARCH_COUNT_CAP = 10_000
+FILTER_COUNT_CAP = 1_000
 # Past the end shows the last page; this cap keeps the OFFSET within what databases take.
 LAST_PAGE_ASKED = 1_000_000
 
@@ -306,7 +247,7 @@ def _by_company(user_id: int, filters: ContactFilters, offset: int, limit: int) 
     name and each one's people by sort name, then the people at no company, by sort name.
     Two walks of ix_contact_user_company_sort that stop at the page's end, not a sort of
     every match."""
-    conditions = _matching(user_id, filters)
+    conditions = matching(user_id, filters)
     people = list(
         db.session.scalars(
             _at_companies(select(Contact), user_id, conditions)
@@ -386,7 +327,7 @@ def _company_order_parts(
     user_id: int, filters: ContactFilters
 ) -> tuple[Select[Contact], Select[Contact]]:
     """The order by company's two selects: the people at a company, the people at none."""
-    conditions = _matching(user_id, filters)
+    conditions = matching(user_id, filters)
     at_companies = _at_companies(select(Contact), user_id, conditions).options(
         contains_eager(Contact.company), selectinload(Contact.tags)
     )
@@ -440,12 +381,32 @@ def _company_order_backward(
 
 
 def _count(user_id: int, filters: ContactFilters) -> tuple[int, bool]:
-    """How many contacts the list matches, and whether a search's count stopped at the cap."""
-    matching = _filtered(select(Contact.id), user_id, filters).order_by(None)
-    cap = SEARCH_COUNT_CAP if filters.q else None
+    """How many contacts the list matches, and whether the count stopped at its cap. A tag on
+    many contacts is counted from its own index (contact_tag's), up to the cap: the probe the
+    pages use would scan the contacts for it."""
+    tagged = tag_filter(user_id, filters)
+    if tagged is not None and tagged.tag_id is not None and not tagged.few:
+        counted = select(Contact.id).join(
+            contact_tag,
+            and_(contact_tag.c.contact_id == Contact.id, contact_tag.c.tag_id == tagged.tag_id),
+        )
+        if _joins_company(filters):
+            counted = counted.outerjoin(Company, Contact.company_id == Company.id)
+        counted = counted.where(*matching(user_id, filters, with_tag=False))
+    else:
+        counted = _filtered(select(Contact.id), user_id, filters).order_by(None)
+    cap = _count_cap(filters)
     if cap is not None:
-        matching = matching.limit(cap + 1)
-    total = db.session.scalar(select(func.count()).select_from(matching.subquery())) or 0
+        counted = counted.limit(cap + 1)
+    total = db.session.scalar(select(func.count()).select_from(counted.subquery())) or 0
     if cap is not None and total > cap:
         return cap, True
     return total, False
+
+
+def _count_cap(filters: ContactFilters) -> int | None:
+    """Where the list's count stops: a filter's cap, else a search's, else none (every
+    contact is counted)."""
+    if filters.network or filters.tag or filters.company:
+        return FILTER_COUNT_CAP
+    return SEARCH_COUNT_CAP if filters.q else None

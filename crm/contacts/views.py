@@ -19,9 +19,10 @@ from crm.access import get_contact_or_404, posted_id
 from crm.contacts import bp
 from crm.contacts.bookmarklet import bookmarklet_href
 from crm.contacts.capture import CapturedPerson, SentPage, read_sent_page
+from crm.contacts.filters import ContactFilters
 from crm.contacts.forms import NOTES_MAX, SORT_CHOICES, ContactForm
 from crm.contacts.introducers import add_introducer, find_introducer
-from crm.contacts.listing import ContactFilters, PageAsked, contact_page
+from crm.contacts.listing import PageAsked, contact_page
 from crm.contacts.lookup import name_suggestions, suggestion_words
 from crm.contacts.services import (
     apply_form,

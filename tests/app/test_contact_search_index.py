@@ -10,8 +10,9 @@ from sqlalchemy import create_engine, select, text
 from sqlalchemy.engine import make_url
 
 from crm.contacts import fulltext
+from crm.contacts.filters import ContactFilters
 from crm.contacts.fulltext import holding_words
-from crm.contacts.listing import ContactFilters, contact_query
+from crm.contacts.listing import contact_query
 from crm.extensions import db
 from crm.models import Contact, User
 from crm.normalize import fold
