@@ -66,8 +66,12 @@ def stage_counts(user_id: BindParameter[int]) -> list[ScalarSelect[int]]:
         Interview.user_id == user_id, Interview.status == InterviewStatus.DONE
     )
     introduced = aliased(Contact)
-    introducers = select(introduced.introduced_by_id).where(
-        introduced.user_id == user_id, introduced.introduced_by_id.is_not(None)
+    # Asked of each person interviewed (over ix_contact_user_introduced), never a list of
+    # every introducer, which grows with the introductions.
+    introduced_someone = (
+        select(introduced.id)
+        .where(introduced.user_id == user_id, introduced.introduced_by_id == Contact.id)
+        .exists()
     )
     mine = Contact.user_id == user_id
     held = Contact.id.in_(interviewed)
@@ -78,7 +82,7 @@ def stage_counts(user_id: BindParameter[int]) -> list[ScalarSelect[int]]:
         total(user_id, "replied"),
         _count(mine, Contact.replied_on.is_(None), held),
         _count(mine, held),
-        _count(mine, held, Contact.id.in_(introducers)),
+        _count(mine, held, introduced_someone),
     ]
 
 
