@@ -1,4 +1,5 @@
-"""tallies: the dashboard's and the Plan page's counts kept as contacts and outreach change
+"""tallies: the dashboard's and the Plan page's counts kept as contacts and outreach change;
+an index of the starred companies
 
 Revision ID: 0034
 Revises: 0031
@@ -34,6 +35,14 @@ def upgrade():
         ),
         sa.PrimaryKeyConstraint("user_id", "kind", "key", name=op.f("pk_tally")),
     )
+    # The Plan's target employers read the starred companies from here, not every company.
+    op.create_index(
+        "ix_company_user_target",
+        "company",
+        ["user_id"],
+        sqlite_where=sa.text("is_target IS 1"),
+        postgresql_where=sa.text("is_target IS true"),
+    )
     dialect = op.get_bind().dialect.name
     for statement in create_triggers(dialect):
         op.execute(statement)
@@ -45,3 +54,4 @@ def downgrade():
     for statement in drop_triggers(op.get_bind().dialect.name):
         op.execute(statement)
     op.drop_table("tally")
+    op.drop_index("ix_company_user_target", table_name="company")

@@ -13,11 +13,14 @@ from sqlalchemy import select, update
 from crm.enums import Cadence, Network, OutreachStatus
 from crm.extensions import db
 from crm.models import Contact, ImportBatch, Outreach, User
+from crm.plan.employers import target_employers
 from crm.tallies.models import Tally
 from crm.tallies.services import counted, kept
 from tests.app.networking import log
 from tests.app.test_backup import run_backup
 from tests.app.test_imports_support import import_bytes, linkedin_csv
+from tests.app.test_query_plans import _plans, _recording
+from tests.seed import seed, seed_plan
 from tests.sync.conftest import make_device
 from tests.sync.test_sync_access import dav
 
@@ -235,3 +238,16 @@ def test_rebuild_tallies_repairs_counts_gone_wrong(app, client, user, runner):
     with app.app_context():
         assert kept() == counted()
         assert ("contacts", "work", 1) in {(kind, key, n) for _, kind, key, n in kept()}
+
+
+def test_the_target_employers_are_read_from_their_index_not_every_company(app, user):
+    with app.app_context():
+        user_id = db.session.scalar(select(User.id).where(User.email == user))
+        seed(user_id, 500)
+        seed_plan(user_id)
+        with _recording() as ran:
+            employers = target_employers(user_id)
+        assert [len(employer.people) > 0 for employer in employers] == [True, True]
+        plans = _plans(ran)
+        db.session.rollback()
+    assert any("ix_company_user_target" in plan for plan in plans), plans
