@@ -154,7 +154,7 @@ def _series_statement() -> Prebuilt[str, str, int]:
         Tally.key < bindparam("end_day", type_=String),
     )
     start = bindparam("start", type_=Date)
-    _, held, introduced, suggested = _win_conditions(user)
+    held, introduced, suggested = _win_conditions(user)
     statement: CompoundSelect[str, str, int] = union_all(
         keyed(user, "sent", *days),
         keyed(user, "replied_on", *days),
@@ -183,11 +183,11 @@ def _day_text(day: ColumnElement[Any] | QueryableAttribute[Any]) -> ColumnElemen
 def _win_conditions(
     user_id: BindParameter[int],
 ) -> tuple[tuple[ColumnElement[bool], ...], ...]:
-    """What counts as a reply, an interview held and a referral, for the chart and the totals.
-    Each referred name counts once: an introduction typed on the contact form, or a name
-    suggested in an interview (counted from its suggestion)."""
+    """What counts as an interview held and a referral, for the chart and the totals (a
+    reply is the tallies' "replies" and "replied_on", crm.tallies.counters). Each referred
+    name counts once: an introduction typed on the contact form, or a name suggested in an
+    interview (counted from its suggestion)."""
     return (
-        (Outreach.user_id == user_id, Outreach.status == OutreachStatus.REPLIED),
         (Interview.user_id == user_id, Interview.status == InterviewStatus.DONE),
         (Contact.user_id == user_id, Contact.introduced_by_id.is_not(None), _not_suggested()),
         (Suggestion.user_id == user_id,),
@@ -199,7 +199,7 @@ def _totals_statement() -> Prebuilt[*tuple[Any, ...]]:
     """The wins so far (replies, interviews held, referrals), the check-in reminder's status
     and due date, and the pipeline's counts, in one row: built once."""
     user_id: BindParameter[int] = bindparam("user_id")
-    _, held, _, suggested = _win_conditions(user_id)
+    held, _, suggested = _win_conditions(user_id)
     # Introduced people count once: those also suggested count from their suggestion.
     introduced_and_suggested = (
         select(func.count(func.distinct(Suggestion.contact_id)))

@@ -21,7 +21,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-REPLIED = "replied"  # crm.enums.OutreachStatus.REPLIED, as the triggers compare it
+from crm.enums import OutreachStatus
+
+REPLIED = OutreachStatus.REPLIED.value
 
 
 @dataclass(frozen=True)
