@@ -192,7 +192,7 @@ def build_dashboard(user: User, today: date, now: datetime) -> Dashboard:
             Due.LATER: COMING_UP,
         },
     )
-    # One read of outreach per week serves this week's count and the plan card's streak.
+    # One read of the "sent" tally serves this week's count and the plan card's streak.
     weeks = streak_weeks(uid, today)
     week_outreach = weeks[week_start(today)]
     stats = contact_stats(uid, today)
