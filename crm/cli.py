@@ -15,6 +15,7 @@ from crm.calendar import commands as calendar_commands
 from crm.extensions import db
 from crm.imports import commands as import_commands
 from crm.reminders import commands as reminder_commands
+from crm.tallies import commands as tally_commands
 
 
 def _read_password() -> str:
@@ -39,6 +40,7 @@ def register_commands(app: Flask) -> None:
     reminder_commands.register(app)
     calendar_commands.register(app)
     two_factor_commands.register(app)
+    tally_commands.register(app)
 
     @app.cli.command("create-user")
     @click.argument("email")

@@ -2,6 +2,9 @@
 reached, so every stage is at most the one before it. The dashboard, the Plan page and the
 morning email all show this.
 
+Contacts, people reached and people who replied are read from their tallies
+(crm.tallies), kept as contacts change; the interviewed parts count the few interviews held.
+
 The stages build on each other: an interview held implies a reply and an outreach (a meeting
 arranged in person still counts as reached and replied), and "referred you on" counts the
 people you interviewed who then introduced you to someone.
@@ -18,6 +21,7 @@ from sqlalchemy.orm import aliased
 from crm.enums import InterviewStatus
 from crm.models import Contact, Interview
 from crm.prebuilt import Prebuilt, prebuilt
+from crm.tallies.services import total
 from crm.words import plural
 
 
@@ -56,25 +60,29 @@ def _count(*where: ColumnElement[bool]) -> ScalarSelect[int]:
 def stage_counts(user_id: BindParameter[int]) -> list[ScalarSelect[int]]:
     """The counts a Pipeline is made of, in from_counts' order, as columns a statement can
     select (the Plan page reads them with its wins): reached and replied each in two parts,
-    those with an outreach or a reply logged (over the user's index) and those interviewed
-    without one."""
+    those with an outreach or a reply logged (their tallies) and those interviewed without
+    one."""
     interviewed = select(Interview.contact_id).where(
         Interview.user_id == user_id, Interview.status == InterviewStatus.DONE
     )
     introduced = aliased(Contact)
-    introducers = select(introduced.introduced_by_id).where(
-        introduced.user_id == user_id, introduced.introduced_by_id.is_not(None)
+    # Asked of each person interviewed (over ix_contact_user_introduced), never a list of
+    # every introducer, which grows with the introductions.
+    introduced_someone = (
+        select(introduced.id)
+        .where(introduced.user_id == user_id, introduced.introduced_by_id == Contact.id)
+        .exists()
     )
     mine = Contact.user_id == user_id
     held = Contact.id.in_(interviewed)
     return [
-        _count(mine),
-        _count(mine, Contact.first_outreach_on.is_not(None)),
+        total(user_id, "contacts"),
+        total(user_id, "reached"),
         _count(mine, Contact.first_outreach_on.is_(None), held),
-        _count(mine, Contact.replied_on.is_not(None)),
+        total(user_id, "replied"),
         _count(mine, Contact.replied_on.is_(None), held),
         _count(mine, held),
-        _count(mine, held, Contact.id.in_(introducers)),
+        _count(mine, held, introduced_someone),
     ]
 
 

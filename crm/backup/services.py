@@ -74,6 +74,8 @@ NOT_BACKED_UP: set[str] = {
 NOT_BACKED_UP |= {"two_factor", "recovery_code"}
 # So do device passwords; sync tombstones are what devices saw, not data.
 NOT_BACKED_UP |= {"device_password", "sync_tombstone"}
+# Tallies are counts the database keeps from the rows a restore writes (crm.tallies).
+NOT_BACKED_UP |= {"tally"}
 # Rows reached through a parent rather than their own user_id.
 PARENT_OWNER = {"contact_tag": "contact", "import_update": "import_batch"}
 # Derived columns: recomputed on restore, so they do not clutter the file.

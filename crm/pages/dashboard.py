@@ -1,13 +1,13 @@
 """The home page and the dashboard: what to do next, from follow-ups, interviews and the plan.
 
-Each number is one query, whatever the size of the user's data.
+Each number is one query, whatever the size of the user's data; the counts over all of it
+come from tallies kept as the data changes (crm.tallies).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
-from typing import Any
 
 from flask import Blueprint, redirect, render_template, url_for
 from flask.typing import ResponseReturnValue
@@ -15,6 +15,7 @@ from flask_login import current_user, login_required
 from sqlalchemy import (
     BindParameter,
     ColumnElement,
+    CompoundSelect,
     String,
     bindparam,
     func,
@@ -30,11 +31,13 @@ from crm.followups import rules
 from crm.followups.services import colleagues_for, open_followups
 from crm.interviews.services import to_wrap_up, upcoming
 from crm.messages.services import followup_messages
-from crm.models import Contact, FollowUp, Interview, JobChange, User
+from crm.models import FollowUp, Interview, JobChange, User
 from crm.pipeline import Pipeline, pipeline
 from crm.plan.next_step import PlanCard, plan_card
 from crm.plan.progress import streak_weeks
 from crm.prebuilt import Prebuilt, prebuilt
+from crm.tallies.models import Tally
+from crm.tallies.services import keyed
 from crm.workdays import week_start
 
 bp = Blueprint("main", __name__)
@@ -95,42 +98,44 @@ class ContactStats:
     losing_touch: int
 
 
-# The parts of _contact_stats_statement's answer, in its first column.
-_REACHED, _ALL, _LOSING = "reached", "all", "losing"
-
-
 @prebuilt
-def _contact_stats_statement() -> Prebuilt[*tuple[Any, ...]]:
-    """Reached and replied per network (over ix_contact_user_reached alone), all contacts,
-    and those past their keep-in-touch date (over ix_contact_user_keep_in_touch); each row
-    names its part."""
+def _contact_stats_statement() -> Prebuilt[str, str, int]:
+    """Contacts, people reached and those of them who replied, per network, and the
+    contacts past their keep-in-touch day, all from their tallies (crm.tallies): a few rows
+    whatever the number of contacts. Each row names its kind; the last sums the days
+    before `today` (ISO text, as the tally keys days)."""
     user_id: BindParameter[int] = bindparam("user_id")
-    no_network = literal(None, String)
-    statement = union_all(
-        select(literal(_REACHED), Contact.network, func.count(), func.count(Contact.replied_on))
-        # Replies come after an outreach, so everyone who replied is among the reached.
-        .where(Contact.user_id == user_id, Contact.first_outreach_on.is_not(None))
-        .group_by(Contact.network),
-        select(literal(_ALL), no_network, func.count(), literal(0)).where(
-            Contact.user_id == user_id
-        ),
-        select(literal(_LOSING), no_network, func.count(), literal(0)).where(
-            Contact.user_id == user_id, Contact.keep_in_touch_due < bindparam("today")
-        ),
+    losing = select(
+        literal(_LOSING), literal("", String), func.coalesce(func.sum(Tally.n), 0)
+    ).where(
+        Tally.user_id == user_id,
+        Tally.kind == _LOSING,
+        Tally.key < bindparam("today", type_=String),
+    )
+    statement: CompoundSelect[str, str, int] = union_all(
+        *(keyed(user_id, kind) for kind in _BY_NETWORK), losing
     )
     return Prebuilt(statement, "user_id", "today")
+
+
+# The tallies _contact_stats_statement reads by network, and the one it sums by day.
+_ALL, _REACHED, _REACHED_REPLIED = "contacts", "reached", "reached_replied"
+_BY_NETWORK = (_ALL, _REACHED, _REACHED_REPLIED)
+_LOSING = "keep_in_touch"
 
 
 def contact_stats(user_id: int, today: date) -> ContactStats:
     """Contacts, and people reached and people who replied per network, and the contacts
     losing touch, in one statement."""
-    rows = _contact_stats_statement().execute({"user_id": user_id, "today": today}).all()
-    reached = {network: (n, replied) for part, network, n, replied in rows if part == _REACHED}
-    totals = {part: n for part, _, n, _ in rows if part != _REACHED}
+    values = {"user_id": user_id, "today": today.isoformat()}
+    counts: dict[str, dict[str, int]] = {kind: {} for kind in (*_BY_NETWORK, _LOSING)}
+    for kind, network, n in _contact_stats_statement().execute(values):
+        counts[kind][network] = n
+    reached, replied = counts[_REACHED], counts[_REACHED_REPLIED]
     return ContactStats(
-        rates=[NetworkRate(n, *reached.get(n, (0, 0))) for n in Network.values()],
-        contacts=totals[_ALL],
-        losing_touch=totals[_LOSING],
+        rates=[NetworkRate(n, reached.get(n, 0), replied.get(n, 0)) for n in Network.values()],
+        contacts=sum(counts[_ALL].values()),
+        losing_touch=counts[_LOSING].get("", 0),
     )
 
 
@@ -187,8 +192,8 @@ def build_dashboard(user: User, today: date, now: datetime) -> Dashboard:
             Due.LATER: COMING_UP,
         },
     )
-    # One read of outreach per week serves this week's count and the plan card's streak.
-    weeks = streak_weeks(uid, user.weekly_goal, today)
+    # One read of the "sent" tally serves this week's count and the plan card's streak.
+    weeks = streak_weeks(uid, today)
     week_outreach = weeks[week_start(today)]
     stats = contact_stats(uid, today)
     rates = stats.rates

@@ -5,13 +5,13 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import Date, ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy import Date, ForeignKey, Index, String, Text, UniqueConstraint, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from crm import clock
 from crm.column_types import UTCDateTime
 from crm.extensions import Model
-from crm.models import Contact
+from crm.models import Company, Contact
 
 
 class RutCheckIn(Model):
@@ -121,3 +121,13 @@ class RoleContact(Model):
         ForeignKey("contact.id", ondelete="CASCADE"), index=True
     )
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=clock.now)
+
+
+# The Plan's target employers: the few starred companies, found without reading every one.
+# Partial on each database's own spelling of Company.is_target.is_(True), so it serves it.
+Index(
+    "ix_company_user_target",
+    Company.user_id,
+    sqlite_where=text("is_target IS 1"),
+    postgresql_where=text("is_target IS true"),
+)

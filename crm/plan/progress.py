@@ -15,10 +15,10 @@ from sqlalchemy import (
     Date,
     String,
     bindparam,
+    cast,
     exists,
     func,
     literal,
-    literal_column,
     select,
     union_all,
 )
@@ -32,6 +32,8 @@ from crm.plan import rut
 from crm.plan.week_chart import WeekChart, week_chart
 from crm.prebuilt import Prebuilt, prebuilt
 from crm.referrals.models import Suggestion
+from crm.tallies.models import Tally
+from crm.tallies.services import keyed, total
 from crm.words import plural
 from crm.workdays import week_start
 
@@ -53,53 +55,30 @@ def _as_date(value: object) -> date:
     return value if isinstance(value, date) else date.fromisoformat(str(value)[:10])
 
 
-# Weeks counted per statement. Short enough (about 3 KB and 16 parameters) that psycopg
-# keeps its parsing (it parses anew any statement over 4 KB or 50 parameters: 1.4 ms for
-# all 53 weeks in one); most streaks end within the first read.
-WEEKS_READ = 13
-
-
 @prebuilt
-def _weeks_statement(this_week_in_full: bool) -> Prebuilt[*tuple[Any, ...]]:
-    """Outreach in each of WEEKS_READ weeks, newest first, week N running from Monday
-    monday_{N+1} up to monday_N, each counted only up to `need` (the goal), except the first
-    when this_week_in_full: built once."""
-    user_id: BindParameter[int] = bindparam("user_id")
-    need: BindParameter[int] = bindparam("need")
-    weeks = []
-    for back in range(WEEKS_READ):
-        sent = select(Outreach.id).where(
-            Outreach.user_id == user_id,
-            Outreach.sent_on >= bindparam(f"monday_{back + 1}", type_=Date),
-            Outreach.sent_on < bindparam(f"monday_{back}", type_=Date),
-        )
-        if back or not this_week_in_full:
-            sent = sent.limit(need)
-        weeks.append(select(func.count()).select_from(sent.subquery()).scalar_subquery())
-    mondays = [f"monday_{n}" for n in range(WEEKS_READ + 1)]
-    return Prebuilt(select(*weeks), "user_id", "need", *mondays)
+def _sent_statement() -> Prebuilt[str, str, int]:
+    """Outreach sent per day from first_day up to (not including) end_day, ISO text: the
+    "sent" tally's rows, at most one a day whatever the number of messages."""
+    days = (
+        Tally.key >= bindparam("first_day", type_=String),
+        Tally.key < bindparam("end_day", type_=String),
+    )
+    return Prebuilt(keyed(bindparam("user_id"), "sent", *days), "user_id", "first_day", "end_day")
 
 
-def streak_weeks(user_id: int, goal: int, today: date) -> dict[date, int]:
-    """Outreach per week (by Monday) for the streak: this week's exact count, and earlier
-    weeks' counted up to the goal, which is all the streak asks of them, back to the first
-    week short of it (at most STREAK_WEEKS). Each statement reads at most the goal's number
-    of rows in each past week, however busy the user was."""
-    need = max(goal, 1)
+def streak_weeks(user_id: int, today: date) -> dict[date, int]:
+    """Outreach per week (by Monday) back to the streak's start (STREAK_WEEKS), this week
+    included: one statement over the "sent" tally, at most a row a day."""
     oldest = streak_start(today)
-    counts: dict[date, int] = {}
-    week_after = week_start(today) + timedelta(weeks=1)
-    while week_after > oldest:
-        mondays = [week_after - timedelta(weeks=back) for back in range(WEEKS_READ + 1)]
-        params: dict[str, object] = {"user_id": user_id, "need": need}
-        params.update({f"monday_{n}": monday for n, monday in enumerate(mondays)})
-        row = _weeks_statement(not counts).execute(params).one()
-        past = row[1:] if not counts else row
-        counts.update((monday, n) for monday, n in zip(mondays[1:], row, strict=True))
-        if any(n < need for n in past):
-            break
-        week_after = mondays[-1]
-    return {monday: n for monday, n in counts.items() if monday >= oldest}
+    values = {
+        "user_id": user_id,
+        "first_day": oldest.isoformat(),
+        "end_day": (week_start(today) + timedelta(weeks=1)).isoformat(),
+    }
+    weeks = {oldest + timedelta(weeks=back): 0 for back in range(STREAK_WEEKS + 1)}
+    for _, day, n in _sent_statement().execute(values):
+        weeks[week_start(date.fromisoformat(day))] += n
+    return weeks
 
 
 def streak_start(today: date) -> date:
@@ -164,54 +143,51 @@ def _created_day() -> ColumnElement[date]:
 
 
 @prebuilt
-def _series_statement() -> Prebuilt[str, date, int]:
-    """Outreach in each of the chart's weeks (row labelled by its Monday); replies,
-    interviews held and referrals per day since the first Monday (w0 .. w{CHART_WEEKS} are
-    the Mondays; since, the first Monday's midnight in UTC): built once. Their totals so
-    far are _totals_statement's.
-
-    Outreach is counted per week: at 100,000 outreach rows that reads the index in half the
-    time a count per day takes (7-8 ms against 15 on SQLite), with no row out for every day.
-    Its Mondays are named shortly, and each value bound once, so it stays under the 4 KB
-    psycopg parses once and keeps (see WEEKS_READ)."""
+def _series_statement() -> Prebuilt[str, str, int]:
+    """Outreach sent and replies per day from the first Monday (their tallies: a row a day,
+    however many messages), and interviews held and referrals per day since then (start,
+    the first Monday; since, its midnight in UTC): built once. Days come back as ISO text on
+    both databases. Their totals so far are _totals_statement's."""
     user: BindParameter[int] = bindparam("user_id")
-    outreach = literal_column("'Outreach'", String)
-    names = [f"w{n}" for n in range(CHART_WEEKS + 1)]
-    mondays = [bindparam(name, type_=Date) for name in names]
-    outreach_weeks = [
-        select(outreach.label("s"), monday.label("d"), func.count().label("n")).where(
-            Outreach.user_id == user, Outreach.sent_on >= monday, Outreach.sent_on < next_monday
-        )
-        for monday, next_monday in zip(mondays, mondays[1:], strict=False)
-    ]
-    start = mondays[0]
-    replied, held, introduced, suggested = _win_conditions(user)
-    statement: CompoundSelect[str, date, int] = union_all(
-        *outreach_weeks,
-        select(literal("Replies"), Outreach.reply_on, func.count())
-        .where(*replied, Outreach.reply_on >= start)
-        .group_by(Outreach.reply_on),
-        select(literal("Interviews"), Interview.done_on, func.count())
+    days = (
+        Tally.key >= bindparam("first_day", type_=String),
+        Tally.key < bindparam("end_day", type_=String),
+    )
+    start = bindparam("start", type_=Date)
+    held, introduced, suggested = _win_conditions(user)
+    statement: CompoundSelect[str, str, int] = union_all(
+        keyed(user, "sent", *days),
+        keyed(user, "replied_on", *days),
+        select(literal("Interviews"), _day_text(Interview.done_on), func.count())
         .where(*held, Interview.done_on >= start)
         .group_by(Interview.done_on),
-        select(literal("Referrals"), _created_day(), func.count())
+        select(literal("Referrals"), _day_text(_created_day()), func.count())
         .where(*introduced, Contact.created_at >= bindparam("since"))
         .group_by(_created_day()),
-        select(literal("Referrals"), _suggested_day(), func.count())
+        select(literal("Referrals"), _day_text(_suggested_day()), func.count())
         .where(*suggested, Suggestion.created_at >= bindparam("since"))
         .group_by(_suggested_day()),
     )
-    return Prebuilt(statement, "user_id", "since", *names)
+    return Prebuilt(statement, "user_id", "since", "start", "first_day", "end_day")
+
+
+# The series' names for the tallies _series_statement reads.
+_TALLY_SERIES = {"sent": "Outreach", "replied_on": "Replies"}
+
+
+def _day_text(day: ColumnElement[Any] | QueryableAttribute[Any]) -> ColumnElement[str]:
+    """A day as ISO text, as the tallies key days (PostgreSQL's dates print so by default)."""
+    return cast(day, String)
 
 
 def _win_conditions(
     user_id: BindParameter[int],
 ) -> tuple[tuple[ColumnElement[bool], ...], ...]:
-    """What counts as a reply, an interview held and a referral, for the chart and the totals.
-    Each referred name counts once: an introduction typed on the contact form, or a name
-    suggested in an interview (counted from its suggestion)."""
+    """What counts as an interview held and a referral, for the chart and the totals (a
+    reply is the tallies' "replies" and "replied_on", crm.tallies.counters). Each referred
+    name counts once: an introduction typed on the contact form, or a name suggested in an
+    interview (counted from its suggestion)."""
     return (
-        (Outreach.user_id == user_id, Outreach.status == OutreachStatus.REPLIED),
         (Interview.user_id == user_id, Interview.status == InterviewStatus.DONE),
         (Contact.user_id == user_id, Contact.introduced_by_id.is_not(None), _not_suggested()),
         (Suggestion.user_id == user_id,),
@@ -223,11 +199,19 @@ def _totals_statement() -> Prebuilt[*tuple[Any, ...]]:
     """The wins so far (replies, interviews held, referrals), the check-in reminder's status
     and due date, and the pipeline's counts, in one row: built once."""
     user_id: BindParameter[int] = bindparam("user_id")
-    replied, held, introduced, suggested = _win_conditions(user_id)
+    held, _, suggested = _win_conditions(user_id)
+    # Introduced people count once: those also suggested count from their suggestion.
+    introduced_and_suggested = (
+        select(func.count(func.distinct(Suggestion.contact_id)))
+        .join(Contact, Contact.id == Suggestion.contact_id)
+        .where(*suggested, Contact.introduced_by_id.is_not(None))
+        .scalar_subquery()
+    )
     wins = [
-        select(func.count(Outreach.id)).where(*replied).scalar_subquery(),
+        total(user_id, "replies"),
         select(func.count(Interview.id)).where(*held).scalar_subquery(),
-        select(func.count(Contact.id)).where(*introduced).scalar_subquery()
+        total(user_id, "introduced")
+        - introduced_and_suggested
         + select(func.count(Suggestion.id)).where(*suggested).scalar_subquery(),
     ]
     reminder = rut.check_in_reminder(user_id)
@@ -253,11 +237,14 @@ def _daily_series(user_id: int, weeks: list[date]) -> dict[str, dict[date, int]]
     params: dict[str, object] = {
         "user_id": user_id,
         "since": datetime.combine(weeks[0], time.min, UTC),
+        "start": weeks[0],
+        "first_day": weeks[0].isoformat(),
+        "end_day": (weeks[-1] + timedelta(weeks=1)).isoformat(),
     }
-    params.update({f"w{n}": day for n, day in enumerate([*weeks, weeks[-1] + timedelta(weeks=1)])})
     rows = _series_statement().execute(params).all()
     daily: dict[str, dict[date, int]] = {name: {} for name in SERIES}
-    for series, day, n in rows:
+    for kind, day, n in rows:
+        series = _TALLY_SERIES.get(kind, kind)
         # Referrals come in two rows a day (introductions and suggestions): they add up.
         daily[series][_as_date(day)] = daily[series].get(_as_date(day), 0) + n
     return daily
@@ -272,7 +259,7 @@ def build_progress(user_id: int, goal: int, today: date) -> Progress:
     by_week = dict(zip(weeks, series["Outreach"], strict=True))
     if all(n >= max(goal, 1) for n in series["Outreach"][:-1]):
         # A streak as long as the chart: read the weeks before it too.
-        by_week = {**streak_weeks(user_id, goal, today), **by_week}
+        by_week = {**streak_weeks(user_id, today), **by_week}
     return Progress(
         goal=goal,
         streak=streak(by_week, goal, today),

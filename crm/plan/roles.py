@@ -15,6 +15,7 @@ from sqlalchemy import (
     Row,
     and_,
     bindparam,
+    case,
     func,
     literal,
     or_,
@@ -33,6 +34,7 @@ from crm.plan.models import RoleContact, TargetRole
 from crm.plan.role_titles import names_role, role_for_title, title_matches
 from crm.prebuilt import Prebuilt, prebuilt
 from crm.search import LIKE_ESCAPE, like_pattern
+from crm.tallies.models import Tally
 
 PATHS_SHOWN = 6
 # The most target roles one plan holds: a handful is the point, and the page reads all of
@@ -280,21 +282,22 @@ def _counts_statement(shape: tuple[int, ...]) -> Prebuilt[str, int, int, int]:
     """_counts_by_key's statement for roles of these numbers of words: built once for each
     shape.
 
-    The roles' words are matched once per key, on the grouped keys: the OFFSET 0 keeps the
-    databases from moving the match into the grouping, where it would run once per contact.
+    The people and the reached per title key come from their tallies (crm.tallies), a row
+    per key however many people share it; the roles' words are matched once per key, on the
+    grouped keys: the OFFSET 0 keeps the databases from moving the match into the grouping.
     The interviewed are counted apart, from the few people interviewed, not by a lookup for
     every contact."""
     user: BindParameter[int] = bindparam("user_id")
     no_one = literal(0)
     grouped = (
         select(
-            Contact.title_key.label("key"),
-            func.count().label("known"),
-            func.count(Contact.first_outreach_on).label("reached"),
+            Tally.key.label("key"),
+            func.sum(case((Tally.kind == "title", Tally.n), else_=0)).label("known"),
+            func.sum(case((Tally.kind == "title_reached", Tally.n), else_=0)).label("reached"),
             no_one.label("held"),
         )
-        .where(Contact.user_id == user, Contact.title_key.is_not(None))
-        .group_by(Contact.title_key)
+        .where(Tally.user_id == user, Tally.kind.in_(("title", "title_reached")), Tally.n != 0)
+        .group_by(Tally.key)
         .offset(0)
         .subquery()
     )
@@ -309,7 +312,7 @@ def _counts_statement(shape: tuple[int, ...]) -> Prebuilt[str, int, int, int]:
 
 def _counts_by_key(user_id: int, roles: list[TargetRole]) -> dict[str, tuple[int, int, int]]:
     """The people, reached and interviewed per title key naming some role (one statement,
-    read from ix_contact_user_title_key alone)."""
+    over the title tallies and the people interviewed)."""
     shape, patterns = _role_patterns(roles)
     if not any(shape):
         return {}

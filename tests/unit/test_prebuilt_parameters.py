@@ -41,7 +41,7 @@ SHAPES: dict[str, list[tuple[Any, ...]]] = {
     "_people_at_ids": [()],
     "_people_at_starred": [()],
     "_second_people_statement": [()],
-    "_weeks_statement": [(True,), (False,)],
+    "_sent_statement": [()],
     "_series_statement": [()],
     "_wins_statement": [()],
     "_totals_statement": [()],

@@ -1,0 +1,213 @@
+"""What the tally table counts, and the database triggers that keep it right.
+
+Contacts and outreach are written by many paths: forms, imports and their undo (Core
+executemany and bulk deletes), the restore, the device sync, cascades from a deleted company,
+contact or user. Triggers in the database see every one of them, so no path can forget a
+count: each counter is kept by row triggers made by migration 0034 from COUNTERS (SQLite and
+PostgreSQL alike). What the counts rely on:
+
+- every write to contact and outreach goes through the database (no raw file copy), and a
+  migration that rebuilds either table (SQLite batch mode) makes the triggers again with
+  create_triggers;
+- a counter's key and condition read only the row's own columns;
+- a decrement only ever UPDATEs, so a cascade from a deleted user never inserts a row for
+  them; rows left at 0 are harmless.
+
+`flask rebuild-tallies` counts everything from scratch (rebuild_statements), for repair; a
+change to COUNTERS needs a migration that calls create_triggers and the rebuild again.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from crm.enums import OutreachStatus
+
+REPLIED = OutreachStatus.REPLIED.value
+
+
+@dataclass(frozen=True)
+class Counter:
+    """A count of the rows of `table` meeting `when`, per user and key.
+
+    key: a column of the row, or None for one total per user; day: the key is a date,
+    kept as ISO text ("2026-12-07") so ranges of days compare as text."""
+
+    kind: str
+    table: str
+    key: str | None = None
+    when: str = ""
+    day: bool = False
+
+    def slot(self, row: str, dialect: str) -> str:
+        """SQL for the key this row counts under, NULL when it counts under none."""
+        if self.key is None:
+            key = "''"
+        elif self.day and dialect == "postgresql":
+            key = f"to_char({row}.{self.key}, 'YYYY-MM-DD')"
+        else:
+            key = f"{row}.{self.key}"
+        if not self.when:
+            return key
+        when = self.when.replace("{row}", row)
+        return f"CASE WHEN {when} THEN {key} END"
+
+
+COUNTERS = (
+    Counter("contacts", "contact", "network"),
+    Counter("reached", "contact", "network", "{row}.first_outreach_on IS NOT NULL"),
+    Counter(
+        "reached_replied",
+        "contact",
+        "network",
+        "{row}.first_outreach_on IS NOT NULL AND {row}.replied_on IS NOT NULL",
+    ),
+    Counter("replied", "contact", "network", "{row}.replied_on IS NOT NULL"),
+    Counter("introduced", "contact", None, "{row}.introduced_by_id IS NOT NULL"),
+    Counter("title", "contact", "title_key", "{row}.title_key IS NOT NULL"),
+    Counter(
+        "title_reached",
+        "contact",
+        "title_key",
+        "{row}.title_key IS NOT NULL AND {row}.first_outreach_on IS NOT NULL",
+    ),
+    Counter(
+        "keep_in_touch", "contact", "keep_in_touch_due", "{row}.keep_in_touch_due IS NOT NULL", True
+    ),
+    Counter("sent", "outreach", "sent_on", day=True),
+    Counter("replies", "outreach", None, f"{{row}}.status = '{REPLIED}'"),
+    Counter(
+        "replied_on",
+        "outreach",
+        "reply_on",
+        f"{{row}}.status = '{REPLIED}' AND {{row}}.reply_on IS NOT NULL",
+        True,
+    ),
+)
+TABLES = ("contact", "outreach")
+# The columns each table's counters read: an update of others leaves the counts alone.
+COLUMNS = {
+    "contact": (
+        "user_id",
+        "network",
+        "first_outreach_on",
+        "replied_on",
+        "introduced_by_id",
+        "title_key",
+        "keep_in_touch_due",
+    ),
+    "outreach": ("user_id", "sent_on", "status", "reply_on"),
+}
+
+
+def _counters(table: str) -> list[Counter]:
+    return [counter for counter in COUNTERS if counter.table == table]
+
+
+def _add(counter: Counter, dialect: str, also: str = "") -> str:
+    """Count the new row (an upsert, so the first row of a key makes its tally)."""
+    slot = counter.slot("new", dialect)
+    where = f"{slot} IS NOT NULL" + (f" AND {also}" if also else "")
+    return (
+        f"INSERT INTO tally (user_id, kind, \"key\", n) SELECT new.user_id, '{counter.kind}', "
+        f'{slot}, 1 WHERE {where} ON CONFLICT (user_id, kind, "key") '
+        "DO UPDATE SET n = tally.n + 1;"
+    )
+
+
+def _take(counter: Counter, dialect: str, also: str = "") -> str:
+    """Uncount the old row (an update only: see the module's docstring)."""
+    return (
+        f"UPDATE tally SET n = n - 1 WHERE user_id = old.user_id AND kind = '{counter.kind}' "
+        f'AND "key" = {counter.slot("old", dialect)}' + (f" AND {also}" if also else "") + ";"
+    )
+
+
+def _moved(counter: Counter, dialect: str) -> str:
+    """Whether an update moved the row to another user or key (or in or out of the count)."""
+    differs = "IS DISTINCT FROM" if dialect == "postgresql" else "IS NOT"
+    return (
+        f"(old.user_id <> new.user_id OR "
+        f"{counter.slot('old', dialect)} {differs} {counter.slot('new', dialect)})"
+    )
+
+
+def sqlite_triggers(table: str) -> list[str]:
+    """The three SQLite triggers that keep the table's counters."""
+    counters = _counters(table)
+    adds = " ".join(_add(c, "sqlite") for c in counters)
+    takes = " ".join(_take(c, "sqlite") for c in counters)
+    moves = " ".join(
+        _take(c, "sqlite", _moved(c, "sqlite")) + " " + _add(c, "sqlite", _moved(c, "sqlite"))
+        for c in counters
+    )
+    columns = ", ".join(COLUMNS[table])
+    return [
+        f"CREATE TRIGGER tally_{table}_insert AFTER INSERT ON {table} BEGIN {adds} END",
+        f"CREATE TRIGGER tally_{table}_delete AFTER DELETE ON {table} BEGIN {takes} END",
+        f"CREATE TRIGGER tally_{table}_update AFTER UPDATE OF {columns} ON {table} "
+        f"BEGIN {moves} END",
+    ]
+
+
+def postgresql_triggers(table: str) -> list[str]:
+    """The PostgreSQL function and trigger that keep the table's counters."""
+    counters = _counters(table)
+    adds = " ".join(_add(c, "postgresql") for c in counters)
+    takes = " ".join(_take(c, "postgresql") for c in counters)
+    moves = " ".join(
+        f"IF {_moved(c, 'postgresql')} THEN {_take(c, 'postgresql')} "
+        f"{_add(c, 'postgresql')} END IF;"
+        for c in counters
+    )
+    body = (
+        f"BEGIN IF TG_OP = 'INSERT' THEN {adds} ELSIF TG_OP = 'DELETE' THEN {takes} "
+        f"ELSE {moves} END IF; RETURN NULL; END"
+    )
+    columns = ", ".join(COLUMNS[table])
+    return [
+        f"CREATE FUNCTION tally_{table}() RETURNS trigger LANGUAGE plpgsql AS $$ {body} $$",
+        f"CREATE TRIGGER tally_{table} AFTER INSERT OR DELETE OR UPDATE OF {columns} "
+        f"ON {table} FOR EACH ROW EXECUTE FUNCTION tally_{table}()",
+    ]
+
+
+def create_triggers(dialect: str) -> list[str]:
+    """Every statement that makes the triggers, for this database."""
+    build = postgresql_triggers if dialect == "postgresql" else sqlite_triggers
+    return [statement for table in TABLES for statement in build(table)]
+
+
+def drop_triggers(dialect: str) -> list[str]:
+    """Every statement that drops them."""
+    if dialect == "postgresql":
+        return [f"DROP FUNCTION IF EXISTS tally_{table}() CASCADE" for table in TABLES]
+    return [
+        f"DROP TRIGGER IF EXISTS tally_{table}_{event}"
+        for table in TABLES
+        for event in ("insert", "delete", "update")
+    ]
+
+
+def counted_from_scratch(dialect: str, one_user: bool) -> str:
+    """A SELECT of every tally (user_id, kind, key, n) counted from the rows themselves;
+    one_user binds :user_id."""
+    parts = []
+    for counter in COUNTERS:
+        slot = counter.slot("counted", dialect)
+        mine = " AND counted.user_id = :user_id" if one_user else ""
+        parts.append(
+            f"SELECT counted.user_id, '{counter.kind}' AS kind, {slot} AS \"key\", count(*) AS n "
+            f"FROM {counter.table} AS counted WHERE {slot} IS NOT NULL{mine} "
+            f"GROUP BY counted.user_id, {slot}"
+        )
+    return " UNION ALL ".join(parts)
+
+
+def rebuild_statements(dialect: str, one_user: bool) -> list[str]:
+    """Empty the tallies (of :user_id, when one_user) and count them again from scratch."""
+    mine = " WHERE user_id = :user_id" if one_user else ""
+    return [
+        f"DELETE FROM tally{mine}",
+        f'INSERT INTO tally (user_id, kind, "key", n) {counted_from_scratch(dialect, one_user)}',
+    ]
