@@ -155,10 +155,13 @@ def _grow(
     return node
 
 
-@dataclass(frozen=True)
-class Tree:
+class Tree(NamedTuple):
     """A first-degree contact who introduced someone (or, in bad data, a person on a circle of
-    introducers), and how many people their tree holds, themselves included."""
+    introducers), and how many people their tree holds, themselves included.
+
+    A tuple of atoms, as Person is: the collector stops tracking it, so the thousands a large
+    network plants never make a request pay for a full garbage collection.
+    """
 
     top: Person
     size: int
@@ -194,7 +197,36 @@ class Forest:
 
     def grow(self, tree: Tree) -> Node:
         """The tree's nodes, folded to the forest's shape."""
-        return _grow(tree.top, 0, self.led, set(), self.shape)
+        return _grow(self.people[tree.top.id], 0, self.led, set(), self.shape)
+
+    def members(self, trees: Iterable[Tree]) -> list[int]:
+        """Everyone in the trees, the top first: whom growing them may draw or sort by name."""
+        found: list[int] = []
+        seen: set[int] = set()
+        for tree in trees:
+            todo = [tree.top.id]
+            seen.add(tree.top.id)
+            while todo:
+                person_id = todo.pop()
+                found.append(person_id)
+                for person in self.led.get(person_id, ()):
+                    if person.id not in seen:
+                        seen.add(person.id)
+                        todo.append(person.id)
+        return found
+
+    def name(self, names: Mapping[int, tuple[str, str, str | None]]) -> None:
+        """Give the people read without names theirs (first, last, email): those of the
+        trees drawn and of the longest chain, so the rest of a large network stays ids."""
+        for person_id, (first, last, email) in names.items():
+            if person_id in self.people:
+                person = self.people[person_id]._replace(
+                    first_name=first, last_name=last, email=email
+                )
+                self.people[person_id] = person
+        # The lists of people each introducer led to hold the people too: renew the named's.
+        for parent_id in {self.parents[i] for i in names if i in self.parents}:
+            self.led[parent_id] = [self.people[person.id] for person in self.led[parent_id]]
 
     def longest_chain(self) -> list[Person]:
         """The longest line of introductions, first-degree contact first; empty without any."""
