@@ -18,7 +18,7 @@ from crm.extensions import db
 from crm.models import Contact, Interview
 from crm.network.drawing import Drawing, lay_out
 from crm.network.figures import Figures, network_figures
-from crm.network.tree import Forest, Node, Person, pages_of
+from crm.network.tree import Forest, Node, People
 from crm.prebuilt import Prebuilt, prebuilt
 
 # People in the trees drawn on one page; more trees go to the next page.
@@ -76,28 +76,23 @@ def _reached_and_replied_statement() -> Prebuilt[int, int]:
     return Prebuilt(statement, "user_id")
 
 
-def network_people(user_id: int) -> tuple[list[Person], int]:
+def network_people(user_id: int) -> tuple[People, int]:
     """The people of the user's tree of introductions, unnamed (Forest.name names those a
     page shows), and the interviews the user held."""
     held = {
         contact_id: n
         for contact_id, n in _interviews_held_statement().execute({"user_id": user_id})
     }
-    people = []
-    introducers = set()
-    for person_id, introducer_id, reached, replied in _network_links_statement().execute(
-        {"user_id": user_id}
-    ):
-        people.append(
-            Person(person_id, introducer_id, "", "", None, reached, replied, person_id in held)
-        )
-        introducers.add(introducer_id)
+    people = People(())
+    rows = _network_links_statement().execute({"user_id": user_id})
+    for person_id, introducer_id, reached, replied in rows:
+        people.add(person_id, introducer_id, reached, replied, person_id in held)
     # The first-degree contacts who introduced someone are the introducers nobody introduced:
     # an introducer is always one of the user's own contacts (the contact form, a suggestion,
     # an import and a restore each pick it among them), so no statement looks them up.
-    introducers.difference_update(person.id for person in people)
+    introducers = {row[1] for row in people.rows.values()}.difference(people.rows)
     for top_id in sorted(i for i in introducers if i is not None):
-        people.append(Person(top_id, None, "", "", None, False, False, top_id in held))
+        people.add(top_id, None, False, False, top_id in held)
     return people, sum(held.values())
 
 
@@ -128,9 +123,7 @@ def network_view(user_id: int, page: int = 1) -> NetworkView:
     people, interviews_held = network_people(user_id)
     reached, replied = _reached_and_replied_statement().execute({"user_id": user_id}).one()
     forest = Forest(people)
-    pages = pages_of(forest.trees, PEOPLE_PER_PAGE)
-    page = min(max(page, 1), len(pages))
-    trees = pages[page - 1]
+    trees, page, pages = forest.page(page, PEOPLE_PER_PAGE)
     # Only the people of the page's trees (their order depends on names) and the longest
     # chain are named: the rest of the network stays ids and flags.
     wanted = [*forest.members(trees), *(person.id for person in forest.longest_chain())]
@@ -141,6 +134,6 @@ def network_view(user_id: int, page: int = 1) -> NetworkView:
         trees=shown,
         drawing=lay_out(shown),
         page=page,
-        pages=len(pages),
-        first_degree=sum(1 for tree in forest.trees if tree.top.id not in forest.parents),
+        pages=pages,
+        first_degree=sum(1 for top_id, _ in forest.planted if top_id not in forest.parents),
     )
