@@ -1,9 +1,9 @@
 """The Network page's reads: four statements, whatever the size of the user's network.
 
-Who introduced whom (ids and flags of everyone in the trees: the introduced and the
-first-degree contacts who introduced someone), the interviews held per person, the user's
-totals of people reached and of replies, and the names of the people the page shows;
-crm.network.tree and crm.network.figures do the rest in memory.
+Who introduced whom (ids and flags of everyone introduced; the first-degree contacts who
+introduced someone follow from them), the interviews held per person, the user's totals of
+people reached and of replies, and the names of the people the page shows: the rest of the
+network stays ids in memory, where crm.network.tree and crm.network.figures work on it.
 """
 
 from __future__ import annotations
@@ -83,10 +83,8 @@ def network_people(user_id: int) -> tuple[People, int]:
         contact_id: n
         for contact_id, n in _interviews_held_statement().execute({"user_id": user_id})
     }
-    people = People(())
     rows = _network_links_statement().execute({"user_id": user_id})
-    for person_id, introducer_id, reached, replied in rows:
-        people.add(person_id, introducer_id, reached, replied, person_id in held)
+    people = People.unnamed(rows, held)
     # The first-degree contacts who introduced someone are the introducers nobody introduced:
     # an introducer is always one of the user's own contacts (the contact form, a suggestion,
     # an import and a restore each pick it among them), so no statement looks them up.

@@ -7,7 +7,7 @@ who introduced someone.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Container, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from itertools import groupby
 from operator import itemgetter
@@ -146,7 +146,7 @@ def _grow(person: Person, depth: int, forest: Forest, placed: set[int]) -> Node:
     """A person's node and, folded to the shape, the nodes of the people they led to."""
     led, shape = forest.led, forest.shape
     placed.add(person.id)
-    introduced = [forest.people[person_id] for person_id in led.get(person.id, ())]
+    introduced = forest.introduced_by(person.id)
     node = Node(person, stage_of(person, bool(introduced)), depth, len(introduced))
     waiting = [p for p in introduced if p.id not in placed]
     if depth + 1 >= shape.max_depth:
@@ -193,6 +193,19 @@ class People(Mapping[int, Person]):
 
     def __contains__(self, person_id: object) -> bool:
         return person_id in self.rows
+
+    @classmethod
+    def unnamed(
+        cls, links: Iterable[tuple[int, int | None, bool, bool]], interviewed: Container[int]
+    ) -> People:
+        """People from (id, introducer, reached, replied), not named yet (Forest.name names
+        those a page shows)."""
+        people = cls(())
+        people.rows = {
+            person_id: (person_id, by, "", "", None, reached, replied, person_id in interviewed)
+            for person_id, by, reached, replied in links
+        }
+        return people
 
     def add(
         self,
@@ -283,6 +296,10 @@ class Forest:
             if on == number - 1
         ]
         return trees, number, pages
+
+    def introduced_by(self, person_id: int) -> list[Person]:
+        """The people this person introduced."""
+        return [self.people[child_id] for child_id in self.led.get(person_id, ())]
 
     def grow(self, tree: Tree) -> Node:
         """The tree's nodes, folded to the forest's shape."""
