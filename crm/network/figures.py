@@ -47,13 +47,13 @@ def network_figures(
 ) -> Figures:
     """The figures from the people in the trees and the user's totals of interviews held, of
     people reached and of those who replied (everyone, suggested or not)."""
-    by_id, parents = forest.people, forest.parents
+    flags, parents = forest.people.flags, forest.parents
     reached = replied = by_interviewed = 0
     for person_id, introducer_id in parents.items():
-        person = by_id[person_id]
-        reached += person.reached
-        replied += person.reached and person.replied
-        by_interviewed += by_id[introducer_id].interviewed
+        person_reached, person_replied, _ = flags(person_id)
+        reached += person_reached
+        replied += person_reached and person_replied
+        by_interviewed += flags(introducer_id)[2]
     return Figures(
         interviews_held=interviews_held,
         suggested=len(parents),

@@ -1,22 +1,24 @@
-"""The Network page's reads: three statements, whatever the size of the user's network.
+"""The Network page's reads: four statements, whatever the size of the user's network.
 
-The people in the tree (everyone someone introduced, and the first-degree contacts who
-introduced someone), the interviews held per person, and the user's totals of people reached
-and of replies; crm.network.tree and crm.network.figures do the rest in memory.
+Who introduced whom (ids and flags of everyone introduced; the first-degree contacts who
+introduced someone follow from them), the interviews held per person, the user's totals of
+people reached and of replies, and the names of the people the page shows: the rest of the
+network stays ids in memory, where crm.network.tree and crm.network.figures work on it.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Any
 
-from sqlalchemy import BindParameter, and_, bindparam, func, select, union_all
+from sqlalchemy import JSON, Integer, and_, bindparam, cast, func, select
 
 from crm.enums import InterviewStatus
+from crm.extensions import db
 from crm.models import Contact, Interview
 from crm.network.drawing import Drawing, lay_out
 from crm.network.figures import Figures, network_figures
-from crm.network.tree import Forest, Node, Person, pages_of
+from crm.network.tree import Forest, Node, People
 from crm.prebuilt import Prebuilt, prebuilt
 
 # People in the trees drawn on one page; more trees go to the next page.
@@ -24,33 +26,34 @@ PEOPLE_PER_PAGE = 100
 
 
 @prebuilt
-def _network_people_statement() -> Prebuilt[*tuple[Any, ...]]:
-    """Everyone introduced, and the first-degree contacts who introduced one of them: name,
-    introducer, reached and replied (the introduced read from ix_contact_user_introduced
-    alone)."""
-    user_id: BindParameter[int] = bindparam("user_id")
+def _network_links_statement() -> Prebuilt[int, int | None, bool, bool]:
+    """Everyone introduced, whom by, and whether reached and replied: ids and flags from
+    ix_contact_user_introduced alone, a few bytes a person (names are read per page)."""
     reached = Contact.first_outreach_on.is_not(None)
-    # In Person's order; whether reached and replied, never the dates (no date to parse).
-    columns = (
+    statement = select(
         Contact.id,
         Contact.introduced_by_id,
-        Contact.first_name,
-        Contact.last_name,
-        Contact.email,
         reached.label("reached"),
         and_(reached, Contact.replied_on.is_not(None)).label("replied"),
-    )
-    introduced = (Contact.user_id == user_id, Contact.introduced_by_id.is_not(None))
-    introducer_ids = select(Contact.introduced_by_id).where(*introduced)
-    statement = union_all(
-        select(*columns).where(*introduced),
-        select(*columns).where(
-            Contact.user_id == user_id,
-            Contact.introduced_by_id.is_(None),
-            Contact.id.in_(introducer_ids),
-        ),
-    )
+    ).where(Contact.user_id == bindparam("user_id"), Contact.introduced_by_id.is_not(None))
     return Prebuilt(statement, "user_id")
+
+
+@prebuilt
+def _network_names_statement(dialect: str) -> Prebuilt[int, str, str, str | None]:
+    """The names of the listed contacts, the ids bound as one JSON array: one statement and
+    two parameters however many people a page shows (a list of ids would bind one each)."""
+    ids = bindparam("ids", type_=JSON)
+    if dialect == "postgresql":
+        listed = select(
+            cast(func.json_array_elements_text(ids).table_valued("value").c.value, Integer)
+        )
+    else:
+        listed = select(func.json_each(ids).table_valued("value").c.value)
+    statement = select(Contact.id, Contact.first_name, Contact.last_name, Contact.email).where(
+        Contact.user_id == bindparam("user_id"), Contact.id.in_(listed)
+    )
+    return Prebuilt(statement, "user_id", "ids")
 
 
 @prebuilt
@@ -73,18 +76,29 @@ def _reached_and_replied_statement() -> Prebuilt[int, int]:
     return Prebuilt(statement, "user_id")
 
 
-def network_people(user_id: int) -> tuple[list[Person], int]:
-    """The people of the user's tree of introductions, and the interviews the user held."""
+def network_people(user_id: int) -> tuple[People, int]:
+    """The people of the user's tree of introductions, unnamed (Forest.name names those a
+    page shows), and the interviews the user held."""
     held = {
         contact_id: n
         for contact_id, n in _interviews_held_statement().execute({"user_id": user_id})
     }
-    rows = _network_people_statement().execute({"user_id": user_id})
-    people = [
-        Person(person_id, introducer_id, first, last, email, reached, replied, person_id in held)
-        for person_id, introducer_id, first, last, email, reached, replied in rows
-    ]
+    rows = _network_links_statement().execute({"user_id": user_id})
+    people = People.unnamed(rows, held)
+    # The first-degree contacts who introduced someone are the introducers nobody introduced:
+    # an introducer is always one of the user's own contacts (the contact form, a suggestion,
+    # an import and a restore each pick it among them), so no statement looks them up.
+    introducers = {row[1] for row in people.rows.values()}.difference(people.rows)
+    for top_id in sorted(i for i in introducers if i is not None):
+        people.add(top_id, None, False, False, top_id in held)
     return people, sum(held.values())
+
+
+def names_of(user_id: int, ids: Iterable[int]) -> dict[int, tuple[str, str, str | None]]:
+    """The first name, last name and email of each of the user's listed contacts."""
+    statement = _network_names_statement(db.session.get_bind().dialect.name)
+    rows = statement.execute({"user_id": user_id, "ids": sorted(set(ids))})
+    return {person_id: (first, last, email) for person_id, first, last, email in rows}
 
 
 @dataclass(frozen=True)
@@ -107,14 +121,17 @@ def network_view(user_id: int, page: int = 1) -> NetworkView:
     people, interviews_held = network_people(user_id)
     reached, replied = _reached_and_replied_statement().execute({"user_id": user_id}).one()
     forest = Forest(people)
-    pages = pages_of(forest.trees, PEOPLE_PER_PAGE)
-    page = min(max(page, 1), len(pages))
-    shown = [forest.grow(tree) for tree in pages[page - 1]]
+    trees, page, pages = forest.page(page, PEOPLE_PER_PAGE)
+    # Only the people of the page's trees (their order depends on names) and the longest
+    # chain are named: the rest of the network stays ids and flags.
+    wanted = [*forest.members(trees), *(person.id for person in forest.longest_chain())]
+    forest.name(names_of(user_id, wanted))
+    shown = [forest.grow(tree) for tree in trees]
     return NetworkView(
         figures=network_figures(forest, interviews_held, reached, replied),
         trees=shown,
         drawing=lay_out(shown),
         page=page,
-        pages=len(pages),
-        first_degree=sum(1 for tree in forest.trees if tree.top.id not in forest.parents),
+        pages=pages,
+        first_degree=sum(1 for top_id, _ in forest.planted if top_id not in forest.parents),
     )

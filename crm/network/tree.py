@@ -7,9 +7,11 @@ who introduced someone.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Container, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
-from typing import NamedTuple
+from itertools import groupby
+from operator import itemgetter
+from typing import Any, NamedTuple
 
 from crm.enums import NetworkStage
 from crm.names import display_name
@@ -83,21 +85,26 @@ class Shape:
 
 def introducers(people: Mapping[int, Person]) -> dict[int, int]:
     """Each person's introducer, when the introducer is among the people and not themselves."""
+    links = (
+        people.links()
+        if isinstance(people, People)
+        else ((person.id, person.introduced_by) for person in people.values())
+    )
     return {
-        person.id: person.introduced_by
-        for person in people.values()
-        if person.introduced_by is not None
-        and person.introduced_by != person.id
-        and person.introduced_by in people
+        person_id: introducer_id
+        for person_id, introducer_id in links
+        if introducer_id is not None and introducer_id != person_id and introducer_id in people
     }
 
 
-def led_to(people: Mapping[int, Person], parents: Mapping[int, int]) -> dict[int, list[Person]]:
-    """The people each introducer led to."""
-    introduced: dict[int, list[Person]] = {}
-    for person_id, parent_id in parents.items():
-        introduced.setdefault(parent_id, []).append(people[person_id])
-    return introduced
+def led_to(parents: Mapping[int, int]) -> dict[int, tuple[int, ...]]:
+    """The ids of the people each introducer led to, smallest first: plain tuples of ints,
+    which the garbage collector stops following (lists it follows for as long as they live)."""
+    pairs = sorted((parent_id, person_id) for person_id, parent_id in parents.items())
+    return {
+        parent_id: tuple(person_id for _, person_id in group)
+        for parent_id, group in groupby(pairs, key=itemgetter(0))
+    }
 
 
 def _name_order(person: Person) -> tuple[str, int]:
@@ -109,7 +116,7 @@ def _leaf_order(person: Person) -> tuple[int, str, int]:
     return -STAGE_RANK[stage_of(person, False)], person.name.casefold(), person.id
 
 
-def _level_below(top_id: int, led: Mapping[int, list[Person]], levels: dict[int, int]) -> int:
+def _level_below(top_id: int, led: Mapping[int, tuple[int, ...]], levels: dict[int, int]) -> int:
     """Give everyone in the top's tree their level in it (the top's is 1: how many people the
     chain of introductions down to them holds); return how many they are. Each person is
     visited once, so circles end."""
@@ -118,10 +125,10 @@ def _level_below(top_id: int, led: Mapping[int, list[Person]], levels: dict[int,
     size = 1
     while todo:
         above = todo.pop()
-        for person in led.get(above, ()):
-            if person.id not in levels:
-                levels[person.id] = levels[above] + 1
-                todo.append(person.id)
+        for person_id in led.get(above, ()):
+            if person_id not in levels:
+                levels[person_id] = levels[above] + 1
+                todo.append(person_id)
                 size += 1
     return size
 
@@ -135,12 +142,11 @@ def _in_circle(person_id: int, parents: Mapping[int, int]) -> int:
     return person_id
 
 
-def _grow(
-    person: Person, depth: int, led: Mapping[int, list[Person]], placed: set[int], shape: Shape
-) -> Node:
+def _grow(person: Person, depth: int, forest: Forest, placed: set[int]) -> Node:
     """A person's node and, folded to the shape, the nodes of the people they led to."""
+    led, shape = forest.led, forest.shape
     placed.add(person.id)
-    introduced = led.get(person.id, [])
+    introduced = forest.introduced_by(person.id)
     node = Node(person, stage_of(person, bool(introduced)), depth, len(introduced))
     waiting = [p for p in introduced if p.id not in placed]
     if depth + 1 >= shape.max_depth:
@@ -150,13 +156,12 @@ def _grow(
     leaves = sorted((p for p in waiting if p.id not in led), key=_leaf_order)
     for child in [*branches, *leaves[: shape.leaves_shown]]:
         if child.id not in placed:  # a circle may have placed them further down
-            node.children.append(_grow(child, depth + 1, led, placed, shape))
+            node.children.append(_grow(child, depth + 1, forest, placed))
     node.folded = len(waiting) - len(node.children)
     return node
 
 
-@dataclass(frozen=True)
-class Tree:
+class Tree(NamedTuple):
     """A first-degree contact who introduced someone (or, in bad data, a person on a circle of
     introducers), and how many people their tree holds, themselves included."""
 
@@ -164,43 +169,173 @@ class Tree:
     size: int
 
 
+class People(Mapping[int, Person]):
+    """The forest's people by id, kept as plain tuples and made a Person when asked for.
+
+    A plain tuple of atoms drops out of the garbage collector's sight at its first look (a
+    NamedTuple, a list or an object never does), so the thousands of people a large network
+    holds, alive through a request, never make it pay for a full collection of the process.
+    """
+
+    __slots__ = ("rows",)
+
+    def __init__(self, people: Iterable[Person]) -> None:
+        self.rows: dict[int, tuple[Any, ...]] = {person.id: tuple(person) for person in people}
+
+    def __getitem__(self, person_id: int) -> Person:
+        return Person._make(self.rows[person_id])
+
+    def __iter__(self) -> Iterator[int]:
+        return iter(self.rows)
+
+    def __len__(self) -> int:
+        return len(self.rows)
+
+    def __contains__(self, person_id: object) -> bool:
+        return person_id in self.rows
+
+    @classmethod
+    def unnamed(
+        cls, links: Iterable[tuple[int, int | None, bool, bool]], interviewed: Container[int]
+    ) -> People:
+        """People from (id, introducer, reached, replied), not named yet (Forest.name names
+        those a page shows)."""
+        people = cls(())
+        people.rows = {
+            person_id: (person_id, by, "", "", None, reached, replied, person_id in interviewed)
+            for person_id, by, reached, replied in links
+        }
+        return people
+
+    def add(
+        self,
+        person_id: int,
+        introduced_by: int | None,
+        reached: bool,
+        replied: bool,
+        interviewed: bool,
+    ) -> None:
+        """A person not named yet (Forest.name names those a page shows)."""
+        self.rows[person_id] = (
+            person_id,
+            introduced_by,
+            "",
+            "",
+            None,
+            reached,
+            replied,
+            interviewed,
+        )
+
+    def links(self) -> Iterator[tuple[int, int | None]]:
+        """Each person's id and introducer's, without making a Person of anyone."""
+        return ((row[0], row[1]) for row in self.rows.values())
+
+    def flags(self, person_id: int) -> tuple[bool, bool, bool]:
+        """Whether the person was reached, replied and was interviewed."""
+        row = self.rows[person_id]
+        return row[5], row[6], row[7]
+
+
+def page_numbers(sizes: Iterable[int], people_per_page: int) -> Iterator[int]:
+    """Each tree's page, from 0, for trees of these sizes in order: pages of about
+    people_per_page people (a tree draws at most its people and their "and N more" lines);
+    a larger tree has a page alone."""
+    page = people = 0
+    for size in sizes:
+        if people and people + size > people_per_page:
+            page += 1
+            people = 0
+        yield page
+        people += size
+
+
 class Forest:
     """Who introduced whom among the people, and their trees, largest (then oldest) first.
-    A tree becomes nodes only when drawn, so a page of a large network grows just its own."""
+    A tree becomes nodes only when drawn, so a page of a large network grows just its own;
+    the rest stays ids, sizes and levels in plain tuples and dicts of ints."""
 
-    def __init__(self, people: Iterable[Person], shape: Shape = Shape()) -> None:
-        self.people = {person.id: person for person in people}
+    def __init__(self, people: Iterable[Person] | People, shape: Shape = Shape()) -> None:
+        self.people = people if isinstance(people, People) else People(people)
         self.parents = introducers(self.people)
-        self.led = led_to(self.people, self.parents)
+        self.led = led_to(self.parents)
         self.shape = shape
         # Each person's level in their tree, filled in as the trees are planted.
         self.levels: dict[int, int] = {}
-        self.trees = self._plant()
+        # Each tree's top's id and size, in the trees' order.
+        self.planted = self._plant()
 
-    def _plant(self) -> list[Tree]:
-        trees = []
-        for person_id in self.led:
-            if person_id not in self.parents:
-                trees.append(self._tree(person_id))
-        trees.sort(key=lambda tree: (-tree.size, tree.top.id))
+    @property
+    def trees(self) -> list[Tree]:
+        return [Tree(self.people[top_id], size) for top_id, size in self.planted]
+
+    def _plant(self) -> list[tuple[int, int]]:
+        led, levels = self.led, self.levels
+        planted = [
+            (person_id, _level_below(person_id, led, levels))
+            for person_id in led
+            if person_id not in self.parents
+        ]
+        planted.sort(key=lambda tree: (-tree[1], tree[0]))
         # Nobody first-degree leads to a circle of introducers: each circle is a tree, once.
-        for person_id in sorted(self.led):
-            if person_id not in self.levels:
-                trees.append(self._tree(_in_circle(person_id, self.parents)))
-        return trees
+        for person_id in sorted(led):
+            if person_id not in levels:
+                top_id = _in_circle(person_id, self.parents)
+                planted.append((top_id, _level_below(top_id, led, levels)))
+        return planted
 
-    def _tree(self, top_id: int) -> Tree:
-        return Tree(self.people[top_id], _level_below(top_id, self.led, self.levels))
+    def page(self, number: int, people_per_page: int) -> tuple[list[Tree], int, int]:
+        """One page of trees as pages_of splits them (the first before it, the last past it),
+        its number and how many pages there are; only that page's trees are made."""
+        numbers = list(page_numbers((size for _, size in self.planted), people_per_page))
+        pages = numbers[-1] + 1 if numbers else 1
+        number = min(max(number, 1), pages)
+        trees = [
+            Tree(self.people[top_id], size)
+            for (top_id, size), on in zip(self.planted, numbers, strict=True)
+            if on == number - 1
+        ]
+        return trees, number, pages
+
+    def introduced_by(self, person_id: int) -> list[Person]:
+        """The people this person introduced."""
+        return [self.people[child_id] for child_id in self.led.get(person_id, ())]
 
     def grow(self, tree: Tree) -> Node:
         """The tree's nodes, folded to the forest's shape."""
-        return _grow(tree.top, 0, self.led, set(), self.shape)
+        return _grow(self.people[tree.top.id], 0, self, set())
+
+    def members(self, trees: Iterable[Tree]) -> list[int]:
+        """Everyone in the trees, the top first: whom growing them may draw or sort by name."""
+        found: list[int] = []
+        seen: set[int] = set()
+        for tree in trees:
+            todo = [tree.top.id]
+            seen.add(tree.top.id)
+            while todo:
+                person_id = todo.pop()
+                found.append(person_id)
+                for child_id in self.led.get(person_id, ()):
+                    if child_id not in seen:
+                        seen.add(child_id)
+                        todo.append(child_id)
+        return found
+
+    def name(self, names: Mapping[int, tuple[str, str, str | None]]) -> None:
+        """Give the people read without names theirs (first, last, email): those of the
+        trees drawn and of the longest chain, so the rest of a large network stays ids."""
+        rows = self.people.rows
+        for person_id, (first, last, email) in names.items():
+            row = rows.get(person_id)
+            if row is not None:
+                rows[person_id] = (*row[:2], first, last, email, *row[5:])
 
     def longest_chain(self) -> list[Person]:
         """The longest line of introductions, first-degree contact first; empty without any."""
         if not self.levels:
             return []
-        deepest = max(self.levels, key=lambda person_id: (self.levels[person_id], -person_id))
+        level = max(self.levels.values())
+        deepest = min(person_id for person_id, at in self.levels.items() if at == level)
         chain = [self.people[deepest]]
         while len(chain) < self.levels[deepest]:
             chain.append(self.people[self.parents[chain[-1].id]])
@@ -220,14 +355,11 @@ def longest_chain(people: Iterable[Person]) -> list[Person]:
 
 
 def pages_of(trees: list[Tree], people_per_page: int) -> list[list[Tree]]:
-    """The trees split into pages of about people_per_page people (a tree draws at most its
-    people and their "and N more" lines); a larger tree has a page alone."""
+    """The trees split into pages (page_numbers says how)."""
     pages: list[list[Tree]] = [[]]
-    people = 0
-    for tree in trees:
-        if pages[-1] and people + tree.size > people_per_page:
+    numbers = page_numbers((tree.size for tree in trees), people_per_page)
+    for tree, number in zip(trees, numbers, strict=True):
+        if number == len(pages):
             pages.append([])
-            people = 0
         pages[-1].append(tree)
-        people += tree.size
     return pages

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import gc
+
 from crm.enums import NetworkStage
 from crm.network.drawing import LINE_HEIGHT, NAME_CHARS, lay_out, short_name
 from crm.network.figures import Share, network_figures
@@ -203,3 +205,20 @@ def test_the_picture_stays_narrow_at_the_deepest_level_with_long_names() -> None
     assert short_name(long).endswith("…")
     # About a phone's width at the deepest level; CSS scales it down from there.
     assert drawing.width <= 420
+
+
+def test_a_planted_forest_leaves_the_garbage_collector_nothing_to_follow() -> None:
+    # What keeps a large network's page cheap: thousands of people alive through a request
+    # as plain tuples of atoms, which the collector untracks, never set off a full collection.
+    people = [person(n) for n in range(1, 1_001)]
+    people += [person(n, n - 1_000 + (n % 2)) for n in range(1_001, 3_001)]
+    forest = Forest(people)
+    gc.collect()
+    assert not any(gc.is_tracked(row) for row in forest.people.rows.values())
+    assert not any(gc.is_tracked(tree) for tree in forest.planted)
+    assert not any(gc.is_tracked(led) for led in forest.led.values())
+    assert not gc.is_tracked(forest.parents) and not gc.is_tracked(forest.levels)
+    # A Person is made when asked for, and naming changes only the named.
+    forest.name({1: ("Ana", "García", None)})
+    assert forest.people[1].name == "Ana García" and forest.people[2].name == "P02"
+    assert len(forest.trees) == len(forest.planted)

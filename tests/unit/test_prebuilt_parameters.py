@@ -63,7 +63,8 @@ SHAPES: dict[str, list[tuple[Any, ...]]] = {
     "_job_changes_statement": [()],
     "_pipeline_statement": [()],
     "_latest_changes_statement": [()],
-    "_network_people_statement": [()],
+    "_network_links_statement": [()],
+    "_network_names_statement": [("sqlite",), ("postgresql",)],
     "_interviews_held_statement": [()],
     "_reached_and_replied_statement": [()],
 }
