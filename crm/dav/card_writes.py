@@ -5,12 +5,15 @@ commits.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+from dataclasses import dataclass
+
 from sqlalchemy import select
 
 from crm import clock
 from crm.companies import get_or_create_company
 from crm.contacts.services import add_note, find_duplicate
-from crm.dav.cards import DeviceCard, read_card
+from crm.dav.cards import DeviceCard, card_text, read_card
 from crm.dav.changes import ADDRESS_BOOK
 from crm.dav.models import SyncTombstone
 from crm.enums import Source
@@ -61,10 +64,29 @@ def _keeps_current(contact: Contact, name: str, value: str | None, fill_only: bo
     )
 
 
-def _apply(contact: Contact, values: dict[str, str | None], fill_only: bool) -> bool:
-    """Copy the card's values onto the contact (a twin: only where it has none); True when
-    anything changed."""
-    changed = False
+# The timeline's words for the fields a device may change.
+FIELD_WORDS = {
+    "first_name": "name",
+    "last_name": "name",
+    "email": "email",
+    "phone": "phone",
+    "company": "company",
+    "title": "title",
+    "linkedin_url": "LinkedIn URL",
+    "notes": "notes",
+    "card_extra": "other details",
+}
+
+
+def _words(names: Iterable[str]) -> str:
+    """The fields in the timeline's words, each once, in the card's order."""
+    return ", ".join(dict.fromkeys(FIELD_WORDS[name] for name in FIELD_WORDS if name in names))
+
+
+def _apply(contact: Contact, values: dict[str, str | None], fill_only: bool) -> list[str]:
+    """Copy the card's values onto the contact (a twin: only where it has none); the fields
+    that changed."""
+    changed: list[str] = []
     for name, value in values.items():
         if _keeps_current(contact, name, value, fill_only):
             continue
@@ -72,19 +94,55 @@ def _apply(contact: Contact, values: dict[str, str | None], fill_only: bool) -> 
             contact.company = get_or_create_company(contact.user_id, value)
         else:
             setattr(contact, name, value)
-        changed = True
+        changed.append(name)
     return changed
 
 
-def save_card(user_id: int, device_name: str, href_uid: str, text: str) -> Contact:
-    """A card from a device: its contact updated, a twin merged, or a new contact."""
+def card_values(text: str) -> dict[str, str | None]:
+    """A card's fields as the app reads them from a device."""
     card = read_card(text)
-    uid = card.uid or href_uid
-    values = _card_values(card, _linkedin(card))
-    contact = _contact_by_uid(user_id, uid)
-    twin = None
-    if contact is None:
-        twin = find_duplicate(user_id, values["email"], values["linkedin_url"])
+    return _card_values(card, _linkedin(card))
+
+
+@dataclass(frozen=True)
+class Merge:
+    """A device's edit of an older card than the app's: what each side changed since it."""
+
+    device: dict[str, str | None]
+    app: set[str]
+
+    @classmethod
+    def of(cls, values: dict[str, str | None], base_text: str, current_text: str) -> Merge:
+        base = card_values(base_text)
+        current = card_values(current_text)
+        return cls(
+            device={name: value for name, value in values.items() if value != base[name]},
+            app={name for name in values if current[name] != base[name]},
+        )
+
+    def timeline(self, changed: list[str]) -> str:
+        """What became of the app's own changes, for the timeline ("" when it made none)."""
+        kept = _words(self.app - set(self.device))
+        replaced = _words(self.app & set(changed))
+        return "".join(
+            f"; {verb} the app's {words}"
+            for verb, words in (("kept", kept), ("replaced", replaced))
+            if words
+        )
+
+
+@dataclass(frozen=True)
+class SavedCard:
+    contact: Contact
+    # The app's values the card did not change: the device's copy is then out of date.
+    kept_app_values: bool = False
+
+
+def _new_or_twin(
+    user_id: int, device_name: str, uid: str, values: dict[str, str | None]
+) -> Contact:
+    """A card with a UID the user has no contact for: merged into a twin, or a new contact."""
+    twin = find_duplicate(user_id, values["email"], values["linkedin_url"])
     if twin is not None:
         _apply(twin, values, fill_only=True)
         twin.archived_at = None
@@ -95,19 +153,39 @@ def save_card(user_id: int, device_name: str, href_uid: str, text: str) -> Conta
         db.session.flush()
         add_note(twin, f"Merged a card from {device_name}")
         return twin
+    contact = Contact(user_id=user_id, uid=uid, source=Source.VCARD)
+    db.session.add(contact)
+    _apply(contact, values, fill_only=False)
+    db.session.flush()
+    add_note(contact, f"Added on {device_name}")
+    return contact
+
+
+def save_card(
+    user_id: int, device_name: str, href_uid: str, text: str, merge_from: str | None = None
+) -> SavedCard:
+    """A card from a device: its contact updated, a twin merged, or a new contact.
+
+    merge_from is the older card the device edited (crm.dav.served) when the app changed the
+    contact since: then only the fields the device changed are applied.
+    """
+    card = read_card(text)
+    uid = card.uid or href_uid
+    values = _card_values(card, _linkedin(card))
+    contact = _contact_by_uid(user_id, uid)
     if contact is None:
-        contact = Contact(user_id=user_id, uid=uid, source=Source.VCARD)
-        db.session.add(contact)
-        _apply(contact, values, fill_only=False)
-        db.session.flush()
-        add_note(contact, f"Added on {device_name}")
-        return contact
+        return SavedCard(_new_or_twin(user_id, device_name, uid, values))
+    merge = Merge.of(values, merge_from, card_text(contact)) if merge_from else None
     was_archived = contact.archived_at is not None
     contact.archived_at = None
-    if _apply(contact, values, fill_only=False) or was_archived:
+    changed = _apply(contact, merge.device if merge else values, fill_only=False)
+    if changed or was_archived:
         db.session.flush()
-        add_note(contact, f"Changed on {device_name}")
-    return contact
+        words = f": {_words(changed)}" if changed else ""
+        settled = merge.timeline(changed) if merge else ""
+        add_note(contact, f"Changed on {device_name}{words}{settled}")
+    kept = bool(merge and merge.app - set(merge.device))
+    return SavedCard(contact, kept_app_values=kept)
 
 
 def archive_card(user_id: int, device_name: str, uid: str) -> bool:
