@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from sqlalchemy import select
 
 from crm import clock
+from crm.card_notes import read_note
 from crm.companies import get_or_create_company
 from crm.contacts.services import add_note, find_duplicate
 from crm.dav.cards import DeviceCard, card_text, read_card
@@ -38,13 +39,16 @@ def _linkedin(card: DeviceCard) -> str | None:
 
 
 def _card_values(card: DeviceCard, linkedin_url: str | None) -> dict[str, str | None]:
+    # The NOTE the app serves starts with how we met and who introduced them: not notes.
+    note = read_note(card.notes or "")
     return {
         "first_name": squash(card.first_name),
         "last_name": squash(card.last_name),
         "email": email_key(card.email) or None,
         "phone": squash(card.phone) or None,
         "title": squash(card.title) or None,
-        "notes": (card.notes or "").strip() or None,
+        "notes": note.notes.strip() or None,
+        "how_we_met": squash(note.how_we_met) or None,
         "linkedin_url": linkedin_url,
         "company": squash(card.company) or None,
         "card_extra": card.extra_text,
@@ -74,6 +78,7 @@ FIELD_WORDS = {
     "title": "title",
     "linkedin_url": "LinkedIn URL",
     "notes": "notes",
+    "how_we_met": "how we met",
     "card_extra": "other details",
 }
 

@@ -92,7 +92,8 @@ def _take_once(card: DeviceCard, name: str, params: str, value: str) -> bool:
     if name == "EMAIL":
         slot = "email"
     elif name == "TEL":
-        slot = "phone"
+        # vCard 4.0 may write the number as a URI: TEL;VALUE=uri:tel:+1-555-0100.
+        slot, value = "phone", re.sub(r"^\s*tel:", "", value, flags=re.IGNORECASE)
     elif name in ("URL", "X-SOCIALPROFILE") and _is_linkedin(value + params):
         slot, value = "linkedin_url", unescape(value)
     else:

@@ -242,3 +242,29 @@ def test_another_users_card_and_a_revoked_password_are_refused_as_before(app, cl
         assert (row.phone, row.title) == ("1", "Chief spy")
         assert db.session.scalar(select(func.count()).select_from(Contact)) == 1
     assert timeline(app, secret) == []
+
+
+def test_how_we_met_at_the_head_of_the_note_is_not_copied_into_the_notes(app, client, device):
+    contact = add_contact(
+        app,
+        device.user_id,
+        first_name="Ada",
+        last_name="Lovelace",
+        how_we_met="Alumni dinner",
+        notes="Likes tea",
+        phone="1",
+    )
+    held = fetch(client, device, contact, app)
+    assert "NOTE:How we met: Alumni dinner\\n\\nLikes tea" in held.text
+
+    for old, new in (("TEL:1", "TEL:2"), ("Alumni dinner", "Alumni picnic")):
+        held = fetch(client, device, contact, app)
+        put = dav(
+            client, device, "PUT", held.path, held.edited(old, new), **{"If-Match": held.etag}
+        )
+        assert put.status_code == 204
+
+    with app.app_context():
+        row = db.session.get(Contact, contact)
+        assert (row.notes, row.how_we_met, row.phone) == ("Likes tea", "Alumni picnic", "2")
+    assert timeline(app, contact) == ["Changed on Laptop: phone", "Changed on Laptop: how we met"]
