@@ -129,6 +129,10 @@ def _owned(owner: DeviceLogin, parts: list[str], depth: str) -> Iterator[Any]:
 class Storage(storage.BaseStorage):
     """The tree above, read from the database for the device that logged in."""
 
+    # Paths name rows, not files: a card's UID may hold a colon (urn:uuid:...) or any letter.
+    _supports_unicode = True
+    _supports_problematic_chars = True
+
     def discover(
         self,
         path: str,
