@@ -72,28 +72,21 @@ def _prune(contact_ids: list[int]) -> None:
 def remember_served() -> bool:
     """Keep the cards this request served that are not kept yet; True when any was new."""
     served: dict[tuple[int, str], str] = g.pop("dav_served_cards", {})
-    contact_ids = sorted({contact_id for contact_id, _ in served})
+    cards = sorted(served.items())
     wrote = False
-    for start in range(0, len(contact_ids), CHUNK):
-        chunk = contact_ids[start : start + CHUNK]
-        known = {
-            (contact_id, etag)
-            for contact_id, etag in db.session.execute(
-                select(ServedCard.contact_id, ServedCard.etag).where(
-                    ServedCard.contact_id.in_(chunk)
-                )
+    for start in range(0, len(cards), CHUNK):
+        chunk = cards[start : start + CHUNK]
+        found = db.session.execute(
+            select(ServedCard.contact_id, ServedCard.etag).where(
+                ServedCard.contact_id.in_({contact_id for (contact_id, _), _ in chunk})
             )
-        }
-        wanted = set(chunk)
-        new = [
-            (contact_id, etag, text)
-            for (contact_id, etag), text in served.items()
-            if contact_id in wanted and (contact_id, etag) not in known
-        ]
+        )
+        known = {(contact_id, etag) for contact_id, etag in found}
+        new = [(key, text) for key, text in chunk if key not in known]
         if new:
             _insert_ignoring_twins(
-                [{"contact_id": row[0], "etag": row[1], "text": row[2]} for row in new]
+                [{"contact_id": key[0], "etag": key[1], "text": text} for key, text in new]
             )
-            _prune(sorted({row[0] for row in new}))
+            _prune(sorted({contact_id for (contact_id, _), _ in new}))
             wrote = True
     return wrote
