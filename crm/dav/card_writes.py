@@ -13,13 +13,14 @@ from sqlalchemy import select
 from crm import clock
 from crm.card_notes import read_note
 from crm.companies import get_or_create_company
+from crm.contacts.forms import NOTES_MAX
 from crm.contacts.services import add_note, find_duplicate
 from crm.dav.cards import DeviceCard, card_text, read_card
 from crm.dav.changes import ADDRESS_BOOK
 from crm.dav.models import SyncTombstone
 from crm.enums import Source
 from crm.extensions import db
-from crm.models import Contact
+from crm.models import Company, Contact, column_length
 from crm.normalize import InvalidLinkedInURL, email_key, normalize_linkedin_url, squash
 
 
@@ -53,6 +54,29 @@ def _card_values(card: DeviceCard, linkedin_url: str | None) -> dict[str, str | 
         "company": squash(card.company) or None,
         "card_extra": card.extra_text,
     }
+
+
+# The longest value each field takes, as the contact form allows; card_extra is bounded by the
+# request's size (crm.dav.MAX_BODY_BYTES).
+LIMITS = {
+    **{
+        name: column_length(getattr(Contact, name))
+        for name in ("first_name", "last_name", "email", "phone", "title", "how_we_met")
+    },
+    "linkedin_url": column_length(Contact.linkedin_url),
+    "company": column_length(Company.name),
+    "notes": NOTES_MAX,
+}
+
+
+def _check_lengths(uid: str, values: dict[str, str | None]) -> None:
+    """Refuse a card with a value too long to keep whole (Radicale answers 400): cutting it
+    would shorten the device's own copy on its next sync."""
+    if len(uid) > column_length(Contact.uid):
+        raise ValueError(f"The card's UID is longer than {column_length(Contact.uid)} characters.")
+    for name, limit in LIMITS.items():
+        if len(values[name] or "") > limit:
+            raise ValueError(f"The card's {FIELD_WORDS[name]} is longer than {limit} characters.")
 
 
 def _keeps_current(contact: Contact, name: str, value: str | None, fill_only: bool) -> bool:
@@ -177,6 +201,7 @@ def save_card(
     card = read_card(text)
     uid = card.uid or href_uid
     values = _card_values(card, _linkedin(card))
+    _check_lengths(uid, values)
     contact = _contact_by_uid(user_id, uid)
     if contact is None:
         return SavedCard(_new_or_twin(user_id, device_name, uid, values))
