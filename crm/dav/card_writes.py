@@ -40,6 +40,7 @@ def _linkedin(card: DeviceCard) -> str | None:
 
 
 def _card_values(card: DeviceCard, linkedin_url: str | None) -> dict[str, str | None]:
+    """The card's fields as the contact keeps them (squashed, normalised)."""
     # The NOTE the app serves starts with how we met and who introduced them: not notes.
     note = read_note(card.notes or "")
     return {
@@ -149,9 +150,14 @@ class Merge:
             app={name for name in values if current[name] != base[name]},
         )
 
+    @property
+    def kept(self) -> set[str]:
+        """The fields only the app changed: they keep the app's values."""
+        return self.app - set(self.device)
+
     def timeline(self, changed: list[str]) -> str:
         """What became of the app's own changes, for the timeline ("" when it made none)."""
-        kept = _words(self.app - set(self.device))
+        kept = _words(self.kept)
         replaced = _words(self.app & set(changed))
         return "".join(
             f"; {verb} the app's {words}"
@@ -162,6 +168,8 @@ class Merge:
 
 @dataclass(frozen=True)
 class SavedCard:
+    """The contact a card was saved to, and whether the app kept values the card lacks."""
+
     contact: Contact
     # The app's values the card did not change: the device's copy is then out of date.
     kept_app_values: bool = False
@@ -214,8 +222,7 @@ def save_card(
         words = f": {_words(changed)}" if changed else ""
         settled = merge.timeline(changed) if merge else ""
         add_note(contact, f"Changed on {device_name}{words}{settled}")
-    kept = bool(merge and merge.app - set(merge.device))
-    return SavedCard(contact, kept_app_values=kept)
+    return SavedCard(contact, kept_app_values=bool(merge and merge.kept))
 
 
 def archive_card(user_id: int, device_name: str, uid: str) -> bool:

@@ -58,7 +58,8 @@ class TableCollection(storage.BaseCollection):
         return text
 
     def component_of(self, text: str) -> str:
-        """The item's main component (VCARD, VTODO, VEVENT), so Radicale need not parse it."""
+        """The item's main component (VTODO, VEVENT; "" for a card, as Radicale has it), so
+        Radicale need not parse it."""
         return self.component
 
     # ---- Radicale's collection ---------------------------------------------------------------

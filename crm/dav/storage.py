@@ -170,6 +170,7 @@ class Storage(storage.BaseStorage):
             yield
         except BaseException:
             db.session.rollback()
+            g.pop("dav_served_cards", None)  # cards of rows that were never written
             raise
         if mode == "w":
             db.session.commit()
