@@ -116,7 +116,8 @@ def floor(database: Path) -> int:
     for row in rows:
         values = dict(zip(names, row, strict=True))
         values["updated_at"] = clock.now()
-        contact_card(SimpleNamespace(**values, tag_names=[]))  # type: ignore[arg-type]
+        person = SimpleNamespace(**values, tag_names=[], how_we_met=None, introduced_by_name=None)
+        contact_card(person)  # type: ignore[arg-type]
         cards += 1
     connection.close()
     return cards
@@ -154,7 +155,9 @@ def main() -> int:
 
         with serve(app) as port:
             client = Client(port, password)
-            client.sync("contacts")  # warm-up: imports, caches, the page cache
+            # The very first sync: imports and caches warm up, and the server keeps each card
+            # it hands out (crm.dav.served), which later syncs do not repeat.
+            first_ever, _ = timed(lambda: client.sync("contacts"))
             fulls = []
             for _ in range(args.runs):
                 seconds, (contacts_token, cards, fetched_cards) = timed(
@@ -190,6 +193,7 @@ def main() -> int:
     print(f"address book: {len(cards):,} cards listed, {fetched_cards:,} fetched")
     print(f"calendar: {len(tasks):,} items listed, {fetched_tasks:,} fetched")
     print(f"first sync (median of {args.runs}), address book: {full:.2f} s")
+    print(f"very first sync, address book: {first_ever:.2f} s")
     print(f"first sync (median of {args.runs}), calendar: {full_calendar:.2f} s")
     print(f"floor (sqlite3 read + the app's card writer): {floor_seconds:.2f} s")
     print(f"ratio first address-book sync / floor: {ratio:.1f}x")

@@ -9,6 +9,9 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from typing import Protocol
+
+from crm.exports.vcard import ContactLike, contact_card
 
 # Properties the app writes itself: read from a card (or regenerated), never kept as extra.
 WRITTEN = {"BEGIN", "END", "VERSION", "UID", "FN", "N", "ORG", "TITLE", "NOTE", "CATEGORIES"}
@@ -38,7 +41,7 @@ class DeviceCard:
         return "\r\n".join(self.extra) or None
 
 
-def _unfold(text: str) -> list[tuple[str, str]]:
+def unfold(text: str) -> list[tuple[str, str]]:
     """Each logical line, unfolded, with the raw (still folded) text it came from."""
     lines: list[tuple[str, str]] = []
     for raw in re.split(r"\r\n|\n|\r", text):
@@ -50,17 +53,20 @@ def _unfold(text: str) -> list[tuple[str, str]]:
     return lines
 
 
-def _split_value(line: str) -> tuple[str, str, str]:
-    """(NAME upper-cased without its group, parameters, value) of an unfolded content line."""
+def split_head(line: str) -> tuple[str, str]:
+    """(name with its group and parameters, value) of an unfolded content line."""
     quoted = False
     for index, char in enumerate(line):
         if char == '"':
             quoted = not quoted
         elif char == ":" and not quoted:
-            head, value = line[:index], line[index + 1 :]
-            break
-    else:
-        head, value = line, ""
+            return line[:index], line[index + 1 :]
+    return line, ""
+
+
+def split_line(line: str) -> tuple[str, str, str]:
+    """(NAME upper-cased without its group, parameters, value) of an unfolded content line."""
+    head, value = split_head(line)
     match = _NAME.match(head)
     name = match.group(1).upper() if match else head.upper()
     return name, head[match.end() if match else len(head) :], value
@@ -86,7 +92,8 @@ def _take_once(card: DeviceCard, name: str, params: str, value: str) -> bool:
     if name == "EMAIL":
         slot = "email"
     elif name == "TEL":
-        slot = "phone"
+        # vCard 4.0 may write the number as a URI: TEL;VALUE=uri:tel:+1-555-0100.
+        slot, value = "phone", re.sub(r"^\s*tel:", "", value, flags=re.IGNORECASE)
     elif name in ("URL", "X-SOCIALPROFILE") and _is_linkedin(value + params):
         slot, value = "linkedin_url", unescape(value)
     else:
@@ -122,8 +129,8 @@ def read_card(text: str) -> DeviceCard:
     """The card's modelled fields and the verbatim lines of everything else (one VCARD)."""
     card = DeviceCard()
     depth = 0
-    for logical, folded in _unfold(text):
-        name, params, value = _split_value(logical)
+    for logical, folded in unfold(text):
+        name, params, value = split_line(logical)
         depth += name == "BEGIN"
         nested = depth > 1  # a component inside the card (rare): kept whole
         depth -= name == "END"
@@ -145,3 +152,13 @@ def with_extra(card_text: str, extra: str | None) -> str:
         return card_text
     end = card_text.rstrip("\r\n").rfind("\r\nEND:VCARD")
     return card_text[: end + 2] + extra + "\r\n" + card_text[end + 2 :]
+
+
+class ServedContact(ContactLike, Protocol):
+    @property
+    def card_extra(self) -> str | None: ...
+
+
+def card_text(contact: ServedContact) -> str:
+    """The contact's card as served (vCard 3.0): the app's fields, then the device's lines."""
+    return with_extra(contact_card(contact), contact.card_extra)

@@ -53,8 +53,13 @@ class TableCollection(storage.BaseCollection):
         """How many rows have ever been written here and the latest write, for the ETag."""
         raise NotImplementedError
 
+    def served(self, text: str) -> str:
+        """The item as this request's client reads it (the ETag stays the stored text's)."""
+        return text
+
     def component_of(self, text: str) -> str:
-        """The item's main component (VCARD, VTODO, VEVENT), so Radicale need not parse it."""
+        """The item's main component (VTODO, VEVENT; "" for a card, as Radicale has it), so
+        Radicale need not parse it."""
         return self.component
 
     # ---- Radicale's collection ---------------------------------------------------------------
@@ -71,7 +76,8 @@ class TableCollection(storage.BaseCollection):
         return radicale_item.Item(
             collection=self,
             href=self.href_of(uid),
-            text=text,
+            text=self.served(text),
+            etag=radicale_item.get_etag(text),
             uid=uid,
             component_name=self.component_of(text),
             last_modified=format_datetime(updated_at.astimezone(UTC), usegmt=True),

@@ -1,10 +1,11 @@
-"""Sync's own table: what was deleted, so a client's next sync-collection removes it."""
+"""Sync's own tables: what was deleted, so a client's next sync-collection removes it, and the
+cards recently served, so an edit made on a device against one of them can be merged."""
 
 from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, Index, String
+from sqlalchemy import ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from crm import clock
@@ -26,3 +27,17 @@ class SyncTombstone(Model):
     collection: Mapped[str] = mapped_column(String(20))
     uid: Mapped[str] = mapped_column(String(100))
     deleted_at: Mapped[datetime] = mapped_column(UTCDateTime, default=clock.now)
+
+
+class ServedCard(Model):
+    """A contact's card as a device was given it, under its ETag: the base a device's later
+    edit is compared with. Only the newest few per contact are kept."""
+
+    __tablename__ = "served_card"
+    __table_args__ = (UniqueConstraint("contact_id", "etag"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    contact_id: Mapped[int] = mapped_column(ForeignKey("contact.id", ondelete="CASCADE"))
+    etag: Mapped[str] = mapped_column(String(80))
+    text: Mapped[str] = mapped_column(Text)
+    served_at: Mapped[datetime] = mapped_column(UTCDateTime, default=clock.now)

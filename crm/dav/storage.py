@@ -129,6 +129,10 @@ def _owned(owner: DeviceLogin, parts: list[str], depth: str) -> Iterator[Any]:
 class Storage(storage.BaseStorage):
     """The tree above, read from the database for the device that logged in."""
 
+    # Paths name rows, not files: a card's UID may hold a colon (urn:uuid:...) or any letter.
+    _supports_unicode = True
+    _supports_problematic_chars = True
+
     def discover(
         self,
         path: str,
@@ -166,6 +170,7 @@ class Storage(storage.BaseStorage):
             yield
         except BaseException:
             db.session.rollback()
+            g.pop("dav_served_cards", None)  # cards of rows that were never written
             raise
         if mode == "w":
             db.session.commit()

@@ -68,7 +68,7 @@ def _escape(value: str) -> str:
     )
 
 
-def _fold(line: str) -> str:
+def fold_line(line: str) -> str:
     """Fold one content line at 75 octets without splitting a UTF-8 sequence."""
     raw = line.encode("utf-8")
     if len(raw) <= MAX_LINE_OCTETS:
@@ -155,7 +155,7 @@ def contact_card(contact: ContactLike) -> str:
         lines.append("CATEGORIES:" + ",".join(_escape(category) for category in categories))
     lines.append(f"REV:{_timestamp(contact.updated_at)}")
     lines.append("END:VCARD")
-    return "".join(_fold(line) + "\r\n" for line in lines)
+    return "".join(fold_line(line) + "\r\n" for line in lines)
 
 
 def iter_vcards(contacts: Iterable[ContactLike]) -> Iterator[bytes]:

@@ -41,7 +41,10 @@ def test_an_edited_card_updates_every_modelled_field_and_keeps_the_rest(app, cli
         assert contact.linkedin_url == "https://www.linkedin.com/in/ada-king"
         assert contact.notes == "Prefers letters\nNo calls"
         notes = db.session.scalars(select(Note.body).where(Note.contact_id == ada)).all()
-        assert notes == ["Changed on Laptop"]
+        assert notes == [
+            "Changed on Laptop: name, email, phone, company, title, LinkedIn URL, notes, "
+            "other details"
+        ]
     served = dav(client, "GET", path, device.email, device.password, body="").get_data(as_text=True)
     assert "BDAY:1815-12-10\r\n" in served
     assert "X-ANDROID-CUSTOM:vnd.android.cursor.item/nickname;Enchantress;1\r\n" in served

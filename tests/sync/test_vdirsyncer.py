@@ -145,7 +145,7 @@ def test_cards_created_edited_and_deleted_on_the_device_arrive(app, device, vdir
     assert linus is not None
     with app.app_context():
         notes = db.session.scalars(select(Note.body).where(Note.contact_id == linus.id)).all()
-        assert "Changed on Laptop" in notes
+        assert "Changed on Laptop: name" in notes
     (folder / "new-card-1.vcf").unlink()
     vdirsyncer.sync()
     with app.app_context():
