@@ -160,6 +160,7 @@ class NetworkingCalendar(TableCollection):
             Contact.user_id == user_id,
             Contact.updated_at > since,
             Contact.keep_in_touch_due.is_not(None),
+            Contact.cadence != Cadence.NONE,
         )
         return itertools.chain(written, self._keep_in_touch_uids(contacts))
 

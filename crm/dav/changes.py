@@ -140,6 +140,14 @@ def _ended_reminder(contact: Contact) -> str | None:
     return ended if ended is not None and ended != _reminder_uid(contact.id, *after) else None
 
 
+def _ended_reminders(session: Session) -> list[tuple[int, str]]:
+    """(user id, UID) of each keep-in-touch task that the contacts changed in this flush end."""
+    ended = [
+        (row.user_id, _ended_reminder(row)) for row in session.dirty if isinstance(row, Contact)
+    ]
+    return [(user_id, uid) for user_id, uid in ended if uid is not None]
+
+
 @event.listens_for(Session, "before_flush")
 def _tombstones_for_deleted_rows(session: Session, flush_context: Any, instances: Any) -> None:
     """A contact, follow-up or interview deleted through the ORM leaves a tombstone, and so
@@ -148,11 +156,7 @@ def _tombstones_for_deleted_rows(session: Session, flush_context: Any, instances
     items = [
         (row.user_id, row.uid) for row in session.deleted if isinstance(row, FollowUp | Interview)
     ]
-    for row in session.dirty:
-        if isinstance(row, Contact) and row.id is not None:
-            ended = _ended_reminder(row)
-            if ended is not None:
-                items.append((row.user_id, ended))
+    items.extend(_ended_reminders(session))
     if contacts:
         with session.no_autoflush:
             items.extend(_calendar_items_of(session, [row.id for row in contacts]))
