@@ -136,3 +136,9 @@ def test_finish_returns_what_it_planned_and_the_keep_in_touch_date_is_read_from_
         assert KeepInTouch(contact).due_on is None
         db.session.commit()
     assert state(app, ana)[2] == ["Kept in touch (done on Phone)"]
+
+
+def test_the_calendar_and_sync_page_explains_keep_in_touch_tasks(client, user):
+    page = client.get("/calendar").get_data(as_text=True)
+    assert "Each person you keep in touch with shows as a task" in page
+    assert "delete it to stop the reminders" in page
