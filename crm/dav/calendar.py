@@ -120,9 +120,9 @@ class NetworkingCalendar(TableCollection):
                 return
             contacts = contacts.where(Contact.id.in_({contact_id for contact_id, _ in named}))
         for contact in db.session.scalars(contacts.order_by(Contact.id)):
-            text = keep_in_touch_text(contact)
-            if text is not None and (uids is None or text[0] in uids):
-                yield text[0], text[1], contact.updated_at
+            task = keep_in_touch_text(contact)
+            if task is not None and (uids is None or task[0] in uids):
+                yield *task, contact.updated_at
 
     def component_of(self, text: str) -> str:
         return "VTODO" if "BEGIN:VTODO" in text else "VEVENT"
@@ -193,7 +193,7 @@ class NetworkingCalendar(TableCollection):
             self.uid_of(href) or "",
             item.serialize(),
         )
-        for found in self._texts([uid]):
+        for found in list(self._texts([uid])):
             return self._item(*found), None
         # Done (or moved to a new UID): the device keeps its copy until the next sync.
         return self._item(uid, item.serialize(), clock.now()), None
