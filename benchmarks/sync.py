@@ -7,8 +7,11 @@ Run on demand (not part of the test suite):
 
 It seeds a temporary SQLite database, serves the app on a free port and syncs as a client
 does: sync-collection with no token (every href and ETag), then a multiget of every item in
-batches of 100, for the address book and the calendar. Then one contact changes, and a
-sync-collection with the token the first sync got must report that one card alone.
+batches of 100, for the address book and the calendar. The calendar holds the open
+follow-ups and a keep-in-touch task for each contact with a cadence (about half of the seeded
+ones); the output counts each. Then one contact changes, and a sync-collection with the token
+the first sync got must report that one card alone; and one contact is kept in touch, and the
+calendar's must report its done task (deleted) and its next one alone.
 
 Floor: the same rows read with sqlite3 and written as cards by the app's own writer
 (crm.exports.vcard.contact_card), with no HTTP and no DAV: what any server must at least do.
@@ -42,8 +45,10 @@ from crm import clock, create_app  # noqa: E402
 from crm.account.devices import create_device  # noqa: E402
 from crm.auth.services import create_user  # noqa: E402
 from crm.dav.changes import OVERLAP  # noqa: E402
+from crm.enums import Cadence  # noqa: E402
 from crm.exports.vcard import contact_card  # noqa: E402
 from crm.extensions import db  # noqa: E402
+from crm.followups.done import KeepInTouch, finish  # noqa: E402
 from crm.models import Contact  # noqa: E402
 from tests.seed import seed as seed_rows  # noqa: E402
 
@@ -107,11 +112,14 @@ def floor(database: Path) -> int:
     connection = sqlite3.connect(database)
     rows = connection.execute(
         "SELECT c.uid, c.first_name, c.last_name, c.email, c.phone, co.name, c.title,"
-        " c.linkedin_url, c.notes, c.network, c.updated_at FROM contact c"
+        " c.linkedin_url, c.notes, c.network, c.updated_at, c.how_we_met,"
+        " i.first_name || ' ' || i.last_name FROM contact c"
         " LEFT JOIN company co ON co.id = c.company_id"
+        " LEFT JOIN contact i ON i.id = c.introduced_by_id"
     )
     names = ["uid", "first_name", "last_name", "email", "phone", "company_name", "title"]
-    names += ["linkedin_url", "notes", "network", "updated_at"]
+    names += ["linkedin_url", "notes", "network", "updated_at", "how_we_met"]
+    names += ["introduced_by_name"]
     cards = 0
     for row in rows:
         values = dict(zip(names, row, strict=True))
@@ -140,6 +148,56 @@ def seed(app: Any, contacts: int, followups: int) -> tuple[int, str]:
         return user.id, password
 
 
+def one_card_changed(
+    app: Any, client: Client, user_id: int, token: str
+) -> tuple[float, tuple[str, list[str], int]]:
+    """One contact without a cadence (so no task changes) gets a new title, later than the
+    token's overlap window; the timed incremental address-book sync."""
+    clock.set_now(clock.now() + OVERLAP + timedelta(seconds=1))
+    with app.app_context():
+        contact = db.session.scalars(
+            db.select(Contact)
+            .where(Contact.user_id == user_id, Contact.cadence == Cadence.NONE)
+            .limit(1)
+        ).one()
+        contact.title = "Head of Research"
+        db.session.commit()
+    clock.set_now(clock.now() + timedelta(seconds=1))
+    return timed(lambda: client.sync("contacts", token))
+
+
+def one_contact_kept_in_touch(
+    app: Any, client: Client, user_id: int, token: str
+) -> tuple[str, float, tuple[str, list[str], int]]:
+    """One contact kept in touch, as a device's completed task does it: their name and the
+    timed incremental calendar sync."""
+    clock.set_now(clock.now() + OVERLAP + timedelta(seconds=1))
+    with app.app_context():
+        contact = db.session.scalars(
+            db.select(Contact).where(*has_reminder(user_id)).limit(1)
+        ).one()
+        finish(KeepInTouch(contact), clock.now().date(), device="Benchmark")
+        db.session.commit()
+        name = contact.full_name
+    clock.set_now(clock.now() + timedelta(seconds=1))
+    return name, *timed(lambda: client.sync("networking", token))
+
+
+def has_reminder(user_id: int) -> tuple[Any, ...]:
+    """The contacts whose keep-in-touch reminder is a task (crm.dav.calendar's rule)."""
+    return (
+        Contact.user_id == user_id,
+        Contact.cadence != Cadence.NONE,
+        Contact.keep_in_touch_due.is_not(None),
+        Contact.archived_at.is_(None),
+    )
+
+
+def reminder_count(app: Any, user_id: int) -> int:
+    with app.app_context():
+        return db.session.scalar(db.select(db.func.count(Contact.id)).where(*has_reminder(user_id)))
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--contacts", type=int, default=5_000)
@@ -152,6 +210,10 @@ def main() -> int:
         database = Path(tmp) / "bench.sqlite3"
         app = create_app({"SQLALCHEMY_DATABASE_URI": f"sqlite:///{database}", "SECRET_KEY": "b"})
         user_id, password = seed(app, args.contacts, args.followups)
+        reminders = reminder_count(app, user_id)
+        # The syncs begin past the seed's overlap window, so a small run's increments count
+        # only what changed after them.
+        clock.set_now(clock.now() + OVERLAP + timedelta(seconds=1))
 
         with serve(app) as port:
             client = Client(port, password)
@@ -168,17 +230,12 @@ def main() -> int:
                 )
                 fulls.append((seconds, calendar_seconds))
 
-            # One change, later than the token's overlap window.
-            clock.set_now(clock.now() + OVERLAP + timedelta(seconds=1))
-            with app.app_context():
-                contact = db.session.scalars(
-                    db.select(Contact).where(Contact.user_id == user_id).limit(1)
-                ).one()
-                contact.title = "Head of Research"
-                db.session.commit()
-            clock.set_now(clock.now() + timedelta(seconds=1))
-            incremental, (_, changed, fetched_changed) = timed(
-                lambda: client.sync("contacts", contacts_token)
+            calendar_token, _, _ = client.sync("networking")
+            incremental, (_, changed, fetched_changed) = one_card_changed(
+                app, client, user_id, contacts_token
+            )
+            kept, calendar_incremental, (_, calendar_changed, fetched_calendar) = (
+                one_contact_kept_in_touch(app, client, user_id, calendar_token)
             )
             clock.set_now(None)
         floors = [timed(lambda: floor(database))[0] for _ in range(args.runs)]
@@ -190,8 +247,12 @@ def main() -> int:
     floor_seconds = statistics.median(floors)
     ratio = full / floor_seconds
     share = incremental / full
+    listed_reminders = sum("keep-in-touch-" in href for href in tasks)
     print(f"address book: {len(cards):,} cards listed, {fetched_cards:,} fetched")
-    print(f"calendar: {len(tasks):,} items listed, {fetched_tasks:,} fetched")
+    print(
+        f"calendar: {len(tasks):,} items listed ({len(tasks) - listed_reminders:,} follow-ups, "
+        f"{listed_reminders:,} keep-in-touch tasks), {fetched_tasks:,} fetched"
+    )
     print(f"first sync (median of {args.runs}), address book: {full:.2f} s")
     print(f"very first sync, address book: {first_ever:.2f} s")
     print(f"first sync (median of {args.runs}), calendar: {full_calendar:.2f} s")
@@ -199,14 +260,30 @@ def main() -> int:
     print(f"ratio first address-book sync / floor: {ratio:.1f}x")
     print(f"incremental sync after one change: {len(changed)} listed, {fetched_changed} fetched")
     print(f"incremental sync time: {incremental * 1000:.0f} ms ({share:.1%} of the first sync)")
+    print(
+        f"incremental calendar sync after {kept} was kept in touch: "
+        f"{len(calendar_changed)} listed, {fetched_calendar} fetched, "
+        f"{calendar_incremental * 1000:.0f} ms"
+    )
     ok_counts = fetched_cards == args.contacts and len(changed) == 1 and fetched_changed == 1
+    # The done reminder is reported deleted (nothing to fetch), the next one new.
+    ok_calendar = (
+        fetched_tasks == len(tasks) == args.followups + reminders
+        and listed_reminders == reminders
+        and len(calendar_changed) == 2
+        and fetched_calendar == 1
+    )
     ok_full = ratio <= FULL_BUDGET
     ok_incremental = share <= INCREMENTAL_SHARE
     print(f"{'PASS' if ok_counts else 'FAIL'} every card on the first sync, one on the incremental")
+    print(
+        f"{'PASS' if ok_calendar else 'FAIL'} every task on the first calendar sync; "
+        "the done reminder and the next one on the incremental"
+    )
     print(f"{'PASS' if ok_full else 'FAIL'} first sync {ratio:.1f}x <= {FULL_BUDGET}x the floor")
     limit = f"{INCREMENTAL_SHARE:.0%} of the first sync"
     print(f"{'PASS' if ok_incremental else 'FAIL'} incremental {share:.1%} <= {limit}")
-    return 0 if ok_counts and ok_full and ok_incremental else 1
+    return 0 if ok_counts and ok_calendar and ok_full and ok_incremental else 1
 
 
 if __name__ == "__main__":

@@ -5,7 +5,8 @@ or deleted (sync_tombstone) since that moment less OVERLAP, so a write whose tra
 committed just after a sync read the table is still reported; items reported twice cost the
 client an ETag comparison, nothing more. Tombstones are written here, for every way a contact,
 follow-up or interview leaves the database (ORM deletes, and bulk deletes such as an import's
-undo), so no feature has to remember sync.
+undo), and for a keep-in-touch task whose contact's date moves (its UID names the date), so no
+feature has to remember sync.
 """
 
 from __future__ import annotations
@@ -13,11 +14,13 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Delete, TableClause, delete, event, func, select
+from sqlalchemy import Delete, TableClause, delete, event, func, inspect, select
 from sqlalchemy.orm import ORMExecuteState, Session
 
 from crm import clock
 from crm.dav.models import SyncTombstone
+from crm.dav.tasks import keep_in_touch_uid
+from crm.enums import Cadence
 from crm.extensions import db
 from crm.models import Contact, FollowUp, Interview
 
@@ -92,27 +95,77 @@ def _bury(session: Session, cards: list[tuple[int, str]], items: list[tuple[int,
 
 
 def _calendar_items_of(session: Session, contact_ids: list[int]) -> list[tuple[int, str]]:
-    """The follow-ups and interviews that go with contacts being deleted (a database cascade)."""
+    """The follow-ups, interviews and keep-in-touch tasks that go with contacts being deleted
+    (a database cascade)."""
     rows: list[tuple[int, str]] = []
     for model in (FollowUp, Interview):
         found = session.execute(
             select(model.user_id, model.uid).where(model.contact_id.in_(contact_ids))
         )
         rows.extend((user_id, uid) for user_id, uid in found)
+    reminders = session.execute(
+        select(Contact.user_id, Contact.id, Contact.keep_in_touch_due).where(
+            Contact.id.in_(contact_ids), Contact.keep_in_touch_due.is_not(None)
+        )
+    )
+    rows.extend(
+        (user_id, keep_in_touch_uid(contact_id, due))
+        for user_id, contact_id, due in reminders
+        if due
+    )
     return rows
+
+
+# What a contact's keep-in-touch task is read from: a change to any may end the task's UID.
+_REMINDER_FIELDS = ("keep_in_touch_due", "cadence", "archived_at")
+
+
+def _reminder_uid(contact_id: int, due: Any, cadence: Any, archived_at: Any) -> str | None:
+    """The UID of a contact's keep-in-touch task with these values; None when it has none."""
+    if due is None or cadence == Cadence.NONE or archived_at is not None:
+        return None
+    return keep_in_touch_uid(contact_id, due)
+
+
+def _ended_reminder(contact: Contact) -> str | None:
+    """The UID of the keep-in-touch task this flush ends (its date moved, or it stopped)."""
+    state = inspect(contact)
+    before, after = [], []
+    for name in _REMINDER_FIELDS:
+        history = state.attrs[name].history
+        unchanged = list(history.unchanged)
+        before.append((list(history.deleted) or unchanged or [None])[0])
+        after.append((list(history.added) or unchanged or [None])[0])
+    ended = _reminder_uid(contact.id, *before)
+    return ended if ended is not None and ended != _reminder_uid(contact.id, *after) else None
+
+
+def _ended_reminders(session: Session) -> list[tuple[int, str]]:
+    """(user id, UID) of each keep-in-touch task that the contacts changed in this flush end."""
+    ended = [
+        (row.user_id, _ended_reminder(row)) for row in session.dirty if isinstance(row, Contact)
+    ]
+    return [(user_id, uid) for user_id, uid in ended if uid is not None]
 
 
 @event.listens_for(Session, "before_flush")
 def _tombstones_for_deleted_rows(session: Session, flush_context: Any, instances: Any) -> None:
-    """A contact, follow-up or interview deleted through the ORM leaves a tombstone."""
+    """A contact, follow-up or interview deleted through the ORM leaves a tombstone, and so
+    does a keep-in-touch task whose contact's date moved."""
     contacts = [row for row in session.deleted if isinstance(row, Contact)]
     items = [
         (row.user_id, row.uid) for row in session.deleted if isinstance(row, FollowUp | Interview)
     ]
+    items.extend(_ended_reminders(session))
     if contacts:
         with session.no_autoflush:
             items.extend(_calendar_items_of(session, [row.id for row in contacts]))
     _bury(session, [(row.user_id, row.uid) for row in contacts], items)
+
+
+# Loaded before they change, so a flush knows which keep-in-touch task a change ends.
+for _name in _REMINDER_FIELDS:
+    event.listen(getattr(Contact, _name), "set", lambda *args: None, active_history=True)
 
 
 @event.listens_for(Session, "do_orm_execute")

@@ -1,4 +1,4 @@
-"""Follow-up actions: done, snooze, dismiss (the list and adding one: crm/pages/)."""
+"""Follow-up actions: done, snooze, dismiss, kept in touch (the list and adding one: crm/pages/)."""
 
 from __future__ import annotations
 
@@ -12,17 +12,13 @@ from crm import clock
 from crm.access import owned_or_404, safe_next
 from crm.extensions import db
 from crm.followups import bp, rules
+from crm.followups.done import KeepInTouch, NextStep, finish
 from crm.followups.forms import SnoozeForm
-from crm.followups.services import (
-    FollowUpError,
-    complete,
-    dismiss,
-    snooze,
-)
+from crm.followups.services import FollowUpError, dismiss, snooze
 from crm.followups.threads import reopen
 from crm.formatting import day_label
 from crm.forms import ConfirmForm, real_date_message
-from crm.models import FollowUp
+from crm.models import Contact, FollowUp
 
 
 def _back(default: str) -> ResponseReturnValue:
@@ -31,7 +27,10 @@ def _back(default: str) -> ResponseReturnValue:
 
 
 def _act(
-    followup_id: int, action: Callable[[FollowUp], object], success: str, check_in: str
+    followup_id: int,
+    action: Callable[[FollowUp], list[NextStep] | None],
+    success: str,
+    check_in: str,
 ) -> ResponseReturnValue:
     """Do one action on a follow-up and say so: `success` names the contact; the rut check-in,
     which has none, says `check_in`."""
@@ -39,26 +38,44 @@ def _act(
     form = ConfirmForm()
     if form.validate_on_submit():
         try:
-            action(row)
+            planned = action(row)
         except FollowUpError as error:
             db.session.rollback()
             flash(str(error), "warning")
         else:
             db.session.commit()
             said = success.format(name=row.contact.full_name) if row.contact else check_in
-            flash(said, "success")
+            flash(_with_next_steps(said, planned), "success")
     return _back(url_for("followups.index"))
+
+
+def _with_next_steps(said: str, planned: list[NextStep] | None) -> str:
+    """The message, then the next steps Done planned, if any."""
+    today = clock.user_today(current_user)
+    return " ".join([said, *(step.said(today) for step in planned or [])])
 
 
 @bp.route("/follow-ups/<int:followup_id>/done", methods=["POST"])
 def done(followup_id: int) -> ResponseReturnValue:
     """Mark a follow-up done; it stays in the contact's history."""
+    today = clock.user_today(current_user)
     return _act(
         followup_id,
-        complete,
+        lambda row: finish(row, today),
         "Done. Nice work keeping in touch with {name}.",
         "Done. Your next check-in is suggested four weeks after you save one on the Plan page.",
     )
+
+
+@bp.route("/contacts/<int:contact_id>/kept-in-touch", methods=["POST"])
+def kept_in_touch(contact_id: int) -> ResponseReturnValue:
+    """You got back in touch: the keep-in-touch reminder is done and the next one planned."""
+    contact = owned_or_404(Contact, contact_id)
+    if ConfirmForm().validate_on_submit():
+        planned = finish(KeepInTouch(contact), clock.user_today(current_user))
+        db.session.commit()
+        flash(_with_next_steps(f"Kept in touch with {contact.full_name}.", planned), "success")
+    return _back(url_for("followups.index", _anchor="losing"))
 
 
 @bp.route("/follow-ups/<int:followup_id>/dismiss", methods=["POST"])
