@@ -13,16 +13,17 @@ from __future__ import annotations
 import itertools
 from array import array
 from bisect import bisect_left
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date
+from pathlib import Path
 from typing import Any, TypeVar
 
 from sqlalchemy import Column, Table, bindparam, func, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
 from crm import clock
-from crm.backup.archive import Backup, BackupError
+from crm.backup.archive import Backup, BackupError, open_backup
 from crm.backup.checks import check_rule_settings, parse_value, today
 from crm.backup.services import (
     SETTINGS,
@@ -46,6 +47,9 @@ TITLE_KEY_LENGTH = column_length(TargetRole.title_key)
 TABLE_ORDER = {key: place for place, key in enumerate(TABLE_KEYS.values())}
 NAMES = {key: name for name, key in TABLE_KEYS.items()}
 T = TypeVar("T")
+# Told how many contacts are written so far after each batch of them, and how many the
+# backup announces (None when an older backup does not say).
+Progress = Callable[[int, int | None], None]
 
 
 def _batches(items: Iterable[T]) -> Iterator[tuple[T, ...]]:
@@ -105,10 +109,23 @@ class _TableRestore:
         return cls(name, key, columns, links)
 
 
+def progress_words(contacts: int, announced: int | None) -> str:
+    """How far a restore got, as the command and the page say it."""
+    if announced is None:
+        return f"{contacts:,} contacts written so far"
+    return f"{contacts:,} of {announced:,} contacts"
+
+
+def _no_progress(contacts: int, announced: int | None) -> None:
+    pass
+
+
 @dataclass
 class _Restore:
     user_id: int
     today: date
+    progress: Progress = _no_progress
+    announced: int | None = None
     tables: dict[str, _TableRestore] = field(default_factory=dict)
     company_names: dict[int, str] = field(default_factory=dict)
     tagged: set[int] = field(default_factory=set)
@@ -119,10 +136,15 @@ class _Restore:
         for number, item in enumerate(items, start=1):
             self._add(table, self._row(table, item, f"{table.key} row {number}"), number)
             if len(table.rows) >= BATCH_ROWS:
-                _write(self.user_id, table)
-        _write(self.user_id, table)
+                self._write(table)
+        self._write(table)
         _refuse_loops(table)
         _link_within(table)
+
+    def _write(self, table: _TableRestore) -> None:
+        _write(self.user_id, table)
+        if table.name == Contact.__tablename__:
+            self.progress(table.count, self.announced)
 
     def _row(self, table: _TableRestore, item: Any, where: str) -> dict[str, Any]:
         """One row of a table, every value checked against its column and the forms' rules."""
@@ -298,14 +320,21 @@ def _tables_in_order(backup: Backup) -> Iterator[tuple[_TableRestore, Iterator[A
         yield _TableRestore.of(NAMES[key], key), items
 
 
-def restore_backup(user: User, backup: Backup) -> RestoreCounts:
+def restore_file(user: User, path: Path, progress: Progress = _no_progress) -> RestoreCounts:
+    """Restore the backup zip at `path`: the command's restore and the Import page's job.
+    BackupError when it cannot be restored, OSError when it cannot be read."""
+    with path.open("rb") as handle, open_backup(handle) as backup:
+        return restore_backup(user, backup, progress)
+
+
+def restore_backup(user: User, backup: Backup, progress: Progress = _no_progress) -> RestoreCounts:
     """Write every row of a backup into the user's empty account, links remapped to new ids."""
     if not account_is_empty(user.id):
         raise BackupError(
             f"{user.email} already has contacts or other data; "
             "a backup can only be restored into an empty account."
         )
-    restore = _Restore(user.id, today())
+    restore = _Restore(user.id, today(), progress, backup.contacts)
     _restore_settings(user, backup.account, restore.today)
     try:
         for table, items in _tables_in_order(backup):
