@@ -25,7 +25,7 @@ from sqlalchemy.exc import IntegrityError
 
 from crm import clock
 from crm.backup.archive import Backup, BackupError, open_backup
-from crm.backup.checks import check_rule_settings, parse_value, today
+from crm.backup.checks import ValueCheck, check_rule_settings, parse_value, today
 from crm.backup.services import (
     SETTINGS,
     TABLE_KEYS,
@@ -41,13 +41,14 @@ from crm.models import Company, Contact, User, column_length, contact_tag
 from crm.normalize import contact_derived, title_key
 from crm.plan.models import TargetRole
 from crm.referrals.chain import find_loop
+from crm.words import noun_for
 
 # Rows per INSERT: few round trips, and a batch's memory stays small.
 BATCH_ROWS = 1_000
 # SQLite's page cache while a restore writes, in KiB (SQLite's default is 2 MB). A contact
 # goes into 15 indexes, most in an order the file does not follow: with 2 MB, each insert
 # read its index pages back from the OS. A fixed size, so memory stays flat in the file's.
-RESTORE_CACHE_KIB = 64 * 1024
+RESTORE_CACHE_KIB = 32 * 1024
 TITLE_KEY_LENGTH = column_length(TargetRole.title_key)
 TABLE_ORDER = {key: place for place, key in enumerate(TABLE_KEYS.values())}
 NAMES = {key: name for name, key in TABLE_KEYS.items()}
@@ -100,6 +101,7 @@ class _TableRestore:
     key: str
     columns: list[Column[Any]]
     links: list[tuple[str, str]]
+    checks: list[ValueCheck] = field(default_factory=list)
     ids: IdMap = field(default_factory=IdMap)
     last_old_id: int | None = None
     rows: list[dict[str, Any]] = field(default_factory=list)
@@ -111,14 +113,14 @@ class _TableRestore:
     def of(cls, name: str, key: str) -> _TableRestore:
         columns = _columns(name)
         links = [(c.name, target) for c in columns if (target := _link_target(c)) is not None]
-        return cls(name, key, columns, links)
+        return cls(name, key, columns, links, [ValueCheck.of(name, c) for c in columns])
 
 
 def progress_words(contacts: int, announced: int | None) -> str:
     """How far a restore got, as the command and the page say it."""
     if announced is None:
-        return f"{contacts:,} contacts written so far"
-    return f"{contacts:,} of {announced:,} contacts"
+        return f"{contacts:,} {noun_for('contact', contacts)} written so far"
+    return f"{contacts:,} of {announced:,} {noun_for('contact', announced)}"
 
 
 def _no_progress(contacts: int, announced: int | None) -> None:
@@ -156,12 +158,12 @@ class _Restore:
         if not isinstance(item, dict):
             raise BackupError(f"{where} is not an object.")
         row = {}
-        for column in table.columns:
-            if column.name in item:
-                value = parse_value(table.name, column, item[column.name], where, self.today)
-                row[column.name] = value
-            elif _required(column):
-                raise BackupError(f"{where}: {column.name} is missing.")
+        for check in table.checks:
+            name = check.column.name
+            if name in item:
+                row[name] = check(item[name], where, self.today)
+            elif _required(check.column):
+                raise BackupError(f"{where}: {name} is missing.")
         return row
 
     def _add(self, table: _TableRestore, row: dict[str, Any], number: int) -> None:

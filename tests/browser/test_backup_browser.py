@@ -99,7 +99,7 @@ def test_a_restore_shows_its_progress_page_then_the_outcome(
     page.get_by_role("button", name="Restore").click()
 
     expect(page.get_by_role("heading", name="Restoring your backup")).to_be_visible()
-    expect(page.get_by_text("Restoring: 0 of 1 contacts.")).to_be_visible()
+    expect(page.get_by_text("Restoring: 0 of 1 contact.")).to_be_visible()
     check_a11y(page)
     page.screenshot(path=str(SCREENSHOTS / "restore-progress.png"), full_page=True)
     with app.app_context():
