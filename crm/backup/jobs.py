@@ -26,7 +26,7 @@ from typing import IO
 
 from flask import Flask, current_app
 from sqlalchemy import select, update
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 
 from crm import clock
 from crm.backup.archive import BackupError, open_backup
@@ -191,6 +191,7 @@ class _Beat(threading.Thread):
     def __init__(self, app: Flask, job_id: int) -> None:
         super().__init__(name=f"restore-{job_id}-beat", daemon=True)
         self.app, self.job_id = app, job_id
+        self.on_file = _sqlite()
         self.contacts = 0
         self.stopped = threading.Event()
 
@@ -200,10 +201,13 @@ class _Beat(threading.Thread):
     def run(self) -> None:
         with self.app.app_context():
             while not self.stopped.wait(BEAT_EVERY_S):
-                self.beat()
+                try:
+                    self.beat()
+                except (OSError, SQLAlchemyError):  # a missed beat; the next one may land
+                    logger.warning("Restore job %s: a heartbeat failed", self.job_id, exc_info=True)
 
     def beat(self) -> None:
-        if _sqlite():
+        if self.on_file:
             temporary = _beat_path(self.job_id).with_suffix(".beat-new")
             temporary.write_text(str(self.contacts))
             temporary.replace(_beat_path(self.job_id))

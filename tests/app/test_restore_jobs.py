@@ -28,9 +28,14 @@ from tests.app.test_backup import (
 
 
 @pytest.fixture
-def held(monkeypatch):
-    """Jobs stay queued until the test runs them, as if the server were still busy."""
+def held(app, monkeypatch):
+    """Jobs stay queued until the test runs them, as if the server were still busy; the
+    files of those it never ran are removed after it."""
     monkeypatch.setattr(jobs, "start", lambda job_id: None)
+    yield
+    with app.app_context():
+        for job_id in db.session.scalars(select(RestoreJob.id)):
+            jobs.upload_path(job_id).unlink(missing_ok=True)
 
 
 def _send(client, path):
