@@ -132,6 +132,7 @@ def _register_blueprints(app: Flask) -> None:
     from crm.auth.two_factor import models as two_factor_models  # noqa: F401
     from crm.auth.two_factor.views import bp as two_factor_bp
     from crm.auth.views import bp as auth_bp
+    from crm.backup import models as backup_models  # noqa: F401
     from crm.backup.views import bp as backup_bp
     from crm.calendar.views import bp as calendar_bp
     from crm.contacts import archive_views  # noqa: F401  (the Archived list, on contacts_bp)

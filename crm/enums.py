@@ -201,6 +201,17 @@ class NetworkStage(Words):
     REFERRED_ON = "referred_on", "Referred on"
 
 
+class RestoreStatus(Words):
+    """Where a restore started on the Import page stands (crm/backup/jobs.py)."""
+
+    QUEUED = "queued", "Waiting to start"
+    RUNNING = "running", "Restoring"
+    DONE = "done", "Restored"
+    FAILED = "failed", "Not restored"
+    # The process running it stopped (a restart, a crash): its transaction never committed.
+    INTERRUPTED = "interrupted", "Interrupted"
+
+
 class AttemptKind(StrEnum):
     """What a login_attempt row counts."""
 

@@ -40,7 +40,9 @@ def _refuse_constant(name: str) -> Any:
 
 
 _DECODER = json.JSONDecoder(parse_constant=_refuse_constant)
-HEADER_KEYS = ("format", "version", "exported_at", "account")
+# "counts" (rows per table when written, for a restore's progress) came later: older backups
+# lack it, and older versions of the app read past it as a table they do not know.
+HEADER_KEYS = ("format", "version", "exported_at", "account", "counts")
 
 README = """\
 Your networking CRM backup
@@ -133,6 +135,8 @@ class Backup:
     version: int
     account: Any
     tables: Iterator[tuple[str, Iterator[Any]]]
+    # How many contacts the header announces (None in older backups): progress, not a check.
+    contacts: int | None = None
 
 
 class _Reader:
@@ -354,7 +358,16 @@ def open_backup(source: BinaryIO | str) -> Iterator[Backup]:
                 header, first_table = _header(reader)
                 version = _version(header)
             # Outside the guard: what the restore raises is its own, not a damaged file.
-            yield Backup(version, header.get("account"), _guarded(_tables(reader, first_table)))
+            tables = _guarded(_tables(reader, first_table))
+            yield Backup(version, header.get("account"), tables, _announced_contacts(header))
+
+
+def _announced_contacts(header: dict[str, Any]) -> int | None:
+    counts = header.get("counts")
+    contacts = counts.get("contacts") if isinstance(counts, dict) else None
+    if isinstance(contacts, int) and not isinstance(contacts, bool) and 0 <= contacts <= MAX_ROWS:
+        return contacts
+    return None
 
 
 def _data_info(archive: zipfile.ZipFile) -> zipfile.ZipInfo:

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import date, datetime, time
 from typing import Any
 
@@ -109,46 +110,64 @@ def _parser(kind: TypeEngine[Any]) -> Callable[[TypeEngine[Any], Any], Any] | No
     return next((parse for matches, parse in _PARSERS if matches(kind)), None)
 
 
-def _parse(kind: TypeEngine[Any], value: Any) -> Any:
-    parse = _parser(kind)
-    if parse is None:
-        raise _Wrong
-    return parse(kind, value)
+@dataclass(frozen=True)
+class ValueCheck:
+    """How one column's values are parsed and checked, worked out once per column: a
+    restore checks millions of values, and each asked its column the same questions."""
 
+    table: str
+    column: Column[Any]
+    parse: Callable[[TypeEngine[Any], Any], Any] | None
+    words: frozenset[str] | None
+    whole: ranges.Whole
+    length: int | None
 
-def _problem(table: str, column: Column[Any], value: Any, today: date) -> str | None:
-    """What the forms would say about this value, or None when they would take it."""
-    key = (table, column.name)
-    if isinstance(value, date):
-        if key == ("interview", "starts_at"):
-            return ranges.interview_day_problem(value.date(), today)  # type: ignore[attr-defined]
-        return ranges.date_problem(value)
-    if key in _WORD_VALUES and value not in _WORD_VALUES[key]:
-        return "Choose one of " + ", ".join(WORDS[key].values()) + "."
-    if isinstance(value, int) and not isinstance(value, bool):
-        return WHOLES.get(key, ranges.COUNT).problem(value)
-    length = getattr(column.type, "length", None)
-    if isinstance(value, str) and length is not None and len(value) > length:
-        return f"is longer than {length} characters."
-    return None
+    @classmethod
+    def of(cls, table: str, column: Column[Any]) -> ValueCheck:
+        key = (table, column.name)
+        length = getattr(column.type, "length", None)
+        whole = WHOLES.get(key, ranges.COUNT)
+        return cls(table, column, _parser(column.type), _WORD_VALUES.get(key), whole, length)
+
+    def __call__(self, value: Any, where: str, today: date) -> Any:
+        """The value as the column stores it; BackupError when the forms would refuse it."""
+        name = self.column.name
+        if value is None:
+            if not self.column.nullable and not self.column.primary_key:
+                raise BackupError(f"{where}: {name} is missing.")
+            return None
+        try:
+            if self.parse is None:
+                raise _Wrong
+            parsed = self.parse(self.column.type, value)
+        except _Wrong:
+            raise BackupError(f"{where}: {name} has a value of the wrong kind.") from None
+        problem = self._problem(parsed, today)
+        if problem is not None:
+            separator = " " if problem.startswith("is ") else ": "
+            raise BackupError(f"{where}: {name}{separator}{problem}")
+        return parsed
+
+    def _problem(self, value: Any, today: date) -> str | None:
+        """What the forms would say about this value, or None when they would take it."""
+        if isinstance(value, date):
+            if (self.table, self.column.name) == ("interview", "starts_at"):
+                return ranges.interview_day_problem(value.date(), today)  # type: ignore[attr-defined]
+            return ranges.date_problem(value)
+        if self.words is not None and value not in self.words:
+            words = WORDS[(self.table, self.column.name)]
+            return "Choose one of " + ", ".join(words.values()) + "."
+        if isinstance(value, int) and not isinstance(value, bool):
+            return self.whole.problem(value)
+        if self.length is not None and isinstance(value, str) and len(value) > self.length:
+            return f"is longer than {self.length} characters."
+        return None
 
 
 def parse_value(table: str, column: Column[Any], value: Any, where: str, today: date) -> Any:
     """Turn one JSON value into what the column stores; BackupError when the forms would
     refuse it."""
-    if value is None:
-        if not column.nullable and not column.primary_key:
-            raise BackupError(f"{where}: {column.name} is missing.")
-        return None
-    try:
-        parsed = _parse(column.type, value)
-    except _Wrong:
-        raise BackupError(f"{where}: {column.name} has a value of the wrong kind.") from None
-    problem = _problem(table, column, parsed, today)
-    if problem is not None:
-        separator = " " if problem.startswith("is ") else ": "
-        raise BackupError(f"{where}: {column.name}{separator}{problem}")
-    return parsed
+    return ValueCheck.of(table, column)(value, where, today)
 
 
 def today() -> date:

@@ -12,12 +12,15 @@ from flask.cli import with_appcontext
 from crm import clock
 from crm.auth.services import find_user
 from crm.backup import services
-from crm.backup.archive import BackupError, open_backup
-from crm.backup.restore import restore_backup
+from crm.backup.archive import BackupError
+from crm.backup.restore import progress_words, restore_file
 from crm.extensions import db
 from crm.files import create_owner_only, owner_only_opener
 from crm.models import User
 from crm.sqlite import refresh_statistics
+
+# Contacts between two progress lines of `restore` (a 300,000-contact restore shows 12).
+PROGRESS_EVERY = 25_000
 
 
 def _user_or_exit(email: str) -> User:
@@ -25,6 +28,18 @@ def _user_or_exit(email: str) -> User:
     if user is None:
         raise click.ClickException(f"No account uses the email {email!r}.")
     return user
+
+
+class _ProgressLines:
+    """A line on standard error every PROGRESS_EVERY contacts, so a long restore shows it lives."""
+
+    def __init__(self) -> None:
+        self.shown = 0
+
+    def __call__(self, contacts: int, announced: int | None) -> None:
+        if contacts - self.shown >= PROGRESS_EVERY:
+            self.shown = contacts
+            click.echo(f"Restoring: {progress_words(contacts, announced)}", err=True)
 
 
 def register(app: Flask) -> None:
@@ -66,8 +81,7 @@ def restore(file: Path, email: str) -> None:
     """Restore a backup zip into an account that has no data yet."""
     user = _user_or_exit(email)
     try:
-        with file.open("rb") as handle, open_backup(handle) as backup:
-            counts = restore_backup(user, backup)
+        counts = restore_file(user, file, _ProgressLines())
     except OSError as error:
         db.session.rollback()
         raise click.ClickException(f"Cannot read {file}: {error.strerror}.") from error

@@ -13,17 +13,19 @@ from __future__ import annotations
 import itertools
 from array import array
 from bisect import bisect_left
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date
+from pathlib import Path
 from typing import Any, TypeVar
 
-from sqlalchemy import Column, Table, bindparam, func, insert, select, update
+from sqlalchemy import Column, Table, bindparam, func, insert, select, text, update
 from sqlalchemy.exc import IntegrityError
 
 from crm import clock
-from crm.backup.archive import Backup, BackupError
-from crm.backup.checks import check_rule_settings, parse_value, today
+from crm.backup.archive import Backup, BackupError, open_backup
+from crm.backup.checks import ValueCheck, check_rule_settings, parse_value, today
 from crm.backup.services import (
     SETTINGS,
     TABLE_KEYS,
@@ -39,13 +41,21 @@ from crm.models import Company, Contact, User, column_length, contact_tag
 from crm.normalize import contact_derived, title_key
 from crm.plan.models import TargetRole
 from crm.referrals.chain import find_loop
+from crm.words import noun_for
 
 # Rows per INSERT: few round trips, and a batch's memory stays small.
 BATCH_ROWS = 1_000
+# SQLite's page cache while a restore writes, in KiB (SQLite's default is 2 MB). A contact
+# goes into 15 indexes, most in an order the file does not follow: with 2 MB, each insert
+# read its index pages back from the OS. A fixed size, so memory stays flat in the file's.
+RESTORE_CACHE_KIB = 32 * 1024
 TITLE_KEY_LENGTH = column_length(TargetRole.title_key)
 TABLE_ORDER = {key: place for place, key in enumerate(TABLE_KEYS.values())}
 NAMES = {key: name for name, key in TABLE_KEYS.items()}
 T = TypeVar("T")
+# Told how many contacts are written so far after each batch of them, and how many the
+# backup announces (None when an older backup does not say).
+Progress = Callable[[int, int | None], None]
 
 
 def _batches(items: Iterable[T]) -> Iterator[tuple[T, ...]]:
@@ -91,6 +101,7 @@ class _TableRestore:
     key: str
     columns: list[Column[Any]]
     links: list[tuple[str, str]]
+    checks: list[ValueCheck] = field(default_factory=list)
     ids: IdMap = field(default_factory=IdMap)
     last_old_id: int | None = None
     rows: list[dict[str, Any]] = field(default_factory=list)
@@ -102,13 +113,26 @@ class _TableRestore:
     def of(cls, name: str, key: str) -> _TableRestore:
         columns = _columns(name)
         links = [(c.name, target) for c in columns if (target := _link_target(c)) is not None]
-        return cls(name, key, columns, links)
+        return cls(name, key, columns, links, [ValueCheck.of(name, c) for c in columns])
+
+
+def progress_words(contacts: int, announced: int | None) -> str:
+    """How far a restore got, as the command and the page say it."""
+    if announced is None:
+        return f"{contacts:,} {noun_for('contact', contacts)} written so far"
+    return f"{contacts:,} of {announced:,} {noun_for('contact', announced)}"
+
+
+def _no_progress(contacts: int, announced: int | None) -> None:
+    pass
 
 
 @dataclass
 class _Restore:
     user_id: int
     today: date
+    progress: Progress = _no_progress
+    announced: int | None = None
     tables: dict[str, _TableRestore] = field(default_factory=dict)
     company_names: dict[int, str] = field(default_factory=dict)
     tagged: set[int] = field(default_factory=set)
@@ -119,22 +143,27 @@ class _Restore:
         for number, item in enumerate(items, start=1):
             self._add(table, self._row(table, item, f"{table.key} row {number}"), number)
             if len(table.rows) >= BATCH_ROWS:
-                _write(self.user_id, table)
-        _write(self.user_id, table)
+                self._write(table)
+        self._write(table)
         _refuse_loops(table)
         _link_within(table)
+
+    def _write(self, table: _TableRestore) -> None:
+        _write(self.user_id, table)
+        if table.name == Contact.__tablename__:
+            self.progress(table.count, self.announced)
 
     def _row(self, table: _TableRestore, item: Any, where: str) -> dict[str, Any]:
         """One row of a table, every value checked against its column and the forms' rules."""
         if not isinstance(item, dict):
             raise BackupError(f"{where} is not an object.")
         row = {}
-        for column in table.columns:
-            if column.name in item:
-                value = parse_value(table.name, column, item[column.name], where, self.today)
-                row[column.name] = value
-            elif _required(column):
-                raise BackupError(f"{where}: {column.name} is missing.")
+        for check in table.checks:
+            name = check.column.name
+            if name in item:
+                row[name] = check(item[name], where, self.today)
+            elif _required(check.column):
+                raise BackupError(f"{where}: {name} is missing.")
         return row
 
     def _add(self, table: _TableRestore, row: dict[str, Any], number: int) -> None:
@@ -146,7 +175,9 @@ class _Restore:
             if old_link is None:
                 continue
             if target == table.name:
-                table.within.append(_Link(column, number, old_id, row.pop(column)))
+                table.within.append(_Link(column, number, old_id, old_link))
+                # Set once both rows exist; kept as a key so the batch stays one statement.
+                row[column] = None
                 continue
             known = self.tables.get(target)
             row[column] = known.ids.get(old_link) if known else None
@@ -298,21 +329,43 @@ def _tables_in_order(backup: Backup) -> Iterator[tuple[_TableRestore, Iterator[A
         yield _TableRestore.of(NAMES[key], key), items
 
 
-def restore_backup(user: User, backup: Backup) -> RestoreCounts:
+@contextmanager
+def _larger_sqlite_cache() -> Iterator[None]:
+    """SQLite's page cache at RESTORE_CACHE_KIB while the restore writes, then as it was."""
+    if db.session.get_bind().dialect.name != "sqlite":
+        yield
+        return
+    before = db.session.execute(text("PRAGMA cache_size")).scalar_one()
+    db.session.execute(text(f"PRAGMA cache_size=-{RESTORE_CACHE_KIB}"))
+    try:
+        yield
+    finally:
+        db.session.execute(text(f"PRAGMA cache_size={int(before)}"))
+
+
+def restore_file(user: User, path: Path, progress: Progress = _no_progress) -> RestoreCounts:
+    """Restore the backup zip at `path`: the command's restore and the Import page's job.
+    BackupError when it cannot be restored, OSError when it cannot be read."""
+    with path.open("rb") as handle, open_backup(handle) as backup:
+        return restore_backup(user, backup, progress)
+
+
+def restore_backup(user: User, backup: Backup, progress: Progress = _no_progress) -> RestoreCounts:
     """Write every row of a backup into the user's empty account, links remapped to new ids."""
     if not account_is_empty(user.id):
         raise BackupError(
             f"{user.email} already has contacts or other data; "
             "a backup can only be restored into an empty account."
         )
-    restore = _Restore(user.id, today())
+    restore = _Restore(user.id, today(), progress, backup.contacts)
     _restore_settings(user, backup.account, restore.today)
     try:
-        for table, items in _tables_in_order(backup):
-            restore.table(table, items)
-        # The search text a contact's tags add, its backed-up time of last change kept.
-        refresh_search_text(user.id, restore.tagged, keep_updated_at=True)
-        db.session.flush()
+        with _larger_sqlite_cache():
+            for table, items in _tables_in_order(backup):
+                restore.table(table, items)
+            # The search text a contact's tags add, its backed-up time of last change kept.
+            refresh_search_text(user.id, restore.tagged, keep_updated_at=True)
+            db.session.flush()
     except IntegrityError:
         raise BackupError(
             "This backup holds two rows where one must be unique "

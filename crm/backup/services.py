@@ -16,6 +16,7 @@ from sqlalchemy import (
     Select,
     Table,
     exists,
+    func,
     select,
 )
 
@@ -76,6 +77,9 @@ NOT_BACKED_UP |= {"two_factor", "recovery_code"}
 NOT_BACKED_UP |= {"device_password", "sync_tombstone"}
 # Tallies are counts the database keeps from the rows a restore writes (crm.tallies).
 NOT_BACKED_UP |= {"tally"}
+
+# A restore's own record of how it went.
+NOT_BACKED_UP.add("restore_job")
 # Rows reached through a parent rather than their own user_id.
 PARENT_OWNER = {"contact_tag": "contact", "import_update": "import_batch"}
 # Derived columns: recomputed on restore, so they do not clutter the file.
@@ -140,19 +144,26 @@ def _rows(name: str, user_id: int) -> Iterator[dict[str, Any]]:
         yield {key: _plain(row[key]) for key in names}
 
 
+def _contact_count(user_id: int) -> int:
+    table = _table("contact")
+    return db.session.scalar(select(func.count()).where(table.c.user_id == user_id)) or 0
+
+
 def settings_of(user: User) -> dict[str, Any]:
     return {name: _plain(getattr(user, name)) for name in SETTINGS}
 
 
 def _data_json(user: User, now: datetime) -> Iterator[bytes]:
+    """data.json, read from the database only once the zip reaches it."""
     header = {
         "format": FORMAT,
         "version": VERSION,
         "exported_at": now.isoformat(),
         "account": {"email": user.email, "settings": settings_of(user)},
+        "counts": {"contacts": _contact_count(user.id)},
     }
     tables = ((key, _rows(name, user.id)) for name, key in TABLE_KEYS.items())
-    return iter_data_json(header, tables)
+    yield from iter_data_json(header, tables)
 
 
 def iter_backup(user: User, now: datetime) -> Iterator[bytes]:

@@ -8,6 +8,7 @@ import json
 import sqlite3
 import zipfile
 from datetime import UTC, date, datetime, time, timedelta
+from time import monotonic, sleep
 
 import pytest
 import vobject
@@ -220,6 +221,17 @@ def fill_plan(uid: int, ana: Contact, bo: Contact) -> None:
             ),
         ]
     )
+
+
+def wait_for_restore(client, job_url: str, seconds: float = 60):
+    """The restore's page once the background job has ended (it reloads itself till then)."""
+    deadline = monotonic() + seconds
+    while True:
+        response = client.get(job_url)
+        if 'http-equiv="refresh"' not in response.get_data(as_text=True):
+            return response
+        assert monotonic() < deadline, "the restore is still running"
+        sleep(0.05)
 
 
 def run_backup(runner, tmp_path, email, name="backup.zip"):
@@ -543,12 +555,12 @@ def test_restore_on_the_import_page_for_a_new_account(app, runner, client, auth,
     auth.register(email="new@example.com")
 
     page = client.get("/import").get_data(as_text=True)
-    response = client.post(
+    started = client.post(
         "/import/restore",
         data={"backup": (io.BytesIO(backup.read_bytes()), "backup.zip")},
         content_type="multipart/form-data",
-        follow_redirects=True,
     )
+    response = wait_for_restore(client, started.location)
 
     assert "Restore a backup" in page
     assert "your backup is restored (3 contacts" in response.get_data(as_text=True)

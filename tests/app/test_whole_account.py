@@ -18,8 +18,8 @@ from crm import clock
 from crm.backup import services
 from crm.calendar.services import calendar_counts, issue_feed_token
 from crm.extensions import db
-from crm.models import User
-from tests.app.test_backup import counts, make_user, user_id
+from crm.models import Contact, User
+from tests.app.test_backup import counts, make_user, run_backup, user_id
 from tests.app.test_backup_bounds import LAUNCHER, ROOT
 from tests.conftest import counting_statements
 from tests.mailbox import free_port
@@ -202,3 +202,29 @@ def test_a_feed_streams_past_the_worker_timeout_under_the_readme_settings(
     assert body.endswith(b"END:VCALENDAR\r\n"), log.read_text()
     assert body.count(b"BEGIN:VEVENT") == BIG
     assert "WORKER TIMEOUT" not in log.read_text()
+
+
+def test_a_batch_of_contacts_with_introducers_goes_in_as_one_insert(app, runner, tmp_path):
+    make_user(runner, "big@example.com")
+    with app.app_context():
+        uid = user_id("big@example.com")
+        ids = seed(uid, 2_500, interviews_and_notes=False)
+        # Every seventh person was introduced by the one before: links set once both exist.
+        for index in range(0, len(ids) - 1, 7):
+            db.session.execute(
+                Contact.__table__.update()
+                .where(Contact.id == ids[index + 1])
+                .values(introduced_by_id=ids[index])
+            )
+        db.session.commit()
+    backup = run_backup(runner, tmp_path, "big@example.com")
+    make_user(runner, "new@example.com")
+
+    with counting_statements(app) as statements:
+        result = runner.invoke(args=["restore", str(backup), "--user", "new@example.com"])
+
+    assert result.exit_code == 0, result.output
+    contact_inserts = [s for s in statements if s.startswith("INSERT INTO contact ")]
+    assert len(contact_inserts) == 3  # 1,000 + 1,000 + 500, whoever introduced whom
+    with app.app_context():
+        assert counts("new@example.com") == counts("big@example.com")
