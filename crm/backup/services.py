@@ -77,7 +77,6 @@ NOT_BACKED_UP |= {"two_factor", "recovery_code"}
 NOT_BACKED_UP |= {"device_password", "sync_tombstone"}
 # Tallies are counts the database keeps from the rows a restore writes (crm.tallies).
 NOT_BACKED_UP |= {"tally"}
-
 # A restore's own record of how it went.
 NOT_BACKED_UP.add("restore_job")
 # Rows reached through a parent rather than their own user_id.

@@ -2,7 +2,7 @@
 an index of the starred companies
 
 Revision ID: 0034
-Revises: 0031
+Revises: 0032
 Create Date: 2026-12-07 01:40:00
 
 The dashboard and the Plan page counted every contact and every reply ever on each visit
@@ -18,7 +18,7 @@ from crm.tallies.counters import create_triggers, drop_triggers, rebuild_stateme
 
 # revision identifiers, used by Alembic.
 revision = "0034"
-down_revision = "0031"
+down_revision = "0032"
 branch_labels = None
 depends_on = None
 

@@ -1,7 +1,7 @@
 """restore jobs: a restore started on the Import page runs in the background, with progress
 
 Revision ID: 0035
-Revises: 0031
+Revises: 0034
 Create Date: 2026-12-07 01:30:00
 
 One row per restore: who asked, which server runs it, how far it got, and how it ended.
@@ -14,7 +14,7 @@ from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = "0035"
-down_revision = "0031"
+down_revision = "0034"
 branch_labels = None
 depends_on = None
 
