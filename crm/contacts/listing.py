@@ -20,8 +20,10 @@ from sqlalchemy.orm import QueryableAttribute, contains_eager, selectinload
 
 from crm.contacts.filters import ContactFilters, matching, tag_filter
 from crm.contacts.keyset import KeyValue, decode, encode
+from crm.enums import Network
 from crm.extensions import db
 from crm.models import Company, Contact, contact_tag
+from crm.tallies.services import listed
 
 # The order by company: companies by folded name (id parting namesakes), then each one's
 # people by sort name; the people at no company by the last two.
@@ -63,8 +65,9 @@ def contact_query(user_id: int, filters: ContactFilters) -> Select[Contact]:
 
 
 # A search that matches more than this says "10,000+" rather than scanning on to count them all
-# (the search index finds them fast); a filter by network, tag or company, which walks rows,
-# stops at FILTER_COUNT_CAP ("1,000+"), so its count costs the same at any account size.
+# (the search index finds them fast); a filter by tag or company, which walks rows, stops at
+# FILTER_COUNT_CAP ("1,000+"), so its count costs the same at any account size. The list of
+# everyone, or of one network, is counted exactly from the tallies.
 SEARCH_COUNT_CAP = 10_000
 FILTER_COUNT_CAP = 1_000
 # Past the end shows the last page; this cap keeps the OFFSET within what databases take.
@@ -384,6 +387,10 @@ def _count(user_id: int, filters: ContactFilters) -> tuple[int, bool]:
     """How many contacts the list matches, and whether the count stopped at its cap. A tag on
     many contacts is counted from its own index (contact_tag's), up to the cap: the probe the
     pages use would scan the contacts for it."""
+    if not (filters.q or filters.tag or filters.company):
+        # Everyone, or one network: kept as the data changes (crm.tallies), read in one row.
+        network = filters.network if filters.network in Network.values() else None
+        return listed(user_id, network), False
     tagged = tag_filter(user_id, filters)
     if tagged is not None and tagged.tag_id is not None and not tagged.few:
         counted = select(Contact.id).join(
@@ -407,6 +414,6 @@ def _count(user_id: int, filters: ContactFilters) -> tuple[int, bool]:
 def _count_cap(filters: ContactFilters) -> int | None:
     """Where the list's count stops: a filter's cap, else a search's, else none (every
     contact is counted)."""
-    if filters.network or filters.tag or filters.company:
+    if filters.tag or filters.company:
         return FILTER_COUNT_CAP
     return SEARCH_COUNT_CAP if filters.q else None

@@ -55,6 +55,8 @@ class Counter:
 
 COUNTERS = (
     Counter("contacts", "contact", "network"),
+    # The contact list's count: archived contacts (deleted on a device) leave the list.
+    Counter("listed", "contact", "network", "{row}.archived_at IS NULL"),
     Counter("reached", "contact", "network", "{row}.first_outreach_on IS NOT NULL"),
     Counter(
         "reached_replied",
@@ -95,6 +97,7 @@ COLUMNS = {
         "introduced_by_id",
         "title_key",
         "keep_in_touch_due",
+        "archived_at",
     ),
     "outreach": ("user_id", "sent_on", "status", "reply_on"),
 }

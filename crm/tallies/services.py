@@ -27,6 +27,16 @@ def keyed(
     )
 
 
+def listed(user_id: int, network: str | None = None) -> int:
+    """The contacts the list shows (archived ones left out), of one network or all."""
+    statement = select(func.coalesce(func.sum(Tally.n), 0)).where(
+        Tally.user_id == user_id, Tally.kind == "listed"
+    )
+    if network is not None:
+        statement = statement.where(Tally.key == network)
+    return db.session.scalar(statement) or 0
+
+
 def kept(user_id: int | None = None) -> set[tuple[int, str, str, int]]:
     """The tallies as kept, rows at 0 left out (for tests and the repair command)."""
     rows = select(Tally.user_id, Tally.kind, Tally.key, Tally.n).where(Tally.n != 0)
