@@ -36,6 +36,7 @@ from crm.exports.ics import (
 from crm.exports.vcard import iter_vcards
 from crm.extensions import db
 from crm.models import Contact, FollowUp, Interview, User
+from crm.tallies import services as tallies
 
 FEED_NAME = "Networking follow-ups"
 FEED_TOKEN_BYTES = 32
@@ -173,13 +174,8 @@ def upcoming_interviews(user: User, now: datetime) -> list[Interview]:
 
 def calendar_counts(user: User, now: datetime) -> tuple[int, int]:
     """Return how many open follow-ups and upcoming interviews the feed holds."""
-    # Counted from ix_follow_up_user_open_due alone: the feed's outer join to the contact
-    # adds no row, and SQLite, unlike PostgreSQL, would still read each contact for it.
-    followups = db.session.scalar(
-        select(func.count(FollowUp.id)).where(
-            FollowUp.user_id == user.id, FollowUp.status == FollowUpState.OPEN
-        )
-    )
+    # Kept as follow-ups open and close (crm.tallies): the feed holds every open one.
+    followups = tallies.open_followups(user.id)
     interviews = db.session.scalar(
         select(func.count()).select_from(
             _upcoming_interviews_query(user.id, upcoming_start(user, now)).subquery()

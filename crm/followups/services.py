@@ -26,6 +26,7 @@ from crm.followups import rules
 from crm.followups.second_person import SecondPerson, second_people
 from crm.models import Contact, FollowUp, User
 from crm.prebuilt import Prebuilt, prebuilt
+from crm.tallies import services as tallies
 
 # The Follow-ups page shows each list's first rows; "Show all" opens one list, up to LIST_LIMIT.
 GROUP_LIMIT = 10
@@ -351,5 +352,4 @@ def losing_touch(user_id: int, today: date, limit: int = GROUP_LIMIT) -> tuple[l
         .order_by(Contact.keep_in_touch_due)
         .limit(limit)
     ).all()
-    total = db.session.scalar(select(func.count(Contact.id)).where(*condition)) or 0
-    return list(rows), total
+    return list(rows), tallies.losing_touch(user_id, today)

@@ -20,6 +20,7 @@ from crm.network.drawing import Drawing, lay_out
 from crm.network.figures import Figures, network_figures
 from crm.network.tree import Forest, Node, People
 from crm.prebuilt import Prebuilt, prebuilt
+from crm.tallies.services import reached_and_replied
 
 # People in the trees drawn on one page; more trees go to the next page.
 PEOPLE_PER_PAGE = 100
@@ -67,15 +68,6 @@ def _interviews_held_statement() -> Prebuilt[int, int]:
     return Prebuilt(statement, "user_id")
 
 
-@prebuilt
-def _reached_and_replied_statement() -> Prebuilt[int, int]:
-    """Everyone reached, and those who replied (over ix_contact_user_reached alone)."""
-    statement = select(func.count(), func.count(Contact.replied_on)).where(
-        Contact.user_id == bindparam("user_id"), Contact.first_outreach_on.is_not(None)
-    )
-    return Prebuilt(statement, "user_id")
-
-
 def network_people(user_id: int) -> tuple[People, int]:
     """The people of the user's tree of introductions, unnamed (Forest.name names those a
     page shows), and the interviews the user held."""
@@ -119,7 +111,7 @@ class NetworkView:
 def network_view(user_id: int, page: int = 1) -> NetworkView:
     """The figures, and one page of the tree of introductions laid out for drawing."""
     people, interviews_held = network_people(user_id)
-    reached, replied = _reached_and_replied_statement().execute({"user_id": user_id}).one()
+    reached, replied = reached_and_replied(user_id)
     forest = Forest(people)
     trees, page, pages = forest.page(page, PEOPLE_PER_PAGE)
     # Only the people of the page's trees (their order depends on names) and the longest

@@ -21,9 +21,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from crm.enums import OutreachStatus
+from crm.enums import FollowUpState, OutreachStatus
 
 REPLIED = OutreachStatus.REPLIED.value
+OPEN = FollowUpState.OPEN.value
 
 
 @dataclass(frozen=True)
@@ -85,8 +86,10 @@ COUNTERS = (
         f"{{row}}.status = '{REPLIED}' AND {{row}}.reply_on IS NOT NULL",
         True,
     ),
+    # The Calendar page's count of the feed's follow-ups.
+    Counter("open_followups", "follow_up", None, f"{{row}}.status = '{OPEN}'"),
 )
-TABLES = ("contact", "outreach")
+TABLES = ("contact", "outreach", "follow_up")
 # The columns each table's counters read: an update of others leaves the counts alone.
 COLUMNS = {
     "contact": (
@@ -100,6 +103,7 @@ COLUMNS = {
         "archived_at",
     ),
     "outreach": ("user_id", "sent_on", "status", "reply_on"),
+    "follow_up": ("user_id", "status"),
 }
 
 

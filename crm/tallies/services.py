@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 from sqlalchemy import BindParameter, ColumnElement, ScalarSelect, Select, func, select, text
 
 from crm.extensions import db
@@ -29,12 +31,35 @@ def keyed(
 
 def listed(user_id: int, network: str | None = None) -> int:
     """The contacts the list shows (archived ones left out), of one network or all."""
+    return _sum(user_id, "listed", *([] if network is None else [Tally.key == network]))
+
+
+def _sum(user_id: int, kind: str, *where: ColumnElement[bool]) -> int:
     statement = select(func.coalesce(func.sum(Tally.n), 0)).where(
-        Tally.user_id == user_id, Tally.kind == "listed"
+        Tally.user_id == user_id, Tally.kind == kind, *where
     )
-    if network is not None:
-        statement = statement.where(Tally.key == network)
     return db.session.scalar(statement) or 0
+
+
+def reached_and_replied(user_id: int) -> tuple[int, int]:
+    """Everyone the user reached, and those of them who replied (one statement)."""
+    rows = db.session.execute(
+        select(Tally.kind, func.sum(Tally.n))
+        .where(Tally.user_id == user_id, Tally.kind.in_(("reached", "reached_replied")))
+        .group_by(Tally.kind)
+    )
+    sums = {kind: n for kind, n in rows}
+    return sums.get("reached", 0), sums.get("reached_replied", 0)
+
+
+def losing_touch(user_id: int, today: date) -> int:
+    """The contacts whose keep-in-touch date is before today (a row per day, summed)."""
+    return _sum(user_id, "keep_in_touch", Tally.key < today.isoformat())
+
+
+def open_followups(user_id: int) -> int:
+    """The user's open follow-ups (the Calendar page's feed holds each)."""
+    return _sum(user_id, "open_followups")
 
 
 def kept(user_id: int | None = None) -> set[tuple[int, str, str, int]]:

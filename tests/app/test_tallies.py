@@ -10,9 +10,9 @@ from datetime import UTC, date, datetime, timedelta
 import pytest
 from sqlalchemy import select, update
 
-from crm.enums import Cadence, Network, OutreachStatus
+from crm.enums import Cadence, FollowUpState, Network, OutreachStatus
 from crm.extensions import db
-from crm.models import Contact, ImportBatch, Outreach, User
+from crm.models import Contact, FollowUp, ImportBatch, Outreach, User
 from crm.plan.employers import target_employers
 from crm.tallies.models import Tally
 from crm.tallies.services import counted, kept
@@ -119,6 +119,13 @@ class Run:
             interview = int(response.headers["Location"].rsplit("/", 1)[1])
             self.client.post(f"/interviews/{interview}/done")
 
+    def close_followup(self) -> None:
+        """Done or dismissed on the Follow-ups page."""
+        open_ones = self._ids(FollowUp, FollowUp.status == FollowUpState.OPEN)
+        if open_ones:
+            action = self.rng.choice(["done", "dismiss"])
+            self.client.post(f"/follow-ups/{self.rng.choice(open_ones)}/{action}")
+
     def import_people(self) -> None:
         self.imports += 1
         rows = [
@@ -177,6 +184,7 @@ class Run:
         "log_outreach",
         "mark_reply",
         "hold_interview",
+        "close_followup",
         "import_people",
         "undo_import",
         "sync_card",
@@ -204,6 +212,7 @@ def test_tallies_equal_a_count_from_scratch_after_every_write_path(
         kinds = {kind for _, kind, _, _ in kept()}
     # The run reached every kind of tally, so each trigger's path was checked.
     assert {"contacts", "reached", "replied", "title", "keep_in_touch", "sent", "replies"} <= kinds
+    assert {"listed", "open_followups"} <= kinds
 
 
 def test_bulk_writes_and_a_deleted_account_keep_the_tallies_right(app, client, user):

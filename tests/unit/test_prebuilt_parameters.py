@@ -66,7 +66,6 @@ SHAPES: dict[str, list[tuple[Any, ...]]] = {
     "_network_links_statement": [()],
     "_network_names_statement": [("sqlite",), ("postgresql",)],
     "_interviews_held_statement": [()],
-    "_reached_and_replied_statement": [()],
 }
 
 DIALECTS: list[Dialect] = [sqlite.dialect(), postgresql.psycopg.dialect()]
