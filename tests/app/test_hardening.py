@@ -11,6 +11,7 @@ import pytest
 from sqlalchemy import event, select
 
 from crm.account.models import DevicePassword
+from crm.backup.models import RestoreJob
 from crm.deployment import MAX_ID
 from crm.extensions import db
 from crm.models import Company, Contact, ImportBatch, Note, Outreach
@@ -39,7 +40,8 @@ def owner_rows(app) -> dict[str, int]:
         to_reach = PersonToReach(user_id=owner, contact_id=contact, added_on=date(2031, 6, 1))
         role = TargetRole(user_id=owner, title="Engineer", title_key="engineer")
         device = DevicePassword(user_id=owner, name="Phone", secret_hash="0" * 64)
-        db.session.add_all([outreach, batch, note, obstacle, to_reach, role, device])
+        job = RestoreJob(user_id=owner, runner="host:1", status="done", summary="1 contact")
+        db.session.add_all([outreach, batch, note, obstacle, to_reach, role, device, job])
         db.session.commit()
         company = db.session.scalar(select(Company.id).where(Company.user_id == owner))
         return {
@@ -53,6 +55,7 @@ def owner_rows(app) -> dict[str, int]:
             "outreach_id": outreach.id,
             "batch_id": batch.id,
             "device_id": device.id,
+            "job_id": job.id,
         }
 
 
