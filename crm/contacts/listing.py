@@ -384,31 +384,34 @@ def _company_order_backward(
 
 
 def _count(user_id: int, filters: ContactFilters) -> tuple[int, bool]:
-    """How many contacts the list matches, and whether the count stopped at its cap. A tag on
-    many contacts is counted from its own index (contact_tag's), up to the cap: the probe the
-    pages use would scan the contacts for it."""
+    """How many contacts the list matches, and whether the count stopped at its cap."""
     if not (filters.q or filters.tag or filters.company):
         # Everyone, or one network: kept as the data changes (crm.tallies), read in one row.
         network = filters.network if filters.network in Network.values() else None
         return listed(user_id, network), False
-    tagged = tag_filter(user_id, filters)
-    if tagged is not None and tagged.tag_id is not None and not tagged.few:
-        counted = select(Contact.id).join(
-            contact_tag,
-            and_(contact_tag.c.contact_id == Contact.id, contact_tag.c.tag_id == tagged.tag_id),
-        )
-        if _joins_company(filters):
-            counted = counted.outerjoin(Company, Contact.company_id == Company.id)
-        counted = counted.where(*matching(user_id, filters, with_tag=False))
-    else:
-        counted = _filtered(select(Contact.id), user_id, filters).order_by(None)
     cap = _count_cap(filters)
+    counted = _counted(user_id, filters)
     if cap is not None:
         counted = counted.limit(cap + 1)
     total = db.session.scalar(select(func.count()).select_from(counted.subquery())) or 0
     if cap is not None and total > cap:
         return cap, True
     return total, False
+
+
+def _counted(user_id: int, filters: ContactFilters) -> Select[int]:
+    """The ids a count walks. A tag on many contacts is counted from its own index
+    (contact_tag's), up to the cap: the probe the pages use would scan the contacts for it."""
+    tagged = tag_filter(user_id, filters)
+    if tagged is None or tagged.tag_id is None or tagged.few:
+        return _filtered(select(Contact.id), user_id, filters).order_by(None)
+    counted = select(Contact.id).join(
+        contact_tag,
+        and_(contact_tag.c.contact_id == Contact.id, contact_tag.c.tag_id == tagged.tag_id),
+    )
+    if _joins_company(filters):
+        counted = counted.outerjoin(Company, Contact.company_id == Company.id)
+    return counted.where(*matching(user_id, filters, with_tag=False))
 
 
 def _count_cap(filters: ContactFilters) -> int | None:
