@@ -41,6 +41,7 @@ from crm.models import Company, Contact, User, column_length, contact_tag
 from crm.normalize import contact_derived, title_key
 from crm.plan.models import TargetRole
 from crm.referrals.chain import find_loop
+from crm.tallies import services as tallies
 from crm.words import noun_for
 
 # Rows per INSERT: few round trips, and a batch's memory stays small.
@@ -360,7 +361,7 @@ def restore_backup(user: User, backup: Backup, progress: Progress = _no_progress
     restore = _Restore(user.id, today(), progress, backup.contacts)
     _restore_settings(user, backup.account, restore.today)
     try:
-        with _larger_sqlite_cache():
+        with tallies.paused(user.id), _larger_sqlite_cache():
             for table, items in _tables_in_order(backup):
                 restore.table(table, items)
             # The search text a contact's tags add, its backed-up time of last change kept.

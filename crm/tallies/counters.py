@@ -90,6 +90,9 @@ COUNTERS = (
     Counter("open_followups", "follow_up", None, f"{{row}}.status = '{OPEN}'"),
 )
 TABLES = ("contact", "outreach", "follow_up")
+# A transaction that sets this (SET LOCAL, PostgreSQL) writes without the row triggers and
+# counts its user's tallies once at the end (crm.tallies.services.paused).
+PAUSED_SETTING = "crm.tallies_paused"
 # The columns each table's counters read: an update of others leaves the counts alone.
 COLUMNS = {
     "contact": (
@@ -168,7 +171,8 @@ def postgresql_triggers(table: str) -> list[str]:
         for c in counters
     )
     body = (
-        f"BEGIN IF TG_OP = 'INSERT' THEN {adds} ELSIF TG_OP = 'DELETE' THEN {takes} "
+        f"BEGIN IF current_setting('{PAUSED_SETTING}', true) = 'on' THEN RETURN NULL; END IF; "
+        f"IF TG_OP = 'INSERT' THEN {adds} ELSIF TG_OP = 'DELETE' THEN {takes} "
         f"ELSE {moves} END IF; RETURN NULL; END"
     )
     columns = ", ".join(COLUMNS[table])
