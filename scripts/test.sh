@@ -83,4 +83,5 @@ done
 [ -n "$started" ] || { echo "Could not start a PostgreSQL server for the tests." >&2; exit 1; }
 export CRM_TEST_DATABASE_URL="postgresql+psycopg://postgres@127.0.0.1:$PG_PORT/postgres"
 # The pure unit tests (parsers, rules, exporters) touch no database: run them once, above.
-python -m pytest tests/app tests/browser "$@"
+# Sync runs here too: its clients must see the same address book and calendar on both.
+python -m pytest tests/app tests/browser tests/sync "$@"
