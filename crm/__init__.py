@@ -144,6 +144,7 @@ def _register_blueprints(app: Flask) -> None:
     from crm.imports.views import bp as imports_bp
     from crm.interviews.views import bp as interviews_bp
     from crm.messages.views import bp as messages_bp
+    from crm.network import models as network_models  # noqa: F401
     from crm.network.views import bp as network_bp
     from crm.outreach import bp as outreach_bp
     from crm.outreach import views as outreach_views  # noqa: F401

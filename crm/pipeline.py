@@ -21,6 +21,7 @@ from sqlalchemy.orm import aliased
 from crm.enums import InterviewStatus
 from crm.models import Contact, Interview
 from crm.prebuilt import Prebuilt, prebuilt
+from crm.tallies.counters import TallyKind
 from crm.tallies.services import total
 from crm.words import plural
 
@@ -76,10 +77,10 @@ def stage_counts(user_id: BindParameter[int]) -> list[ScalarSelect[int]]:
     mine = Contact.user_id == user_id
     held = Contact.id.in_(interviewed)
     return [
-        total(user_id, "contacts"),
-        total(user_id, "reached"),
+        total(user_id, TallyKind.CONTACTS),
+        total(user_id, TallyKind.REACHED),
         _count(mine, Contact.first_outreach_on.is_(None), held),
-        total(user_id, "replied"),
+        total(user_id, TallyKind.REPLIED),
         _count(mine, Contact.replied_on.is_(None), held),
         _count(mine, held),
         _count(mine, held, introduced_someone),

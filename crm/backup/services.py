@@ -77,6 +77,8 @@ NOT_BACKED_UP |= {"two_factor", "recovery_code"}
 NOT_BACKED_UP |= {"device_password", "sync_tombstone"}
 # Tallies are counts the database keeps from the rows a restore writes (crm.tallies).
 NOT_BACKED_UP |= {"tally"}
+# The network's stamp is drawn by the database as introductions change (crm.network.stamp).
+NOT_BACKED_UP.add("network_stamp")
 # A restore's own record of how it went.
 NOT_BACKED_UP.add("restore_job")
 # Rows reached through a parent rather than their own user_id.

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from crm.network.tree import Forest, Person
+from crm.network.outline import Outline
+from crm.network.tree import Person
 
 
 @dataclass(frozen=True)
@@ -18,6 +19,20 @@ class Share:
     def percent(self) -> int | None:
         """The share in whole percent, or None when there is no whole to share."""
         return round(100 * self.part / self.whole) if self.whole else None
+
+
+@dataclass(frozen=True)
+class Counts:
+    """What the figures count beyond the outline: interviews held, and people reached and
+    replied (of the suggested people, and of everyone, suggested or not)."""
+
+    interviews_held: int
+    # People introduced by someone the user interviewed.
+    suggested_by_interviewed: int
+    suggested_reached: int
+    suggested_replied: int
+    all_reached: int
+    all_replied: int
 
 
 @dataclass(frozen=True)
@@ -42,24 +57,17 @@ class Figures:
         return round(self.suggested_by_interviewed / self.interviews_held, 1)
 
 
-def network_figures(
-    forest: Forest, interviews_held: int, all_reached: int, all_replied: int
-) -> Figures:
-    """The figures from the people in the trees and the user's totals of interviews held, of
-    people reached and of those who replied (everyone, suggested or not)."""
-    flags, parents = forest.people.flags, forest.parents
-    reached = replied = by_interviewed = 0
-    for person_id, introducer_id in parents.items():
-        person_reached, person_replied, _ = flags(person_id)
-        reached += person_reached
-        replied += person_reached and person_replied
-        by_interviewed += flags(introducer_id)[2]
+def network_figures(outline: Outline, counts: Counts, chain: list[Person]) -> Figures:
+    """The figures from the network's outline, the counts, and the longest chain's people."""
+    reached, replied = counts.suggested_reached, counts.suggested_replied
     return Figures(
-        interviews_held=interviews_held,
-        suggested=len(parents),
-        suggested_by_interviewed=by_interviewed,
-        reached=Share(reached, len(parents)),
+        interviews_held=counts.interviews_held,
+        suggested=outline.suggested,
+        suggested_by_interviewed=counts.suggested_by_interviewed,
+        reached=Share(reached, outline.suggested),
         replied=Share(replied, reached),
-        cold_replied=Share(max(0, all_replied - replied), max(0, all_reached - reached)),
-        chain=forest.longest_chain(),
+        cold_replied=Share(
+            max(0, counts.all_replied - replied), max(0, counts.all_reached - reached)
+        ),
+        chain=chain,
     )

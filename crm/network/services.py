@@ -1,9 +1,9 @@
-"""The Network page's reads: four statements, whatever the size of the user's network.
+"""The Network page's reads: a handful of statements, whatever the size of the network.
 
-Who introduced whom (ids and flags of everyone introduced; the first-degree contacts who
-introduced someone follow from them), the interviews held per person, the user's totals of
-people reached and of replies, and the names of the people the page shows: the rest of the
-network stays ids in memory, where crm.network.tree and crm.network.figures work on it.
+The outline of the network (its trees, pages and longest chain, in ids) is kept in memory
+under the network's stamp (crm.network.outline); each request reads the stamp, the
+interviews held per person, the tallies of people reached and replied, and the people of the
+page it shows, named and with how far each got.
 """
 
 from __future__ import annotations
@@ -11,39 +11,43 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from sqlalchemy import JSON, Integer, and_, bindparam, cast, func, select
+from flask import current_app
+from sqlalchemy import JSON, BindParameter, Integer, and_, bindparam, cast, func, select
 
 from crm.enums import InterviewStatus
 from crm.extensions import db
 from crm.models import Contact, Interview
 from crm.network.drawing import Drawing, lay_out
-from crm.network.figures import Figures, network_figures
-from crm.network.tree import Forest, Node, People
+from crm.network.figures import Counts, Figures, network_figures
+from crm.network.models import NetworkStamp
+from crm.network.outline import Outline, Outlines, outline_of
+from crm.network.tree import Forest, Node, People, Person, Tree
 from crm.prebuilt import Prebuilt, prebuilt
-from crm.tallies.services import reached_and_replied
+from crm.tallies.counters import TallyKind
+from crm.tallies.services import total
 
 # People in the trees drawn on one page; more trees go to the next page.
 PEOPLE_PER_PAGE = 100
+# Where a process keeps its outlines (crm.network.outline.Outlines).
+OUTLINES = "network_outlines"
 
 
 @prebuilt
-def _network_links_statement() -> Prebuilt[int, int | None, bool, bool]:
-    """Everyone introduced, whom by, and whether reached and replied: ids and flags from
-    ix_contact_user_introduced alone, a few bytes a person (names are read per page)."""
-    reached = Contact.first_outreach_on.is_not(None)
-    statement = select(
-        Contact.id,
-        Contact.introduced_by_id,
-        reached.label("reached"),
-        and_(reached, Contact.replied_on.is_not(None)).label("replied"),
-    ).where(Contact.user_id == bindparam("user_id"), Contact.introduced_by_id.is_not(None))
+def _network_links_statement() -> Prebuilt[int, int | None]:
+    """Everyone introduced and whom by: two ids a person, from ix_contact_user_introduced."""
+    statement = select(Contact.id, Contact.introduced_by_id).where(
+        Contact.user_id == bindparam("user_id"), Contact.introduced_by_id.is_not(None)
+    )
     return Prebuilt(statement, "user_id")
 
 
 @prebuilt
-def _network_names_statement(dialect: str) -> Prebuilt[int, str, str, str | None]:
-    """The names of the listed contacts, the ids bound as one JSON array: one statement and
-    two parameters however many people a page shows (a list of ids would bind one each)."""
+def _network_people_statement(
+    dialect: str,
+) -> Prebuilt[int, int | None, str, str, str | None, bool, bool]:
+    """The listed contacts, named, with whether each was reached and replied; the ids bound
+    as one JSON array: one statement and two parameters however many people a page shows (a
+    list of ids would bind one each)."""
     ids = bindparam("ids", type_=JSON)
     if dialect == "postgresql":
         listed = select(
@@ -51,9 +55,16 @@ def _network_names_statement(dialect: str) -> Prebuilt[int, str, str, str | None
         )
     else:
         listed = select(func.json_each(ids).table_valued("value").c.value)
-    statement = select(Contact.id, Contact.first_name, Contact.last_name, Contact.email).where(
-        Contact.user_id == bindparam("user_id"), Contact.id.in_(listed)
-    )
+    reached = Contact.first_outreach_on.is_not(None)
+    statement = select(
+        Contact.id,
+        Contact.introduced_by_id,
+        Contact.first_name,
+        Contact.last_name,
+        Contact.email,
+        reached.label("reached"),
+        and_(reached, Contact.replied_on.is_not(None)).label("replied"),
+    ).where(Contact.user_id == bindparam("user_id"), Contact.id.in_(listed))
     return Prebuilt(statement, "user_id", "ids")
 
 
@@ -68,29 +79,59 @@ def _interviews_held_statement() -> Prebuilt[int, int]:
     return Prebuilt(statement, "user_id")
 
 
-def network_people(user_id: int) -> tuple[People, int]:
-    """The people of the user's tree of introductions, unnamed (Forest.name names those a
-    page shows), and the interviews the user held."""
-    held = {
-        contact_id: n
-        for contact_id, n in _interviews_held_statement().execute({"user_id": user_id})
-    }
-    rows = _network_links_statement().execute({"user_id": user_id})
-    people = People.unnamed(rows, held)
-    # The first-degree contacts who introduced someone are the introducers nobody introduced:
-    # an introducer is always one of the user's own contacts (the contact form, a suggestion,
-    # an import and a restore each pick it among them), so no statement looks them up.
-    introducers = {row[1] for row in people.rows.values()}.difference(people.rows)
-    for top_id in sorted(i for i in introducers if i is not None):
-        people.add(top_id, None, False, False, top_id in held)
-    return people, sum(held.values())
+# The tallies the figures read: everyone reached and replied, and the suggested ones.
+_COUNTED = (
+    TallyKind.REACHED,
+    TallyKind.REACHED_REPLIED,
+    TallyKind.SUGGESTED_REACHED,
+    TallyKind.SUGGESTED_REPLIED,
+)
 
 
-def names_of(user_id: int, ids: Iterable[int]) -> dict[int, tuple[str, str, str | None]]:
-    """The first name, last name and email of each of the user's listed contacts."""
-    statement = _network_names_statement(db.session.get_bind().dialect.name)
-    rows = statement.execute({"user_id": user_id, "ids": sorted(set(ids))})
-    return {person_id: (first, last, email) for person_id, first, last, email in rows}
+@prebuilt
+def _stamp_and_tallies_statement() -> Prebuilt[*tuple[int | None, ...]]:
+    """The network's stamp (None before its first introduction) and the _COUNTED tallies,
+    in one row."""
+    user_id: BindParameter[int] = bindparam("user_id")
+    stamp = select(NetworkStamp.stamp).where(NetworkStamp.user_id == user_id)
+    statement = select(stamp.scalar_subquery(), *(total(user_id, kind) for kind in _COUNTED))
+    return Prebuilt(statement, "user_id")
+
+
+def network_outline(user_id: int, stamp: int | None, people_per_page: int) -> Outline:
+    """The user's outline: kept, while their network's stamp stays the same, or planted.
+
+    The stamp must have been read before the links are: should an introduction change
+    between the two statements (PostgreSQL reads each at its own moment), the newer outline
+    is kept under the older stamp, which the next request no longer finds; the other order
+    could keep an older outline under the newer stamp."""
+    outlines: Outlines = current_app.extensions.setdefault(OUTLINES, Outlines())
+    key = (stamp or 0, people_per_page)
+    if stamp is not None and (kept := outlines.get(user_id, key)) is not None:
+        return kept
+    links = _network_links_statement().execute({"user_id": user_id})
+    outline = outline_of(links, people_per_page)
+    # No stamp yet: nobody was introduced since the stamp began, nothing worth keeping.
+    if stamp is not None:
+        outlines.put(user_id, key, outline)
+    return outline
+
+
+def network_people(user_id: int, ids: Iterable[int], held: dict[int, int]) -> People:
+    """The user's listed contacts, named, with how far each got. An id that is not the user's
+    contact (an introducer of another account, in bad data) stays an unnamed person."""
+    wanted = sorted(set(ids))
+    statement = _network_people_statement(db.session.get_bind().dialect.name)
+    people = People(
+        Person(person_id, by, first, last, email, reached, replied, person_id in held)
+        for person_id, by, first, last, email, reached, replied in statement.execute(
+            {"user_id": user_id, "ids": wanted}
+        )
+    )
+    for person_id in wanted:
+        if person_id not in people:
+            people.add(person_id, None, False, False, person_id in held)
+    return people
 
 
 @dataclass(frozen=True)
@@ -110,20 +151,32 @@ class NetworkView:
 
 def network_view(user_id: int, page: int = 1) -> NetworkView:
     """The figures, and one page of the tree of introductions laid out for drawing."""
-    people, interviews_held = network_people(user_id)
-    reached, replied = reached_and_replied(user_id)
-    forest = Forest(people)
-    trees, page, pages = forest.page(page, PEOPLE_PER_PAGE)
-    # Only the people of the page's trees (their order depends on names) and the longest
-    # chain are named: the rest of the network stays ids and flags.
-    wanted = [*forest.members(trees), *(person.id for person in forest.longest_chain())]
-    forest.name(names_of(user_id, wanted))
-    shown = [forest.grow(tree) for tree in trees]
+    rows = _interviews_held_statement().execute({"user_id": user_id})
+    held = {contact_id: n for contact_id, n in rows}
+    stamp, *counted = _stamp_and_tallies_statement().execute({"user_id": user_id}).one()
+    tallies = dict(zip(_COUNTED, (n or 0 for n in counted), strict=True))
+    outline = network_outline(user_id, stamp, PEOPLE_PER_PAGE)
+    page = min(max(page, 1), len(outline.pages))
+    members = outline.members[page - 1]
+    people = network_people(user_id, [*members, *outline.chain], held)
+    # The page's trees are whole among its members, so a forest of them grows them as the
+    # whole network's would.
+    forest = Forest(People(people[person_id] for person_id in members))
+    shown = [forest.grow(Tree(people[top_id], size)) for top_id, size in outline.pages[page - 1]]
+    counts = Counts(
+        interviews_held=sum(held.values()),
+        suggested_by_interviewed=outline.suggested_by(held),
+        suggested_reached=tallies[TallyKind.SUGGESTED_REACHED],
+        suggested_replied=tallies[TallyKind.SUGGESTED_REPLIED],
+        all_reached=tallies[TallyKind.REACHED],
+        all_replied=tallies[TallyKind.REACHED_REPLIED],
+    )
+    chain = [people[person_id] for person_id in outline.chain]
     return NetworkView(
-        figures=network_figures(forest, interviews_held, reached, replied),
+        figures=network_figures(outline, counts, chain),
         trees=shown,
         drawing=lay_out(shown),
         page=page,
-        pages=pages,
-        first_degree=sum(1 for top_id, _ in forest.planted if top_id not in forest.parents),
+        pages=len(outline.pages),
+        first_degree=outline.first_degree,
     )

@@ -284,19 +284,6 @@ class Forest:
                 planted.append((top_id, _level_below(top_id, led, levels)))
         return planted
 
-    def page(self, number: int, people_per_page: int) -> tuple[list[Tree], int, int]:
-        """One page of trees as pages_of splits them (the first before it, the last past it),
-        its number and how many pages there are; only that page's trees are made."""
-        numbers = list(page_numbers((size for _, size in self.planted), people_per_page))
-        pages = numbers[-1] + 1 if numbers else 1
-        number = min(max(number, 1), pages)
-        trees = [
-            Tree(self.people[top_id], size)
-            for (top_id, size), on in zip(self.planted, numbers, strict=True)
-            if on == number - 1
-        ]
-        return trees, number, pages
-
     def introduced_by(self, person_id: int) -> list[Person]:
         """The people this person introduced."""
         return [self.people[child_id] for child_id in self.led.get(person_id, ())]

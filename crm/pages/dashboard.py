@@ -19,7 +19,6 @@ from sqlalchemy import (
     String,
     bindparam,
     func,
-    literal,
     select,
     union_all,
 )
@@ -36,8 +35,8 @@ from crm.pipeline import Pipeline, pipeline
 from crm.plan.next_step import PlanCard, plan_card
 from crm.plan.progress import streak_weeks
 from crm.prebuilt import Prebuilt, prebuilt
-from crm.tallies.models import Tally
-from crm.tallies.services import keyed
+from crm.tallies.counters import TallyKind
+from crm.tallies.services import keyed, losing_touch_row
 from crm.workdays import week_start
 
 bp = Blueprint("main", __name__)
@@ -105,13 +104,7 @@ def _contact_stats_statement() -> Prebuilt[str, str, int]:
     whatever the number of contacts. Each row names its kind; the last sums the days
     before `today` (ISO text, as the tally keys days)."""
     user_id: BindParameter[int] = bindparam("user_id")
-    losing = select(
-        literal(_LOSING), literal("", String), func.coalesce(func.sum(Tally.n), 0)
-    ).where(
-        Tally.user_id == user_id,
-        Tally.kind == _LOSING,
-        Tally.key < bindparam("today", type_=String),
-    )
+    losing = losing_touch_row(user_id, bindparam("today", type_=String))
     statement: CompoundSelect[str, str, int] = union_all(
         *(keyed(user_id, kind) for kind in _BY_NETWORK), losing
     )
@@ -119,9 +112,9 @@ def _contact_stats_statement() -> Prebuilt[str, str, int]:
 
 
 # The tallies _contact_stats_statement reads by network, and the one it sums by day.
-_ALL, _REACHED, _REACHED_REPLIED = "contacts", "reached", "reached_replied"
+_ALL, _REACHED, _REACHED_REPLIED = TallyKind.CONTACTS, TallyKind.REACHED, TallyKind.REACHED_REPLIED
 _BY_NETWORK = (_ALL, _REACHED, _REACHED_REPLIED)
-_LOSING = "keep_in_touch"
+_LOSING = TallyKind.KEEP_IN_TOUCH
 
 
 def contact_stats(user_id: int, today: date) -> ContactStats:

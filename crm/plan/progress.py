@@ -32,6 +32,7 @@ from crm.plan import rut
 from crm.plan.week_chart import WeekChart, week_chart
 from crm.prebuilt import Prebuilt, prebuilt
 from crm.referrals.models import Suggestion
+from crm.tallies.counters import TallyKind
 from crm.tallies.models import Tally
 from crm.tallies.services import keyed, total
 from crm.words import plural
@@ -63,7 +64,9 @@ def _sent_statement() -> Prebuilt[str, str, int]:
         Tally.key >= bindparam("first_day", type_=String),
         Tally.key < bindparam("end_day", type_=String),
     )
-    return Prebuilt(keyed(bindparam("user_id"), "sent", *days), "user_id", "first_day", "end_day")
+    return Prebuilt(
+        keyed(bindparam("user_id"), TallyKind.SENT, *days), "user_id", "first_day", "end_day"
+    )
 
 
 def streak_weeks(user_id: int, today: date) -> dict[date, int]:
@@ -156,8 +159,8 @@ def _series_statement() -> Prebuilt[str, str, int]:
     start = bindparam("start", type_=Date)
     held, introduced, suggested = _win_conditions(user)
     statement: CompoundSelect[str, str, int] = union_all(
-        keyed(user, "sent", *days),
-        keyed(user, "replied_on", *days),
+        keyed(user, TallyKind.SENT, *days),
+        keyed(user, TallyKind.REPLIED_ON, *days),
         select(literal("Interviews"), _day_text(Interview.done_on), func.count())
         .where(*held, Interview.done_on >= start)
         .group_by(Interview.done_on),
@@ -172,7 +175,7 @@ def _series_statement() -> Prebuilt[str, str, int]:
 
 
 # The series' names for the tallies _series_statement reads.
-_TALLY_SERIES = {"sent": "Outreach", "replied_on": "Replies"}
+_TALLY_SERIES = {TallyKind.SENT.value: "Outreach", TallyKind.REPLIED_ON.value: "Replies"}
 
 
 def _day_text(day: ColumnElement[Any] | QueryableAttribute[Any]) -> ColumnElement[str]:
@@ -208,9 +211,9 @@ def _totals_statement() -> Prebuilt[*tuple[Any, ...]]:
         .scalar_subquery()
     )
     wins = [
-        total(user_id, "replies"),
+        total(user_id, TallyKind.REPLIES),
         select(func.count(Interview.id)).where(*held).scalar_subquery(),
-        total(user_id, "introduced")
+        total(user_id, TallyKind.INTRODUCED)
         - introduced_and_suggested
         + select(func.count(Suggestion.id)).where(*suggested).scalar_subquery(),
     ]

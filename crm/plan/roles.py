@@ -34,6 +34,7 @@ from crm.plan.models import RoleContact, TargetRole
 from crm.plan.role_titles import names_role, role_for_title, title_matches
 from crm.prebuilt import Prebuilt, prebuilt
 from crm.search import LIKE_ESCAPE, like_pattern
+from crm.tallies.counters import TallyKind
 from crm.tallies.models import Tally
 
 PATHS_SHOWN = 6
@@ -292,11 +293,17 @@ def _counts_statement(shape: tuple[int, ...]) -> Prebuilt[str, int, int, int]:
     grouped = (
         select(
             Tally.key.label("key"),
-            func.sum(case((Tally.kind == "title", Tally.n), else_=0)).label("known"),
-            func.sum(case((Tally.kind == "title_reached", Tally.n), else_=0)).label("reached"),
+            func.sum(case((Tally.kind == TallyKind.TITLE, Tally.n), else_=0)).label("known"),
+            func.sum(case((Tally.kind == TallyKind.TITLE_REACHED, Tally.n), else_=0)).label(
+                "reached"
+            ),
             no_one.label("held"),
         )
-        .where(Tally.user_id == user, Tally.kind.in_(("title", "title_reached")), Tally.n != 0)
+        .where(
+            Tally.user_id == user,
+            Tally.kind.in_((TallyKind.TITLE, TallyKind.TITLE_REACHED)),
+            Tally.n != 0,
+        )
         .group_by(Tally.key)
         .offset(0)
         .subquery()

@@ -20,11 +20,34 @@ change to COUNTERS needs a migration that calls create_triggers and the rebuild 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from enum import StrEnum
 
 from crm.enums import FollowUpState, OutreachStatus
 
 REPLIED = OutreachStatus.REPLIED.value
 OPEN = FollowUpState.OPEN.value
+
+
+class TallyKind(StrEnum):
+    """What a tally counts: each kind's rows and condition are its Counter in COUNTERS."""
+
+    CONTACTS = "contacts"
+    LISTED = "listed"
+    REACHED = "reached"
+    REACHED_REPLIED = "reached_replied"
+    REPLIED = "replied"
+    INTRODUCED = "introduced"
+    # The Network page's shares: people introduced (not by themselves) who were reached, and
+    # who were reached and replied.
+    SUGGESTED_REACHED = "suggested_reached"
+    SUGGESTED_REPLIED = "suggested_replied"
+    TITLE = "title"
+    TITLE_REACHED = "title_reached"
+    KEEP_IN_TOUCH = "keep_in_touch"
+    SENT = "sent"
+    REPLIES = "replies"
+    REPLIED_ON = "replied_on"
+    OPEN_FOLLOWUPS = "open_followups"
 
 
 @dataclass(frozen=True)
@@ -34,7 +57,7 @@ class Counter:
     key: a column of the row, or None for one total per user; day: the key is a date,
     kept as ISO text ("2026-12-07") so ranges of days compare as text."""
 
-    kind: str
+    kind: TallyKind
     table: str
     key: str | None = None
     when: str = ""
@@ -54,40 +77,58 @@ class Counter:
         return f"CASE WHEN {when} THEN {key} END"
 
 
+# Introduced by someone other than themselves: the Network page's suggested people.
+SUGGESTED = "{row}.introduced_by_id IS NOT NULL AND {row}.introduced_by_id <> {row}.id"
 COUNTERS = (
-    Counter("contacts", "contact", "network"),
+    Counter(TallyKind.CONTACTS, "contact", "network"),
     # The contact list's count: archived contacts (deleted on a device) leave the list.
-    Counter("listed", "contact", "network", "{row}.archived_at IS NULL"),
-    Counter("reached", "contact", "network", "{row}.first_outreach_on IS NOT NULL"),
+    Counter(TallyKind.LISTED, "contact", "network", "{row}.archived_at IS NULL"),
+    Counter(TallyKind.REACHED, "contact", "network", "{row}.first_outreach_on IS NOT NULL"),
     Counter(
-        "reached_replied",
+        TallyKind.REACHED_REPLIED,
         "contact",
         "network",
         "{row}.first_outreach_on IS NOT NULL AND {row}.replied_on IS NOT NULL",
     ),
-    Counter("replied", "contact", "network", "{row}.replied_on IS NOT NULL"),
-    Counter("introduced", "contact", None, "{row}.introduced_by_id IS NOT NULL"),
-    Counter("title", "contact", "title_key", "{row}.title_key IS NOT NULL"),
+    Counter(TallyKind.REPLIED, "contact", "network", "{row}.replied_on IS NOT NULL"),
+    Counter(TallyKind.INTRODUCED, "contact", None, "{row}.introduced_by_id IS NOT NULL"),
     Counter(
-        "title_reached",
+        TallyKind.SUGGESTED_REACHED,
+        "contact",
+        None,
+        f"{SUGGESTED} AND {{row}}.first_outreach_on IS NOT NULL",
+    ),
+    Counter(
+        TallyKind.SUGGESTED_REPLIED,
+        "contact",
+        None,
+        f"{SUGGESTED} AND {{row}}.first_outreach_on IS NOT NULL AND {{row}}.replied_on IS NOT NULL",
+    ),
+    Counter(TallyKind.TITLE, "contact", "title_key", "{row}.title_key IS NOT NULL"),
+    Counter(
+        TallyKind.TITLE_REACHED,
         "contact",
         "title_key",
         "{row}.title_key IS NOT NULL AND {row}.first_outreach_on IS NOT NULL",
     ),
     Counter(
-        "keep_in_touch", "contact", "keep_in_touch_due", "{row}.keep_in_touch_due IS NOT NULL", True
+        TallyKind.KEEP_IN_TOUCH,
+        "contact",
+        "keep_in_touch_due",
+        "{row}.keep_in_touch_due IS NOT NULL",
+        True,
     ),
-    Counter("sent", "outreach", "sent_on", day=True),
-    Counter("replies", "outreach", None, f"{{row}}.status = '{REPLIED}'"),
+    Counter(TallyKind.SENT, "outreach", "sent_on", day=True),
+    Counter(TallyKind.REPLIES, "outreach", None, f"{{row}}.status = '{REPLIED}'"),
     Counter(
-        "replied_on",
+        TallyKind.REPLIED_ON,
         "outreach",
         "reply_on",
         f"{{row}}.status = '{REPLIED}' AND {{row}}.reply_on IS NOT NULL",
         True,
     ),
     # The Calendar page's count of the feed's follow-ups.
-    Counter("open_followups", "follow_up", None, f"{{row}}.status = '{OPEN}'"),
+    Counter(TallyKind.OPEN_FOLLOWUPS, "follow_up", None, f"{{row}}.status = '{OPEN}'"),
 )
 TABLES = ("contact", "outreach", "follow_up")
 # A transaction that sets this (SET LOCAL, PostgreSQL) writes without the row triggers and

@@ -6,11 +6,23 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import date
 
-from sqlalchemy import BindParameter, ColumnElement, ScalarSelect, Select, func, select, text
+from sqlalchemy import (
+    BindParameter,
+    ColumnElement,
+    ScalarSelect,
+    Select,
+    String,
+    bindparam,
+    func,
+    literal,
+    select,
+    text,
+)
 
 from crm.extensions import db
 from crm.tallies.counters import (
     PAUSED_SETTING,
+    TallyKind,
     counted_from_scratch,
     create_triggers,
     drop_triggers,
@@ -19,7 +31,7 @@ from crm.tallies.counters import (
 from crm.tallies.models import Tally
 
 
-def total(user_id: BindParameter[int], kind: str) -> ScalarSelect[int]:
+def total(user_id: BindParameter[int], kind: TallyKind) -> ScalarSelect[int]:
     """One kind's count for the user, as a column a statement can select (0 when none)."""
     return (
         select(func.coalesce(func.sum(Tally.n), 0))
@@ -29,7 +41,7 @@ def total(user_id: BindParameter[int], kind: str) -> ScalarSelect[int]:
 
 
 def keyed(
-    user_id: BindParameter[int], kind: str, *where: ColumnElement[bool]
+    user_id: BindParameter[int], kind: TallyKind, *where: ColumnElement[bool]
 ) -> Select[str, str, int]:
     """One kind's counts by key (a network, a title key, an ISO day): kind, key, n."""
     return select(Tally.kind, Tally.key, Tally.n).where(
@@ -39,35 +51,38 @@ def keyed(
 
 def listed(user_id: int, network: str | None = None) -> int:
     """The contacts the list shows (archived ones left out), of one network or all."""
-    return _sum(user_id, "listed", *([] if network is None else [Tally.key == network]))
+    where = [] if network is None else [Tally.key == network]
+    return _sum(user_id, TallyKind.LISTED, *where)
 
 
-def _sum(user_id: int, kind: str, *where: ColumnElement[bool]) -> int:
+def _sum(user_id: int, kind: TallyKind, *where: ColumnElement[bool]) -> int:
     statement = select(func.coalesce(func.sum(Tally.n), 0)).where(
         Tally.user_id == user_id, Tally.kind == kind, *where
     )
     return db.session.scalar(statement) or 0
 
 
-def reached_and_replied(user_id: int) -> tuple[int, int]:
-    """Everyone the user reached, and those of them who replied (one statement)."""
-    rows = db.session.execute(
-        select(Tally.kind, func.sum(Tally.n))
-        .where(Tally.user_id == user_id, Tally.kind.in_(("reached", "reached_replied")))
-        .group_by(Tally.kind)
-    )
-    sums = {kind: n for kind, n in rows}
-    return sums.get("reached", 0), sums.get("reached_replied", 0)
+def losing_touch_row(
+    user_id: BindParameter[int], today: BindParameter[str]
+) -> Select[str, str, int]:
+    """The contacts whose keep-in-touch date is before today (ISO text, as the tally keys
+    days), a row per day summed, as one row shaped like keyed's: kind, "", n."""
+    kind = TallyKind.KEEP_IN_TOUCH
+    return select(
+        literal(kind.value, String), literal("", String), func.coalesce(func.sum(Tally.n), 0)
+    ).where(Tally.user_id == user_id, Tally.kind == kind, Tally.key < today)
 
 
 def losing_touch(user_id: int, today: date) -> int:
-    """The contacts whose keep-in-touch date is before today (a row per day, summed)."""
-    return _sum(user_id, "keep_in_touch", Tally.key < today.isoformat())
+    """The contacts whose keep-in-touch date is before today."""
+    statement = losing_touch_row(bindparam("user_id"), bindparam("today", type_=String))
+    row = db.session.execute(statement, {"user_id": user_id, "today": today.isoformat()}).one()
+    return int(row[2])
 
 
 def open_followups(user_id: int) -> int:
     """The user's open follow-ups (the Calendar page's feed holds each)."""
-    return _sum(user_id, "open_followups")
+    return _sum(user_id, TallyKind.OPEN_FOLLOWUPS)
 
 
 def kept(user_id: int | None = None) -> set[tuple[int, str, str, int]]:

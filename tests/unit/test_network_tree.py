@@ -6,7 +6,8 @@ import gc
 
 from crm.enums import NetworkStage
 from crm.network.drawing import LINE_HEIGHT, NAME_CHARS, lay_out, short_name
-from crm.network.figures import Share, network_figures
+from crm.network.figures import Counts, Share, network_figures
+from crm.network.outline import Outlines, outline_of
 from crm.network.tree import (
     LEAVES_SHOWN,
     MAX_DEPTH,
@@ -159,15 +160,17 @@ def test_the_shape_sets_the_fold() -> None:
 
 
 def test_figures_compare_suggested_people_with_cold_outreach() -> None:
-    people = [
-        person(1, name="Ana", interviewed=True, reached=True, replied=True),
-        person(2, 1, reached=True, replied=True),
-        person(3, 1, reached=True),
-        person(4, 1),
-        person(5, name="Bea"),
-        person(6, 5, reached=True, replied=True, interviewed=True),
-    ]
-    figures = network_figures(Forest(people), interviews_held=3, all_reached=10, all_replied=4)
+    # Ana (interviewed twice) introduced 2, 3 and 4; Bea (never interviewed) introduced 6.
+    outline = outline_of([(2, 1), (3, 1), (4, 1), (6, 5)], people_per_page=100)
+    counts = Counts(
+        interviews_held=3,
+        suggested_by_interviewed=outline.suggested_by({1: 2, 6: 1}),
+        suggested_reached=3,
+        suggested_replied=2,
+        all_reached=10,
+        all_replied=4,
+    )
+    figures = network_figures(outline, counts, [person(1), person(2, 1)])
     assert figures.suggested == 4
     assert figures.suggested_by_interviewed == 3  # Ana's three; Bea was never interviewed
     assert figures.names_per_interview == 1.0
@@ -179,10 +182,42 @@ def test_figures_compare_suggested_people_with_cold_outreach() -> None:
 
 
 def test_figures_without_any_data_say_nothing_rather_than_zero_percent() -> None:
-    figures = network_figures(Forest([]), interviews_held=0, all_reached=0, all_replied=0)
+    outline = outline_of([], people_per_page=100)
+    figures = network_figures(outline, Counts(0, 0, 0, 0, 0, 0), [])
     assert figures.names_per_interview is None
     assert figures.reached.percent is None and figures.replied.percent is None
     assert figures.cold_replied.percent is None and figures.chain == []
+    assert outline.pages == ((),) and outline.members == ((),) and outline.chain == ()
+
+
+def test_the_outline_pages_whole_trees_in_ids_and_names_the_longest_chain() -> None:
+    # 10 led to 11 and 12, 12 to 13; 20 led to 21; 30 to 31; 7 introduced themselves.
+    links = [(11, 10), (12, 10), (13, 12), (21, 20), (31, 30), (7, 7)]
+    outline = outline_of(links, people_per_page=4)
+    assert outline.pages == (((10, 4),), ((20, 2), (30, 2)))
+    assert sorted(outline.members[0]) == [10, 11, 12, 13]
+    assert sorted(outline.members[1]) == [20, 21, 30, 31]
+    assert outline.chain == (10, 12, 13)
+    assert outline.first_degree == 3 and outline.suggested == 5
+    assert outline.suggested_by([10, 30, 99]) == 3
+    for _ in range(3):  # a tuple of tuples is let go a level per collection
+        gc.collect()
+    parts = (outline.pages, outline.members, *outline.pages, *outline.members, outline.led)
+    assert not any(gc.is_tracked(part) for part in parts)
+
+
+def test_a_process_keeps_the_outlines_of_the_users_it_served_last_under_their_stamp() -> None:
+    kept = Outlines(kept=2)
+    one, two = outline_of([(2, 1)], 100), outline_of([(3, 1)], 100)
+    kept.put(1, (111, 100), one)
+    assert kept.get(1, (111, 100)) is one
+    # Another stamp, or another page size, is another outline.
+    assert kept.get(1, (222, 100)) is None and kept.get(1, (111, 50)) is None
+    kept.put(2, (5, 100), two)
+    kept.get(1, (111, 100))
+    kept.put(3, (6, 100), two)
+    # The user served longest ago made room.
+    assert kept.get(2, (5, 100)) is None and kept.get(1, (111, 100)) is one
 
 
 def test_the_outline_draws_each_person_under_their_introducer_and_the_fold_last() -> None:

@@ -1,0 +1,85 @@
+"""The triggers that draw a user's network stamp again whenever an introduction changes.
+
+The Network page keeps the outline of a user's network (its trees, their sizes and pages, the
+longest chain) in memory under this stamp (crm.network.outline), so it must change in the
+same transaction as every write that adds, moves or removes an introduction, whatever path
+writes it: the forms, imports and their undo, the restore, the device sync, and the
+`ON DELETE SET NULL` that frees the people a deleted introducer led to. Row triggers on
+contact see them all. What the stamp relies on:
+
+- it is random (64 bits), not a counter: a database emptied and filled again, as tests and
+  restores do, never hands an old outline's stamp to a different network;
+- a contact deleted, or moved to another user, only UPDATEs the old user's stamp, so a
+  cascade from a deleted user never inserts a row for them;
+- a migration that rebuilds the contact table (SQLite batch mode) makes these triggers again
+  with create_triggers, as it does the tally triggers (crm.tallies.counters).
+"""
+
+from __future__ import annotations
+
+# A new random value: SQLite's random() is 64 bits; PostgreSQL's is a float in [0, 1).
+RANDOM = {"sqlite": "random()", "postgresql": "floor(random() * 9e18)::bigint"}
+# The contact columns whose change moves an introduction.
+COLUMNS = "introduced_by_id, user_id"
+_ADDED = "new.introduced_by_id IS NOT NULL"
+_REMOVED = "old.introduced_by_id IS NOT NULL"
+
+
+def _draw_new(dialect: str) -> str:
+    """Stamp the new row's user (made on their first introduction)."""
+    return (
+        f"INSERT INTO network_stamp (user_id, stamp) VALUES (new.user_id, {RANDOM[dialect]}) "
+        "ON CONFLICT (user_id) DO UPDATE SET stamp = excluded.stamp;"
+    )
+
+
+def _draw_old(dialect: str) -> str:
+    """Stamp the old row's user again (an update only: see the module's docstring)."""
+    return f"UPDATE network_stamp SET stamp = {RANDOM[dialect]} WHERE user_id = old.user_id;"
+
+
+def _moved(dialect: str) -> str:
+    differs = "IS DISTINCT FROM" if dialect == "postgresql" else "IS NOT"
+    return f"(old.introduced_by_id {differs} new.introduced_by_id OR old.user_id <> new.user_id)"
+
+
+def sqlite_triggers() -> list[str]:
+    return [
+        f"CREATE TRIGGER network_stamp_insert AFTER INSERT ON contact WHEN {_ADDED} "
+        f"BEGIN {_draw_new('sqlite')} END",
+        f"CREATE TRIGGER network_stamp_delete AFTER DELETE ON contact WHEN {_REMOVED} "
+        f"BEGIN {_draw_old('sqlite')} END",
+        f"CREATE TRIGGER network_stamp_update AFTER UPDATE OF {COLUMNS} ON contact "
+        f"WHEN {_moved('sqlite')} BEGIN {_draw_old('sqlite')} {_draw_new('sqlite')} END",
+    ]
+
+
+def postgresql_triggers() -> list[str]:
+    body = (
+        "BEGIN IF TG_OP <> 'INSERT' THEN "
+        f"{_draw_old('postgresql')} END IF; "
+        f"IF TG_OP <> 'DELETE' THEN {_draw_new('postgresql')} END IF; RETURN NULL; END"
+    )
+    return [
+        f"CREATE FUNCTION network_stamp() RETURNS trigger LANGUAGE plpgsql AS $$ {body} $$",
+        f"CREATE TRIGGER network_stamp_insert AFTER INSERT ON contact "
+        f"FOR EACH ROW WHEN ({_ADDED}) EXECUTE FUNCTION network_stamp()",
+        f"CREATE TRIGGER network_stamp_delete AFTER DELETE ON contact "
+        f"FOR EACH ROW WHEN ({_REMOVED}) EXECUTE FUNCTION network_stamp()",
+        f"CREATE TRIGGER network_stamp_update AFTER UPDATE OF {COLUMNS} ON contact "
+        f"FOR EACH ROW WHEN {_moved('postgresql')} EXECUTE FUNCTION network_stamp()",
+    ]
+
+
+def create_triggers(dialect: str) -> list[str]:
+    """Every statement that makes the triggers, for this database."""
+    return postgresql_triggers() if dialect == "postgresql" else sqlite_triggers()
+
+
+def drop_triggers(dialect: str) -> list[str]:
+    """Every statement that drops them."""
+    if dialect == "postgresql":
+        return ["DROP FUNCTION IF EXISTS network_stamp() CASCADE"]
+    return [
+        f"DROP TRIGGER IF EXISTS network_stamp_{event}" for event in ("insert", "delete", "update")
+    ]
