@@ -14,9 +14,10 @@ the deep pages the list's links lead to. The backup (first byte and total), the 
 peak resident memory is theirs alone; a child is stopped at --memory-cap-mb and --timeout.
 
 Exit status 0 only when, at 300,000 contacts: every page answers within 250 ms and within 3x
-of its time at 30,000, the backup's first byte comes within 1 s, backup and feed peak under
-200 MB, and the restore takes under 2 minutes. Without both sizes, nothing can be vouched
-for: exit status 2.
+of its time at 30,000 (the Network page's first visit after an introduction changed, which
+plants the whole network once, is held to the 250 ms only), the backup's first byte comes
+within 1 s, backup and feed peak under 200 MB, and the restore takes under 2 minutes.
+Without both sizes, nothing can be vouched for: exit status 2.
 """
 
 from __future__ import annotations
@@ -46,6 +47,7 @@ from crm.contacts.keyset import encode  # noqa: E402
 from crm.extensions import db  # noqa: E402
 from crm.gunicorn_conf import tune_process  # noqa: E402
 from crm.models import Company, Contact, Interview, User  # noqa: E402
+from crm.network.services import OUTLINES  # noqa: E402
 from crm.sqlite import refresh_statistics  # noqa: E402
 from tests.seed import seed, seed_plan  # noqa: E402
 
@@ -56,6 +58,10 @@ MEMORY_BUDGET_MB = 200.0
 FIRST_BYTE_BUDGET_S = 1.0
 RESTORE_BUDGET_S = 120.0
 SMALL, LARGE = 30_000, 300_000
+# The Network page's first visit in a process after an introduction changed, which plants the
+# whole network (crm.network.outline); every other visit reads its page from the kept
+# outline. Held to the page budget, not to the growth one: it grows with the introductions.
+PLANTED = "network, first visit after an introduction changed"
 
 
 def _app(url: str) -> Any:
@@ -193,6 +199,12 @@ def time_pages(seeded: Seeded, runs: int) -> dict[str, float]:
         return statistics.median(samples)
 
     timings = {name: median_ms(lambda path=path: client.get(path)) for name, path in paths.items()}
+
+    def network_planted() -> Any:
+        app.extensions.pop(OUTLINES, None)  # as after an introduction changed
+        return client.get("/network")
+
+    timings[PLANTED] = median_ms(network_planted)
     edit = f"/contacts/{seeded.contact_id}/edit"
     saved = {"first_name": "First0", "last_name": "Last0", "network": "work"}
     saved |= {"email": "person0@example.com", "company": "Company 1"}
@@ -293,7 +305,7 @@ def page_failures(pages: dict[int, dict[str, float]]) -> list[str]:
     for name, ms in large.items():
         if ms > PAGE_BUDGET_MS:
             failures.append(f"{name}: {ms:.0f} ms at 300,000 (budget {PAGE_BUDGET_MS:.0f})")
-        if name in small and ms / small[name] > GROWTH_BUDGET:
+        if name in small and name != PLANTED and ms / small[name] > GROWTH_BUDGET:
             failures.append(f"{name}: grew {ms / small[name]:.1f}x from 30,000 to 300,000")
     return failures
 

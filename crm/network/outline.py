@@ -62,10 +62,10 @@ def outline_of(links: Iterable[tuple[int, int | None]], people_per_page: int) ->
 
 def outline_of_forest(forest: Forest, people_per_page: int) -> Outline:
     """The outline of a planted forest."""
-    pages = pages_of(forest.trees, people_per_page)
+    pages = pages_of(forest.planted, people_per_page)
     return Outline(
-        pages=tuple(tuple((tree.top.id, tree.size) for tree in page) for page in pages),
-        members=tuple(tuple(forest.members(page)) for page in pages),
+        pages=tuple(tuple(page) for page in pages),
+        members=tuple(tuple(forest.members(top_id for top_id, _ in page)) for page in pages),
         first_degree=sum(1 for top_id, _ in forest.planted if top_id not in forest.parents),
         suggested=len(forest.parents),
         led={person_id: len(led) for person_id, led in forest.led.items()},

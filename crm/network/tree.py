@@ -7,11 +7,11 @@ who introduced someone.
 
 from __future__ import annotations
 
-from collections.abc import Container, Iterable, Iterator, Mapping
+from collections.abc import Container, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from itertools import groupby
 from operator import itemgetter
-from typing import Any, NamedTuple
+from typing import Any, NamedTuple, TypeVar
 
 from crm.enums import NetworkStage
 from crm.names import display_name
@@ -161,6 +161,10 @@ def _grow(person: Person, depth: int, forest: Forest, placed: set[int]) -> Node:
     return node
 
 
+# A tree as the pages count it: anything whose second item is the tree's size.
+_Sized = TypeVar("_Sized", bound=tuple[Any, int])
+
+
 class Tree(NamedTuple):
     """A first-degree contact who introduced someone (or, in bad data, a person on a circle of
     introducers), and how many people their tree holds, themselves included."""
@@ -292,13 +296,14 @@ class Forest:
         """The tree's nodes, folded to the forest's shape."""
         return _grow(self.people[tree.top.id], 0, self, set())
 
-    def members(self, trees: Iterable[Tree]) -> list[int]:
-        """Everyone in the trees, the top first: whom growing them may draw or sort by name."""
+    def members(self, top_ids: Iterable[int]) -> list[int]:
+        """Everyone in the trees of these tops, each top first: whom growing them may draw or
+        sort by name."""
         found: list[int] = []
         seen: set[int] = set()
-        for tree in trees:
-            todo = [tree.top.id]
-            seen.add(tree.top.id)
+        for top_id in top_ids:
+            todo = [top_id]
+            seen.add(top_id)
             while todo:
                 person_id = todo.pop()
                 found.append(person_id)
@@ -341,10 +346,11 @@ def longest_chain(people: Iterable[Person]) -> list[Person]:
     return Forest(people).longest_chain()
 
 
-def pages_of(trees: list[Tree], people_per_page: int) -> list[list[Tree]]:
-    """The trees split into pages (page_numbers says how)."""
-    pages: list[list[Tree]] = [[]]
-    numbers = page_numbers((tree.size for tree in trees), people_per_page)
+def pages_of(trees: Sequence[_Sized], people_per_page: int) -> list[list[_Sized]]:
+    """The trees, each a Tree or a planted (top's id, size), split into pages (page_numbers
+    says how)."""
+    pages: list[list[_Sized]] = [[]]
+    numbers = page_numbers((tree[1] for tree in trees), people_per_page)
     for tree, number in zip(trees, numbers, strict=True):
         if number == len(pages):
             pages.append([])
