@@ -64,7 +64,8 @@ SHAPES: dict[str, list[tuple[Any, ...]]] = {
     "_pipeline_statement": [()],
     "_latest_changes_statement": [()],
     "_network_links_statement": [()],
-    "_network_names_statement": [("sqlite",), ("postgresql",)],
+    "_network_people_statement": [("sqlite",), ("postgresql",)],
+    "_stamp_and_tallies_statement": [()],
     "_interviews_held_statement": [()],
 }
 
