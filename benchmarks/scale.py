@@ -14,9 +14,9 @@ the deep pages the list's links lead to. The backup (first byte and total), the 
 peak resident memory is theirs alone; a child is stopped at --memory-cap-mb and --timeout.
 
 Exit status 0 only when, at 300,000 contacts: every page answers within 250 ms and within 3x
-of its time at 30,000 (the Network page's first visit after an introduction changed, which
-plants the whole network once, is held to the 250 ms only), the backup's first byte comes
-within 1 s, backup and feed peak under 200 MB, and the restore takes under 2 minutes.
+of its time at 30,000 (the Network page twice: as most visits find it, with the network's
+outline kept, and as the first visit after an introduction changed, which plants it), the
+backup's first byte comes within 1 s, backup and feed peak under 200 MB, and the restore takes under 2 minutes.
 Without both sizes, nothing can be vouched for: exit status 2.
 """
 
@@ -59,8 +59,7 @@ FIRST_BYTE_BUDGET_S = 1.0
 RESTORE_BUDGET_S = 120.0
 SMALL, LARGE = 30_000, 300_000
 # The Network page's first visit in a process after an introduction changed, which plants the
-# whole network (crm.network.outline); every other visit reads its page from the kept
-# outline. Held to the page budget, not to the growth one: it grows with the introductions.
+# whole network (crm.network.outline); every other visit reads its page from the kept outline.
 PLANTED = "network, first visit after an introduction changed"
 
 
@@ -305,7 +304,7 @@ def page_failures(pages: dict[int, dict[str, float]]) -> list[str]:
     for name, ms in large.items():
         if ms > PAGE_BUDGET_MS:
             failures.append(f"{name}: {ms:.0f} ms at 300,000 (budget {PAGE_BUDGET_MS:.0f})")
-        if name in small and name != PLANTED and ms / small[name] > GROWTH_BUDGET:
+        if name in small and ms / small[name] > GROWTH_BUDGET:
             failures.append(f"{name}: grew {ms / small[name]:.1f}x from 30,000 to 300,000")
     return failures
 

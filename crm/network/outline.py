@@ -19,7 +19,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from threading import Lock
 
-from crm.network.tree import Forest, People, pages_of
+from crm.network.tree import Planted, pages_of
 
 # Outlines one process keeps: the users it served last (a large network's is about 1 MB).
 KEPT = 32
@@ -50,26 +50,24 @@ class Outline:
 
 
 def outline_of(links: Iterable[tuple[int, int | None]], people_per_page: int) -> Outline:
-    """The outline of the people introduced, given as (id, introducer's id): the introducers
-    nobody introduced are the first-degree contacts at the top of the trees (an introducer is
-    always one of the user's own contacts: every path that sets one picks it among them)."""
-    people = People.unnamed(((person_id, by, False, False) for person_id, by in links), ())
-    introducers = {row[1] for row in people.rows.values()}.difference(people.rows)
-    for top_id in sorted(i for i in introducers if i is not None):
-        people.add(top_id, None, False, False, False)
-    return outline_of_forest(Forest(people), people_per_page)
+    """The outline of the people introduced, given as (id, introducer's id). The introducers
+    nobody introduced are the first-degree contacts at the top of the trees: an introducer is
+    always one of the user's own contacts (every path that sets one picks it among them), and
+    nobody is their own (bad data: such a person counts as introduced by nobody)."""
+    parents = {person_id: by for person_id, by in links if by is not None and by != person_id}
+    return outline_of_planted(Planted(parents), people_per_page)
 
 
-def outline_of_forest(forest: Forest, people_per_page: int) -> Outline:
-    """The outline of a planted forest."""
-    pages = pages_of(forest.planted, people_per_page)
+def outline_of_planted(planted: Planted, people_per_page: int) -> Outline:
+    """The outline of a network's planted trees."""
+    pages = pages_of(planted.planted, people_per_page)
     return Outline(
         pages=tuple(tuple(page) for page in pages),
-        members=tuple(tuple(forest.members(top_id for top_id, _ in page)) for page in pages),
-        first_degree=sum(1 for top_id, _ in forest.planted if top_id not in forest.parents),
-        suggested=len(forest.parents),
-        led={person_id: len(led) for person_id, led in forest.led.items()},
-        chain=tuple(person.id for person in forest.longest_chain()),
+        members=tuple(tuple(planted.members(top_id for top_id, _ in page)) for page in pages),
+        first_degree=sum(1 for top_id, _ in planted.planted if top_id not in planted.parents),
+        suggested=len(planted.parents),
+        led={person_id: len(led) for person_id, led in planted.led.items()},
+        chain=tuple(planted.chain_ids()),
     )
 
 

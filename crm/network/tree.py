@@ -7,10 +7,8 @@ who introduced someone.
 
 from __future__ import annotations
 
-from collections.abc import Container, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
-from itertools import groupby
-from operator import itemgetter
 from typing import Any, NamedTuple, TypeVar
 
 from crm.enums import NetworkStage
@@ -100,11 +98,10 @@ def introducers(people: Mapping[int, Person]) -> dict[int, int]:
 def led_to(parents: Mapping[int, int]) -> dict[int, tuple[int, ...]]:
     """The ids of the people each introducer led to, smallest first: plain tuples of ints,
     which the garbage collector stops following (lists it follows for as long as they live)."""
-    pairs = sorted((parent_id, person_id) for person_id, parent_id in parents.items())
-    return {
-        parent_id: tuple(person_id for _, person_id in group)
-        for parent_id, group in groupby(pairs, key=itemgetter(0))
-    }
+    led: dict[int, list[int]] = {}
+    for person_id, parent_id in parents.items():
+        led.setdefault(parent_id, []).append(person_id)
+    return {parent_id: tuple(sorted(ids)) for parent_id, ids in led.items()}
 
 
 def _name_order(person: Person) -> tuple[str, int]:
@@ -116,21 +113,28 @@ def _leaf_order(person: Person) -> tuple[int, str, int]:
     return -STAGE_RANK[stage_of(person, False)], person.name.casefold(), person.id
 
 
-def _level_below(top_id: int, led: Mapping[int, tuple[int, ...]], levels: dict[int, int]) -> int:
+def _level_below(
+    top_id: int, led: Mapping[int, tuple[int, ...]], levels: dict[int, int]
+) -> tuple[int, ...]:
     """Give everyone in the top's tree their level in it (the top's is 1: how many people the
-    chain of introductions down to them holds); return how many they are. Each person is
-    visited once, so circles end."""
+    chain of introductions down to them holds); return who they are, the top first. Each
+    person is visited once, so circles end."""
     levels[top_id] = 1
     todo = [top_id]
-    size = 1
+    found = [top_id]
     while todo:
         above = todo.pop()
         for person_id in led.get(above, ()):
             if person_id not in levels:
                 levels[person_id] = levels[above] + 1
                 todo.append(person_id)
-                size += 1
-    return size
+                found.append(person_id)
+    return tuple(found)
+
+
+def _largest(tree: tuple[int, int]) -> tuple[int, int]:
+    """Trees in order: the largest first, then the oldest top (the smallest id)."""
+    return -tree[1], tree[0]
 
 
 def _in_circle(person_id: int, parents: Mapping[int, int]) -> int:
@@ -198,19 +202,6 @@ class People(Mapping[int, Person]):
     def __contains__(self, person_id: object) -> bool:
         return person_id in self.rows
 
-    @classmethod
-    def unnamed(
-        cls, links: Iterable[tuple[int, int | None, bool, bool]], interviewed: Container[int]
-    ) -> People:
-        """People from (id, introducer, reached, replied), not named yet (Forest.name names
-        those a page shows)."""
-        people = cls(())
-        people.rows = {
-            person_id: (person_id, by, "", "", None, reached, replied, person_id in interviewed)
-            for person_id, by, reached, replied in links
-        }
-        return people
-
     def add(
         self,
         person_id: int,
@@ -219,7 +210,7 @@ class People(Mapping[int, Person]):
         replied: bool,
         interviewed: bool,
     ) -> None:
-        """A person not named yet (Forest.name names those a page shows)."""
+        """A person without a name (an id the page could not name)."""
         self.rows[person_id] = (
             person_id,
             introduced_by,
@@ -235,11 +226,6 @@ class People(Mapping[int, Person]):
         """Each person's id and introducer's, without making a Person of anyone."""
         return ((row[0], row[1]) for row in self.rows.values())
 
-    def flags(self, person_id: int) -> tuple[bool, bool, bool]:
-        """Whether the person was reached, replied and was interviewed."""
-        row = self.rows[person_id]
-        return row[5], row[6], row[7]
-
 
 def page_numbers(sizes: Iterable[int], people_per_page: int) -> Iterator[int]:
     """Each tree's page, from 0, for trees of these sizes in order: pages of about
@@ -254,39 +240,64 @@ def page_numbers(sizes: Iterable[int], people_per_page: int) -> Iterator[int]:
         people += size
 
 
-class Forest:
-    """Who introduced whom among the people, and their trees, largest (then oldest) first.
-    A tree becomes nodes only when drawn, so a page of a large network grows just its own;
-    the rest stays ids, sizes and levels in plain tuples and dicts of ints."""
+class Planted:
+    """Who introduced whom, in ids, and the trees that makes, largest (then oldest) first:
+    plain tuples and dicts of ints, which the garbage collector stops following."""
 
-    def __init__(self, people: Iterable[Person] | People, shape: Shape = Shape()) -> None:
-        self.people = people if isinstance(people, People) else People(people)
-        self.parents = introducers(self.people)
-        self.led = led_to(self.parents)
-        self.shape = shape
-        # Each person's level in their tree, filled in as the trees are planted.
+    def __init__(self, parents: dict[int, int]) -> None:
+        # Each person's introducer, when the introducer is another of the people.
+        self.parents = parents
+        self.led = led_to(parents)
+        # Each person's level in their tree, and each tree's people by its top's id, filled
+        # in as the trees are planted.
         self.levels: dict[int, int] = {}
+        self.tree_of: dict[int, tuple[int, ...]] = {}
         # Each tree's top's id and size, in the trees' order.
         self.planted = self._plant()
 
-    @property
-    def trees(self) -> list[Tree]:
-        return [Tree(self.people[top_id], size) for top_id, size in self.planted]
-
     def _plant(self) -> list[tuple[int, int]]:
-        led, levels = self.led, self.levels
-        planted = [
-            (person_id, _level_below(person_id, led, levels))
-            for person_id in led
-            if person_id not in self.parents
-        ]
-        planted.sort(key=lambda tree: (-tree[1], tree[0]))
+        led, levels, tree_of = self.led, self.levels, self.tree_of
+        for person_id in led:
+            if person_id not in self.parents:
+                tree_of[person_id] = _level_below(person_id, led, levels)
+        planted = sorted(((top_id, len(ids)) for top_id, ids in tree_of.items()), key=_largest)
         # Nobody first-degree leads to a circle of introducers: each circle is a tree, once.
         for person_id in sorted(led):
             if person_id not in levels:
                 top_id = _in_circle(person_id, self.parents)
-                planted.append((top_id, _level_below(top_id, led, levels)))
+                tree_of[top_id] = _level_below(top_id, led, levels)
+                planted.append((top_id, len(tree_of[top_id])))
         return planted
+
+    def members(self, top_ids: Iterable[int]) -> list[int]:
+        """Everyone in the trees of these tops, each top first: whom growing them may draw or
+        sort by name."""
+        return [person_id for top_id in top_ids for person_id in self.tree_of[top_id]]
+
+    def chain_ids(self) -> list[int]:
+        """The longest line of introductions, first-degree contact first; empty without any."""
+        if not self.levels:
+            return []
+        level = max(self.levels.values())
+        deepest = min(person_id for person_id, at in self.levels.items() if at == level)
+        chain = [deepest]
+        while len(chain) < level:
+            chain.append(self.parents[chain[-1]])
+        return chain[::-1]
+
+
+class Forest(Planted):
+    """The trees of these people: a tree becomes nodes only when drawn, so a page of a large
+    network grows just its own."""
+
+    def __init__(self, people: Iterable[Person] | People, shape: Shape = Shape()) -> None:
+        self.people = people if isinstance(people, People) else People(people)
+        self.shape = shape
+        super().__init__(introducers(self.people))
+
+    @property
+    def trees(self) -> list[Tree]:
+        return [Tree(self.people[top_id], size) for top_id, size in self.planted]
 
     def introduced_by(self, person_id: int) -> list[Person]:
         """The people this person introduced."""
@@ -296,42 +307,9 @@ class Forest:
         """The tree's nodes, folded to the forest's shape."""
         return _grow(self.people[tree.top.id], 0, self, set())
 
-    def members(self, top_ids: Iterable[int]) -> list[int]:
-        """Everyone in the trees of these tops, each top first: whom growing them may draw or
-        sort by name."""
-        found: list[int] = []
-        seen: set[int] = set()
-        for top_id in top_ids:
-            todo = [top_id]
-            seen.add(top_id)
-            while todo:
-                person_id = todo.pop()
-                found.append(person_id)
-                for child_id in self.led.get(person_id, ()):
-                    if child_id not in seen:
-                        seen.add(child_id)
-                        todo.append(child_id)
-        return found
-
-    def name(self, names: Mapping[int, tuple[str, str, str | None]]) -> None:
-        """Give the people read without names theirs (first, last, email): those of the
-        trees drawn and of the longest chain, so the rest of a large network stays ids."""
-        rows = self.people.rows
-        for person_id, (first, last, email) in names.items():
-            row = rows.get(person_id)
-            if row is not None:
-                rows[person_id] = (*row[:2], first, last, email, *row[5:])
-
     def longest_chain(self) -> list[Person]:
         """The longest line of introductions, first-degree contact first; empty without any."""
-        if not self.levels:
-            return []
-        level = max(self.levels.values())
-        deepest = min(person_id for person_id, at in self.levels.items() if at == level)
-        chain = [self.people[deepest]]
-        while len(chain) < self.levels[deepest]:
-            chain.append(self.people[self.parents[chain[-1].id]])
-        return chain[::-1]
+        return [self.people[person_id] for person_id in self.chain_ids()]
 
 
 def build_forest(people: Iterable[Person], shape: Shape = Shape()) -> list[Node]:

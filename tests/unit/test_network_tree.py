@@ -253,7 +253,7 @@ def test_a_planted_forest_leaves_the_garbage_collector_nothing_to_follow() -> No
     assert not any(gc.is_tracked(tree) for tree in forest.planted)
     assert not any(gc.is_tracked(led) for led in forest.led.values())
     assert not gc.is_tracked(forest.parents) and not gc.is_tracked(forest.levels)
-    # A Person is made when asked for, and naming changes only the named.
-    forest.name({1: ("Ana", "García", None)})
-    assert forest.people[1].name == "Ana García" and forest.people[2].name == "P02"
+    # A Person is made when asked for.
+    assert forest.people[2] == person(2)
+    assert not any(gc.is_tracked(tree) for tree in forest.tree_of.values())
     assert len(forest.trees) == len(forest.planted)
