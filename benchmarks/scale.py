@@ -16,8 +16,8 @@ peak resident memory is theirs alone; a child is stopped at --memory-cap-mb and 
 Exit status 0 only when, at 300,000 contacts: every page answers within 250 ms and within 3x
 of its time at 30,000 (the Network page twice: as most visits find it, with the network's
 outline kept, and as the first visit after an introduction changed, which plants it), the
-backup's first byte comes within 1 s, backup and feed peak under 200 MB, and the restore takes under 2 minutes.
-Without both sizes, nothing can be vouched for: exit status 2.
+backup's first byte comes within 1 s, backup and feed peak under 200 MB, and the restore
+takes under 2 minutes. Without both sizes, nothing can be vouched for: exit status 2.
 """
 
 from __future__ import annotations
