@@ -31,6 +31,7 @@ from crm.enums import (
 from crm.extensions import db
 from crm.models import Company, Contact, FollowUp, Interview, Note, Outreach, Tag, contact_tag
 from crm.normalize import contact_derived, fold
+from crm.tallies import services as tallies
 
 CHUNK = 5_000
 
@@ -106,6 +107,39 @@ def seed(
     interviews_and_notes: an interview and a note on every 50th-ish contact (off for a feed
         that should hold follow-ups only).
     """
+    # As an import of this many rows would (crm.tallies.services.bulk_write).
+    with tallies.bulk_write(user_id, contacts + outreach + followups):
+        contact_ids = _seed(
+            user_id,
+            contacts,
+            outreach,
+            followups,
+            today,
+            rng,
+            unicode=unicode,
+            companies=companies,
+            tags_per_contact=tags_per_contact,
+            open_followups=open_followups,
+            interviews_and_notes=interviews_and_notes,
+        )
+    db.session.commit()
+    return contact_ids
+
+
+def _seed(
+    user_id: int,
+    contacts: int,
+    outreach: int = 0,
+    followups: int = 0,
+    today: date | None = None,
+    rng: random.Random | None = None,
+    *,
+    unicode: bool = False,
+    companies: int | None = None,
+    tags_per_contact: int = 1,
+    open_followups: bool = False,
+    interviews_and_notes: bool = True,
+) -> list[int]:
     rng = rng or random.Random(7)
     now = clock.now()
     today = today or now.date()
@@ -292,7 +326,6 @@ def seed(
                 for cid in every
             ],
         )
-    db.session.commit()
     return contact_ids
 
 

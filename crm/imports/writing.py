@@ -35,6 +35,7 @@ from crm.models import (
 )
 from crm.normalize import contact_derived, squash, tag_key
 from crm.parsers.base import ImportedPerson
+from crm.tallies import services as tallies
 from crm.transactions import execute_write
 
 CHUNK = 5_000
@@ -161,8 +162,9 @@ def write_import(
 
     companies = company_ids(user.id, _company_names(plan), plan.companies, now)
     source = plan.format if plan.format in ImportFormat.values() else Source.MANUAL
-    _insert_contacts(user.id, batch.id, plan.new, companies, network, source, now, progress)
-    _update_contacts(user, batch.id, plan.updated, companies, now)
+    with tallies.bulk_write(user.id, counts.created + counts.updated):
+        _insert_contacts(user.id, batch.id, plan.new, companies, network, source, now, progress)
+        _update_contacts(user, batch.id, plan.updated, companies, now)
     if progress is not None and (plan.updated or plan.unchanged):
         progress(len(plan.updated) + len(plan.unchanged))
     db.session.flush()

@@ -55,19 +55,40 @@ def sqlite_triggers() -> list[str]:
 
 
 def postgresql_triggers() -> list[str]:
-    body = (
-        "BEGIN IF TG_OP <> 'INSERT' THEN "
-        f"{_draw_old('postgresql')} END IF; "
-        f"IF TG_OP <> 'DELETE' THEN {_draw_new('postgresql')} END IF; RETURN NULL; END"
+    """Once per statement, over its transition tables (a row trigger would update one user's
+    stamp once per row, and PostgreSQL walks every version a transaction made of a row on
+    each update: quadratic in a bulk write)."""
+    random = RANDOM["postgresql"]
+    draw_new = (
+        "INSERT INTO network_stamp (user_id, stamp) "
+        f"SELECT u.user_id, {random} FROM (SELECT DISTINCT r.user_id FROM new_rows AS r "
+        "WHERE {where}) AS u "
+        "ON CONFLICT (user_id) DO UPDATE SET stamp = excluded.stamp;"
     )
+    draw_old = (
+        f"UPDATE network_stamp SET stamp = {random} "
+        "WHERE user_id IN (SELECT r.user_id FROM old_rows AS r WHERE {where});"
+    )
+    moved = (
+        "EXISTS (SELECT 1 FROM {pair} AS o WHERE o.id = r.id AND "
+        "(r.introduced_by_id, r.user_id) IS DISTINCT FROM (o.introduced_by_id, o.user_id))"
+    )
+    introduced = "r.introduced_by_id IS NOT NULL"
+    body = (
+        f"BEGIN IF TG_OP = 'INSERT' THEN {draw_new.format(where=introduced)} "
+        f"ELSIF TG_OP = 'DELETE' THEN {draw_old.format(where=introduced)} "
+        f"ELSE {draw_old.format(where=moved.format(pair='new_rows'))} "
+        f"{draw_new.format(where=moved.format(pair='old_rows'))} END IF; RETURN NULL; END"
+    )
+    run = "FOR EACH STATEMENT EXECUTE FUNCTION network_stamp()"
     return [
         f"CREATE FUNCTION network_stamp() RETURNS trigger LANGUAGE plpgsql AS $$ {body} $$",
         f"CREATE TRIGGER network_stamp_insert AFTER INSERT ON contact "
-        f"FOR EACH ROW WHEN ({_ADDED}) EXECUTE FUNCTION network_stamp()",
+        f"REFERENCING NEW TABLE AS new_rows {run}",
         f"CREATE TRIGGER network_stamp_delete AFTER DELETE ON contact "
-        f"FOR EACH ROW WHEN ({_REMOVED}) EXECUTE FUNCTION network_stamp()",
-        f"CREATE TRIGGER network_stamp_update AFTER UPDATE OF {COLUMNS} ON contact "
-        f"FOR EACH ROW WHEN {_moved('postgresql')} EXECUTE FUNCTION network_stamp()",
+        f"REFERENCING OLD TABLE AS old_rows {run}",
+        f"CREATE TRIGGER network_stamp_update AFTER UPDATE ON contact "
+        f"REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows {run}",
     ]
 
 

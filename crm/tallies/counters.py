@@ -201,26 +201,64 @@ def sqlite_triggers(table: str) -> list[str]:
     ]
 
 
+def _per_statement(table: str, rows: str, where: str = "") -> str:
+    """Each counter's (user_id, kind, key, n) summed over a transition table's rows (alias r:
+    in PL/pgSQL, new and old name the row-level trigger's records)."""
+    branches = " UNION ALL ".join(
+        f"SELECT r.user_id, '{c.kind}' AS kind, {c.slot('r', 'postgresql')} AS \"key\" "
+        f"FROM {rows} AS r{where}"
+        for c in _counters(table)
+    )
+    return (
+        f'SELECT user_id, kind, "key", count(*) AS n FROM ({branches}) AS counted '
+        'WHERE "key" IS NOT NULL GROUP BY user_id, kind, "key"'
+    )
+
+
+def _add_all(table: str, where: str = "") -> str:
+    return (
+        f'INSERT INTO tally (user_id, kind, "key", n) {_per_statement(table, "new_rows", where)} '
+        'ON CONFLICT (user_id, kind, "key") DO UPDATE SET n = tally.n + excluded.n;'
+    )
+
+
+def _take_all(table: str, where: str = "") -> str:
+    """An update only, as _take."""
+    return (
+        f"UPDATE tally SET n = tally.n - c.n FROM ({_per_statement(table, 'old_rows', where)}) "
+        'AS c WHERE tally.user_id = c.user_id AND tally.kind = c.kind AND tally."key" = c."key";'
+    )
+
+
 def postgresql_triggers(table: str) -> list[str]:
-    """The PostgreSQL function and trigger that keep the table's counters."""
-    counters = _counters(table)
-    adds = " ".join(_add(c, "postgresql") for c in counters)
-    takes = " ".join(_take(c, "postgresql") for c in counters)
-    moves = " ".join(
-        f"IF {_moved(c, 'postgresql')} THEN {_take(c, 'postgresql')} "
-        f"{_add(c, 'postgresql')} END IF;"
-        for c in counters
+    """The PostgreSQL function and triggers that keep the table's counters: once per
+    statement, over its transition tables. A row trigger moved the same tally row once per
+    row, and PostgreSQL keeps every version of a row a transaction updated until it ends,
+    each update walking past the earlier ones: a 20,000-contact import took 11 s, four times
+    the 10,000's. An update's rows count only when a column the counters read changed (a
+    trigger with transition tables cannot name its columns)."""
+    columns = ", ".join(f"r.{column}" for column in COLUMNS[table])
+    other = ", ".join(f"o.{column}" for column in COLUMNS[table])
+    changed = (
+        " WHERE EXISTS (SELECT 1 FROM {pair} AS o WHERE o.id = r.id "
+        f"AND ({columns}) IS DISTINCT FROM ({other}))"
     )
     body = (
         f"BEGIN IF current_setting('{PAUSED_SETTING}', true) = 'on' THEN RETURN NULL; END IF; "
-        f"IF TG_OP = 'INSERT' THEN {adds} ELSIF TG_OP = 'DELETE' THEN {takes} "
-        f"ELSE {moves} END IF; RETURN NULL; END"
+        f"IF TG_OP = 'INSERT' THEN {_add_all(table)} "
+        f"ELSIF TG_OP = 'DELETE' THEN {_take_all(table)} "
+        f"ELSE {_take_all(table, changed.format(pair='new_rows'))} "
+        f"{_add_all(table, changed.format(pair='old_rows'))} END IF; RETURN NULL; END"
     )
-    columns = ", ".join(COLUMNS[table])
+    run = f"FOR EACH STATEMENT EXECUTE FUNCTION tally_{table}()"
     return [
         f"CREATE FUNCTION tally_{table}() RETURNS trigger LANGUAGE plpgsql AS $$ {body} $$",
-        f"CREATE TRIGGER tally_{table} AFTER INSERT OR DELETE OR UPDATE OF {columns} "
-        f"ON {table} FOR EACH ROW EXECUTE FUNCTION tally_{table}()",
+        f"CREATE TRIGGER tally_{table}_insert AFTER INSERT ON {table} "
+        f"REFERENCING NEW TABLE AS new_rows {run}",
+        f"CREATE TRIGGER tally_{table}_delete AFTER DELETE ON {table} "
+        f"REFERENCING OLD TABLE AS old_rows {run}",
+        f"CREATE TRIGGER tally_{table}_update AFTER UPDATE ON {table} "
+        f"REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows {run}",
     ]
 
 

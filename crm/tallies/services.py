@@ -137,6 +137,27 @@ def paused(user_id: int) -> Iterator[None]:
     rebuild(user_id)
 
 
+# Past this many rows in one transaction, a bulk write on PostgreSQL counts its user's
+# tallies once at the end (bulk_write).
+BULK_ROWS = 2_000
+
+
+@contextmanager
+def bulk_write(user_id: int, rows: int) -> Iterator[None]:
+    """Write about `rows` rows into one user's account in one transaction (an import, a
+    seed). PostgreSQL keeps every version a transaction made of a row until it ends, and
+    each update of the row walks past the earlier ones, so the triggers' update of the same
+    tally once per statement is quadratic in a write sent row by row (the driver's
+    executemany): 20,000 contacts in one transaction took 8.5 s, against 0.9 s without the
+    triggers. Past BULK_ROWS it writes paused and counts the user's tallies once at the end
+    (a count over the whole account). SQLite keeps no such versions: its triggers stay."""
+    if rows < BULK_ROWS or db.session.get_bind().dialect.name != "postgresql":
+        yield
+        return
+    with paused(user_id):
+        yield
+
+
 def _make_triggers() -> None:
     for statement in create_triggers("sqlite"):
         db.session.execute(text(statement))

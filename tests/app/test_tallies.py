@@ -14,6 +14,7 @@ from crm.enums import Cadence, FollowUpState, Network, OutreachStatus
 from crm.extensions import db
 from crm.models import Contact, FollowUp, ImportBatch, Outreach, User
 from crm.plan.employers import target_employers
+from crm.tallies import services as tally_services
 from crm.tallies.models import Tally
 from crm.tallies.services import counted, kept
 from tests.app.networking import log
@@ -260,3 +261,18 @@ def test_the_target_employers_are_read_from_their_index_not_every_company(app, u
         plans = _plans(ran)
         db.session.rollback()
     assert any("ix_company_user_target" in plan for plan in plans), plans
+
+
+def test_a_large_import_counts_its_tallies_once_and_right(app, client, user, monkeypatch):
+    # Past BULK_ROWS an import on PostgreSQL writes with the triggers paused and counts the
+    # account once at the end (crm.tallies.services.bulk_write); SQLite keeps its triggers.
+    monkeypatch.setattr(tally_services, "BULK_ROWS", 3)
+    client.post("/contacts/new", data={"first_name": "Ana", "last_name": "Lima", "network": "work"})
+    rows = [
+        f"L{k},Large,https://www.linkedin.com/in/l-{k},,Acme,Engineer,30 May 2024" for k in range(6)
+    ]
+    assert import_bytes(client, linkedin_csv(*rows), network="alumni").status_code == 200
+    _check(app)
+    with app.app_context():
+        counts = {(kind, key): n for _, kind, key, n in kept()}
+    assert counts[("contacts", "alumni")] == 6 and counts[("contacts", "work")] == 1
