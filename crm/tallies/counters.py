@@ -3,8 +3,10 @@
 Contacts and outreach are written by many paths: forms, imports and their undo (Core
 executemany and bulk deletes), the restore, the device sync, cascades from a deleted company,
 contact or user. Triggers in the database see every one of them, so no path can forget a
-count: each counter is kept by row triggers made by migration 0034 from COUNTERS (SQLite and
-PostgreSQL alike). What the counts rely on:
+count: each counter is kept by triggers made from COUNTERS (migrations 0034 and 0036): row
+triggers on SQLite, statement triggers over the transition tables on PostgreSQL (see
+postgresql_triggers), and a write of many rows in one transaction on PostgreSQL counts its
+user once at the end (crm.tallies.services.bulk_write). What the counts rely on:
 
 - every write to contact and outreach goes through the database (no raw file copy), and a
   migration that rebuilds either table (SQLite batch mode) makes the triggers again with
