@@ -99,9 +99,9 @@ def led_to(parents: Mapping[int, int]) -> dict[int, tuple[int, ...]]:
     """The ids of the people each introducer led to, smallest first: plain tuples of ints,
     which the garbage collector stops following (lists it follows for as long as they live)."""
     led: dict[int, list[int]] = {}
-    for person_id, parent_id in parents.items():
-        led.setdefault(parent_id, []).append(person_id)
-    return {parent_id: tuple(sorted(ids)) for parent_id, ids in led.items()}
+    for person_id in sorted(parents):  # so each list fills smallest first
+        led.setdefault(parents[person_id], []).append(person_id)
+    return {parent_id: tuple(ids) for parent_id, ids in led.items()}
 
 
 def _name_order(person: Person) -> tuple[str, int]:
@@ -120,14 +120,12 @@ def _level_below(
     chain of introductions down to them holds); return who they are, the top first. Each
     person is visited once, so circles end."""
     levels[top_id] = 1
-    todo = [top_id]
     found = [top_id]
-    while todo:
-        above = todo.pop()
+    for above in found:  # the list grows as it is read: level after level
+        level = levels[above] + 1
         for person_id in led.get(above, ()):
             if person_id not in levels:
-                levels[person_id] = levels[above] + 1
-                todo.append(person_id)
+                levels[person_id] = level
                 found.append(person_id)
     return tuple(found)
 

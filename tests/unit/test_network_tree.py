@@ -7,7 +7,7 @@ import gc
 from crm.enums import NetworkStage
 from crm.network.drawing import LINE_HEIGHT, NAME_CHARS, lay_out, short_name
 from crm.network.figures import Counts, Share, network_figures
-from crm.network.outline import Outlines, outline_of
+from crm.network.outline import Outlines, collector_paused, outline_of
 from crm.network.tree import (
     LEAVES_SHOWN,
     MAX_DEPTH,
@@ -257,3 +257,25 @@ def test_a_planted_forest_leaves_the_garbage_collector_nothing_to_follow() -> No
     assert forest.people[2] == person(2)
     assert not any(gc.is_tracked(tree) for tree in forest.tree_of.values())
     assert len(forest.trees) == len(forest.planted)
+
+
+def test_planting_leaves_no_cycle_for_the_collector() -> None:
+    # What collector_paused relies on: planting makes no reference cycle, so once an outline
+    # is dropped, reference counting has freed all of it and the collector finds nothing.
+    links = [(n, n // 2) for n in range(2, 3_000)] + [(5_000, 5_001), (5_001, 5_000)]
+    gc.collect()
+    with collector_paused():
+        assert not gc.isenabled()
+        outline = outline_of(links, people_per_page=100)
+    assert gc.isenabled()
+    assert outline.chain[:2] == (1, 2) and len(outline.pages) > 1
+    del outline
+    assert gc.collect() == 0
+    # A caller that had switched the collector off finds it off still.
+    gc.disable()
+    try:
+        with collector_paused():
+            pass
+        assert not gc.isenabled()
+    finally:
+        gc.enable()

@@ -63,7 +63,7 @@ SHAPES: dict[str, list[tuple[Any, ...]]] = {
     "_job_changes_statement": [()],
     "_pipeline_statement": [()],
     "_latest_changes_statement": [()],
-    "_network_links_statement": [()],
+    "_network_links_statement": [("sqlite",), ("postgresql",)],
     "_network_people_statement": [("sqlite",), ("postgresql",)],
     "_stamp_and_tallies_statement": [()],
     "_interviews_held_statement": [()],
