@@ -17,6 +17,7 @@ from crm.contacts.services import get_or_create_company, set_tags
 from crm.extensions import db
 from crm.models import Contact, User
 from tests.app.test_contacts import names_on
+from tests.conftest import counting_statements
 
 NETWORKS = ("work", "alumni", "friend")
 
@@ -116,3 +117,29 @@ def test_the_forms_are_what_the_sizes_need(app):
         assert "EXISTS" in str(filters.TagFilter(7, few=False).condition())
         assert " IN " in str(filters.TagFilter(7, few=True).condition())
         assert str(filters.TagFilter(None, few=True).condition()) in ("false", "0 = 1")
+
+
+@pytest.mark.parametrize("sort", ["name", "company"])
+def test_a_deep_page_of_a_common_tag_asked_by_number_answers_its_own_count(
+    client, user, app, monkeypatch, sort
+):
+    # Past the cap, the page read with one row more says "12+" itself: no count walks the rows
+    # before it a second time; the last page says the exact number.
+    _seed(app, user)
+    app.config["CONTACTS_PER_PAGE"] = 4
+    monkeypatch.setattr(listing, "FILTER_COUNT_CAP", 5)
+    monkeypatch.setattr(filters, "FEW_TAGGED", 1)
+    followed, _ = _every_page(client, f"/contacts/?tag=ai&sort={sort}")
+    with counting_statements(app) as statements:
+        third = client.get(f"/contacts/?tag=ai&sort={sort}&page=3").get_data(as_text=True)
+    assert names_on(third) == followed[8:12]
+    # At least the 12 people up to this page and one more.
+    assert "12+ contacts match" in third and "Page 3 of 3+" in third and 'rel="next"' in third
+    # The tag's own size is still probed (contact_tag alone); the people are not counted.
+    assert not [s for s in statements if "count(*)" in s and "contact.id" in s]
+    last = client.get(f"/contacts/?tag=ai&sort={sort}&page=8").get_data(as_text=True)
+    assert names_on(last) == followed[28:] and "30 contacts match" in last
+    assert 'rel="next"' not in last
+    # Past the end, the count (stopped at its cap) knows of two pages: the second is shown.
+    past = client.get(f"/contacts/?tag=ai&sort={sort}&page=40").get_data(as_text=True)
+    assert names_on(past) == followed[4:8]
