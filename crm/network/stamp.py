@@ -21,36 +21,25 @@ from __future__ import annotations
 RANDOM = {"sqlite": "random()", "postgresql": "floor(random() * 9e18)::bigint"}
 # The contact columns whose change moves an introduction.
 COLUMNS = "introduced_by_id, user_id"
-_ADDED = "new.introduced_by_id IS NOT NULL"
-_REMOVED = "old.introduced_by_id IS NOT NULL"
-
-
-def _draw_new(dialect: str) -> str:
-    """Stamp the new row's user (made on their first introduction)."""
-    return (
-        f"INSERT INTO network_stamp (user_id, stamp) VALUES (new.user_id, {RANDOM[dialect]}) "
-        "ON CONFLICT (user_id) DO UPDATE SET stamp = excluded.stamp;"
-    )
-
-
-def _draw_old(dialect: str) -> str:
-    """Stamp the old row's user again (an update only: see the module's docstring)."""
-    return f"UPDATE network_stamp SET stamp = {RANDOM[dialect]} WHERE user_id = old.user_id;"
-
-
-def _moved(dialect: str) -> str:
-    differs = "IS DISTINCT FROM" if dialect == "postgresql" else "IS NOT"
-    return f"(old.introduced_by_id {differs} new.introduced_by_id OR old.user_id <> new.user_id)"
+# SQLite's statements, run for each row: draw the new row's user a stamp (made on their
+# first introduction), and the old row's user one again (an update only: see above).
+_DRAW_NEW = (
+    f"INSERT INTO network_stamp (user_id, stamp) VALUES (new.user_id, {RANDOM['sqlite']}) "
+    "ON CONFLICT (user_id) DO UPDATE SET stamp = excluded.stamp;"
+)
+_DRAW_OLD = f"UPDATE network_stamp SET stamp = {RANDOM['sqlite']} WHERE user_id = old.user_id;"
+_MOVED = "(old.introduced_by_id IS NOT new.introduced_by_id OR old.user_id <> new.user_id)"
 
 
 def sqlite_triggers() -> list[str]:
+    """A trigger per row: SQLite keeps no old versions of a row for an update to walk."""
     return [
-        f"CREATE TRIGGER network_stamp_insert AFTER INSERT ON contact WHEN {_ADDED} "
-        f"BEGIN {_draw_new('sqlite')} END",
-        f"CREATE TRIGGER network_stamp_delete AFTER DELETE ON contact WHEN {_REMOVED} "
-        f"BEGIN {_draw_old('sqlite')} END",
+        "CREATE TRIGGER network_stamp_insert AFTER INSERT ON contact "
+        f"WHEN new.introduced_by_id IS NOT NULL BEGIN {_DRAW_NEW} END",
+        "CREATE TRIGGER network_stamp_delete AFTER DELETE ON contact "
+        f"WHEN old.introduced_by_id IS NOT NULL BEGIN {_DRAW_OLD} END",
         f"CREATE TRIGGER network_stamp_update AFTER UPDATE OF {COLUMNS} ON contact "
-        f"WHEN {_moved('sqlite')} BEGIN {_draw_old('sqlite')} {_draw_new('sqlite')} END",
+        f"WHEN {_MOVED} BEGIN {_DRAW_OLD} {_DRAW_NEW} END",
     ]
 
 
