@@ -7,7 +7,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import exists, or_, select
+from sqlalchemy import exists, select, union
 from sqlalchemy.orm import contains_eager
 
 from crm.enums import (
@@ -208,6 +208,12 @@ def suggested_by(referrer: Contact) -> list[SuggestedPerson]:
         .where(Suggestion.user_id == referrer.user_id, Interview.contact_id == referrer.id)
     )
     introducer = Contact.__table__.alias("introduced")
+    # Two lookups over their own indexes, joined as one list of ids: an OR of the two as the
+    # WHERE made PostgreSQL scan every contact (0.5 s at 300,000).
+    led = Contact.__table__.alias("led")
+    introduced_by_them = select(led.c.id).where(
+        led.c.user_id == referrer.user_id, led.c.introduced_by_id == referrer.id
+    )
     interviewed = exists().where(
         Interview.contact_id == Contact.id, Interview.status == InterviewStatus.DONE
     )
@@ -217,10 +223,7 @@ def suggested_by(referrer: Contact) -> list[SuggestedPerson]:
         .where(
             Contact.user_id == referrer.user_id,
             Contact.id != referrer.id,
-            or_(
-                Contact.introduced_by_id == referrer.id,
-                Contact.id.in_(suggested_in_their_interviews),
-            ),
+            Contact.id.in_(union(introduced_by_them, suggested_in_their_interviews)),
         )
         .order_by(Contact.sort_name, Contact.id)
     ).all()
