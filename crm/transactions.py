@@ -10,12 +10,12 @@ statement is prepared and runs without being planned again.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 from flask import Flask
 from sqlalchemy import event
-from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.exc import DBAPIError, SQLAlchemyError
 from sqlalchemy.orm import ORMExecuteState, Session
 
 from crm.extensions import db
@@ -46,6 +46,28 @@ def execute_write(
     own flushes and statements, not SQL sent on its connection. Every raw write goes here."""
     session.info[_WROTE] = True
     session.connection().exec_driver_sql(sql, rows)
+
+
+def copy_rows(
+    session: Session, table: str, columns: Sequence[str], rows: Iterable[Sequence[Any]]
+) -> None:
+    """PostgreSQL: COPY rows (each value already in the driver's form) into a table on the
+    session's connection, and mark the transaction as written, as execute_write does. One
+    statement however many rows: the server neither plans nor answers each row."""
+    session.info[_WROTE] = True
+    # psycopg's own connection (its COPY), and its errors, reached through the dialect: a
+    # SQLite server never loads psycopg (a few MB of memory).
+    connection: Any = session.connection().connection.dbapi_connection
+    driver_error = session.get_bind().dialect.loaded_dbapi.Error
+    names = ", ".join(f'"{column}"' for column in columns)
+    statement = f'COPY "{table}" ({names}) FROM STDIN'
+    try:
+        with connection.cursor() as cursor, cursor.copy(statement) as copy:
+            for row in rows:
+                copy.write_row(row)
+    except driver_error as error:
+        # As SQLAlchemy would have raised it (IntegrityError for a unique row twice, ...).
+        raise DBAPIError.instance(statement, None, error, driver_error) from error
 
 
 def wrote(session: Session) -> bool:
