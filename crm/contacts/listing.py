@@ -114,17 +114,10 @@ def contact_page(
     from the end, and only a page asked by number alone (a bookmark) by OFFSET."""
     page = min(max(asked.number, 1), LAST_PAGE_ASKED)
     if page == 1:
-        listing = _listing(user_id, filters, page, per_page)
-        if len(listing.items) < per_page:
-            listing.total = len(listing.items)
-            return _with_cursors(listing, False, filters)
-        total, capped = _count(user_id, filters)
-        listing.total = total
-        return _with_cursors(listing, capped, filters)
-    if not (asked.after or asked.before):
-        read_first = _read_before_counting(user_id, filters, page, per_page)
-        if read_first is not None:
-            return read_first
+        return _first_page(user_id, filters, per_page)
+    read_first = _read_before_counting(user_id, filters, asked, page, per_page)
+    if read_first is not None:
+        return read_first
     total, capped = _count(user_id, filters)
     last = max(1, _last_page(total, per_page))
     if not capped:  # past the end: show the last page rather than nothing
@@ -144,14 +137,27 @@ def contact_page(
     return _with_cursors(listing, capped, filters)
 
 
+def _first_page(user_id: int, filters: ContactFilters, per_page: int) -> ContactPage:
+    """The first page, read before anything is counted: no count when it is not full."""
+    listing = _listing(user_id, filters, 1, per_page)
+    if len(listing.items) < per_page:
+        listing.total = len(listing.items)
+        return _with_cursors(listing, False, filters)
+    total, capped = _count(user_id, filters)
+    listing.total = total
+    return _with_cursors(listing, capped, filters)
+
+
 def _read_before_counting(
-    user_id: int, filters: ContactFilters, page: int, per_page: int
+    user_id: int, filters: ContactFilters, asked: PageAsked, page: int, per_page: int
 ) -> ContactPage | None:
     """A page asked by number, of a common tag's list, that ends at or past the count's cap:
     read first, with one row more, it answers the count too ("1,000+" when that row is there,
     the exact number when the page is the last), so the rows before it are walked once
     rather than once for the count and again for the page. None when the page does not
     qualify or is past the end (then the count finds the last page)."""
+    if asked.after or asked.before:  # a link's cursor leads there instead
+        return None
     tagged = tag_filter(user_id, filters)
     cap, offset = _count_cap(filters), (page - 1) * per_page
     if tagged is None or tagged.few or cap is None or offset + per_page < cap:

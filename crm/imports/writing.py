@@ -200,26 +200,32 @@ def insert_many(table: Table, rows: Sequence[dict[str, Any]]) -> None:
     """
     if not rows:
         return
-    connection = db.session.connection()
-    dialect = connection.dialect
+    dialect = db.session.connection().dialect
     names = list(rows[0])
     for name in names:
         processor = table.c[name].type.bind_processor(dialect)
         if processor is not None:
             _convert_column(rows, name, processor)
-    if dialect.name == "postgresql":  # one COPY rather than a statement per row
-        for name in names:
-            if isinstance(table.c[name].type, JSON):  # psycopg sends JSON as text in COPY
-                _convert_column(rows, name, _json_text)
-        pick = itemgetter(*names)
-        values = (pick(row) for row in rows) if len(names) > 1 else ((pick(r),) for r in rows)
-        copy_rows(db.session(), table.name, names, values)
+    if dialect.name == "postgresql":
+        _copy_many(table, names, rows)
         return
-    params: list[Any] = list(rows)
-    if dialect.positional:  # each row's values in the columns' order, picked in C
-        pick = itemgetter(*names)
-        params = [pick(row) for row in rows] if len(names) > 1 else [(pick(r),) for r in rows]
+    params = _positional(rows, names) if dialect.positional else list(rows)
     execute_write(db.session(), _insert_sql(table, names, dialect), params)
+
+
+def _positional(rows: Sequence[dict[str, Any]], names: list[str]) -> list[tuple[Any, ...]]:
+    """Each row's values in the columns' order, picked in C."""
+    pick = itemgetter(*names)
+    return [pick(row) for row in rows] if len(names) > 1 else [(pick(row),) for row in rows]
+
+
+def _copy_many(table: Table, names: list[str], rows: Sequence[dict[str, Any]]) -> None:
+    """PostgreSQL: one COPY rather than a statement per row (psycopg takes JSON as text
+    there)."""
+    for name in names:
+        if isinstance(table.c[name].type, JSON):
+            _convert_column(rows, name, _json_text)
+    copy_rows(db.session(), table.name, names, _positional(rows, names))
 
 
 def _json_text(value: Any) -> str | None:

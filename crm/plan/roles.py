@@ -290,20 +290,15 @@ def _counts_statement(shape: tuple[int, ...]) -> Prebuilt[str, int, int, int]:
     every contact."""
     user: BindParameter[int] = bindparam("user_id")
     no_one = literal(0)
+    known, reached = TallyKind.TITLE, TallyKind.TITLE_REACHED
     grouped = (
         select(
             Tally.key.label("key"),
-            func.sum(case((Tally.kind == TallyKind.TITLE, Tally.n), else_=0)).label("known"),
-            func.sum(case((Tally.kind == TallyKind.TITLE_REACHED, Tally.n), else_=0)).label(
-                "reached"
-            ),
+            func.sum(case((Tally.kind == known, Tally.n), else_=0)).label("known"),
+            func.sum(case((Tally.kind == reached, Tally.n), else_=0)).label("reached"),
             no_one.label("held"),
         )
-        .where(
-            Tally.user_id == user,
-            Tally.kind.in_((TallyKind.TITLE, TallyKind.TITLE_REACHED)),
-            Tally.n != 0,
-        )
+        .where(Tally.user_id == user, Tally.kind.in_((known, reached)), Tally.n != 0)
         .group_by(Tally.key)
         .offset(0)
         .subquery()
