@@ -109,223 +109,198 @@ def seed(
     """
     # As an import of this many rows would (crm.tallies.services.bulk_write).
     with tallies.bulk_write(user_id, contacts + outreach + followups):
-        contact_ids = _seed(
-            user_id,
-            contacts,
-            outreach,
-            followups,
-            today,
-            rng,
-            unicode=unicode,
-            companies=companies,
-            tags_per_contact=tags_per_contact,
-            open_followups=open_followups,
-            interviews_and_notes=interviews_and_notes,
-        )
-    db.session.commit()
-    return contact_ids
-
-
-def _seed(
-    user_id: int,
-    contacts: int,
-    outreach: int = 0,
-    followups: int = 0,
-    today: date | None = None,
-    rng: random.Random | None = None,
-    *,
-    unicode: bool = False,
-    companies: int | None = None,
-    tags_per_contact: int = 1,
-    open_followups: bool = False,
-    interviews_and_notes: bool = True,
-) -> list[int]:
-    rng = rng or random.Random(7)
-    now = clock.now()
-    today = today or now.date()
-    titles = UNICODE_TITLES if unicode else PLAIN_TITLES
-    tags = UNICODE_TAGS if unicode else PLAIN_TAGS
-    company_count = companies if companies is not None else max(1, contacts // 20)
-    _insert(
-        Company,
-        [
-            {
-                "user_id": user_id,
-                "name": name,
-                "name_key": fold(name),
-                "is_target": False,
-                "created_at": now,
-            }
-            for name in (
-                f"Company {i}, Inc." if unicode else f"Company {i}" for i in range(company_count)
-            )
-        ],
-    )
-    company_names: dict[int, str] = {
-        cid: name
-        for cid, name in db.session.execute(
-            select(Company.id, Company.name).where(Company.user_id == user_id)
-        )
-    }
-    company_ids = list(company_names)
-    db.session.execute(
-        insert(Tag), [{"user_id": user_id, "name": n, "name_key": fold(n)} for n in tags]
-    )
-    tag_ids = list(db.session.scalars(select(Tag.id).where(Tag.user_id == user_id)))
-    rows: list[dict[str, Any]] = []
-    for i in range(contacts):
-        if unicode:
-            first, last = rng.choice(UNICODE_FIRST), f"{rng.choice(UNICODE_LAST)} {i}"
-            email = f"person{i}@example.org" if i % 10 == 0 else None
-            notes = UNICODE_NOTE if i % 3 else None
-        else:
-            first, last = f"First{i}", f"Last{i}"
-            email = f"person{i}@example.com"
-            notes = f"Talked about career path number {i}"
-        company_id = rng.choice(company_ids) if not unicode or i % 5 else None
-        title = rng.choice(titles)
-        company = company_names.get(company_id) if company_id else None
-        rows.append(
-            {
-                "user_id": user_id,
-                "uid": f"contact-{uuid.uuid4()}",
-                "first_name": first,
-                "last_name": last,
-                "email": email,
-                "phone": f"+1 415 555 {i % 10_000:04d}" if unicode and i % 4 == 0 else None,
-                "company_id": company_id,
-                "title": title,
-                "network": rng.choice(Network.values()),
-                "linkedin_url": f"https://www.linkedin.com/in/person-{i}" if unicode else None,
-                "notes": notes,
-                # As refresh_search_text writes them, tags aside.
-                **contact_derived(
-                    first_name=first,
-                    last_name=last,
-                    email=email,
-                    title=title,
-                    company=company,
-                    tags=[],
-                    notes=notes,
-                ),
-                "source": Source.LINKEDIN if unicode else Source.MANUAL,
-                "cadence": rng.choice([Cadence.NONE, Cadence.MONTHLY]),
-                "keep_in_touch_due": today - timedelta(days=rng.randint(-30, 30)),
-                "last_interaction_on": today - timedelta(days=rng.randint(0, 60)),
-                "created_at": now - timedelta(minutes=i),
-                "updated_at": now,
-            }
-        )
-    _insert(Contact, rows)
-    contact_ids = list(
-        db.session.scalars(
-            select(Contact.id).where(Contact.user_id == user_id).order_by(Contact.id)
-        )
-    )
-    _insert(
-        contact_tag,
-        [
-            {"contact_id": cid, "tag_id": tid}
-            for cid in contact_ids[::3]
-            for tid in (
-                [rng.choice(tag_ids)]
-                if tags_per_contact == 1
-                else rng.sample(tag_ids, min(tags_per_contact, len(tag_ids)))
-            )
-        ],
-    )
-    # One in fifty was introduced by the contact added just before (no random draw here, so
-    # every other row stays as it was).
-    introduced = [
-        {"id": cid, "introduced_by_id": by}
-        for by, cid in zip(contact_ids[::50], contact_ids[1::50], strict=False)
-    ]
-    if introduced:
-        db.session.execute(update(Contact), introduced)
-    outreach_rows = [
-        {
-            "user_id": user_id,
-            "contact_id": rng.choice(contact_ids),
-            "channel": Channel.EMAIL,
-            "sent_on": today - timedelta(days=rng.randint(0, 90)),
-            "status": rng.choice(list(OutreachStatus)),
-            "summary": "Hello",
-            "created_at": now,
-        }
-        for _ in range(outreach)
-    ]
-    for row in outreach_rows:  # a reply two days on, as logging one records it
-        replied = row["status"] == OutreachStatus.REPLIED
-        row["reply_on"] = min(row["sent_on"] + timedelta(days=2), today) if replied else None
-    _insert(Outreach, outreach_rows)
-    if outreach:
-        db.session.execute(
-            text(
-                "UPDATE contact SET first_outreach_on = (SELECT min(sent_on) FROM outreach "
-                "WHERE outreach.contact_id = contact.id), replied_on = (SELECT min(sent_on) "
-                "FROM outreach WHERE outreach.contact_id = contact.id AND status = 'replied') "
-                "WHERE user_id = :user_id"
-            ),
-            {"user_id": user_id},
-        )
-    # Every kind about a contact (the rut check-in, about no one, is seed_plan's).
-    kinds = [k for k in FollowUpKind if k != FollowUpKind.CHECK_IN] if unicode else PLAIN_KINDS
-    states = (
-        [FollowUpState.OPEN] if open_followups else [FollowUpState.OPEN] * 3 + [FollowUpState.DONE]
-    )
-    _insert(
-        FollowUp,
-        [
-            {
-                "user_id": user_id,
-                "contact_id": rng.choice(contact_ids),
-                "uid": f"follow-up-{uuid.uuid4()}",
-                "sequence": n % 3 if unicode else 0,
-                "kind": rng.choice(kinds),
-                "reason": UNICODE_REASON if unicode else "Nudge once, politely.",
-                "due_on": today + timedelta(days=rng.randint(-20, 40)),
-                "status": rng.choice(states),
-                "created_at": now,
-                "updated_at": now,
-            }
-            for n in range(followups)
-        ],
-    )
-    if interviews_and_notes and contact_ids:
-        every = contact_ids[:: max(1, len(contact_ids) // 50)]
+        rng = rng or random.Random(7)
+        now = clock.now()
+        today = today or now.date()
+        titles = UNICODE_TITLES if unicode else PLAIN_TITLES
+        tags = UNICODE_TAGS if unicode else PLAIN_TAGS
+        company_count = companies if companies is not None else max(1, contacts // 20)
         _insert(
-            Interview,
+            Company,
             [
                 {
                     "user_id": user_id,
-                    "contact_id": cid,
-                    "uid": f"interview-{uuid.uuid4()}",
-                    "sequence": 0,
-                    "starts_at": now + timedelta(days=rng.randint(-30, 30)),
-                    "duration_minutes": 30,
-                    "status": (
-                        status := rng.choice([InterviewStatus.SCHEDULED, InterviewStatus.DONE])
+                    "name": name,
+                    "name_key": fold(name),
+                    "is_target": False,
+                    "created_at": now,
+                }
+                for name in (
+                    f"Company {i}, Inc." if unicode else f"Company {i}"
+                    for i in range(company_count)
+                )
+            ],
+        )
+        company_names: dict[int, str] = {
+            cid: name
+            for cid, name in db.session.execute(
+                select(Company.id, Company.name).where(Company.user_id == user_id)
+            )
+        }
+        company_ids = list(company_names)
+        db.session.execute(
+            insert(Tag), [{"user_id": user_id, "name": n, "name_key": fold(n)} for n in tags]
+        )
+        tag_ids = list(db.session.scalars(select(Tag.id).where(Tag.user_id == user_id)))
+        rows: list[dict[str, Any]] = []
+        for i in range(contacts):
+            if unicode:
+                first, last = rng.choice(UNICODE_FIRST), f"{rng.choice(UNICODE_LAST)} {i}"
+                email = f"person{i}@example.org" if i % 10 == 0 else None
+                notes = UNICODE_NOTE if i % 3 else None
+            else:
+                first, last = f"First{i}", f"Last{i}"
+                email = f"person{i}@example.com"
+                notes = f"Talked about career path number {i}"
+            company_id = rng.choice(company_ids) if not unicode or i % 5 else None
+            title = rng.choice(titles)
+            company = company_names.get(company_id) if company_id else None
+            rows.append(
+                {
+                    "user_id": user_id,
+                    "uid": f"contact-{uuid.uuid4()}",
+                    "first_name": first,
+                    "last_name": last,
+                    "email": email,
+                    "phone": f"+1 415 555 {i % 10_000:04d}" if unicode and i % 4 == 0 else None,
+                    "company_id": company_id,
+                    "title": title,
+                    "network": rng.choice(Network.values()),
+                    "linkedin_url": f"https://www.linkedin.com/in/person-{i}" if unicode else None,
+                    "notes": notes,
+                    # As refresh_search_text writes them, tags aside.
+                    **contact_derived(
+                        first_name=first,
+                        last_name=last,
+                        email=email,
+                        title=title,
+                        company=company,
+                        tags=[],
+                        notes=notes,
                     ),
-                    # No random draw here, so every other row stays as it was.
-                    "done_on": (
-                        today - timedelta(days=cid % 60) if status == InterviewStatus.DONE else None
-                    ),
-                    "career_path": (
-                        "Support, then analytics" if status == InterviewStatus.DONE else None
-                    ),
+                    "source": Source.LINKEDIN if unicode else Source.MANUAL,
+                    "cadence": rng.choice([Cadence.NONE, Cadence.MONTHLY]),
+                    "keep_in_touch_due": today - timedelta(days=rng.randint(-30, 30)),
+                    "last_interaction_on": today - timedelta(days=rng.randint(0, 60)),
+                    "created_at": now - timedelta(minutes=i),
+                    "updated_at": now,
+                }
+            )
+        _insert(Contact, rows)
+        contact_ids = list(
+            db.session.scalars(
+                select(Contact.id).where(Contact.user_id == user_id).order_by(Contact.id)
+            )
+        )
+        _insert(
+            contact_tag,
+            [
+                {"contact_id": cid, "tag_id": tid}
+                for cid in contact_ids[::3]
+                for tid in (
+                    [rng.choice(tag_ids)]
+                    if tags_per_contact == 1
+                    else rng.sample(tag_ids, min(tags_per_contact, len(tag_ids)))
+                )
+            ],
+        )
+        # One in fifty was introduced by the contact added just before (no random draw here, so
+        # every other row stays as it was).
+        introduced = [
+            {"id": cid, "introduced_by_id": by}
+            for by, cid in zip(contact_ids[::50], contact_ids[1::50], strict=False)
+        ]
+        if introduced:
+            db.session.execute(update(Contact), introduced)
+        outreach_rows = [
+            {
+                "user_id": user_id,
+                "contact_id": rng.choice(contact_ids),
+                "channel": Channel.EMAIL,
+                "sent_on": today - timedelta(days=rng.randint(0, 90)),
+                "status": rng.choice(list(OutreachStatus)),
+                "summary": "Hello",
+                "created_at": now,
+            }
+            for _ in range(outreach)
+        ]
+        for row in outreach_rows:  # a reply two days on, as logging one records it
+            replied = row["status"] == OutreachStatus.REPLIED
+            row["reply_on"] = min(row["sent_on"] + timedelta(days=2), today) if replied else None
+        _insert(Outreach, outreach_rows)
+        if outreach:
+            db.session.execute(
+                text(
+                    "UPDATE contact SET first_outreach_on = (SELECT min(sent_on) FROM outreach "
+                    "WHERE outreach.contact_id = contact.id), replied_on = (SELECT min(sent_on) "
+                    "FROM outreach WHERE outreach.contact_id = contact.id AND status = 'replied') "
+                    "WHERE user_id = :user_id"
+                ),
+                {"user_id": user_id},
+            )
+        # Every kind about a contact (the rut check-in, about no one, is seed_plan's).
+        kinds = [k for k in FollowUpKind if k != FollowUpKind.CHECK_IN] if unicode else PLAIN_KINDS
+        states = (
+            [FollowUpState.OPEN]
+            if open_followups
+            else [FollowUpState.OPEN] * 3 + [FollowUpState.DONE]
+        )
+        _insert(
+            FollowUp,
+            [
+                {
+                    "user_id": user_id,
+                    "contact_id": rng.choice(contact_ids),
+                    "uid": f"follow-up-{uuid.uuid4()}",
+                    "sequence": n % 3 if unicode else 0,
+                    "kind": rng.choice(kinds),
+                    "reason": UNICODE_REASON if unicode else "Nudge once, politely.",
+                    "due_on": today + timedelta(days=rng.randint(-20, 40)),
+                    "status": rng.choice(states),
                     "created_at": now,
                     "updated_at": now,
                 }
-                for cid in every
+                for n in range(followups)
             ],
         )
-        _insert(
-            Note,
-            [
-                {"user_id": user_id, "contact_id": cid, "body": "A note", "created_at": now}
-                for cid in every
-            ],
-        )
+        if interviews_and_notes and contact_ids:
+            every = contact_ids[:: max(1, len(contact_ids) // 50)]
+            _insert(
+                Interview,
+                [
+                    {
+                        "user_id": user_id,
+                        "contact_id": cid,
+                        "uid": f"interview-{uuid.uuid4()}",
+                        "sequence": 0,
+                        "starts_at": now + timedelta(days=rng.randint(-30, 30)),
+                        "duration_minutes": 30,
+                        "status": (
+                            status := rng.choice([InterviewStatus.SCHEDULED, InterviewStatus.DONE])
+                        ),
+                        # No random draw here, so every other row stays as it was.
+                        "done_on": (
+                            today - timedelta(days=cid % 60)
+                            if status == InterviewStatus.DONE
+                            else None
+                        ),
+                        "career_path": (
+                            "Support, then analytics" if status == InterviewStatus.DONE else None
+                        ),
+                        "created_at": now,
+                        "updated_at": now,
+                    }
+                    for cid in every
+                ],
+            )
+            _insert(
+                Note,
+                [
+                    {"user_id": user_id, "contact_id": cid, "body": "A note", "created_at": now}
+                    for cid in every
+                ],
+            )
+    db.session.commit()
     return contact_ids
 
 
