@@ -162,11 +162,7 @@ def _read_before_counting(
     cap, offset = _count_cap(filters), (page - 1) * per_page
     if tagged is None or tagged.few or cap is None or offset + per_page < cap:
         return None
-    if filters.sort == "company":
-        people = _by_company(user_id, filters, offset, per_page + 1)
-    else:
-        query = contact_query(user_id, filters).offset(offset).limit(per_page + 1)
-        people = list(db.session.scalars(query))
+    people = _rows(user_id, filters, offset, per_page + 1)
     if not people:
         return None
     capped = len(people) > per_page
@@ -234,19 +230,18 @@ def _last_page(total: int, per_page: int) -> int:
 
 def _listing(user_id: int, filters: ContactFilters, page: int, per_page: int) -> Pagination:
     """A page read by its number: OFFSET past the pages before it."""
-    if filters.sort == "company":
-        read = partial(_by_company, user_id, filters)
-        return _ReadPagination(
-            page=page, per_page=per_page, max_per_page=None, error_out=False, count=False, read=read
-        )
-    return db.paginate(
-        contact_query(user_id, filters),
-        page=page,
-        per_page=per_page,
-        max_per_page=None,
-        error_out=False,
-        count=False,
+    read = partial(_rows, user_id, filters)
+    return _ReadPagination(
+        page=page, per_page=per_page, max_per_page=None, error_out=False, count=False, read=read
     )
+
+
+def _rows(user_id: int, filters: ContactFilters, offset: int, limit: int) -> list[Contact]:
+    """At most `limit` people of the list in its order, past the first `offset`."""
+    if filters.sort == "company":
+        return _by_company(user_id, filters, offset, limit)
+    query = contact_query(user_id, filters).offset(offset).limit(limit)
+    return list(db.session.scalars(query).unique())
 
 
 def _paged(page: int, per_page: int, people: list[Contact]) -> Pagination:
