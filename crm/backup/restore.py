@@ -253,10 +253,9 @@ def _write(user_id: int, table: _TableRestore) -> None:
 def _inserted_ids(sql_table: Table, rows: list[dict[str, Any]]) -> list[int]:
     """Insert the rows and return their new ids, in the rows' order."""
     if db.session.get_bind().dialect.name != "sqlite":
-        # The ids are drawn from the table's sequence first and sent with the rows, through
-        # the driver's executemany of a one-row INSERT: a many-row INSERT ... RETURNING is
-        # too long a statement for psycopg to keep its parsing, which then took a third of
-        # the restore's time (and its RETURNING half its memory).
+        # The ids are drawn from the table's sequence first and sent with the rows in one
+        # COPY (insert_many): a many-row INSERT ... RETURNING is too long a statement for
+        # psycopg to keep its parsing, which then took a third of the restore's time.
         ids = list(db.session.scalars(_next_ids(sql_table.name), {"n": len(rows)}))
         numbered = [{**row, "id": new_id} for row, new_id in zip(rows, ids, strict=True)]
         insert_many(sql_table, numbered)
