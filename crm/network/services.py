@@ -101,6 +101,15 @@ def _stamp_and_tallies_statement() -> Prebuilt[*tuple[int | None, ...]]:
     return Prebuilt(statement, "user_id")
 
 
+def _outlines() -> Outlines:
+    """The app's kept outlines, made on the first visit (two threads making them at once
+    lose no more than an outline each)."""
+    outlines: Outlines | None = current_app.extensions.get(OUTLINES)
+    if outlines is None:
+        outlines = current_app.extensions[OUTLINES] = Outlines()
+    return outlines
+
+
 def network_outline(user_id: int, stamp: int | None, people_per_page: int) -> Outline:
     """The user's outline: kept, while their network's stamp stays the same, or planted.
 
@@ -108,7 +117,7 @@ def network_outline(user_id: int, stamp: int | None, people_per_page: int) -> Ou
     between the two statements (PostgreSQL reads each at its own moment), the newer outline
     is kept under the older stamp, which the next request no longer finds; the other order
     could keep an older outline under the newer stamp."""
-    outlines: Outlines = current_app.extensions.setdefault(OUTLINES, Outlines())
+    outlines = _outlines()
     key = (stamp or 0, people_per_page)
     if stamp is not None and (kept := outlines.get(user_id, key)) is not None:
         return kept
