@@ -43,8 +43,10 @@ TABLE_KEYS = {
     "company": "companies",
     "tag": "tags",
     "import_batch": "imports",
-    "contact": "contacts",
+    # Before the contacts they link, so a restore writes each contact's search text once,
+    # tags and all (crm/backup/restore.py); older backups have them after.
     "contact_tag": "contact_tags",
+    "contact": "contacts",
     "outreach": "outreach",
     "interview": "interviews",
     "suggestion": "suggestions",
