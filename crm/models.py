@@ -365,7 +365,8 @@ class FollowUp(Model):
     About one contact, except the four-weekly rut check-in (FollowUpKind.CHECK_IN), which has
     none: it is about the user, and its action is on the Plan page."""
 
-    __table_args__ = (Index("ix_follow_up_user_open_due", "user_id", "status", "due_on"),)
+    # Ends with id: the Follow-ups page lists each range in (due_on, id) order.
+    __table_args__ = (Index("ix_follow_up_user_open_due", "user_id", "status", "due_on", "id"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("user.id", ondelete="CASCADE"))

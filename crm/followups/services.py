@@ -303,8 +303,8 @@ def open_followups(
 
     `limits` names the lists wanted and how many rows of each (every list, GROUP_LIMIT rows,
     when not given); a list not named comes back as its count only. Each list is a due-date
-    range of the (user, status, due date) index: its first rows are a short walk along it and
-    its count a count of one stretch of it, so no statement reads every open follow-up."""
+    range of the (user, status, due date, id) index: its first rows are a short walk along it
+    and its count a count of one stretch of it, so no statement reads every open follow-up."""
     wanted = dict(limits) if limits is not None else dict.fromkeys(Due.values(), GROUP_LIMIT)
     params: dict[str, object] = {"user_id": user_id}
     shape = []

@@ -1,8 +1,10 @@
-"""What the save and the Calendar page's speed relies on, asked of the database itself: the
-twin check reads indexes, not every contact of the user; the open follow-ups are a tally."""
+"""What the save's, the Calendar page's and the Follow-ups page's speed relies on, asked of the
+database itself: the twin check reads indexes, not every contact of the user; the open
+follow-ups are a tally; each list of follow-ups is read from its index in order."""
 
 from __future__ import annotations
 
+import re
 from contextlib import contextmanager
 
 from sqlalchemy import event, func, select
@@ -12,6 +14,7 @@ from crm.calendar.services import calendar_counts
 from crm.contacts.services import find_duplicate
 from crm.enums import FollowUpState
 from crm.extensions import db
+from crm.followups.services import open_followups
 from crm.models import FollowUp, User
 from tests.seed import seed
 
@@ -81,3 +84,23 @@ def test_the_calendar_page_counts_open_follow_ups_from_the_tally_not_the_rows(ap
     assert followups == open_ones > 0
     assert not [sql for sql, _ in ran if "FROM follow_up" in sql], ran
     assert [sql for sql, _ in ran if "FROM tally" in sql], ran
+
+
+def test_each_follow_up_list_reads_its_first_rows_from_the_index_in_order(app, user):
+    with app.app_context():
+        owner = db.session.scalar(select(User).where(User.email == user))
+        seed(owner.id, 200, followups=2_000)
+        with _recording() as ran:
+            lists = open_followups(owner.id, clock.now().date())
+        assert sum(lists.counts.values()) > 40
+        (plan,) = _plans([(sql, params) for sql, params in ran if "FROM follow_up" in sql])
+        sqlite = db.engine.dialect.name == "sqlite"
+        db.session.rollback()
+    # Each list's first rows come from the index in (due_on, id) order: only the forty rows
+    # shown are sorted, not every follow-up due on a list's first day.
+    assert plan.count("ix_follow_up_user_open_due") >= 8, plan
+    if sqlite:
+        assert "SCAN follow_up" not in plan, plan  # its indexes end with the row id
+    else:
+        assert not re.search(r"Sort Key: follow_up_\d+\.due_on", plan), plan
+        assert "Incremental Sort" not in plan, plan
