@@ -152,7 +152,7 @@ def test_the_import_page_refuses_a_bomb_with_the_same_line(app, client, auth, tm
         assert not any(counts("new@example.com").values())
 
 
-def _restore_damaged(app, runner, tmp_path, damage) -> str:
+def restore_damaged(app, runner, tmp_path, damage) -> str:
     """Back up a full account, damage its data.json, restore it into a new one: stderr."""
     fill_account(app, runner)
     data = data_of(run_backup(runner, tmp_path, "jo@example.com"))
@@ -195,7 +195,7 @@ def _row(key, column, value):
     ],
 )
 def test_a_restore_checks_each_value_as_the_forms_do(app, runner, tmp_path, damage, message):
-    stderr = _restore_damaged(app, runner, tmp_path, damage)
+    stderr = restore_damaged(app, runner, tmp_path, damage)
 
     assert message in stderr
     assert len(stderr.strip().splitlines()) == 1
@@ -206,6 +206,6 @@ def test_a_restore_refuses_two_companies_of_one_name(app, runner, tmp_path):
         twin = dict(data["companies"][0], id=data["companies"][-1]["id"] + 1)
         data["companies"].append(twin)
 
-    stderr = _restore_damaged(app, runner, tmp_path, damage)
+    stderr = restore_damaged(app, runner, tmp_path, damage)
 
     assert "two rows where one must be unique" in stderr
