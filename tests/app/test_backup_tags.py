@@ -106,6 +106,10 @@ def _link_to_nobody(data):
     data["contact_tags"][0]["contact_id"] = 99999
 
 
+def _link_without_contact(data):
+    data["contact_tags"][0]["contact_id"] = None
+
+
 def _link_to_no_tag(data):
     data["contact_tags"][0]["tag_id"] = 99999
 
@@ -122,6 +126,7 @@ def _tags_without_contacts(data):
     ("damage", "message"),
     [
         (_link_to_nobody, "contact_tags: contact_id 99999 points at a row that is not in the"),
+        (_link_without_contact, "contact_tags row 1: contact_id is missing."),
         (_link_to_no_tag, "contact_tags row 1: tag_id points at a row that is not in the backup"),
         (_tags_without_contacts, "contact_tags: contact_id "),
     ],
