@@ -15,7 +15,10 @@ from dataclasses import dataclass
 from typing import IO, Any, BinaryIO
 
 FORMAT = "networking-crm-backup"
-VERSION = 1
+# 2 (December 2026): contacts' tags come before the contacts (crm/backup/restore.py), so an
+# older app says the file is newer than it reads rather than that its tables are out of
+# order. Version 1 files, tags after the contacts, still restore.
+VERSION = 2
 DATA_NAME = "data.json"
 # The caps follow the largest account the app supports, with room to spare: 1,000,000
 # contacts. Measured at 300,000 (with a million outreach rows and 100,000 follow-ups): a

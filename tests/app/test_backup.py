@@ -382,7 +382,7 @@ def test_the_zip_holds_csv_vcards_calendar_and_readme(app, runner, tmp_path):
     assert check_in.summary.value == "Check in on your rut"
     assert "restore" in readme
     data = data_of(backup)
-    assert data["format"] == "networking-crm-backup" and data["version"] == 1
+    assert data["format"] == "networking-crm-backup" and data["version"] == 2
     assert {row["status"] for row in data["follow_ups"]} == {"open", "done", "dismissed"}
     assert data["interviews"][0]["career_path"] == "Analyst, then lead"
 
@@ -418,9 +418,9 @@ def _zip_with(tmp_path, members: dict[str, bytes]):
         (lambda tmp: _zip_with(tmp, {"data.json": b"not json"}), "not valid JSON"),
         (
             lambda tmp: _zip_with(
-                tmp, {"data.json": b'{"format": "networking-crm-backup", "version": 2}'}
+                tmp, {"data.json": b'{"format": "networking-crm-backup", "version": 3}'}
             ),
-            "format version 2, newer than this app reads",
+            "format version 3, newer than this app reads",
         ),
         (
             lambda tmp: (tmp / "c.csv").write_text("First Name,Last Name\n") and tmp / "c.csv",

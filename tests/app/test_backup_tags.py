@@ -25,11 +25,12 @@ from tests.conftest import counting_statements
 
 
 def _as_older_backup(data: dict) -> dict:
-    """data.json as backups were written before December 2026: tags after the contacts."""
+    """data.json as backups were written before December 2026 (format version 1): tags after
+    the contacts."""
     keys = list(data)
     keys.remove("contact_tags")
     keys.insert(keys.index("contacts") + 1, "contact_tags")
-    return {key: data[key] for key in keys}
+    return {**{key: data[key] for key in keys}, "version": 1}
 
 
 def _restore(runner, tmp_path, data: dict):
