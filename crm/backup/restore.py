@@ -202,9 +202,6 @@ class _Restore:
         for number, item in enumerate(items, start=1):
             where = f"{table.key} row {number}"
             row = self._row(table, item, where)
-            for column in ("contact_id", "tag_id"):
-                if row.get(column) is None:
-                    raise BackupError(f"{where}: {column} is missing.")
             if row["tag_id"] not in self.tag_names:
                 raise BackupError(f"{where}: tag_id points at a row that is not in the backup.")
             self.held.add(row["contact_id"], row["tag_id"])

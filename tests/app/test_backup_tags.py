@@ -136,6 +136,18 @@ def test_a_tag_link_to_a_missing_row_writes_nothing(app, runner, tmp_path, damag
     assert message in restore_damaged(app, runner, tmp_path, damage)
 
 
+def test_an_older_backups_tag_link_without_its_contact_says_so(app, runner, tmp_path):
+    def damage(data):
+        _link_without_contact(data)
+        older = _as_older_backup(data)
+        data.clear()
+        data.update(older)
+
+    assert "contact_tags row 1: contact_id is missing." in restore_damaged(
+        app, runner, tmp_path, damage
+    )
+
+
 def test_tag_links_both_before_and_after_the_contacts_are_refused(app, runner, tmp_path):
     fill_account(app, runner)
     data = data_of(run_backup(runner, tmp_path, "jo@example.com"))
