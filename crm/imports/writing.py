@@ -2,7 +2,7 @@
 
 Flushes, never commits: the confirm view and the import command commit once, so an import is
 written all or nothing. The write issues a fixed number of statements whatever the file's size:
-rows go in with executemany, a chunk at a time.
+rows go in with executemany (one COPY on PostgreSQL), a chunk at a time.
 """
 
 from __future__ import annotations
@@ -190,8 +190,8 @@ _MARKS = {
 
 
 def insert_many(table: Table, rows: Sequence[dict[str, Any]]) -> None:
-    """INSERT many rows through the driver's own executemany, each value converted once by its
-    column type's public bind_processor.
+    """INSERT many rows through the driver's own executemany (on PostgreSQL, one COPY), each
+    value converted once by its column type's public bind_processor.
 
     Why not `session.execute(insert(table), rows)`: SQLAlchemy's executemany re-processes every
     parameter of every row, which on the 30,000-row benchmark (benchmarks/import_linkedin.py)
