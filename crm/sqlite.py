@@ -44,8 +44,9 @@ def tune(app: Flask) -> None:
             # Before SQLite makes it with the umask's -rw-r--r--: a new database is private.
             create_owner_only(Path(database))
         if database not in (None, "", ":memory:"):
-            event.listen(db.engine, "connect", _wal)
+            # Noted before _wal's pragmas load the schema (and the statistics with it).
             event.listen(db.engine, "connect", _note_schema)
+            event.listen(db.engine, "connect", _wal)
             event.listen(db.engine, "checkout", _same_schema)
 
 
@@ -72,17 +73,28 @@ def _schema_version(dbapi_connection: Any) -> int:
 
 def _note_schema(dbapi_connection: Any, connection_record: Any) -> None:
     connection_record.info["schema_version"] = _schema_version(dbapi_connection)
+    connection_record.info["never_checked_out"] = True
 
 
 def _same_schema(dbapi_connection: Any, connection_record: Any, proxy: object) -> None:
     """A pooled connection whose schema changed since it opened is opened afresh.
 
-    SQLite reads the planner's statistics once, when a connection opens, and reloading
-    them takes a write lock. refresh_statistics changes the schema as it writes new ones,
-    so every connection, in every process, picks them up on its next checkout (a PRAGMA,
+    SQLite reads the planner's statistics once, when a connection first reads the schema
+    (a PRAGMA of _wal's does), and keeps them when the schema changes; reloading them
+    takes a write lock. refresh_statistics changes the schema as it writes new ones, so
+    every connection, in every process, picks them up on its next checkout (a PRAGMA,
     about 6 us; the pool retries with a new connection).
+
+    The pool retries once only. A refresh in another thread can land between a new
+    connection's opening and its first checkout: refused again, the page failed with
+    "This connection is closed". So a connection is never refused at its first checkout.
+    It serves that one with the statistics it read (they only guide the planner), and
+    its version, still the one noted when it opened, has it opened afresh at its next.
     """
-    if _schema_version(dbapi_connection) != connection_record.info.get("schema_version"):
+    first = connection_record.info.pop("never_checked_out", False)
+    if not first and _schema_version(dbapi_connection) != connection_record.info.get(
+        "schema_version"
+    ):
         raise DisconnectionError("The schema changed: reopening for its new statistics.")
 
 

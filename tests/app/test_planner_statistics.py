@@ -6,8 +6,11 @@ of 16 ms at 30,000 contacts. PostgreSQL keeps its own, so these tests run on SQL
 
 from __future__ import annotations
 
+import sqlite3
+from contextlib import closing
+
 import pytest
-from sqlalchemy import text
+from sqlalchemy import event, text
 
 from crm.extensions import db
 from crm.sqlite import refresh_statistics
@@ -124,3 +127,51 @@ def test_an_import_whose_statistics_fail_is_kept_and_says_so_only_in_the_log(
         after = db.session.execute(text("SELECT tbl, idx, stat FROM sqlite_stat1")).all()
     assert after == before  # the old statistics stay, the failed refresh undone
     assert "planner statistics were not refreshed" in caplog.text
+
+
+def test_a_refresh_while_a_connection_opens_does_not_fail_the_page(tmp_path):
+    """A restore's refresh in the background landed between a page's new connection opening
+    and its first checkout: refused twice, the page answered "This connection is closed".
+    Now that connection serves its first checkout, and is opened afresh at its next."""
+    path = tmp_path / "crm.sqlite3"
+    app = make_test_app(f"sqlite:///{path}", AUTO_MIGRATE=True)
+    app.test_client().post(
+        "/register",
+        data={
+            "email": "jo@example.com",
+            "password": "a long password",
+            "confirm": "a long password",
+        },
+    )
+    plan = text("EXPLAIN QUERY PLAN SELECT * FROM outreach WHERE user_id = 1 AND contact_id = 3")
+    opened = []
+
+    def refreshed_elsewhere(dbapi_connection, connection_record):
+        """Another thread's refresh, committed as each of the first two connections opens."""
+        opened.append(connection_record)
+        if len(opened) <= 2:
+            with closing(sqlite3.connect(path, isolation_level=None)) as other:
+                other.execute("BEGIN")
+                other.execute("DROP TABLE IF EXISTS sqlite_stat1")
+                other.execute("ANALYZE")
+                other.execute("COMMIT")
+
+    with app.app_context():
+        user_id = db.session.scalar(text("SELECT id FROM user"))
+        seed(user_id, 300, outreach=600, followups=0)
+        stale = "INSERT INTO sqlite_stat1 VALUES ('outreach', 'ix_outreach_contact_id', '600 600')"
+        db.session.execute(text(stale))
+        db.session.commit()
+        db.engine.dispose()
+        event.listen(db.engine, "connect", refreshed_elsewhere)
+        try:
+            with db.engine.connect() as first:  # opened, then the refresh landed
+                before = " ".join(row[3] for row in first.execute(plan))
+            with db.engine.connect() as second:  # the same one, opened afresh
+                after = " ".join(row[3] for row in second.execute(plan))
+        finally:
+            event.remove(db.engine, "connect", refreshed_elsewhere)
+    dispose(app)
+    assert len(opened) == 2  # each checkout answered; the second on a new connection
+    assert "ix_outreach_contact_id" not in before, before  # read before the refresh landed
+    assert after == "SEARCH outreach USING INDEX ix_outreach_contact_id (contact_id=?)", after
