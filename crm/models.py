@@ -302,8 +302,9 @@ class Outreach(Model):
 
     __table_args__ = (
         Index("ix_outreach_user_sent", "user_id", "sent_on"),
-        # The latest replies and replies per day (the Plan page's wins and weekly series).
-        Index("ix_outreach_user_status_reply", "user_id", "status", "reply_on"),
+        # The latest replies and replies per day (the Plan page's wins and weekly series);
+        # ends with id: the wins list them in (reply_on, id) order.
+        Index("ix_outreach_user_status_reply", "user_id", "status", "reply_on", "id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -365,8 +366,13 @@ class FollowUp(Model):
     About one contact, except the four-weekly rut check-in (FollowUpKind.CHECK_IN), which has
     none: it is about the user, and its action is on the Plan page."""
 
-    # Ends with id: the Follow-ups page lists each range in (due_on, id) order.
-    __table_args__ = (Index("ix_follow_up_user_open_due", "user_id", "status", "due_on", "id"),)
+    __table_args__ = (
+        # Ends with id: the Follow-ups page lists each range in (due_on, id) order.
+        Index("ix_follow_up_user_open_due", "user_id", "status", "due_on", "id"),
+        # The latest follow-up of a kind, the check-in reminder (crm.plan.rut), without
+        # walking every account's newer follow-ups.
+        Index("ix_follow_up_user_kind", "user_id", "kind", "id"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("user.id", ondelete="CASCADE"))

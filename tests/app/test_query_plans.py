@@ -1,6 +1,7 @@
-"""What the save's, the Calendar page's and the Follow-ups page's speed relies on, asked of the
-database itself: the twin check reads indexes, not every contact of the user; the open
-follow-ups are a tally; each list of follow-ups is read from its index in order."""
+"""What the save's, the Calendar page's, the Follow-ups page's and the Plan page's speed relies
+on, asked of the database itself: the twin check reads indexes, not every contact of the user;
+the open follow-ups are a tally; each list of follow-ups and the latest replies are read from
+their indexes in order; the check-in reminder is found without walking other accounts' rows."""
 
 from __future__ import annotations
 
@@ -16,7 +17,9 @@ from crm.enums import FollowUpState
 from crm.extensions import db
 from crm.followups.services import open_followups
 from crm.models import FollowUp, User
-from tests.seed import seed
+from crm.plan.progress import build_progress
+from crm.plan.rut import check_in_reminder
+from tests.seed import seed, seed_plan
 
 
 @contextmanager
@@ -104,3 +107,42 @@ def test_each_follow_up_list_reads_its_first_rows_from_the_index_in_order(app, u
     else:
         assert not re.search(r"Sort Key: follow_up_\d+\.due_on", plan), plan
         assert "Incremental Sort" not in plan, plan
+
+
+def test_the_plan_pages_latest_replies_are_read_from_the_index_in_order(app, user):
+    with app.app_context():
+        owner = db.session.scalar(select(User).where(User.email == user))
+        seed(owner.id, 200, outreach=2_000)
+        with _recording() as ran:
+            progress = build_progress(owner.id, 5, clock.now().date())
+        assert [win for win in progress.wins if win.what == "replied"]
+        plans = _plans([(sql, params) for sql, params in ran if "outreach.reply_on DESC" in sql])
+        sqlite = db.engine.dialect.name == "sqlite"
+        db.session.rollback()
+    (plan,) = plans
+    # The five latest come from the index in (reply_on, id) order: not every reply of the
+    # latest reply day read and joined to its contact, then sorted.
+    replies = plan.split("anon_2")[0]  # the statement's first part, before the interviews
+    assert "ix_outreach_user_status_reply" in replies, plan
+    if not sqlite:
+        assert "Sort" not in replies, plan  # neither a Sort nor an Incremental Sort
+
+
+def test_the_check_in_reminder_is_found_without_reading_other_accounts_follow_ups(app, user):
+    with app.app_context():
+        owner = db.session.scalar(select(User).where(User.email == user))
+        seed(owner.id, 10)
+        seed_plan(owner.id)  # the reminder, planned before the other account's follow-ups
+        other = User(email="busy@example.com", password_hash="x")
+        db.session.add(other)
+        db.session.flush()
+        seed(other.id, 200, followups=2_000)
+        with _recording() as ran:
+            status, due_on = db.session.execute(select(*check_in_reminder(owner.id))).one()
+        assert (status, due_on) == (FollowUpState.OPEN, clock.now().date())
+        (plan,) = _plans([(sql, params) for sql, params in ran if "FROM follow_up" in sql])
+        db.session.rollback()
+    # Read from the user's own follow-ups of that kind, newest first: not the primary key
+    # walked backwards through every newer follow-up of every account.
+    assert "ix_follow_up_user_kind" in plan, plan
+    assert "pk_follow_up" not in plan, plan
