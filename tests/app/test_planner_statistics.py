@@ -78,9 +78,18 @@ def test_an_import_refreshes_the_statistics(app, client, user):
     assert contacts and _contact_rows_counted(app) == contacts
 
 
-def test_connections_opened_before_a_refresh_plan_with_the_new_statistics(tmp_path):
-    url = f"sqlite:///{tmp_path / 'crm.sqlite3'}"
-    app = make_test_app(url, AUTO_MIGRATE=True)
+# One contact's outreach, as their page reads it.
+OUTREACH_PLAN = text(
+    "EXPLAIN QUERY PLAN SELECT * FROM outreach WHERE user_id = 1 AND contact_id = 3"
+)
+
+
+def _app_with_stale_statistics(path):
+    """An app on a new database at `path` whose one user has 600 outreach, and statistics
+    gone stale as the table grew, calling the contact's index unselective (with none at
+    all, the planner's pick between two unmeasured indexes is a coin toss). Its pool is
+    empty: connections opened from here on read those statistics."""
+    app = make_test_app(f"sqlite:///{path}", AUTO_MIGRATE=True)
     app.test_client().post(
         "/register",
         data={
@@ -89,23 +98,25 @@ def test_connections_opened_before_a_refresh_plan_with_the_new_statistics(tmp_pa
             "confirm": "a long password",
         },
     )
-    # One contact's outreach, as their page reads it.
-    plan = text("EXPLAIN QUERY PLAN SELECT * FROM outreach WHERE user_id = 1 AND contact_id = 3")
     with app.app_context():
         user_id = db.session.scalar(text("SELECT id FROM user"))
         seed(user_id, 300, outreach=600, followups=0)
-        # Statistics gone stale as the table grew, calling the contact's index unselective.
-        # With none at all, the planner's pick between two unmeasured indexes is a coin toss.
         stale = "INSERT INTO sqlite_stat1 VALUES ('outreach', 'ix_outreach_contact_id', '600 600')"
         db.session.execute(text(stale))
         db.session.commit()
-        db.engine.dispose()  # connections opened from here on read those statistics
+        db.engine.dispose()
+    return app
+
+
+def test_connections_opened_before_a_refresh_plan_with_the_new_statistics(tmp_path):
+    app = _app_with_stale_statistics(tmp_path / "crm.sqlite3")
+    with app.app_context():
         with db.engine.connect() as before_refresh:  # opened first, and kept open
-            before = " ".join(row[3] for row in before_refresh.execute(plan))
+            before = " ".join(row[3] for row in before_refresh.execute(OUTREACH_PLAN))
             refresh_statistics()  # on another connection: this one is checked out
         # Both pooled connections: the one that refreshed, and the one opened before.
         with db.engine.connect() as first, db.engine.connect() as second:
-            after = {" ".join(row[3] for row in c.execute(plan)) for c in (first, second)}
+            after = {" ".join(row[3] for row in c.execute(OUTREACH_PLAN)) for c in (first, second)}
     dispose(app)
     # Every row is the user's: with statistics, the contact's own index wins.
     assert "ix_outreach_contact_id" not in before, before
@@ -134,16 +145,7 @@ def test_a_refresh_while_a_connection_opens_does_not_fail_the_page(tmp_path):
     and its first checkout: refused twice, the page answered "This connection is closed".
     Now that connection serves its first checkout, and is opened afresh at its next."""
     path = tmp_path / "crm.sqlite3"
-    app = make_test_app(f"sqlite:///{path}", AUTO_MIGRATE=True)
-    app.test_client().post(
-        "/register",
-        data={
-            "email": "jo@example.com",
-            "password": "a long password",
-            "confirm": "a long password",
-        },
-    )
-    plan = text("EXPLAIN QUERY PLAN SELECT * FROM outreach WHERE user_id = 1 AND contact_id = 3")
+    app = _app_with_stale_statistics(path)
     opened = []
 
     def refreshed_elsewhere(dbapi_connection, connection_record):
@@ -157,18 +159,12 @@ def test_a_refresh_while_a_connection_opens_does_not_fail_the_page(tmp_path):
                 other.execute("COMMIT")
 
     with app.app_context():
-        user_id = db.session.scalar(text("SELECT id FROM user"))
-        seed(user_id, 300, outreach=600, followups=0)
-        stale = "INSERT INTO sqlite_stat1 VALUES ('outreach', 'ix_outreach_contact_id', '600 600')"
-        db.session.execute(text(stale))
-        db.session.commit()
-        db.engine.dispose()
         event.listen(db.engine, "connect", refreshed_elsewhere)
         try:
             with db.engine.connect() as first:  # opened, then the refresh landed
-                before = " ".join(row[3] for row in first.execute(plan))
+                before = " ".join(row[3] for row in first.execute(OUTREACH_PLAN))
             with db.engine.connect() as second:  # the same one, opened afresh
-                after = " ".join(row[3] for row in second.execute(plan))
+                after = " ".join(row[3] for row in second.execute(OUTREACH_PLAN))
         finally:
             event.remove(db.engine, "connect", refreshed_elsewhere)
     dispose(app)
