@@ -110,6 +110,12 @@ def _parser(kind: TypeEngine[Any]) -> Callable[[TypeEngine[Any], Any], Any] | No
     return next((parse for matches, parse in _PARSERS if matches(kind)), None)
 
 
+def needs_value(column: Column[Any]) -> bool:
+    """Whether a row must give the column a value: it is not nullable and not the row's own
+    id (which the restore gives anew), a link table's keys included."""
+    return not column.nullable and column.name != "id"
+
+
 @dataclass(frozen=True)
 class ValueCheck:
     """How one column's values are parsed and checked, worked out once per column: a
@@ -133,7 +139,7 @@ class ValueCheck:
         """The value as the column stores it; BackupError when the forms would refuse it."""
         name = self.column.name
         if value is None:
-            if not self.column.nullable and name != "id":  # a link table's keys too
+            if needs_value(self.column):
                 raise BackupError(f"{where}: {name} is missing.")
             return None
         try:

@@ -31,7 +31,13 @@ from sqlalchemy.exc import IntegrityError
 
 from crm import clock
 from crm.backup.archive import Backup, BackupError, open_backup
-from crm.backup.checks import ValueCheck, check_rule_settings, parse_value, today
+from crm.backup.checks import (
+    ValueCheck,
+    check_rule_settings,
+    needs_value,
+    parse_value,
+    today,
+)
 from crm.backup.services import (
     SETTINGS,
     TABLE_KEYS,
@@ -305,8 +311,8 @@ class _Restore:
 
 
 def _required(column: Column[Any]) -> bool:
-    required = not column.nullable and column.name != "id"
-    return required and column.default is None and column.server_default is None
+    """Whether a row that leaves the column out is refused: nothing fills it in."""
+    return needs_value(column) and column.default is None and column.server_default is None
 
 
 def _take_id(table: _TableRestore, row: dict[str, Any], where: str) -> int:
